@@ -1,0 +1,52 @@
+//! `%CMNG` credential types (ref §1.2).
+
+use std::fmt;
+
+/// A `%CMNG` `<type>` value. Types beyond the named ones are kept as numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CredentialType(pub u8);
+
+impl CredentialType {
+    pub const ROOT_CA: CredentialType = CredentialType(0);
+    pub const CLIENT_CERT: CredentialType = CredentialType(1);
+    pub const CLIENT_KEY: CredentialType = CredentialType(2);
+    pub const PSK: CredentialType = CredentialType(3);
+    pub const PSK_IDENTITY: CredentialType = CredentialType(4);
+    pub const PUBLIC_KEY: CredentialType = CredentialType(5);
+    pub const DEVICE_ID_PUBLIC_KEY: CredentialType = CredentialType(6);
+    pub const ENDORSEMENT_KEY: CredentialType = CredentialType(8);
+
+    pub fn name(self) -> &'static str {
+        match self.0 {
+            0 => "root CA certificate",
+            1 => "client certificate",
+            2 => "client private key",
+            3 => "PSK",
+            4 => "PSK identity",
+            5 => "public key",
+            6 => "device identity public key",
+            7 => "reserved",
+            8 => "endorsement key",
+            9 => "ownership key",
+            10 => "Nordic identity root CA",
+            11 => "Nordic public key",
+            _ => "unknown type",
+        }
+    }
+
+    /// Secret material that must never appear in logs or reports: private keys and PSKs.
+    pub fn is_secret(self) -> bool {
+        matches!(self.0, 2 | 3 | 8 | 9)
+    }
+
+    /// X.509 certificates, which MFW ≥ 2.0.2 validates on write (ref §1.3).
+    pub fn is_certificate(self) -> bool {
+        matches!(self.0, 0 | 1)
+    }
+}
+
+impl fmt::Display for CredentialType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.0, self.name())
+    }
+}
