@@ -1,0 +1,117 @@
+//! The rack file as a whole: its name, an optional firmware image, and the DUTs, whose names
+//! must be unique. The uniqueness check runs while each DUT is read, so a duplicate is reported
+//! at its own line.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use schemars::JsonSchema;
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+use crate::dut::DutSpec;
+use crate::validate::{Checked, checked_serde};
+
+/// A rack file: the DUTs one rack host drives.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(remote = "Self", deny_unknown_fields)]
+#[schemars(rename = "RackFile", deny_unknown_fields)]
+pub struct RackFile {
+    /// Name of the rack, used in reports.
+    #[schemars(length(min = 1))]
+    pub name: String,
+    /// Application firmware image (ELF or Intel HEX) to flash; relative paths are resolved
+    /// against the rack file's directory by [`crate::load`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub firmware_image: Option<PathBuf>,
+    /// The DUTs, each with a unique name.
+    #[serde(deserialize_with = "unique_duts")]
+    #[schemars(length(min = 1))]
+    pub duts: Vec<DutSpec>,
+}
+
+impl RackFile {
+    /// The DUT called `name`.
+    pub fn dut(&self, name: &str) -> Option<&DutSpec> {
+        self.duts.iter().find(|d| d.name == name)
+    }
+
+    /// DUTs carrying `tag`.
+    pub fn tagged<'a>(&'a self, tag: &'a str) -> impl Iterator<Item = &'a DutSpec> + 'a {
+        self.duts.iter().filter(move |d| d.has_tag(tag))
+    }
+}
+
+impl Checked for RackFile {
+    const EXPECTING: &'static str = "a rack file (name, duts)";
+    fn unchecked<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Self::deserialize(d)
+    }
+    fn check(self) -> Result<Self, String> {
+        if self.name.trim().is_empty() {
+            return Err("the rack name is empty".into());
+        }
+        Ok(self)
+    }
+}
+
+checked_serde!(RackFile);
+
+fn unique_duts<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<DutSpec>, D::Error> {
+    d.deserialize_seq(DutList)
+}
+
+struct DutList;
+
+impl<'de> Visitor<'de> for DutList {
+    type Value = Vec<DutSpec>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of DUTs")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<DutSpec>, A::Error> {
+        let mut duts: Vec<DutSpec> = Vec::new();
+        while let Some(dut) = seq.next_element_seed(UniqueDut { earlier: &duts })? {
+            duts.push(dut);
+        }
+        if duts.is_empty() {
+            return Err(de::Error::custom("the rack lists no DUTs"));
+        }
+        Ok(duts)
+    }
+}
+
+/// Reads one DUT and refuses it, at its own location, if an earlier one has its name.
+struct UniqueDut<'a> {
+    earlier: &'a [DutSpec],
+}
+
+impl<'de> DeserializeSeed<'de> for UniqueDut<'_> {
+    type Value = DutSpec;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<DutSpec, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for UniqueDut<'_> {
+    type Value = DutSpec;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(DutSpec::EXPECTING)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<DutSpec, A::Error> {
+        let dut = DutSpec::unchecked(MapAccessDeserializer::new(map))?
+            .check()
+            .map_err(de::Error::custom)?;
+        if let Some(i) = self.earlier.iter().position(|d| d.name == dut.name) {
+            return Err(de::Error::custom(format!(
+                "duplicate DUT name `{}` (already used by duts[{i}])",
+                dut.name
+            )));
+        }
+        Ok(dut)
+    }
+}

@@ -1,0 +1,102 @@
+//! The DUT's console port: a path (ptys, symlinks and `/dev/serial/by-id/...` are all fine)
+//! and a baud rate. Written either as a bare path or as `{ port: <path>, baud: <n> }`.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+/// The baud rate used when the file gives none.
+pub const DEFAULT_BAUD: u32 = 115_200;
+
+/// A serial port and its baud rate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SerialSpec {
+    pub port: PathBuf,
+    pub baud: u32,
+}
+
+impl SerialSpec {
+    pub fn new(port: impl Into<PathBuf>) -> Self {
+        SerialSpec {
+            port: port.into(),
+            baud: DEFAULT_BAUD,
+        }
+    }
+
+    fn check(self) -> Result<Self, String> {
+        if self.port.as_os_str().is_empty() {
+            return Err("the serial port path is empty".into());
+        }
+        if self.baud == 0 || self.baud > 12_000_000 {
+            return Err(format!(
+                "baud {} is out of range (1 to 12000000)",
+                self.baud
+            ));
+        }
+        Ok(self)
+    }
+}
+
+/// The long form as written in the file.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Long {
+    port: PathBuf,
+    #[serde(default = "default_baud")]
+    baud: u32,
+}
+
+fn default_baud() -> u32 {
+    DEFAULT_BAUD
+}
+
+impl<'de> Deserialize<'de> for SerialSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = SerialSpec;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a serial port path, or { port: <path>, baud: <rate> }")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<SerialSpec, E> {
+                SerialSpec::new(v).check().map_err(E::custom)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<SerialSpec, A::Error> {
+                let long = Long::deserialize(MapAccessDeserializer::new(map))?;
+                SerialSpec {
+                    port: long.port,
+                    baud: long.baud,
+                }
+                .check()
+                .map_err(de::Error::custom)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl schemars::JsonSchema for SerialSpec {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "SerialSpec".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "Console port: a path (e.g. /dev/serial/by-id/usb-SEGGER_J-Link_000960012345-if00), or { port, baud }. Baud defaults to 115200.",
+            "oneOf": [
+                { "type": "string", "minLength": 1 },
+                {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["port"],
+                    "properties": {
+                        "port": { "type": "string", "minLength": 1 },
+                        "baud": { "type": "integer", "minimum": 1, "maximum": 12000000, "default": 115200 }
+                    }
+                }
+            ]
+        })
+    }
+}

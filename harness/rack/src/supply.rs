@@ -1,0 +1,257 @@
+//! The DUT's power supply: which driver talks to it, which SCPI dialect, where it is and which
+//! output channel feeds the DUT. Checked as a whole (a model only makes sense for SCPI drivers,
+//! a TCP driver needs `host:port`, the channel must exist on the model).
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::validate::{Checked, checked_serde};
+
+/// How the harness talks to the supply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum SupplyDriver {
+    /// SCPI text over a raw TCP socket.
+    ScpiTcp,
+    /// SCPI text over a serial port (RS-232 or USB CDC).
+    ScpiSerial,
+    /// Korad/Tenma KA3005P-style serial protocol (not SCPI).
+    Korad,
+    /// Nordic Power Profiler Kit II in source-meter mode.
+    Ppk2,
+}
+
+impl SupplyDriver {
+    pub fn is_scpi(self) -> bool {
+        matches!(self, SupplyDriver::ScpiTcp | SupplyDriver::ScpiSerial)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SupplyDriver::ScpiTcp => "scpi-tcp",
+            SupplyDriver::ScpiSerial => "scpi-serial",
+            SupplyDriver::Korad => "korad",
+            SupplyDriver::Ppk2 => "ppk2",
+        }
+    }
+}
+
+/// The SCPI dialect of a supply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
+pub enum ScpiModel {
+    /// Plain SCPI (`VOLT`, `CURR`, `OUTP`, `MEAS:VOLT?`), selected channel via `INST:NSEL`.
+    #[default]
+    #[serde(rename = "generic")]
+    Generic,
+    #[serde(rename = "keysight-e36300")]
+    KeysightE36300,
+    #[serde(rename = "keysight-e3631a")]
+    KeysightE3631a,
+    #[serde(rename = "rigol-dp800")]
+    RigolDp800,
+    #[serde(rename = "siglent-spd3303x")]
+    SiglentSpd3303x,
+    #[serde(rename = "rs-hmc804x")]
+    RsHmc804x,
+    #[serde(rename = "rs-nge100")]
+    RsNge100,
+    #[serde(rename = "keithley-2230")]
+    Keithley2230,
+    #[serde(rename = "keithley-2280")]
+    Keithley2280,
+}
+
+impl ScpiModel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScpiModel::Generic => "generic",
+            ScpiModel::KeysightE36300 => "keysight-e36300",
+            ScpiModel::KeysightE3631a => "keysight-e3631a",
+            ScpiModel::RigolDp800 => "rigol-dp800",
+            ScpiModel::SiglentSpd3303x => "siglent-spd3303x",
+            ScpiModel::RsHmc804x => "rs-hmc804x",
+            ScpiModel::RsNge100 => "rs-nge100",
+            ScpiModel::Keithley2230 => "keithley-2230",
+            ScpiModel::Keithley2280 => "keithley-2280",
+        }
+    }
+
+    /// Number of programmable outputs of the largest model in the family.
+    pub fn channels(self) -> u8 {
+        match self {
+            ScpiModel::Generic => 8,
+            ScpiModel::KeysightE36300 | ScpiModel::KeysightE3631a | ScpiModel::RigolDp800 => 3,
+            ScpiModel::SiglentSpd3303x => 2,
+            ScpiModel::RsHmc804x | ScpiModel::RsNge100 | ScpiModel::Keithley2230 => 3,
+            ScpiModel::Keithley2280 => 1,
+        }
+    }
+
+    /// Raw-socket port used when a `scpi-tcp` address has none (Rigol listens on 5555,
+    /// the others on the Keysight convention 5025).
+    pub fn default_tcp_port(self) -> u16 {
+        match self {
+            ScpiModel::RigolDp800 => 5555,
+            _ => 5025,
+        }
+    }
+}
+
+fn default_channel() -> u8 {
+    1
+}
+
+/// A bench supply output feeding one DUT.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(remote = "Self", deny_unknown_fields)]
+#[schemars(rename = "SupplySpec", deny_unknown_fields)]
+pub struct SupplySpec {
+    pub driver: SupplyDriver,
+    /// SCPI dialect; only for `scpi-tcp` and `scpi-serial` (default `generic`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<ScpiModel>,
+    /// `host:port` (or `host`, port defaulting per model; `tcp://` prefix allowed) for
+    /// `scpi-tcp`; a device path for the serial drivers.
+    pub address: String,
+    /// Output channel, 1-based (default 1).
+    #[serde(default = "default_channel")]
+    #[schemars(range(min = 1))]
+    pub channel: u8,
+    /// Baud rate for serial drivers (driver default when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baud: Option<u32>,
+}
+
+impl SupplySpec {
+    /// The SCPI dialect (`generic` when not given); `None` for non-SCPI drivers.
+    pub fn scpi_model(&self) -> Option<ScpiModel> {
+        self.driver
+            .is_scpi()
+            .then(|| self.model.unwrap_or_default())
+    }
+
+    /// `(host, port)` for `scpi-tcp`, with the model's default port filled in.
+    pub fn tcp_endpoint(&self) -> Option<(String, u16)> {
+        if self.driver != SupplyDriver::ScpiTcp {
+            return None;
+        }
+        let model = self.model.unwrap_or_default();
+        split_host_port(&self.address, model.default_tcp_port()).ok()
+    }
+}
+
+/// Splits `host[:port]` (with an optional `tcp://` prefix and `[v6]` brackets).
+fn split_host_port(address: &str, default_port: u16) -> Result<(String, u16), String> {
+    let rest = address.strip_prefix("tcp://").unwrap_or(address);
+    if rest.is_empty() {
+        return Err("the address is empty".into());
+    }
+    if rest.contains('/') {
+        return Err(format!(
+            "`{address}` looks like a path; scpi-tcp needs host:port"
+        ));
+    }
+    let (host, port) = if let Some(v6) = rest.strip_prefix('[') {
+        let (host, after) = v6
+            .split_once(']')
+            .ok_or_else(|| format!("`{address}`: unclosed `[`"))?;
+        (host, after.strip_prefix(':'))
+    } else {
+        match rest.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (rest, None),
+        }
+    };
+    if host.is_empty() {
+        return Err(format!("`{address}` has no host"));
+    }
+    let port = match port {
+        None => default_port,
+        Some(p) => match p.parse::<u16>() {
+            Ok(0) | Err(_) => return Err(format!("`{p}` is not a TCP port (1–65535)")),
+            Ok(n) => n,
+        },
+    };
+    Ok((host.to_string(), port))
+}
+
+impl Checked for SupplySpec {
+    const EXPECTING: &'static str = "a supply (driver, model, address, channel)";
+    fn unchecked<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Self::deserialize(d)
+    }
+    fn check(self) -> Result<Self, String> {
+        if let (false, Some(model)) = (self.driver.is_scpi(), self.model) {
+            return Err(format!(
+                "model `{}` only applies to the scpi-tcp and scpi-serial drivers, not `{}`",
+                model.as_str(),
+                self.driver.as_str()
+            ));
+        }
+        if self.driver == SupplyDriver::ScpiTcp {
+            split_host_port(&self.address, 5025)?;
+        } else if self.address.is_empty() {
+            return Err(format!(
+                "driver `{}` needs a device path as address",
+                self.driver.as_str()
+            ));
+        } else if self.address.starts_with("tcp://") {
+            return Err(format!(
+                "driver `{}` talks over a serial port; `{}` is a TCP address (use scpi-tcp)",
+                self.driver.as_str(),
+                self.address
+            ));
+        }
+        let channels = match self.driver {
+            SupplyDriver::ScpiTcp | SupplyDriver::ScpiSerial => {
+                self.model.unwrap_or_default().channels()
+            }
+            SupplyDriver::Korad => 2,
+            SupplyDriver::Ppk2 => 1,
+        };
+        if self.channel == 0 || self.channel > channels {
+            let what = self
+                .scpi_model()
+                .map_or(self.driver.as_str(), ScpiModel::as_str);
+            return Err(format!(
+                "channel {} does not exist on {what} (1 to {channels})",
+                self.channel
+            ));
+        }
+        if let Some(0) = self.baud {
+            return Err("baud 0 is not a baud rate".into());
+        }
+        if self.baud.is_some() && self.driver == SupplyDriver::ScpiTcp {
+            return Err("baud only applies to serial drivers".into());
+        }
+        Ok(self)
+    }
+}
+
+checked_serde!(SupplySpec);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    #[rstest]
+    #[case("10.0.0.5:5025", 5025, ("10.0.0.5", 5025))]
+    #[case("tcp://127.0.0.1:40000", 5025, ("127.0.0.1", 40000))]
+    #[case("psu-3.lab", 5555, ("psu-3.lab", 5555))]
+    #[case("[::1]:5025", 5025, ("::1", 5025))]
+    fn splits_addresses(#[case] a: &str, #[case] dflt: u16, #[case] want: (&str, u16)) {
+        let (h, p) = split_host_port(a, dflt).unwrap();
+        assert_eq!((h.as_str(), p), want);
+    }
+
+    #[rstest]
+    #[case("")]
+    #[case("/dev/ttyUSB0")]
+    #[case(":5025")]
+    #[case("host:0")]
+    #[case("host:http")]
+    fn refuses_addresses(#[case] a: &str) {
+        assert!(split_host_port(a, 5025).is_err(), "{a}");
+    }
+}
