@@ -1,0 +1,48 @@
+//! Fault injection for simulated instruments: hang, drop-if-too-fast, slow answers.
+//!
+//! The knobs are atomics so a test can flip them while a driver is talking to the instrument.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
+
+/// Misbehaviour of one simulated instrument. All off by default (except the Korad pacing quirk,
+/// which [`super::start`] switches on because the real protocol has it).
+#[derive(Debug, Default)]
+pub struct Faults {
+    hang: AtomicBool,
+    min_interval_us: AtomicU64,
+    reply_delay_us: AtomicU64,
+}
+
+impl Faults {
+    /// While hung the instrument reads and logs commands (as not executed) but never acts on
+    /// them or answers.
+    pub fn set_hang(&self, hang: bool) {
+        self.hang.store(hang, Ordering::SeqCst);
+    }
+
+    pub fn hang(&self) -> bool {
+        self.hang.load(Ordering::SeqCst)
+    }
+
+    /// A command arriving less than this after the previous executed command is silently not
+    /// executed (logged with `executed: false`). Zero disables.
+    pub fn set_min_interval(&self, d: Duration) {
+        self.min_interval_us
+            .store(d.as_micros() as u64, Ordering::SeqCst);
+    }
+
+    pub fn min_interval(&self) -> Duration {
+        Duration::from_micros(self.min_interval_us.load(Ordering::SeqCst))
+    }
+
+    /// Delay before each query answer.
+    pub fn set_reply_delay(&self, d: Duration) {
+        self.reply_delay_us
+            .store(d.as_micros() as u64, Ordering::SeqCst);
+    }
+
+    pub fn reply_delay(&self) -> Duration {
+        Duration::from_micros(self.reply_delay_us.load(Ordering::SeqCst))
+    }
+}

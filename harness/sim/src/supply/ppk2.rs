@@ -1,0 +1,169 @@
+//! Simulated Nordic Power Profiler Kit II behind a pseudo-terminal.
+//!
+//! Single-byte opcodes with fixed-length arguments and no acknowledgement: `0x19` GetMetaData
+//! (answers `key: value` lines ending `END\n`), `0x11` SetPowerMode (1 = ampere meter,
+//! 2 = source meter), `0x0D` RegulatorSet (mV, big-endian u16, clamped to 800–5000),
+//! `0x0C` DeviceRunningSet (DUT power 0/1), `0x06`/`0x07` AverageStart/Stop (accepted; the
+//! simulation sends no sample stream), `0x20` Reset. The rail is driven only in source-meter
+//! mode with DUT power on. Logged as `RegulatorSet 3300`, `DeviceRunningSet 1`, ...
+
+use std::io;
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use super::{Ctx, thread_name};
+use crate::pty::PtyEndpoint;
+
+const POLL: Duration = Duration::from_millis(10);
+/// Half-received arguments older than this are discarded.
+const STALE: Duration = Duration::from_millis(200);
+
+pub(crate) const GET_METADATA: u8 = 0x19;
+pub(crate) const SET_POWER_MODE: u8 = 0x11;
+pub(crate) const REGULATOR_SET: u8 = 0x0D;
+pub(crate) const DEVICE_RUNNING_SET: u8 = 0x0C;
+pub(crate) const AVERAGE_START: u8 = 0x06;
+pub(crate) const AVERAGE_STOP: u8 = 0x07;
+pub(crate) const RESET: u8 = 0x20;
+
+/// Name and argument length of an opcode.
+fn opcode(op: u8) -> Option<(&'static str, usize)> {
+    Some(match op {
+        GET_METADATA => ("GetMetaData", 0),
+        SET_POWER_MODE => ("SetPowerMode", 1),
+        REGULATOR_SET => ("RegulatorSet", 2),
+        DEVICE_RUNNING_SET => ("DeviceRunningSet", 1),
+        AVERAGE_START => ("AverageStart", 0),
+        AVERAGE_STOP => ("AverageStop", 0),
+        RESET => ("Reset", 0),
+        _ => return None,
+    })
+}
+
+struct Ppk2 {
+    ctx: Ctx,
+    source_mode: bool,
+    running: bool,
+    vdd_mv: u16,
+}
+
+impl Ppk2 {
+    fn metadata(&self) -> String {
+        let mut s = String::from("Calibrated: 0\n");
+        for (i, r) in ["1031.64", "101.65", "10.15", "0.94", "0.043"]
+            .iter()
+            .enumerate()
+        {
+            s += &format!("R{i}: {r}\n");
+        }
+        for key in ["GS", "GI", "O", "S", "I", "UG"] {
+            for i in 0..5 {
+                let v = match key {
+                    "GS" | "GI" | "UG" => "1.00",
+                    _ => "0.00",
+                };
+                s += &format!("{key}{i}: {v}\n");
+            }
+        }
+        s += &format!(
+            "VDD: {}\nHW: 9173\nmode: {}\nIA: 56\nEND\n",
+            self.vdd_mv,
+            if self.source_mode { 2 } else { 1 }
+        );
+        s
+    }
+
+    fn apply(&mut self) {
+        let rail = &self.ctx.rail;
+        rail.set_voltage(f64::from(self.vdd_mv) / 1000.0);
+        let on = self.source_mode && self.running;
+        if rail.output_on() != on {
+            rail.set_output(on);
+        }
+    }
+
+    /// Executes one complete command; returns the answer, if any.
+    fn execute(&mut self, op: u8, args: &[u8], at: Instant) -> Option<Vec<u8>> {
+        let (name, _) = opcode(op)?;
+        let text = match (op, args) {
+            (REGULATOR_SET, [hi, lo]) => format!("{name} {}", u16::from_be_bytes([*hi, *lo])),
+            (_, [a]) => format!("{name} {a}"),
+            _ => name.to_owned(),
+        };
+        if self.ctx.faults.hang() {
+            self.ctx.log.push(text, at, false);
+            return None;
+        }
+        self.ctx.log.push(text, at, true);
+        match (op, args) {
+            (GET_METADATA, _) => return Some(self.metadata().into_bytes()),
+            (SET_POWER_MODE, [m]) => {
+                self.source_mode = *m == 2;
+                self.apply();
+            }
+            (REGULATOR_SET, [hi, lo]) => {
+                self.vdd_mv = u16::from_be_bytes([*hi, *lo]).clamp(800, 5000);
+                self.apply();
+            }
+            (DEVICE_RUNNING_SET, [r]) => {
+                self.running = *r == 1;
+                self.apply();
+            }
+            (RESET, _) => {
+                self.running = false;
+                self.source_mode = false;
+                self.apply();
+            }
+            _ => {}
+        }
+        None
+    }
+}
+
+pub(crate) fn spawn(ctx: Ctx) -> io::Result<(String, JoinHandle<()>)> {
+    let pty = PtyEndpoint::open()?;
+    let address = pty.path().to_string_lossy().into_owned();
+    let rail = ctx.rail.clone();
+    let mut ppk = Ppk2 {
+        ctx,
+        source_mode: true,
+        running: rail.output_on(),
+        vdd_mv: (rail.setpoint() * 1000.0).round().clamp(800.0, 5000.0) as u16,
+    };
+    let thread = thread::Builder::new()
+        .name(thread_name("ppk2"))
+        .spawn(move || {
+            let mut pending: Vec<u8> = Vec::new();
+            let mut last_byte = Instant::now();
+            let mut buf = [0u8; 256];
+            while !ppk.ctx.stopped() {
+                let n = pty.read_timeout(&mut buf, POLL).unwrap_or(0);
+                let now = Instant::now();
+                if n == 0 {
+                    if !pending.is_empty() && now.saturating_duration_since(last_byte) > STALE {
+                        pending.clear();
+                    }
+                    continue;
+                }
+                last_byte = now;
+                pending.extend_from_slice(&buf[..n]);
+                while let Some(&op) = pending.first() {
+                    let Some((_, argc)) = opcode(op) else {
+                        ppk.ctx
+                            .log
+                            .push(format!("unknown opcode 0x{op:02x}"), now, false);
+                        pending.remove(0);
+                        continue;
+                    };
+                    if pending.len() < 1 + argc {
+                        break;
+                    }
+                    let cmd: Vec<u8> = pending.drain(..=argc).collect();
+                    if let Some(reply) = ppk.execute(op, &cmd[1..], now) {
+                        let _ = pty.write_timeout(&reply, Duration::from_secs(1));
+                    }
+                }
+            }
+        })?;
+    Ok((address, thread))
+}

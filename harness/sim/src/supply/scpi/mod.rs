@@ -1,0 +1,38 @@
+//! Simulated SCPI supplies: a shared instrument core and one small file per dialect.
+//!
+//! [`parse`] splits a line into a normalised header (short forms, optional nodes dropped) and
+//! arguments; [`instrument`] holds the channels (the wired one lives on the rail), the error
+//! queue and the IEEE 488.2 common commands; each dialect file maps its model's command forms
+//! onto the instrument; [`server`] runs the TCP and pty front ends with the fault knobs.
+
+pub(crate) mod instrument;
+pub(crate) mod parse;
+pub(crate) mod server;
+
+mod generic;
+mod keithley_2230;
+mod keithley_2280;
+mod keysight_e36300;
+mod keysight_e3631a;
+mod rigol_dp800;
+mod rs_hmc;
+mod siglent_spd3303x;
+
+use super::SupplyModel;
+use instrument::Dialect;
+
+/// The dialect of a SCPI model. `None` for Korad and PPK2.
+pub(crate) fn dialect(model: SupplyModel) -> Option<&'static dyn Dialect> {
+    Some(match model {
+        SupplyModel::GenericScpi => &generic::Generic,
+        SupplyModel::KeysightE36300 => &keysight_e36300::E36300,
+        SupplyModel::KeysightE3631a => &keysight_e3631a::E3631a,
+        SupplyModel::RigolDp800 => &rigol_dp800::Dp800,
+        SupplyModel::SiglentSpd3303x => &siglent_spd3303x::Spd3303x,
+        SupplyModel::RsHmc804x => &rs_hmc::RsSupply::HMC804X,
+        SupplyModel::RsNge100 => &rs_hmc::RsSupply::NGE100,
+        SupplyModel::Keithley2230 => &keithley_2230::K2230,
+        SupplyModel::Keithley2280 => &keithley_2280::K2280,
+        SupplyModel::Korad | SupplyModel::Ppk2 => return None,
+    })
+}

@@ -1,0 +1,159 @@
+//! Front ends of the simulated SCPI supplies: a raw socket on 127.0.0.1 (one client at a time,
+//! any number one after another) and a pseudo-terminal for serial SCPI. Both frame lines on
+//! `\n` (a trailing `\r` is ignored), answer queries with one `\n`-terminated line, never answer
+//! set commands, and apply the fault knobs before the instrument sees a command.
+
+use std::io::{self, ErrorKind, Read, Write};
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use super::instrument::Instrument;
+use crate::pty::PtyEndpoint;
+use crate::supply::{Ctx, SupplyModel, thread_name};
+
+/// How often a blocked thread looks at its stop flag.
+const POLL: Duration = Duration::from_millis(20);
+/// A line longer than this is discarded (a real instrument's input buffer is far smaller).
+const MAX_LINE: usize = 4096;
+
+/// The instrument plus its faults and log: what both front ends feed lines into.
+struct Session {
+    inst: Instrument,
+    ctx: Ctx,
+    last_executed: Option<Instant>,
+    pending: Vec<u8>,
+}
+
+impl Session {
+    fn new(model: SupplyModel, ctx: Ctx, serial: bool) -> io::Result<Self> {
+        let dialect = super::dialect(model).ok_or_else(|| {
+            io::Error::new(
+                ErrorKind::InvalidInput,
+                format!("{model} is not a SCPI model"),
+            )
+        })?;
+        Ok(Session {
+            inst: Instrument::new(dialect, ctx.rail.clone(), ctx.channel, serial),
+            ctx,
+            last_executed: None,
+            pending: Vec::new(),
+        })
+    }
+
+    /// Feeds received bytes; returns the answers to send, each with its terminator.
+    fn feed(&mut self, bytes: &[u8], at: Instant) -> Vec<String> {
+        self.pending.extend_from_slice(bytes);
+        let mut replies = Vec::new();
+        while let Some(nl) = self.pending.iter().position(|&b| b == b'\n') {
+            let line: Vec<u8> = self.pending.drain(..=nl).collect();
+            let text = String::from_utf8_lossy(&line).trim().to_owned();
+            if let Some(r) = self.on_line(text, at) {
+                replies.push(format!("{r}\n"));
+            }
+        }
+        if self.pending.len() > MAX_LINE {
+            self.pending.clear();
+        }
+        replies
+    }
+
+    fn on_line(&mut self, text: String, at: Instant) -> Option<String> {
+        if text.is_empty() {
+            return None;
+        }
+        let faults = &self.ctx.faults;
+        if faults.hang() {
+            self.ctx.log.push(text, at, false);
+            return None;
+        }
+        let min = faults.min_interval();
+        if let Some(last) = self.last_executed
+            && !min.is_zero()
+            && at.saturating_duration_since(last) < min
+        {
+            self.ctx.log.push(text, at, false);
+            return None;
+        }
+        self.ctx.log.push(text.clone(), at, true);
+        self.last_executed = Some(at);
+        let reply = self.inst.execute(&text)?;
+        let delay = self.ctx.faults.reply_delay();
+        if !delay.is_zero() {
+            thread::sleep(delay);
+        }
+        Some(reply)
+    }
+}
+
+/// Listens on 127.0.0.1 (ephemeral port) and serves clients one after another.
+pub(crate) fn spawn_tcp(model: SupplyModel, ctx: Ctx) -> io::Result<(String, JoinHandle<()>)> {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
+    listener.set_nonblocking(true)?;
+    let address = format!("tcp://{}", listener.local_addr()?);
+    let mut session = Session::new(model, ctx, false)?;
+    let thread = thread::Builder::new()
+        .name(thread_name(&model.to_string()))
+        .spawn(move || {
+            while !session.ctx.stopped() {
+                match listener.accept() {
+                    Ok((stream, _)) => serve_tcp(&mut session, stream),
+                    Err(e) if e.kind() == ErrorKind::WouldBlock => thread::sleep(POLL),
+                    Err(_) => thread::sleep(POLL),
+                }
+            }
+        })?;
+    Ok((address, thread))
+}
+
+fn serve_tcp(session: &mut Session, mut stream: TcpStream) {
+    if stream.set_nonblocking(false).is_err() || stream.set_read_timeout(Some(POLL)).is_err() {
+        return;
+    }
+    let _ = stream.set_nodelay(true);
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+    session.pending.clear();
+    let mut buf = [0u8; 1024];
+    while !session.ctx.stopped() {
+        match stream.read(&mut buf) {
+            Ok(0) => return,
+            Ok(n) => {
+                for reply in session.feed(&buf[..n], Instant::now()) {
+                    if stream.write_all(reply.as_bytes()).is_err() {
+                        return;
+                    }
+                }
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted
+                ) => {}
+            Err(_) => return,
+        }
+    }
+}
+
+/// Serial SCPI behind a pseudo-terminal.
+pub(crate) fn spawn_pty(model: SupplyModel, ctx: Ctx) -> io::Result<(String, JoinHandle<()>)> {
+    let pty = PtyEndpoint::open()?;
+    let address = pty.path().to_string_lossy().into_owned();
+    let mut session = Session::new(model, ctx, true)?;
+    let thread = thread::Builder::new()
+        .name(thread_name(&model.to_string()))
+        .spawn(move || {
+            let mut buf = [0u8; 1024];
+            while !session.ctx.stopped() {
+                match pty.read_timeout(&mut buf, POLL) {
+                    Ok(0) => {}
+                    Ok(n) => {
+                        for reply in session.feed(&buf[..n], Instant::now()) {
+                            let _ = pty.write_timeout(reply.as_bytes(), Duration::from_secs(1));
+                        }
+                    }
+                    Err(_) => thread::sleep(POLL),
+                }
+            }
+        })?;
+    Ok((address, thread))
+}
