@@ -1,0 +1,281 @@
+//! Run events and the collector thread that feeds them to reporters.
+//!
+//! DUT threads send [`RunEvent`]s into a channel ([`EventSink`]); one collector thread hands
+//! each event to every [`Reporter`] in order, so reporters need no locking. A reporter that
+//! panics is logged and dropped; the others go on.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+use std::time::{Duration, SystemTime};
+
+use hil_model::MfwVersion;
+use serde::Serialize;
+
+use crate::outcome::{OutcomeKind, TrialId, TrialResult};
+use crate::session::DutSession;
+
+/// Facts about the run as a whole, recorded in every report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RunInfo {
+    /// Rack id from the rack file (`sim` for the simulated rack).
+    pub rack: String,
+    /// The rack host this run executes on.
+    pub host: String,
+    /// Version of the harness (`hil-runner` crate version unless set).
+    pub harness_version: String,
+    /// Git commit of the harness/suites, when known.
+    pub git_commit: Option<String>,
+    pub started: SystemTime,
+}
+
+impl RunInfo {
+    /// Run info for `rack` on this host, now. The git commit is taken from the usual CI
+    /// variables (`GITHUB_SHA`, `CI_COMMIT_SHA`, `GIT_COMMIT`) when set.
+    pub fn new(rack: impl Into<String>) -> Self {
+        let git_commit = ["GITHUB_SHA", "CI_COMMIT_SHA", "GIT_COMMIT"]
+            .iter()
+            .find_map(|var| std::env::var(var).ok().filter(|v| !v.trim().is_empty()));
+        RunInfo {
+            rack: rack.into(),
+            host: local_host_name(),
+            harness_version: env!("CARGO_PKG_VERSION").to_string(),
+            git_commit,
+            started: SystemTime::now(),
+        }
+    }
+
+    pub fn with_git_commit(mut self, commit: impl Into<String>) -> Self {
+        self.git_commit = Some(commit.into());
+        self
+    }
+
+    pub fn with_harness_version(mut self, version: impl Into<String>) -> Self {
+        self.harness_version = version.into();
+        self
+    }
+}
+
+/// The host name, from the kernel or `HOSTNAME`; `localhost` when unknown.
+fn local_host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "localhost".to_string())
+}
+
+/// A DUT as reports see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DutInfo {
+    pub name: String,
+    pub firmware: Option<MfwVersion>,
+    pub properties: Vec<(String, String)>,
+}
+
+impl DutInfo {
+    pub fn of(session: &impl DutSession) -> Self {
+        DutInfo {
+            name: session.name().to_string(),
+            firmware: session.firmware().cloned(),
+            properties: session.properties(),
+        }
+    }
+
+    /// The value of a property, if recorded.
+    pub fn property(&self, key: &str) -> Option<&str> {
+        self.properties
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Result counts (per DUT or total).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub pass: usize,
+    pub fail: usize,
+    pub expected_fail: usize,
+    pub unexpected_pass: usize,
+    pub not_applicable: usize,
+    pub characterized: usize,
+    pub error: usize,
+    /// Results that needed more than one attempt and did not end unexpected (also counted
+    /// under their final outcome).
+    pub flaky: usize,
+}
+
+impl Counts {
+    pub fn add(&mut self, result: &TrialResult) {
+        *self.slot(result.outcome.kind()) += 1;
+        if result.is_flaky() {
+            self.flaky += 1;
+        }
+    }
+
+    pub fn get(&self, kind: OutcomeKind) -> usize {
+        match kind {
+            OutcomeKind::Pass => self.pass,
+            OutcomeKind::Fail => self.fail,
+            OutcomeKind::ExpectedFail => self.expected_fail,
+            OutcomeKind::UnexpectedPass => self.unexpected_pass,
+            OutcomeKind::NotApplicable => self.not_applicable,
+            OutcomeKind::Characterized => self.characterized,
+            OutcomeKind::Error => self.error,
+        }
+    }
+
+    fn slot(&mut self, kind: OutcomeKind) -> &mut usize {
+        match kind {
+            OutcomeKind::Pass => &mut self.pass,
+            OutcomeKind::Fail => &mut self.fail,
+            OutcomeKind::ExpectedFail => &mut self.expected_fail,
+            OutcomeKind::UnexpectedPass => &mut self.unexpected_pass,
+            OutcomeKind::NotApplicable => &mut self.not_applicable,
+            OutcomeKind::Characterized => &mut self.characterized,
+            OutcomeKind::Error => &mut self.error,
+        }
+    }
+
+    pub fn merge(&mut self, other: &Counts) {
+        for kind in OutcomeKind::ALL {
+            *self.slot(kind) += other.get(kind);
+        }
+        self.flaky += other.flaky;
+    }
+
+    /// Results counted (flaky ones once).
+    pub fn total(&self) -> usize {
+        OutcomeKind::ALL.iter().map(|k| self.get(*k)).sum()
+    }
+
+    /// Fail + unexpected pass + error.
+    pub fn unexpected(&self) -> usize {
+        self.fail + self.unexpected_pass + self.error
+    }
+}
+
+/// The end-of-run summary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub per_dut: Vec<(DutInfo, Counts)>,
+    pub total: Counts,
+    pub duration: Duration,
+    /// The run was stopped (SIGINT) before every planned trial ran.
+    pub stopped: bool,
+    /// Planned trials that did not run because of the stop.
+    pub not_run: usize,
+}
+
+impl Summary {
+    /// No unexpected result and nothing left unrun.
+    pub fn is_success(&self) -> bool {
+        self.total.unexpected() == 0 && !self.stopped && self.not_run == 0
+    }
+
+    /// 0 on success, 1 otherwise (the process exit status).
+    pub fn exit_code(&self) -> i32 {
+        if self.is_success() { 0 } else { 1 }
+    }
+}
+
+/// What reporters receive, in order per DUT.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum RunEvent {
+    RunStarted {
+        info: RunInfo,
+        duts: Vec<DutInfo>,
+        /// Trials planned over all DUTs.
+        planned: usize,
+    },
+    DutStarted {
+        dut: DutInfo,
+        planned: usize,
+    },
+    CaseStarted {
+        id: TrialId,
+        description: String,
+    },
+    CaseFinished(Box<TrialResult>),
+    DutFinished {
+        dut: DutInfo,
+        counts: Counts,
+        duration: Duration,
+        /// Why the DUT was lost (recovery failed), if it was.
+        lost: Option<String>,
+    },
+    RunFinished(Summary),
+}
+
+/// Something that turns events into output. Runs on the collector thread only.
+pub trait Reporter: Send {
+    fn on_event(&mut self, event: &RunEvent);
+}
+
+/// The sending side of the event channel; cheap to clone, one per DUT thread.
+#[derive(Debug, Clone)]
+pub struct EventSink(Option<mpsc::Sender<RunEvent>>);
+
+impl EventSink {
+    /// A sink that drops every event (for executing trials without reporters).
+    pub fn null() -> Self {
+        EventSink(None)
+    }
+
+    pub fn send(&self, event: RunEvent) {
+        if let Some(tx) = &self.0 {
+            // The collector only goes away at the very end; a lost event then is harmless.
+            let _ = tx.send(event);
+        }
+    }
+}
+
+/// The collector thread.
+pub struct Collector {
+    sink: EventSink,
+    handle: JoinHandle<Vec<Box<dyn Reporter>>>,
+}
+
+impl Collector {
+    /// Starts the collector thread with these reporters (called in this order per event).
+    pub fn start(reporters: Vec<Box<dyn Reporter>>) -> Self {
+        let (tx, rx) = mpsc::channel::<RunEvent>();
+        let handle = std::thread::Builder::new()
+            .name("hil-reporters".to_string())
+            .spawn(move || {
+                let mut reporters: Vec<Option<Box<dyn Reporter>>> =
+                    reporters.into_iter().map(Some).collect();
+                for event in rx {
+                    for slot in reporters.iter_mut() {
+                        let Some(reporter) = slot else { continue };
+                        let delivered =
+                            catch_unwind(AssertUnwindSafe(|| reporter.on_event(&event)));
+                        if delivered.is_err() {
+                            tracing::error!("a reporter panicked; it gets no further events");
+                            *slot = None;
+                        }
+                    }
+                }
+                reporters.into_iter().flatten().collect()
+            })
+            .expect("spawn the reporter thread");
+        Collector {
+            sink: EventSink(Some(tx)),
+            handle,
+        }
+    }
+
+    pub fn sink(&self) -> EventSink {
+        self.sink.clone()
+    }
+
+    /// Waits until every event sent so far has been reported and gives the reporters back.
+    /// All other sinks must have been dropped.
+    pub fn finish(self) -> Vec<Box<dyn Reporter>> {
+        drop(self.sink);
+        self.handle.join().unwrap_or_default()
+    }
+}

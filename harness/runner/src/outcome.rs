@@ -1,0 +1,318 @@
+//! What a trial's result means, and the full record of a trial (all attempts kept).
+
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use hil_model::MfwVersion;
+use serde::Serialize;
+
+use crate::case::{Attachment, CaseId, CaseLog};
+
+/// A trial: one case on one DUT, named `<dut>::<suite>::<case>`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct TrialId {
+    pub dut: String,
+    pub case: CaseId,
+}
+
+impl TrialId {
+    pub fn new(dut: impl Into<String>, case: CaseId) -> Self {
+        TrialId {
+            dut: dut.into(),
+            case,
+        }
+    }
+}
+
+impl fmt::Display for TrialId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}::{}", self.dut, self.case)
+    }
+}
+
+/// The classified result of a trial (or of one attempt).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Outcome {
+    /// The reference behaviour was seen and none other was expected.
+    Pass,
+    /// A deviation nobody expected, or not the one that was expected.
+    Fail {
+        /// The signature seen.
+        seen: String,
+        detail: String,
+        /// The xfail signature and reason that were expected instead, if any.
+        expected: Option<(String, String)>,
+    },
+    /// The deviation the expectation data predicts for this firmware.
+    ExpectedFail { signature: String, reason: String },
+    /// The case passed where a deviation was expected: the data (or the modem) changed.
+    UnexpectedPass { signature: String, reason: String },
+    /// Not applicable (expectation `skip`, or the case's own decision at run time).
+    NotApplicable { reason: String },
+    /// A characterization case ran; its observations are the result.
+    Characterized {
+        fact: String,
+        /// The deviation seen, when the case reported one (it is an observation here).
+        deviation: Option<String>,
+    },
+    /// Infrastructure (or a hang nobody expected): the result says nothing about the modem.
+    Error { message: String },
+}
+
+/// The outcome's kind, for counting and colouring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeKind {
+    Pass,
+    Fail,
+    ExpectedFail,
+    UnexpectedPass,
+    NotApplicable,
+    Characterized,
+    Error,
+}
+
+impl OutcomeKind {
+    pub const ALL: [OutcomeKind; 7] = [
+        OutcomeKind::Pass,
+        OutcomeKind::Fail,
+        OutcomeKind::ExpectedFail,
+        OutcomeKind::UnexpectedPass,
+        OutcomeKind::NotApplicable,
+        OutcomeKind::Characterized,
+        OutcomeKind::Error,
+    ];
+
+    /// Short upper-case label: `PASS`, `FAIL`, `XFAIL`, `XPASS`, `N/A`, `CHAR`, `ERROR`.
+    pub fn label(self) -> &'static str {
+        match self {
+            OutcomeKind::Pass => "PASS",
+            OutcomeKind::Fail => "FAIL",
+            OutcomeKind::ExpectedFail => "XFAIL",
+            OutcomeKind::UnexpectedPass => "XPASS",
+            OutcomeKind::NotApplicable => "N/A",
+            OutcomeKind::Characterized => "CHAR",
+            OutcomeKind::Error => "ERROR",
+        }
+    }
+
+    /// Machine name: `pass`, `fail`, `expected_fail`, …
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutcomeKind::Pass => "pass",
+            OutcomeKind::Fail => "fail",
+            OutcomeKind::ExpectedFail => "expected_fail",
+            OutcomeKind::UnexpectedPass => "unexpected_pass",
+            OutcomeKind::NotApplicable => "not_applicable",
+            OutcomeKind::Characterized => "characterized",
+            OutcomeKind::Error => "error",
+        }
+    }
+
+    /// Fail, unexpected pass and error make the run's exit status non-zero.
+    pub fn is_unexpected(self) -> bool {
+        matches!(
+            self,
+            OutcomeKind::Fail | OutcomeKind::UnexpectedPass | OutcomeKind::Error
+        )
+    }
+
+    /// Fail and error are retried with `--retries`.
+    pub fn is_retryable(self) -> bool {
+        matches!(self, OutcomeKind::Fail | OutcomeKind::Error)
+    }
+}
+
+impl fmt::Display for OutcomeKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+impl Outcome {
+    pub fn kind(&self) -> OutcomeKind {
+        match self {
+            Outcome::Pass => OutcomeKind::Pass,
+            Outcome::Fail { .. } => OutcomeKind::Fail,
+            Outcome::ExpectedFail { .. } => OutcomeKind::ExpectedFail,
+            Outcome::UnexpectedPass { .. } => OutcomeKind::UnexpectedPass,
+            Outcome::NotApplicable { .. } => OutcomeKind::NotApplicable,
+            Outcome::Characterized { .. } => OutcomeKind::Characterized,
+            Outcome::Error { .. } => OutcomeKind::Error,
+        }
+    }
+
+    pub fn is_unexpected(&self) -> bool {
+        self.kind().is_unexpected()
+    }
+
+    /// The deviation signature this outcome is about, if any (JUnit `type`).
+    pub fn signature(&self) -> Option<&str> {
+        match self {
+            Outcome::Fail { seen, .. } => Some(seen),
+            Outcome::ExpectedFail { signature, .. } | Outcome::UnexpectedPass { signature, .. } => {
+                Some(signature)
+            }
+            Outcome::Characterized { deviation, .. } => deviation.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// One line for humans (empty for a plain pass).
+    pub fn message(&self) -> String {
+        match self {
+            Outcome::Pass => String::new(),
+            Outcome::Fail {
+                seen,
+                detail,
+                expected: None,
+            } => with_detail(format!("saw {seen}"), detail),
+            Outcome::Fail {
+                seen,
+                detail,
+                expected: Some((signature, reason)),
+            } => with_detail(
+                format!("expected {signature} ({reason}), saw {seen}"),
+                detail,
+            ),
+            Outcome::ExpectedFail { signature, reason } => {
+                format!("expected failure {signature}: {reason}")
+            }
+            Outcome::UnexpectedPass { signature, reason } => format!(
+                "UNEXPECTED PASS: expected {signature} ({reason}) but the case passed; \
+                 update the expectation data or check the firmware"
+            ),
+            Outcome::NotApplicable { reason } => reason.clone(),
+            Outcome::Characterized {
+                fact,
+                deviation: None,
+            } => format!("characterized: {fact}"),
+            Outcome::Characterized {
+                fact,
+                deviation: Some(seen),
+            } => format!("characterized: {fact} (saw {seen})"),
+            Outcome::Error { message } => message.clone(),
+        }
+    }
+}
+
+fn with_detail(head: String, detail: &str) -> String {
+    if detail.is_empty() {
+        head
+    } else {
+        format!("{head}: {detail}")
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let message = self.message();
+        if message.is_empty() {
+            write!(f, "{}", self.kind())
+        } else {
+            write!(f, "{}: {message}", self.kind())
+        }
+    }
+}
+
+/// One execution of a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attempt {
+    /// 1-based.
+    pub number: u32,
+    pub outcome: Outcome,
+    pub started: SystemTime,
+    pub duration: Duration,
+    pub log: CaseLog,
+    /// The recovery run after this attempt, if one was needed: `Ok` or why it failed.
+    pub recovery: Option<Result<(), String>>,
+}
+
+/// The full record of a trial: one result however many attempts it took.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TrialResult {
+    pub id: TrialId,
+    pub description: String,
+    /// The DUT's modem firmware at the time (expectations were looked up with it).
+    pub mfw: Option<MfwVersion>,
+    /// The final outcome (that of the last attempt; `NotApplicable` or `Error` with no
+    /// attempts when the case was not run).
+    pub outcome: Outcome,
+    /// Every attempt, in order. Empty when the case was not run (skip entry, DUT lost).
+    pub attempts: Vec<Attempt>,
+    pub started: SystemTime,
+    /// Wall time of all attempts and recoveries.
+    pub duration: Duration,
+}
+
+impl TrialResult {
+    /// The last attempt's log (empty when the case was not run).
+    pub fn log(&self) -> &CaseLog {
+        static EMPTY: std::sync::OnceLock<CaseLog> = std::sync::OnceLock::new();
+        match self.attempts.last() {
+            Some(a) => &a.log,
+            None => EMPTY.get_or_init(CaseLog::default),
+        }
+    }
+
+    pub fn transcript(&self) -> &str {
+        &self.log().transcript
+    }
+
+    pub fn attachments(&self) -> &[Attachment] {
+        &self.log().attachments
+    }
+
+    pub fn properties(&self) -> &[(String, String)] {
+        &self.log().properties
+    }
+
+    /// Passed (or ended as expected) on a later attempt after failing or erroring.
+    pub fn is_flaky(&self) -> bool {
+        self.attempts.len() > 1 && !self.outcome.is_unexpected()
+    }
+
+    /// The attempts before the last one (the failed ones, with retries).
+    pub fn earlier_attempts(&self) -> &[Attempt] {
+        match self.attempts.split_last() {
+            Some((_, earlier)) => earlier,
+            None => &[],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unexpected_kinds() {
+        let unexpected: Vec<_> = OutcomeKind::ALL
+            .into_iter()
+            .filter(|k| k.is_unexpected())
+            .collect();
+        assert_eq!(
+            unexpected,
+            [
+                OutcomeKind::Fail,
+                OutcomeKind::UnexpectedPass,
+                OutcomeKind::Error
+            ]
+        );
+    }
+
+    #[test]
+    fn fail_message_names_both_signatures() {
+        let o = Outcome::Fail {
+            seen: "+CME ERROR: 518".into(),
+            detail: "write in CFUN=1".into(),
+            expected: Some(("+CME ERROR: 527".into(), "content check".into())),
+        };
+        assert_eq!(
+            o.message(),
+            "expected +CME ERROR: 527 (content check), saw +CME ERROR: 518: write in CFUN=1"
+        );
+        assert_eq!(o.signature(), Some("+CME ERROR: 518"));
+    }
+}

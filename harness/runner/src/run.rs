@@ -1,0 +1,241 @@
+//! The scheduler: every selected case on every DUT, DUTs in parallel (one thread each), the
+//! cases of a DUT one after the other, results to reporters through the collector thread.
+//!
+//! A stop request (SIGINT) lets each DUT thread finish its current case and stop; everything
+//! that finished is reported and the summary says the run was stopped.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::case::{Case, CaseId};
+use crate::event::{Collector, Counts, EventSink, Reporter, RunEvent, RunInfo, Summary};
+use crate::expectations::{Expectations, ExpectationsError};
+use crate::filter::{Filter, Selection};
+use crate::outcome::{TrialId, TrialResult};
+use crate::session::DutSession;
+use crate::stop::StopFlag;
+use crate::trial::{DutSlot, TrialContext, execute_reported};
+
+/// Why a run could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("{0}")]
+    Expectations(#[from] ExpectationsError),
+    #[error("two cases have the id `{0}`")]
+    DuplicateCase(CaseId),
+    #[error("two DUTs are named `{0}`")]
+    DuplicateDut(String),
+}
+
+/// A conformance run: cases, expectations and settings; [`Run::execute`] runs it on DUTs.
+pub struct Run<D> {
+    info: RunInfo,
+    cases: Vec<Arc<dyn Case<D>>>,
+    expectations: Expectations,
+    filter: Filter,
+    retries: u32,
+    stop: StopFlag,
+}
+
+/// Everything a finished (or stopped) run gives back.
+pub struct RunOutput<D> {
+    pub summary: Summary,
+    /// Every reported result, DUT by DUT in execution order.
+    pub results: Vec<TrialResult>,
+    /// The DUT sessions, for the caller to close.
+    pub duts: Vec<D>,
+    /// The reporters, after they saw `RunFinished`.
+    pub reporters: Vec<Box<dyn Reporter>>,
+}
+
+impl<D: DutSession> Run<D> {
+    /// A run of `cases`; fails when case ids repeat or the expectations name unknown cases.
+    pub fn new(
+        info: RunInfo,
+        cases: Vec<Arc<dyn Case<D>>>,
+        expectations: Expectations,
+    ) -> Result<Self, RunError> {
+        let mut seen = HashSet::new();
+        for case in &cases {
+            let id = case.id();
+            if !seen.insert(id.clone()) {
+                return Err(RunError::DuplicateCase(id));
+            }
+        }
+        expectations.check_case_ids(seen.iter())?;
+        Ok(Run {
+            info,
+            cases,
+            expectations,
+            filter: Filter::all(),
+            retries: 0,
+            stop: StopFlag::new(),
+        })
+    }
+
+    pub fn with_filter(mut self, filter: Filter) -> Self {
+        self.filter = filter;
+        self
+    }
+
+    /// Extra attempts for failed or errored trials.
+    pub fn with_retries(mut self, retries: u32) -> Self {
+        self.retries = retries;
+        self
+    }
+
+    pub fn with_stop_flag(mut self, stop: StopFlag) -> Self {
+        self.stop = stop;
+        self
+    }
+
+    /// The stop flag (register it with a SIGINT handler).
+    pub fn stop_flag(&self) -> &StopFlag {
+        &self.stop
+    }
+
+    pub fn retries(&self) -> u32 {
+        self.retries
+    }
+
+    pub fn info(&self) -> &RunInfo {
+        &self.info
+    }
+
+    pub fn cases(&self) -> &[Arc<dyn Case<D>>] {
+        &self.cases
+    }
+
+    pub fn expectations(&self) -> &Expectations {
+        &self.expectations
+    }
+
+    /// The trials this run would execute on a DUT named `dut`, with the filter applied
+    /// (what `--list` prints), and whether each is ignored.
+    pub fn plan_for(&self, dut: &str) -> Vec<(TrialId, Selection)> {
+        self.cases
+            .iter()
+            .map(|case| {
+                let id = TrialId::new(dut, case.id());
+                let selection = self.filter.select(&id.to_string(), case.ignored());
+                (id, selection)
+            })
+            .collect()
+    }
+
+    fn selected(&self, dut: &str) -> Vec<&dyn Case<D>> {
+        self.cases
+            .iter()
+            .filter(|case| {
+                let name = TrialId::new(dut, case.id()).to_string();
+                self.filter.select(&name, case.ignored()) == Selection::Run
+            })
+            .map(|case| case.as_ref())
+            .collect()
+    }
+
+    /// Runs every selected case on every DUT and reports to `reporters`.
+    pub fn execute(
+        &self,
+        duts: Vec<D>,
+        reporters: Vec<Box<dyn Reporter>>,
+    ) -> Result<RunOutput<D>, RunError> {
+        let mut names = HashSet::new();
+        for dut in &duts {
+            if !names.insert(dut.name().to_string()) {
+                return Err(RunError::DuplicateDut(dut.name().to_string()));
+            }
+        }
+        let clock = Instant::now();
+        let slots: Vec<DutSlot<D>> = duts.into_iter().map(DutSlot::new).collect();
+        let plans: Vec<Vec<&dyn Case<D>>> =
+            slots.iter().map(|s| self.selected(&s.info.name)).collect();
+        let planned = plans.iter().map(Vec::len).sum();
+
+        let collector = Collector::start(reporters);
+        let events = collector.sink();
+        events.send(RunEvent::RunStarted {
+            info: self.info.clone(),
+            duts: slots.iter().map(|s| s.info.clone()).collect(),
+            planned,
+        });
+        let ctx = TrialContext {
+            expectations: &self.expectations,
+            retries: self.retries,
+            stop: &self.stop,
+        };
+
+        let finished: Vec<(DutSlot<D>, Vec<TrialResult>, usize)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = slots
+                .into_iter()
+                .zip(plans)
+                .map(|(slot, plan)| {
+                    let events = events.clone();
+                    let ctx = &ctx;
+                    std::thread::Builder::new()
+                        .name(format!("dut-{}", slot.info.name))
+                        .spawn_scoped(scope, move || run_dut(ctx, slot, plan, &events))
+                        .expect("spawn a DUT thread")
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("a DUT thread panicked outside a case"))
+                .collect()
+        });
+
+        let mut total = Counts::default();
+        let mut per_dut = Vec::new();
+        let mut results = Vec::new();
+        let mut duts = Vec::new();
+        let mut not_run = 0;
+        for (slot, dut_results, skipped) in finished {
+            total.merge(&slot.counts);
+            per_dut.push((slot.info.clone(), slot.counts));
+            results.extend(dut_results);
+            not_run += skipped;
+            duts.push(slot.session);
+        }
+        let summary = Summary {
+            per_dut,
+            total,
+            duration: clock.elapsed(),
+            stopped: self.stop.is_requested(),
+            not_run,
+        };
+        events.send(RunEvent::RunFinished(summary.clone()));
+        drop(events);
+        let reporters = collector.finish();
+        Ok(RunOutput {
+            summary,
+            results,
+            duts,
+            reporters,
+        })
+    }
+}
+
+/// One DUT thread: its cases in order until done or stopped. Returns how many did not run.
+fn run_dut<D: DutSession>(
+    ctx: &TrialContext<'_>,
+    mut slot: DutSlot<D>,
+    plan: Vec<&dyn Case<D>>,
+    events: &EventSink,
+) -> (DutSlot<D>, Vec<TrialResult>, usize) {
+    events.send(RunEvent::DutStarted {
+        dut: slot.info.clone(),
+        planned: plan.len(),
+    });
+    let mut results = Vec::with_capacity(plan.len());
+    for case in &plan {
+        if ctx.stop.is_requested() {
+            tracing::warn!(dut = %slot.info.name, "stop requested; not starting further cases");
+            break;
+        }
+        results.push(execute_reported(ctx, &mut slot, *case, events));
+    }
+    let not_run = plan.len() - results.len();
+    events.send(slot.finished_event());
+    (slot, results, not_run)
+}

@@ -1,0 +1,39 @@
+//! What the runner needs from a live DUT session.
+//!
+//! The suites crate defines the session type (AT client, supply, identity) and implements
+//! [`DutSession`] for it; the lab implementation recovers a board by power-cycling it through its
+//! supply. The runner never touches the hardware itself.
+
+use hil_model::MfwVersion;
+
+/// A DUT the runner can schedule cases on. One case runs on it at a time.
+pub trait DutSession: Send {
+    /// The DUT's name from the rack file; the first part of every trial name.
+    fn name(&self) -> &str;
+
+    /// The modem firmware read from the DUT (`AT+CGMR`), used to look up expectations.
+    /// `None` when it could not be read: then no expectation entry applies.
+    fn firmware(&self) -> Option<&MfwVersion>;
+
+    /// Properties recorded with every result of this DUT (see [`props`] for well-known keys).
+    fn properties(&self) -> Vec<(String, String)>;
+
+    /// Brings the DUT back to a known state after a hang or an infrastructure error
+    /// (the lab implementation power-cycles the board). `Err` means the DUT is lost: its
+    /// remaining cases are reported as errors.
+    fn recover(&mut self) -> Result<(), String>;
+}
+
+/// Well-known property keys, so reports can pick them out of [`DutSession::properties`].
+pub mod props {
+    /// Application firmware (the firmware-under-test id, `#XFWVER`).
+    pub const APP_FIRMWARE: &str = "app_firmware";
+    /// IMEI, hashed (never the plain IMEI in reports).
+    pub const IMEI_HASH: &str = "imei_sha256";
+    /// `%HWVERSION`.
+    pub const HW_VERSION: &str = "hw_version";
+    /// Probe serial number.
+    pub const PROBE_SERIAL: &str = "probe_serial";
+    /// Supply model and firmware.
+    pub const SUPPLY: &str = "supply";
+}

@@ -1,0 +1,214 @@
+//! Execute one trial (one case on one DUT): expectation lookup, attempts with retries,
+//! recovery after a hang or infrastructure error, classification.
+//!
+//! This is the single execution path: the scheduler ([`crate::run`]) and the libtest adapter
+//! ([`crate::libtest`]) both go through [`execute_reported`], so classification, retries and
+//! reporter events are the same whichever way a run is started.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::case::{Case, CaseLog, Problem};
+use crate::classify::classify;
+use crate::event::{Counts, DutInfo, EventSink, RunEvent};
+use crate::expectations::{Expectation, Expectations};
+use crate::outcome::{Attempt, Outcome, TrialId, TrialResult};
+use crate::session::DutSession;
+use crate::stop::StopFlag;
+
+/// What every trial of a run shares.
+#[derive(Debug, Clone, Copy)]
+pub struct TrialContext<'a> {
+    pub expectations: &'a Expectations,
+    /// Extra attempts for a failed or errored trial (`--retries N`).
+    pub retries: u32,
+    /// No retry starts once a stop is requested.
+    pub stop: &'a StopFlag,
+}
+
+/// A trial's result and what it did to the DUT.
+#[derive(Debug, Clone)]
+pub struct TrialExecution {
+    pub result: TrialResult,
+    /// Set when recovery failed: the DUT is lost and its remaining cases are errors.
+    pub dut_lost: Option<String>,
+}
+
+/// Executes `case` on `dut`: looks up the expectation for the DUT's firmware, runs attempts
+/// (a failed or errored attempt is re-run up to `ctx.retries` times), recovers the DUT after a
+/// hang, an infrastructure error or a panic, and classifies. Emits no events.
+pub fn execute_trial<D: DutSession>(
+    ctx: &TrialContext<'_>,
+    dut: &mut D,
+    case: &dyn Case<D>,
+) -> TrialExecution {
+    let id = TrialId::new(dut.name(), case.id());
+    let mfw = dut.firmware().cloned();
+    let expectation = ctx
+        .expectations
+        .lookup(&id.case, mfw.as_ref())
+        .map(|entry| &entry.expect);
+    let trial_started = SystemTime::now();
+    let clock = Instant::now();
+    let mut result = TrialResult {
+        id,
+        description: case.description().to_string(),
+        mfw,
+        outcome: Outcome::Pass,
+        attempts: Vec::new(),
+        started: trial_started,
+        duration: Duration::ZERO,
+    };
+
+    if let Some(Expectation::Skip { reason }) = expectation {
+        result.outcome = Outcome::NotApplicable {
+            reason: reason.clone(),
+        };
+        return TrialExecution {
+            result,
+            dut_lost: None,
+        };
+    }
+
+    let max_attempts = ctx.retries.saturating_add(1);
+    let mut dut_lost = None;
+    for number in 1..=max_attempts {
+        let started = SystemTime::now();
+        let attempt_clock = Instant::now();
+        let mut log = CaseLog::new();
+        let problem = run_case(case, dut, &mut log);
+        let duration = attempt_clock.elapsed();
+        let outcome = classify(expectation, &problem);
+        let recovery = match &problem {
+            Err(p) if p.needs_recovery() => Some(recover(dut)),
+            _ => None,
+        };
+        if let Some(Err(why)) = &recovery {
+            dut_lost = Some(format!("recovery of {} failed: {why}", dut.name()));
+        }
+        let retry = outcome.kind().is_retryable()
+            && dut_lost.is_none()
+            && number < max_attempts
+            && !ctx.stop.is_requested();
+        result.attempts.push(Attempt {
+            number,
+            outcome,
+            started,
+            duration,
+            log,
+            recovery,
+        });
+        if !retry {
+            break;
+        }
+        tracing::info!(trial = %result.id, attempt = number, "retrying");
+    }
+    result.outcome = result
+        .attempts
+        .last()
+        .map(|a| a.outcome.clone())
+        .unwrap_or(Outcome::Pass);
+    result.duration = clock.elapsed();
+    TrialExecution { result, dut_lost }
+}
+
+/// Runs the case body; a panic is an error (a harness bug) that also needs recovery.
+fn run_case<D>(case: &dyn Case<D>, dut: &mut D, log: &mut CaseLog) -> Result<(), Problem> {
+    match catch_unwind(AssertUnwindSafe(|| case.run(dut, log))) {
+        Ok(result) => result,
+        Err(payload) => Err(Problem::Infra(format!(
+            "the case panicked: {}",
+            panic_text(payload.as_ref())
+        ))),
+    }
+}
+
+fn recover<D: DutSession>(dut: &mut D) -> Result<(), String> {
+    tracing::warn!(dut = dut.name(), "recovering DUT");
+    match catch_unwind(AssertUnwindSafe(|| dut.recover())) {
+        Ok(result) => result,
+        Err(payload) => Err(format!(
+            "recovery panicked: {}",
+            panic_text(payload.as_ref())
+        )),
+    }
+}
+
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "(non-string panic payload)".to_string())
+}
+
+/// A DUT as the scheduler holds it: the session, whether it is lost, and its counts so far.
+pub(crate) struct DutSlot<D> {
+    pub session: D,
+    pub info: DutInfo,
+    pub lost: Option<String>,
+    pub counts: Counts,
+    pub busy: Duration,
+}
+
+impl<D: DutSession> DutSlot<D> {
+    pub fn new(session: D) -> Self {
+        let info = DutInfo::of(&session);
+        DutSlot {
+            session,
+            info,
+            lost: None,
+            counts: Counts::default(),
+            busy: Duration::ZERO,
+        }
+    }
+
+    pub fn finished_event(&self) -> RunEvent {
+        RunEvent::DutFinished {
+            dut: self.info.clone(),
+            counts: self.counts,
+            duration: self.busy,
+            lost: self.lost.clone(),
+        }
+    }
+}
+
+/// Executes one trial on a scheduled DUT and reports it: `CaseStarted`, then `CaseFinished`
+/// with the full result. On a lost DUT the case is not run and is reported as an error.
+pub(crate) fn execute_reported<D: DutSession>(
+    ctx: &TrialContext<'_>,
+    slot: &mut DutSlot<D>,
+    case: &dyn Case<D>,
+    events: &EventSink,
+) -> TrialResult {
+    let id = TrialId::new(slot.session.name(), case.id());
+    events.send(RunEvent::CaseStarted {
+        id: id.clone(),
+        description: case.description().to_string(),
+    });
+    let result = match &slot.lost {
+        Some(why) => TrialResult {
+            id,
+            description: case.description().to_string(),
+            mfw: slot.session.firmware().cloned(),
+            outcome: Outcome::Error {
+                message: format!("not run: the DUT is lost ({why})"),
+            },
+            attempts: Vec::new(),
+            started: SystemTime::now(),
+            duration: Duration::ZERO,
+        },
+        None => {
+            let execution = execute_trial(ctx, &mut slot.session, case);
+            if let Some(why) = execution.dut_lost {
+                tracing::error!(dut = slot.session.name(), "{why}");
+                slot.lost = Some(why);
+            }
+            execution.result
+        }
+    };
+    slot.counts.add(&result);
+    slot.busy += result.duration;
+    events.send(RunEvent::CaseFinished(Box::new(result.clone())));
+    result
+}
