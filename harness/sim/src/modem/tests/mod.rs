@@ -1,0 +1,1 @@
+//! Behaviour tests of the modem model, one file per area.

@@ -1,0 +1,91 @@
+//! `AT%XPMNG`: the public key for authenticated AT commands (ref §5 [D4][D5]).
+//!
+//! `AT%XPMNG=0,"<PEM public key>"[,<sec_tag>]` writes, `AT%XPMNG=2[,<sec_tag>]` reads
+//! (`%XPMNG: "<content>"`). A write to an occupied slot answers 519 (seen on 0.7.0-29.alpha,
+//! where a factory key occupies slot 0 [F2]). Keys are stored as `%CMNG` type 5 at their
+//! sec_tag, so `%CMNG=3,<tag>,5` deletes them (ref §5, INFERRED).
+
+use hil_model::CmeCode;
+
+use super::parse::{Command, Form};
+use super::policy::WriteCheck;
+use super::store::Origin;
+use super::{AtError, Modem, Res};
+use crate::profile::WarningNvm;
+
+/// The `%CMNG` type under which `%XPMNG` keys are kept (ref §1.2: 5 = public key).
+pub(super) const XPMNG_TYPE: u8 = 5;
+
+impl Modem {
+    pub(super) fn cmd_xpmng(&mut self, cmd: &Command) -> Res {
+        let Some(x) = self.profile.xpmng.clone() else {
+            return Err(AtError::Syntax);
+        };
+        if !matches!(cmd.form, Form::Set(_)) {
+            return Err(AtError::Syntax);
+        }
+        match cmd.uint_in(0, 0, 2)? {
+            0 => {
+                if !(2..=3).contains(&cmd.count()) {
+                    return Err(AtError::Param);
+                }
+                let content = cmd.string(1)?.ok_or(AtError::Param)?.as_bytes().to_vec();
+                let tag = cmd.uint(2)?.unwrap_or(0);
+                if tag > u64::from(x.max_sec_tag) {
+                    return Err(AtError::Param);
+                }
+                let tag = tag as u32;
+                for check in self.policy.check_order.clone() {
+                    match check {
+                        // ref §3 [D4]: write only while not activated.
+                        WriteCheck::ActiveMode518
+                            if self.profile.cmng.active_cfun.contains(&self.vol.cfun) =>
+                        {
+                            return Err(AtError::Cme(CmeCode::NOT_ALLOWED_ACTIVE));
+                        }
+                        // ref §4.3 [D4]: 528 during a warning.
+                        WriteCheck::PowerOffWarning528 => match self.warning_blocks_nvm() {
+                            Some(WarningNvm::Refuse528) => {
+                                return Err(AtError::Cme(CmeCode::POWER_OFF_WARNING));
+                            }
+                            Some(WarningNvm::SilentDrop) => return Ok(vec![]),
+                            None => {}
+                        },
+                        WriteCheck::AlreadyExists519 if self.nvm.contains(tag, XPMNG_TYPE) => {
+                            return Err(AtError::Cme(CmeCode(x.exists_code)));
+                        }
+                        WriteCheck::MemoryFull515
+                            if self.nvm.user_count() >= self.policy.max_credentials =>
+                        {
+                            return Err(AtError::Cme(CmeCode::MEMORY_FULL));
+                        }
+                        _ => {}
+                    }
+                }
+                self.nvm.put(tag, XPMNG_TYPE, content, Origin::User);
+                Ok(vec![])
+            }
+            2 => {
+                if cmd.count() > 2 {
+                    return Err(AtError::Param);
+                }
+                let tag = cmd.uint(1)?.unwrap_or(0);
+                if tag > u64::from(x.max_sec_tag) {
+                    return Err(AtError::Param);
+                }
+                if self.warning_blocks_read() {
+                    return Err(AtError::Cme(CmeCode::POWER_OFF_WARNING));
+                }
+                let item = self
+                    .nvm
+                    .get(tag as u32, XPMNG_TYPE)
+                    .ok_or(AtError::Cme(CmeCode::NOT_FOUND))?;
+                Ok(vec![format!(
+                    "%XPMNG: \"{}\"",
+                    String::from_utf8_lossy(&item.content)
+                )])
+            }
+            _ => Err(AtError::Param),
+        }
+    }
+}
