@@ -1,0 +1,104 @@
+//! The DUT thread: moves bytes between the pty and the board, and keeps time.
+//!
+//! Each turn it polls the rail, runs the board's timers, writes what the transmitter releases,
+//! then waits for input at most until the next deadline or the poll interval (a few ms). Each
+//! received byte re-checks the rail first, so a byte never reaches a board that has just lost
+//! power. The loop ends when the stop flag is set; [`RunningDut`] sets it and joins on drop.
+
+use std::io;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use super::backend::ModemBackend;
+use super::control::DutControl;
+use crate::pty::PtyEndpoint;
+
+/// A board running on its own thread. Dropping it stops and joins the thread.
+pub struct RunningDut<M: ModemBackend> {
+    control: Arc<DutControl<M>>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl<M: ModemBackend> std::fmt::Debug for RunningDut<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunningDut")
+            .field("control", &self.control)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<M: ModemBackend> RunningDut<M> {
+    pub(super) fn start(control: Arc<DutControl<M>>, pty: PtyEndpoint) -> io::Result<Self> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = std::thread::Builder::new()
+            .name(format!("sim-dut-{}", control.name()))
+            .spawn({
+                let control = control.clone();
+                let stop = stop.clone();
+                move || run(&control, &pty, &stop)
+            })?;
+        Ok(RunningDut {
+            control,
+            stop,
+            thread: Some(thread),
+        })
+    }
+
+    pub fn control(&self) -> &Arc<DutControl<M>> {
+        &self.control
+    }
+}
+
+impl<M: ModemBackend> Drop for RunningDut<M> {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(thread) = self.thread.take()
+            && thread.join().is_err()
+        {
+            tracing::error!(dut = %self.control.name(), "DUT thread panicked");
+        }
+    }
+}
+
+fn run<M: ModemBackend>(control: &DutControl<M>, pty: &PtyEndpoint, stop: &AtomicBool) {
+    let mut buf = [0u8; 1024];
+    while !stop.load(Ordering::SeqCst) {
+        let wait = {
+            let mut board = control.board();
+            let now = Instant::now();
+            board.poll_power(now);
+            board.tick(now);
+            pump(&mut board.tx, pty, now);
+            board.wait_time(now)
+        };
+        match pty.read_timeout(&mut buf, wait) {
+            Ok(0) => {}
+            Ok(n) => {
+                let mut board = control.board();
+                for &byte in &buf[..n] {
+                    let now = Instant::now();
+                    board.poll_power(now);
+                    board.receive(byte, now);
+                }
+                let now = Instant::now();
+                board.tick(now);
+                pump(&mut board.tx, pty, now);
+            }
+            Err(e) => {
+                tracing::warn!(dut = %control.name(), error = %e, "serial read failed");
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        }
+    }
+    control.set_stopped();
+}
+
+fn pump(tx: &mut super::uart::Transmitter, mut pty: &PtyEndpoint, now: Instant) {
+    if let Err(e) = tx.pump(&mut pty, now) {
+        tracing::warn!(error = %e, "serial write failed; output dropped");
+        tx.clear();
+    }
+}
