@@ -80,7 +80,10 @@ impl Modem {
         let tag = Self::user_tag(cmd, 1)?;
         let (kind, delete_only) = self.cred_type(cmd, 2)?;
         // ref §1.1 [D1]: content is mandatory and may not be empty.
-        let content = cmd.string(3)?.ok_or(AtError::Param)?.as_bytes().to_vec();
+        let content = match cmd.string(3)? {
+            Some(s) if !s.is_empty() => s.as_bytes().to_vec(),
+            _ => return Err(AtError::Param),
+        };
         if cmd.string(4)?.is_some_and(|p| p.len() > MAX_PASSWD) {
             return Err(AtError::Param);
         }

@@ -29,7 +29,10 @@ impl Modem {
                 if !(2..=3).contains(&cmd.count()) {
                     return Err(AtError::Param);
                 }
-                let content = cmd.string(1)?.ok_or(AtError::Param)?.as_bytes().to_vec();
+                let content = match cmd.string(1)? {
+                    Some(s) if !s.is_empty() => s.as_bytes().to_vec(),
+                    _ => return Err(AtError::Param),
+                };
                 let tag = cmd.uint(2)?.unwrap_or(0);
                 if tag > u64::from(x.max_sec_tag) {
                     return Err(AtError::Param);
