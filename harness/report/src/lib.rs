@@ -1,1 +1,34 @@
-//! placeholder
+//! Reports from runner events: JUnit for CI dashboards, the HTML conformance matrix, per-trial
+//! transcript files, a live progress display and the end-of-run summary table.
+//!
+//! Every report is a [`hil_runner::Reporter`]; [`ReportDir`] builds the standard set for a
+//! report directory:
+//!
+//! ```text
+//! <report-dir>/junit.xml                              one <testsuite> per DUT, rewritten atomically per result
+//! <report-dir>/conformance.html                       modem firmware × case matrix, self-contained
+//! <report-dir>/transcripts/<dut>/<suite>.<case>.txt   full redacted AT transcript of every attempt
+//! ```
+//!
+//! JUnit follows the conventions in `shared/reference/hil-anchors.md` §5: unique testcase names
+//! (`<dut>::<suite>::<case>`), `<failure>` for DUT behaviour, `<error>` for infrastructure,
+//! `<skipped>` for not applicable, one testcase per trial with `flaky*`/`rerun*` children plus
+//! plain `FLAKY:`/`RERUN:` lines, `[[ATTACHMENT|…]]` lines for the files. The schema the output
+//! is validated against in tests is `schema/junit.xsd`.
+
+pub mod atomic;
+pub mod html;
+pub mod junit;
+pub mod progress;
+pub mod summary;
+pub mod text;
+pub mod transcripts;
+
+mod report_dir;
+
+pub use html::HtmlReporter;
+pub use junit::{JunitOptions, JunitReporter};
+pub use progress::ProgressReporter;
+pub use report_dir::ReportDir;
+pub use summary::{SummaryReporter, summary_table};
+pub use transcripts::TranscriptWriter;

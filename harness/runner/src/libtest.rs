@@ -172,12 +172,13 @@ fn execute_trial_for_libtest<D: DutSession>(
     let case = run.cases()[case_index].as_ref();
     let result = execute_reported(&ctx, &mut slot, case, events);
     drop(slot);
-    to_libtest(&result, run.retries().saturating_add(1))
+    to_libtest(&result)
 }
 
 /// The libtest verdict for a result, printing a note for non-pass `ok`s.
-fn to_libtest(result: &TrialResult, max_attempts: u32) -> Result<(), Failed> {
+fn to_libtest(result: &TrialResult) -> Result<(), Failed> {
     let kind = result.outcome.kind();
+    let max_attempts = result.max_attempts;
     let attempts = result.attempts.len();
     let retry_note = if result.is_flaky() {
         format!(" (FLAKY: passed on attempt {attempts}/{max_attempts})")

@@ -241,6 +241,8 @@ pub struct TrialResult {
     pub outcome: Outcome,
     /// Every attempt, in order. Empty when the case was not run (skip entry, DUT lost).
     pub attempts: Vec<Attempt>,
+    /// Attempts allowed (`--retries` + 1), for "passed on attempt 2/3".
+    pub max_attempts: u32,
     pub started: SystemTime,
     /// Wall time of all attempts and recoveries.
     pub duration: Duration,

@@ -50,12 +50,14 @@ pub fn execute_trial<D: DutSession>(
         .map(|entry| &entry.expect);
     let trial_started = SystemTime::now();
     let clock = Instant::now();
+    let max_attempts = ctx.retries.saturating_add(1);
     let mut result = TrialResult {
         id,
         description: case.description().to_string(),
         mfw,
         outcome: Outcome::Pass,
         attempts: Vec::new(),
+        max_attempts,
         started: trial_started,
         duration: Duration::ZERO,
     };
@@ -70,7 +72,6 @@ pub fn execute_trial<D: DutSession>(
         };
     }
 
-    let max_attempts = ctx.retries.saturating_add(1);
     let mut dut_lost = None;
     for number in 1..=max_attempts {
         let started = SystemTime::now();
@@ -195,6 +196,7 @@ pub(crate) fn execute_reported<D: DutSession>(
                 message: format!("not run: the DUT is lost ({why})"),
             },
             attempts: Vec::new(),
+            max_attempts: ctx.retries.saturating_add(1),
             started: SystemTime::now(),
             duration: Duration::ZERO,
         },

@@ -1,0 +1,129 @@
+//! The end-of-run summary: a comfy-table of counts per DUT and in total, the list of
+//! unexpected results, and a verdict line.
+
+use std::io::Write;
+
+use comfy_table::{Cell, CellAlignment, Table};
+use hil_runner::{Counts, Reporter, RunEvent, Summary};
+
+const HEADER: [&str; 11] = [
+    "DUT",
+    "modem firmware",
+    "pass",
+    "fail",
+    "xfail",
+    "xpass",
+    "n/a",
+    "char",
+    "error",
+    "flaky",
+    "total",
+];
+
+fn count_cells(counts: &Counts) -> Vec<Cell> {
+    [
+        counts.pass,
+        counts.fail,
+        counts.expected_fail,
+        counts.unexpected_pass,
+        counts.not_applicable,
+        counts.characterized,
+        counts.error,
+        counts.flaky,
+        counts.total(),
+    ]
+    .into_iter()
+    .map(|n| Cell::new(n).set_alignment(CellAlignment::Right))
+    .collect()
+}
+
+/// Counts per DUT and in total.
+pub fn summary_table(summary: &Summary) -> Table {
+    let mut table = Table::new();
+    table.set_header(HEADER);
+    for (dut, counts) in &summary.per_dut {
+        let mut row = vec![
+            Cell::new(&dut.name),
+            Cell::new(
+                dut.firmware
+                    .as_ref()
+                    .map(|m| m.to_string())
+                    .unwrap_or_else(|| "unknown".into()),
+            ),
+        ];
+        row.extend(count_cells(counts));
+        table.add_row(row);
+    }
+    let mut row = vec![Cell::new("total"), Cell::new("")];
+    row.extend(count_cells(&summary.total));
+    table.add_row(row);
+    table
+}
+
+/// The verdict line.
+pub fn verdict(summary: &Summary) -> String {
+    let unexpected = summary.total.unexpected();
+    let mut line = if unexpected == 0 {
+        "PASSED: no unexpected results".to_string()
+    } else {
+        format!(
+            "FAILED: {unexpected} unexpected (fail {}, xpass {}, error {})",
+            summary.total.fail, summary.total.unexpected_pass, summary.total.error
+        )
+    };
+    if summary.stopped || summary.not_run > 0 {
+        line.push_str(&format!(
+            "; STOPPED: {} planned trials not run",
+            summary.not_run
+        ));
+    }
+    line.push_str(&format!(" in {:.1} s", summary.duration.as_secs_f64()));
+    line
+}
+
+/// Prints the table, the unexpected results and the verdict when the run finishes.
+pub struct SummaryReporter {
+    out: Box<dyn Write + Send>,
+    unexpected: Vec<String>,
+}
+
+impl SummaryReporter {
+    /// Writes to stdout.
+    pub fn stdout() -> Self {
+        Self::new(Box::new(std::io::stdout()))
+    }
+
+    pub fn new(out: Box<dyn Write + Send>) -> Self {
+        SummaryReporter {
+            out,
+            unexpected: Vec::new(),
+        }
+    }
+}
+
+impl Reporter for SummaryReporter {
+    fn on_event(&mut self, event: &RunEvent) {
+        match event {
+            RunEvent::CaseFinished(result) if result.outcome.is_unexpected() => {
+                self.unexpected.push(crate::text::xml_safe(&format!(
+                    "{}  {}: {}",
+                    result.id,
+                    result.outcome.kind().label(),
+                    result.outcome.message()
+                )));
+            }
+            RunEvent::RunFinished(summary) => {
+                let _ = writeln!(self.out, "{}", summary_table(summary));
+                if !self.unexpected.is_empty() {
+                    let _ = writeln!(self.out, "Unexpected results:");
+                    for line in &self.unexpected {
+                        let _ = writeln!(self.out, "  {line}");
+                    }
+                }
+                let _ = writeln!(self.out, "{}", verdict(summary));
+                let _ = self.out.flush();
+            }
+            _ => {}
+        }
+    }
+}

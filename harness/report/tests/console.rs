@@ -1,0 +1,72 @@
+//! Console reporters: plain progress lines (not a TTY), the summary table, transcript files.
+
+mod common;
+
+use common::{SharedBuf, run_fixture};
+use hil_report::{ProgressReporter, SummaryReporter, TranscriptWriter};
+use hil_runner::Reporter;
+
+#[test]
+fn progress_prints_one_line_per_result_when_not_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let buf = SharedBuf::default();
+    run_fixture(
+        dir.path(),
+        vec![Box::new(ProgressReporter::lines(Box::new(buf.clone())))],
+    );
+    let text = buf.text();
+    let results: Vec<&str> = text.lines().filter(|l| l.starts_with('[')).collect();
+    assert_eq!(results.len(), 14, "{text}");
+    assert!(text.contains("rack rack-<1>: 14 trials on 2 DUTs"));
+    assert!(text.contains("] XFAIL  dut2::cmng::crlf"));
+    assert!(text.contains("FLAKY: passed on attempt 2/3"));
+    assert!(text.contains("DUT dut1 finished: 7 results, 2 unexpected"));
+    assert!(results.last().unwrap().starts_with("[14/14]"));
+}
+
+#[test]
+fn the_summary_table_counts_per_dut_and_total() {
+    let dir = tempfile::tempdir().unwrap();
+    let buf = SharedBuf::default();
+    let out = run_fixture(
+        dir.path(),
+        vec![Box::new(SummaryReporter::new(Box::new(buf.clone())))],
+    );
+    let text = buf.text();
+    for header in [
+        "pass", "fail", "xfail", "xpass", "n/a", "error", "flaky", "total",
+    ] {
+        assert!(text.contains(header), "{header} missing:\n{text}");
+    }
+    let total_row = text.lines().find(|l| l.starts_with("| total")).unwrap();
+    let numbers: Vec<usize> = total_row
+        .split('|')
+        .filter_map(|c| c.trim().parse().ok())
+        .collect();
+    // pass fail xfail xpass n/a char error flaky total
+    assert_eq!(numbers, [4, 1, 1, 1, 3, 2, 2, 2, 14], "{text}");
+    assert!(text.contains("dut2::cmng::types  XPASS"));
+    assert!(text.contains("FAILED: 4 unexpected"));
+    assert_eq!(out.summary.exit_code(), 1);
+}
+
+#[test]
+fn transcript_files_hold_every_attempt() {
+    let dir = tempfile::tempdir().unwrap();
+    let writer = TranscriptWriter::new(dir.path());
+    let root = writer.root().to_path_buf();
+    let reporters: Vec<Box<dyn Reporter>> = vec![Box::new(writer)];
+    run_fixture(dir.path(), reporters);
+    let flaky = std::fs::read_to_string(root.join("dut1/cmng.flaky.txt")).unwrap();
+    assert!(flaky.contains("=== attempt 1/3: FAIL"));
+    assert!(flaky.contains("=== attempt 2/3: PASS"));
+    let broken = std::fs::read_to_string(root.join("dut2/cmng.broken.txt")).unwrap();
+    assert_eq!(broken.matches("recovery: ok").count(), 3);
+    let list = std::fs::read_to_string(root.join("dut1/cmng.list.txt")).unwrap();
+    assert!(list.contains("%CMNG: 16842753,0,\"ABC\""));
+    assert!(!list.contains('\u{0}'));
+    assert!(
+        !root.join("dut1/cmng.types.txt").exists(),
+        "skipped cases never ran"
+    );
+}
