@@ -1,0 +1,144 @@
+//! Everything that can go wrong talking to a DUT's AT console. Command text and output carried
+//! by an error are already redacted (errors end up in logs and reports).
+
+use std::time::Duration;
+
+use at_console::FinalResult;
+use hil_model::CmeCode;
+
+/// An AT console failure.
+#[derive(Debug, thiserror::Error)]
+pub enum AtError {
+    /// The port path does not exist (unplugged board, simulator not running, typo).
+    #[error("serial port {path} does not exist")]
+    PortMissing { path: String },
+
+    /// Another program holds the port (ports are opened exclusively).
+    #[error("serial port {path} is busy (another program has it open): {detail}")]
+    PortBusy { path: String, detail: String },
+
+    /// The port exists but could not be opened or configured.
+    #[error("cannot open serial port {path}: {detail}")]
+    PortOpen { path: String, detail: String },
+
+    /// Reading or writing the port failed.
+    #[error("I/O error on {path} while {during}: {source}")]
+    Io {
+        path: String,
+        during: String,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// No final result before the transaction's deadline. The DUT may still be busy; see
+    /// [`crate::AtClient::resync`].
+    #[error("{}", timeout_message(command, elapsed, partial, pending))]
+    Timeout {
+        /// The command as sent (redacted).
+        command: String,
+        elapsed: Duration,
+        /// Complete lines received for the command before the deadline (redacted).
+        partial: Vec<String>,
+        /// Bytes of an unterminated last line (redacted, lossy UTF-8).
+        pending: String,
+    },
+
+    /// The DUT answered with a final result other than `OK` where `OK` was required.
+    #[error("`{command}` was rejected: {}", result_text(*result))]
+    Rejected {
+        command: String,
+        result: FinalResult,
+        /// Information lines that came with the result (redacted).
+        lines: Vec<String>,
+    },
+
+    /// The DUT printed its boot banner (`READY`) while a command was in flight: it reset and
+    /// the command is lost.
+    #[error("DUT rebooted during `{command}` (saw `READY`); output before: {partial:?}")]
+    Rebooted {
+        command: String,
+        partial: Vec<String>,
+    },
+
+    /// The answer does not have the documented shape.
+    #[error("malformed response to `{command}`: {why}: {line:?}")]
+    Malformed {
+        command: String,
+        line: String,
+        why: String,
+    },
+
+    /// No matching unsolicited line arrived in time.
+    #[error("no URC matching {wanted} within {elapsed:?}; other URCs seen meanwhile: {seen:?}")]
+    UrcTimeout {
+        wanted: String,
+        elapsed: Duration,
+        seen: Vec<String>,
+    },
+
+    /// The request cannot be sent as a checked command (e.g. a `"` inside `%CMNG` content,
+    /// an unterminated quote). Use the raw escape hatch for malformed input on purpose.
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+}
+
+impl AtError {
+    /// The `+CME ERROR` code, if the DUT rejected the command with one.
+    pub fn cme(&self) -> Option<CmeCode> {
+        match self {
+            AtError::Rejected {
+                result: FinalResult::CmeError(n),
+                ..
+            } => Some(CmeCode(*n)),
+            _ => None,
+        }
+    }
+
+    /// The final result, if the DUT rejected the command.
+    pub fn final_result(&self) -> Option<FinalResult> {
+        match self {
+            AtError::Rejected { result, .. } => Some(*result),
+            _ => None,
+        }
+    }
+
+    /// True for a deadline that passed without a final result.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, AtError::Timeout { .. })
+    }
+
+    /// True for failures of the harness's side (port, I/O), as opposed to DUT behaviour.
+    pub fn is_infrastructure(&self) -> bool {
+        matches!(
+            self,
+            AtError::PortMissing { .. }
+                | AtError::PortBusy { .. }
+                | AtError::PortOpen { .. }
+                | AtError::Io { .. }
+        )
+    }
+}
+
+fn result_text(result: FinalResult) -> String {
+    match result {
+        FinalResult::CmeError(n) => CmeCode(n).to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn timeout_message(command: &str, elapsed: &Duration, partial: &[String], pending: &str) -> String {
+    let mut s = format!(
+        "`{command}` got no final result within {:.3} s",
+        elapsed.as_secs_f64()
+    );
+    if partial.is_empty() && pending.is_empty() {
+        s.push_str("; no output at all");
+    } else {
+        s.push_str("; partial output: ");
+        s.push_str(&format!("{partial:?}"));
+        if !pending.is_empty() {
+            s.push_str(&format!(" + unterminated {pending:?}"));
+        }
+    }
+    s
+}
