@@ -27,6 +27,9 @@ pub const ERR_TIMEOUT: &str = "#XFWERR: timeout\r\nERROR\r\n";
 pub const ERR_MODEM: &str = "#XFWERR: modem\r\nERROR\r\n";
 /// The modem's answer did not fit the firmware's response buffer; what fitted was written first.
 pub const ERR_RESPONSE_TRUNCATED: &str = "#XFWERR: response truncated\r\nERROR\r\n";
+/// The firmware's UART receive buffer overflowed: bytes were lost, so the line in progress was
+/// dropped (the sender did not wait for the previous command's final result).
+pub const ERR_OVERRUN: &str = "#XFWERR: overrun\r\nERROR\r\n";
 /// Boot only, before the banner: libmodem failed to initialise.
 pub const ERR_MODEM_INIT: &str = "#XFWERR: modem init\r\n";
 
@@ -180,6 +183,7 @@ mod tests {
             ERR_TIMEOUT,
             ERR_MODEM,
             ERR_RESPONSE_TRUNCATED,
+            ERR_OVERRUN,
         ] {
             assert!(text.starts_with("#XFWERR: ") && text.ends_with("\r\nERROR\r\n"));
         }

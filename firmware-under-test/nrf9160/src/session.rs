@@ -26,8 +26,6 @@ pub type SharedTx = Mutex<CriticalSectionRawMutex, BufferedUarteTx<'static>>;
 const CHUNK: usize = 64;
 /// A reply that is a line written by the firmware itself (banner, version, panic, …).
 const TEXT_CAP: usize = 160;
-/// Written when the RX ring overflowed: bytes were lost, so the partial line was dropped.
-const ERR_OVERRUN: &str = "#XFWERR: overrun\r\nERROR\r\n";
 
 /// Writes `bytes`; a UART write error leaves nothing sensible to do but go on.
 async fn write(tx: &mut BufferedUarteTx<'static>, bytes: &[u8]) {
@@ -114,7 +112,7 @@ pub async fn run(mut rx: BufferedUarteRx<'static>, tx: &'static SharedTx) -> ! {
                 defmt::warn!("uart rx: {}", e);
                 // Bytes were lost: the line in progress cannot be trusted.
                 if console.idle_timeout().is_some() {
-                    write(&mut *tx.lock().await, ERR_OVERRUN.as_bytes()).await;
+                    write(&mut *tx.lock().await, response::ERR_OVERRUN.as_bytes()).await;
                 }
                 continue;
             }
