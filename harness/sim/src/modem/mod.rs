@@ -160,14 +160,20 @@ impl Modem {
             self.pending_quote = Some(command);
             return Reply::Silent;
         }
-        let outcome = match parse::parse(&command) {
-            Ok(cmd) => self.dispatch(&cmd),
-            Err(_) => Outcome::Done(Err(AtError::Syntax)),
-        };
-        match outcome {
-            Outcome::Done(res) => Reply::Answer(self.render(res)),
-            Outcome::Silent => Reply::Silent,
+        // ref §7.1 [D10]: commands chain with `;`; the first failure ends the chain.
+        let mut lines = Vec::new();
+        for part in parse::split_chain(&command) {
+            let outcome = match parse::parse(&part) {
+                Ok(cmd) => self.dispatch(&cmd),
+                Err(_) => Outcome::Done(Err(AtError::Syntax)),
+            };
+            match outcome {
+                Outcome::Done(Ok(more)) => lines.extend(more),
+                Outcome::Done(Err(e)) => return Reply::Answer(self.render(lines, Some(e))),
+                Outcome::Silent => return Reply::Silent,
+            }
         }
+        Reply::Answer(self.render(lines, None))
     }
 
     /// Pending unsolicited result codes, oldest first, without CRLF.
@@ -313,23 +319,23 @@ impl Modem {
         }
     }
 
-    fn render(&self, res: Res) -> Vec<u8> {
+    fn render(&self, lines: Vec<String>, error: Option<AtError>) -> Vec<u8> {
         let mut out = Vec::new();
-        let code = match res {
-            Ok(lines) => {
-                for l in lines {
-                    out.extend_from_slice(l.as_bytes());
-                    out.extend_from_slice(b"\r\n");
-                }
+        for l in lines {
+            out.extend_from_slice(l.as_bytes());
+            out.extend_from_slice(b"\r\n");
+        }
+        let code = match error {
+            None => {
                 out.extend_from_slice(b"OK\r\n");
                 return out;
             }
-            Err(AtError::Syntax) => None,
-            Err(AtError::Param) => match self.policy.param_error {
+            Some(AtError::Syntax) => None,
+            Some(AtError::Param) => match self.policy.param_error {
                 ParamErrorStyle::Cme50 => Some(CmeCode::INCORRECT_PARAMETERS),
                 ParamErrorStyle::PlainError => None,
             },
-            Err(AtError::Cme(c)) => Some(c),
+            Some(AtError::Cme(c)) => Some(c),
         };
         match code {
             // ref §2.2 [F4]: numeric even with CMEE=2.

@@ -58,6 +58,24 @@ pub fn name_of(raw: &[u8]) -> Option<String> {
     Some(name)
 }
 
+/// Splits `AT<cmd1>;<cmd2>;…` at `;` outside quotes; every part after the first gets the `AT`
+/// prefix back (ref §7.1 [D10], e.g. `AT%XSUDO=…;%CMNG=…`). One part when there is no `;`.
+pub fn split_chain(raw: &[u8]) -> Vec<Vec<u8>> {
+    let mut parts = vec![Vec::new()];
+    let mut in_quotes = false;
+    for &b in raw {
+        if b == b'"' {
+            in_quotes = !in_quotes;
+        }
+        if b == b';' && !in_quotes {
+            parts.push(b"AT".to_vec());
+        } else if let Some(last) = parts.last_mut() {
+            last.push(b);
+        }
+    }
+    parts
+}
+
 /// Parses one complete command (no terminator).
 pub fn parse(raw: &[u8]) -> Result<Command, Malformed> {
     let text = std::str::from_utf8(raw).map_err(|_| Malformed("not UTF-8"))?;
@@ -241,6 +259,20 @@ mod tests {
     #[case(b"AT%CMNG=0,1,0,\"a\"\"b\"")]
     fn malformed(#[case] raw: &[u8]) {
         assert!(parse(raw).is_err(), "{raw:?}");
+    }
+
+    #[test]
+    fn chains_split_outside_quotes_only() {
+        assert_eq!(split_chain(b"AT+CFUN?"), vec![b"AT+CFUN?".to_vec()]);
+        assert_eq!(
+            split_chain(b"AT+CFUN?;+CMEE=1;%CMNG=0,1,4,\"a;b\""),
+            vec![
+                b"AT+CFUN?".to_vec(),
+                b"AT+CMEE=1".to_vec(),
+                b"AT%CMNG=0,1,4,\"a;b\"".to_vec()
+            ]
+        );
+        assert_eq!(split_chain(b"AT;"), vec![b"AT".to_vec(), b"AT".to_vec()]);
     }
 
     #[test]

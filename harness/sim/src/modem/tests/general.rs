@@ -158,3 +158,24 @@ fn latency_comes_from_the_profile() {
     assert_eq!(m.latency(b"AT+CGMR"), Duration::from_millis(3));
     assert_eq!(m.latency(b"\xff"), Duration::from_millis(3));
 }
+
+#[test]
+fn chained_commands_run_in_order_and_stop_at_the_first_error() {
+    // ref §7.1 [D10]
+    let mut m = modem(V136);
+    assert_eq!(
+        at(&mut m, "AT+CFUN?;+CMEE?"),
+        "+CFUN: 0\r\n+CMEE: 0\r\nOK\r\n"
+    );
+    assert_eq!(
+        at(&mut m, "AT+CMEE=1;%CMNG=2,1,0;+CFUN=4"),
+        "+CME ERROR: 513\r\n"
+    );
+    assert_eq!(m.cfun(), 0, "the chain stopped at the error");
+    assert_eq!(
+        at(&mut m, "AT+CGMI;+CFUN?"),
+        "Nordic Semiconductor ASA\r\n+CFUN: 0\r\nOK\r\n"
+    );
+    // %XSUDO is not modelled: the whole chain fails.
+    assert_eq!(at(&mut m, "AT%XSUDO=35,\"c2ln\";%CMNG=1"), "ERROR\r\n");
+}

@@ -100,6 +100,8 @@ fn keygen_default_subject_is_the_device_uuid() {
         der.windows(5).any(|w| w == [0x06, 0x03, 0x55, 0x1d, 0x0f]),
         "keyUsage OID in the CSR"
     );
+    // Same default key usage bits as the published modem CSR: 03 02 03 e8.
+    assert!(der.windows(4).any(|w| w == [0x03, 0x02, 0x03, 0xe8]));
 }
 
 #[test]
