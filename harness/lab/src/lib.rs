@@ -1,1 +1,29 @@
-//! placeholder
+//! Lab bring-up: turns a rack into live DUT sessions.
+//!
+//! labgrid calls the pieces resources (what the rack file declares), drivers (what talks to
+//! them) and strategies (how a board is brought to a known state). Here:
+//! - [`source`]: where the rack comes from (a rack file, `HIL_RACK`, or the simulated rack);
+//! - [`simulated`]: starting the simulated DUTs a rack asks for and describing them as rack
+//!   entries, plus the adapter that lets the simulated probe flash them;
+//! - [`board`]: one live DUT (console, supply, flasher, identity) — the session the runner
+//!   schedules cases on;
+//! - [`identity`]: binding what the board says it is against the rack file;
+//! - [`flashing`]: putting the firmware-under-test on a board, skipped when it already runs it;
+//! - [`recover`]: bringing a hung board back by power-cycling it through its supply;
+//! - [`bringup`]: all of the above for every DUT, in parallel;
+//! - [`doctor`]: a health check of every DUT with what is wrong and how to fix it.
+
+pub mod board;
+pub mod bringup;
+pub mod doctor;
+pub mod error;
+pub mod flashing;
+pub mod identity;
+pub mod recover;
+pub mod simulated;
+pub mod source;
+
+pub use board::Board;
+pub use bringup::{Lab, LabOptions};
+pub use error::LabError;
+pub use source::RackSource;

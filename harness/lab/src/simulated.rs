@@ -1,0 +1,136 @@
+//! Simulated DUTs in a rack: which ones to start, how they appear as rack entries once started,
+//! and the adapter through which the simulated probe flashes them.
+
+use std::sync::Arc;
+
+use hil_flash::SimTarget;
+use hil_model::MfwVersion;
+use hil_rack::{DutSpec, Imei, Limits, ScpiModel, SerialSpec, SupplyDriver, SupplySpec};
+use hil_sim::dut::DutControl;
+use hil_sim::rack::{SimDut, SimDutConfig, SimRackConfig};
+use hil_sim::supply::SupplyModel;
+use hil_sim::timing::Timing;
+
+use crate::error::LabError;
+
+/// Limits given to simulated DUTs that declare none: the nRF9160 supervisor range the
+/// simulator models (BOR ≈ 2.0 V, instruments-and-probes §6) up to the 5.5 V maximum.
+pub const SIM_LIMITS: Limits = Limits {
+    min_volts: 0.0,
+    max_volts: 5.5,
+    max_amps: 1.0,
+};
+
+/// The simulated-rack configuration for the rack file's simulated DUTs.
+pub fn config_for(specs: &[DutSpec], timing: Timing) -> Result<SimRackConfig, LabError> {
+    let mut duts = Vec::new();
+    for spec in specs {
+        let Some(sim) = &spec.simulated else { continue };
+        let mut cfg = SimDutConfig::new(spec.name.clone(), sim.profile.clone());
+        if let Some(model) = &sim.supply_model {
+            cfg.supply =
+                serde_json::from_value::<SupplyModel>(serde_json::Value::String(model.clone()))
+                    .map_err(|e| LabError::Dut {
+                        dut: spec.name.clone(),
+                        message: format!("simulated.supply_model `{model}`: {e}"),
+                    })?;
+        }
+        cfg.legacy_host = sim.legacy_host;
+        if !sim.policy.is_empty() {
+            let map: serde_json::Map<String, serde_json::Value> = sim
+                .policy
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            cfg.policy = serde_json::from_value(serde_json::Value::Object(map)).map_err(|e| {
+                LabError::Dut {
+                    dut: spec.name.clone(),
+                    message: format!("simulated.policy: {e}"),
+                }
+            })?;
+        }
+        if let Some(imei) = &spec.expected_imei {
+            cfg.imei = Some(imei.as_str().to_string());
+        }
+        duts.push(cfg);
+    }
+    Ok(SimRackConfig {
+        duts,
+        timing,
+        profile_dir: None,
+        link_dir: None,
+    })
+}
+
+/// How a started simulated DUT's supply is reached, as a rack supply entry.
+pub fn supply_spec(dut: &SimDut) -> SupplySpec {
+    let (driver, model) = match dut.psu_model {
+        SupplyModel::Korad => (SupplyDriver::Korad, None),
+        SupplyModel::Ppk2 => (SupplyDriver::Ppk2, None),
+        other => (SupplyDriver::ScpiTcp, Some(scpi_model(other))),
+    };
+    SupplySpec {
+        driver,
+        model,
+        address: dut.psu.clone(),
+        channel: 1,
+        baud: None,
+    }
+}
+
+fn scpi_model(model: SupplyModel) -> ScpiModel {
+    match model {
+        SupplyModel::KeysightE36300 => ScpiModel::KeysightE36300,
+        SupplyModel::KeysightE3631a => ScpiModel::KeysightE3631a,
+        SupplyModel::RigolDp800 => ScpiModel::RigolDp800,
+        SupplyModel::SiglentSpd3303x => ScpiModel::SiglentSpd3303x,
+        SupplyModel::RsHmc804x => ScpiModel::RsHmc804x,
+        SupplyModel::RsNge100 => ScpiModel::RsNge100,
+        SupplyModel::Keithley2230 => ScpiModel::Keithley2230,
+        SupplyModel::Keithley2280 => ScpiModel::Keithley2280,
+        _ => ScpiModel::Generic,
+    }
+}
+
+/// Fills in what the simulator decided (port, supply) on a rack entry for a simulated DUT.
+pub fn fill_in(spec: &mut DutSpec, dut: &SimDut) {
+    let mut serial = SerialSpec::new(dut.serial.clone());
+    serial.baud = dut.baud;
+    spec.serial = Some(serial);
+    spec.supply = Some(supply_spec(dut));
+    if spec.limits.is_none() {
+        spec.limits = Some(SIM_LIMITS);
+    }
+}
+
+/// The rack entry for a DUT of the default simulated rack: everything the rack file of a real
+/// rack would say, including the identity the board must show.
+pub fn default_spec(dut: &SimDut) -> DutSpec {
+    let mut spec = DutSpec {
+        name: dut.name.clone(),
+        serial: None,
+        probe: None,
+        supply: None,
+        expected_mfw: MfwVersion::parse(&dut.profile).ok(),
+        expected_imei: Imei::parse(&dut.imei).ok(),
+        limits: None,
+        tags: vec!["sim".to_string()],
+        allow_erase_all: false,
+        simulated: None,
+    };
+    fill_in(&mut spec, dut);
+    spec
+}
+
+/// Lets the simulated probe flash a simulated DUT.
+pub struct SimProbeTarget(pub Arc<DutControl>);
+
+impl SimTarget for SimProbeTarget {
+    fn install_image(&self, fw_id: &str) -> Result<(), String> {
+        self.0.install_image(fw_id).map_err(|e| e.to_string())
+    }
+
+    fn reset(&self) -> Result<(), String> {
+        self.0.reset().map_err(|e| e.to_string())
+    }
+}

@@ -1,0 +1,199 @@
+//! Bring-up of the simulated rack through the real transports: ptys, TCP supplies, the
+//! simulated probe.
+
+use std::path::Path;
+use std::time::Duration;
+
+use hil_lab::{Lab, LabOptions, RackSource};
+use hil_runner::DutSession;
+use hil_sim::rack::{SimDutConfig, SimRack, SimRackConfig};
+use hil_sim::timing::Timing;
+
+fn opts() -> LabOptions {
+    LabOptions {
+        // No CI build or FUT_ELF must leak into these tests.
+        workspace_root: std::env::temp_dir().join("hil-lab-no-workspace"),
+        firmware: None,
+        ..LabOptions::default()
+    }
+}
+
+#[test]
+fn the_default_simulated_rack_comes_up_bound_and_powered() {
+    let lab = Lab::bring_up(
+        &RackSource::Simulated,
+        &LabOptions {
+            flash: false,
+            ..opts()
+        },
+    )
+    .expect("lab up");
+    assert!(lab.boards.len() >= 6, "one board per bundled profile");
+    for board in &lab.boards {
+        assert_eq!(board.fault, None, "{}: {:?}", board.name(), board.notes);
+        let id = board.identity.as_ref().expect("identity read");
+        assert_eq!(
+            Some(board.spec.expected_mfw.as_ref().unwrap()),
+            id.mfw.as_ref(),
+            "bound to its profile"
+        );
+        assert!(board.supply.is_some(), "{} has its supply", board.name());
+        assert!(board.firmware().is_some());
+        assert!(
+            board
+                .properties()
+                .iter()
+                .any(|(k, _)| k == hil_runner::props::IMEI_HASH)
+        );
+    }
+}
+
+fn write_rack(
+    dir: &Path,
+    a: &hil_sim::rack::SimDut,
+    b: &hil_sim::rack::SimDut,
+    swap: bool,
+) -> std::path::PathBuf {
+    let (port_a, port_b) = if swap {
+        (&b.serial, &a.serial)
+    } else {
+        (&a.serial, &b.serial)
+    };
+    let text = format!(
+        "name: swap-test\nduts:\n  - name: a\n    serial: {{ port: {pa} }}\n    expected_imei: \"{ia}\"\n    expected_mfw: {ma}\n  - name: b\n    serial: {{ port: {pb} }}\n    expected_imei: \"{ib}\"\n    expected_mfw: {mb}\n",
+        pa = port_a.display(),
+        pb = port_b.display(),
+        ia = a.imei,
+        ib = b.imei,
+        ma = a.profile,
+        mb = b.profile,
+    );
+    let path = dir.join("rack.yaml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn swapped_ports_stop_both_boards_before_anything_is_written() {
+    let sim = SimRack::start(SimRackConfig {
+        duts: vec![
+            SimDutConfig::new("a", "mfw_nrf9160_1.3.6"),
+            SimDutConfig::new("b", "mfw_nrf9160_1.3.6"),
+        ],
+        timing: Timing::Fast,
+        profile_dir: None,
+        link_dir: None,
+    })
+    .unwrap();
+    let (a, b) = (&sim.duts()[0], &sim.duts()[1]);
+    let dir = tempfile::tempdir().unwrap();
+
+    let straight = write_rack(dir.path(), a, b, false);
+    let lab = Lab::bring_up(
+        &RackSource::File(straight),
+        &LabOptions {
+            flash: false,
+            ..opts()
+        },
+    )
+    .unwrap();
+    for board in &lab.boards {
+        assert_eq!(board.fault, None, "correct wiring binds");
+    }
+    drop(lab);
+
+    let swapped = write_rack(dir.path(), a, b, true);
+    let fw_before = a.control.fw_id();
+    let lab = Lab::bring_up(&RackSource::File(swapped), &opts()).unwrap();
+    for board in &lab.boards {
+        let fault = board.fault.as_deref().expect("swap detected");
+        assert!(fault.contains("identity mismatch"), "{fault}");
+        assert!(fault.contains("IMEI"), "{fault}");
+    }
+    assert!(a.control.credentials().is_empty(), "nothing written");
+    assert_eq!(a.control.fw_id(), fw_before, "not flashed");
+}
+
+fn elf_bytes(machine: object::Architecture, size: usize, fw_id: Option<&str>) -> Vec<u8> {
+    use object::write::{Object, StandardSection, Symbol, SymbolSection};
+    use object::{BinaryFormat, Endianness, SymbolFlags, SymbolKind, SymbolScope};
+    let mut obj = Object::new(BinaryFormat::Elf, machine, Endianness::Little);
+    let text = obj.section_id(StandardSection::Text);
+    obj.append_section_data(text, &vec![0u8; size], 4);
+    if let Some(id) = fw_id {
+        let data = obj.section_id(StandardSection::ReadOnlyData);
+        let mut bytes = [0u8; 64];
+        bytes[..id.len()].copy_from_slice(id.as_bytes());
+        let offset = obj.append_section_data(data, &bytes, 1);
+        obj.add_symbol(Symbol {
+            name: b"HIL_FW_ID".to_vec(),
+            value: offset,
+            size: 64,
+            kind: SymbolKind::Data,
+            scope: SymbolScope::Dynamic,
+            weak: false,
+            section: SymbolSection::Section(data),
+            flags: SymbolFlags::None,
+        });
+    }
+    obj.write().unwrap()
+}
+
+#[test]
+fn a_bad_image_stops_the_lab_with_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&str, Vec<u8>, &str); 2] = [
+        ("notes.txt", b"this is not firmware".to_vec(), "not"),
+        (
+            "x86.elf",
+            elf_bytes(object::Architecture::X86_64, 64, None),
+            "arm",
+        ),
+    ];
+    for (name, bytes, needle) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let err = match Lab::bring_up(
+            &RackSource::Simulated,
+            &LabOptions {
+                firmware: Some(path.clone()),
+                ..opts()
+            },
+        ) {
+            Ok(_) => panic!("{name} accepted"),
+            Err(e) => e.to_string(),
+        };
+        assert!(err.contains(name), "error names the file: {err}");
+        assert!(err.to_lowercase().contains(needle), "{name}: {err}");
+    }
+}
+
+#[test]
+fn a_hung_board_is_recovered_by_a_power_cycle() {
+    let lab = Lab::bring_up(
+        &RackSource::Simulated,
+        &LabOptions {
+            flash: false,
+            ..opts()
+        },
+    )
+    .unwrap();
+    let (mut boards, _guard) = lab.into_parts();
+    let board = &mut boards[0];
+    let sim = board.sim.clone().unwrap();
+    sim.control.freeze(true);
+    let at = board.console().unwrap();
+    let err = at
+        .command_timeout("AT", Duration::from_millis(300))
+        .unwrap_err();
+    assert!(err.is_timeout(), "{err}");
+    board.recover().expect("power cycle brings it back");
+    assert!(!sim.control.frozen());
+    assert!(board.console().unwrap().command("AT").unwrap().is_ok());
+    let log = sim.control.supply_log().expect("scpi log").commands();
+    assert!(
+        log.iter()
+            .any(|c| c.to_uppercase().contains("OUTP") && c.to_uppercase().contains("OFF")),
+        "{log:?}"
+    );
+}
