@@ -6,25 +6,18 @@
 
 use hil_model::{CmeCode, sha256_upper_hex};
 
+use super::gate::Verdict;
 use super::parse::{Command, Form};
 use super::policy::{OverwritePolicy, SecretReadPolicy, WriteCheck};
 use super::store::{MAX_USER_TAG, Origin};
 use super::{AtError, Modem, Outcome, Res, pem};
-use crate::profile::{ListDigest, WarningNvm};
+use crate::profile::ListDigest;
 
 /// `<passwd>` is at most 32 characters (ref §1.1 [D3]).
 const MAX_PASSWD: usize = 32;
 
 fn cme(code: CmeCode) -> AtError {
     AtError::Cme(code)
-}
-
-/// What a write check decided.
-enum Verdict {
-    Pass,
-    Fail(AtError),
-    /// `OK` without storing (1.3.0/1.3.1 during a warning, ref §4.3 [C5]).
-    DropOk,
 }
 
 impl Modem {
@@ -95,38 +88,42 @@ impl Modem {
             // ref §7.3(b): alpha credential-store fault, no answer and nothing stored.
             return Ok(None);
         }
-        for check in self.policy.check_order.clone() {
-            match self.write_check(check, tag, kind, &content) {
-                Verdict::Pass => {}
-                Verdict::Fail(e) => return Err(e),
-                Verdict::DropOk => return Ok(Some(vec![])),
-            }
+        match self.nvm_gate(!self.nvm.contains(tag, kind), |c| {
+            self.write_check(c, tag, kind, &content)
+        }) {
+            Verdict::Pass => {}
+            Verdict::Fail(e) => return Err(e),
+            Verdict::DropOk => return Ok(Some(vec![])),
         }
         self.nvm.put(tag, kind, content, Origin::User);
         Ok(Some(vec![]))
     }
 
-    fn write_check(&self, check: WriteCheck, tag: u32, kind: u8, content: &[u8]) -> Verdict {
+    /// The `%CMNG` write's own rules: 527, 519 and oversize-as-515.
+    fn write_check(
+        &self,
+        check: WriteCheck,
+        tag: u32,
+        kind: u8,
+        content: &[u8],
+    ) -> Option<Verdict> {
         let cmng = &self.profile.cmng;
         let validated = cmng
             .content_check
             .as_ref()
             .is_some_and(|c| c.types.contains(&kind));
+        let too_large = content.len() > self.policy.max_content_bytes;
+        let fail = |code| Some(Verdict::Fail(cme(code)));
         match check {
-            // ref §3 [D1]: write/delete → 518 in CFUN 1, 2, 21.
-            WriteCheck::ActiveMode518 => self.mode_check(),
-            WriteCheck::PowerOffWarning528 => self.warning_check(),
             // ref §1.3 [C3][F4][F5]: ≥ 2.0.2 validates types 0/1; too large → 527.
             WriteCheck::InvalidContent527 if validated => {
-                let too_large = content.len() > self.policy.max_content_bytes;
                 if too_large || pem::check_certificates(content, self.policy.validate_der).is_err()
                 {
-                    Verdict::Fail(cme(CmeCode::INVALID_CONTENT))
+                    fail(CmeCode::INVALID_CONTENT)
                 } else {
-                    Verdict::Pass
+                    Some(Verdict::Pass)
                 }
             }
-            WriteCheck::InvalidContent527 => Verdict::Pass,
             // ref §1.4: overwrite is OPEN; 519 only on firmware that has it (ref §8).
             WriteCheck::AlreadyExists519 => match self.nvm.get(tag, kind) {
                 Some(item) if cmng.has_519 => {
@@ -135,40 +132,16 @@ impl Modem {
                         Origin::Generated | Origin::Factory => self.policy.protected_overwrite,
                     };
                     if policy == OverwritePolicy::AlreadyExists519 {
-                        Verdict::Fail(cme(CmeCode::ALREADY_EXISTS))
+                        fail(CmeCode::ALREADY_EXISTS)
                     } else {
-                        Verdict::Pass
+                        Some(Verdict::Pass)
                     }
                 }
-                _ => Verdict::Pass,
+                _ => Some(Verdict::Pass),
             },
-            // ref §2.1: 515 memory full; oversize content where nothing validates (INFERRED).
-            WriteCheck::MemoryFull515 => {
-                let full = !self.nvm.contains(tag, kind)
-                    && self.nvm.user_count() >= self.policy.max_credentials;
-                if full || (!validated && content.len() > self.policy.max_content_bytes) {
-                    Verdict::Fail(cme(CmeCode::MEMORY_FULL))
-                } else {
-                    Verdict::Pass
-                }
-            }
-        }
-    }
-
-    fn mode_check(&self) -> Verdict {
-        if self.profile.cmng.active_cfun.contains(&self.vol.cfun) {
-            Verdict::Fail(cme(CmeCode::NOT_ALLOWED_ACTIVE))
-        } else {
-            Verdict::Pass
-        }
-    }
-
-    /// ref §4.3: 528 (nRF9160 ≥ 1.3.2, nRF91x1) or OK-without-effect (1.3.0/1.3.1).
-    fn warning_check(&self) -> Verdict {
-        match self.warning_blocks_nvm() {
-            Some(WarningNvm::Refuse528) => Verdict::Fail(cme(CmeCode::POWER_OFF_WARNING)),
-            Some(WarningNvm::SilentDrop) => Verdict::DropOk,
-            None => Verdict::Pass,
+            // ref §2.1: 515; oversize content where nothing validates (INFERRED).
+            WriteCheck::MemoryFull515 if !validated && too_large => fail(CmeCode::MEMORY_FULL),
+            _ => None,
         }
     }
 
@@ -238,17 +211,10 @@ impl Modem {
         }
         let tag = Self::user_tag(cmd, 1)?;
         let (kind, _) = self.cred_type(cmd, 2)?;
-        for check in self.policy.check_order.clone() {
-            let verdict = match check {
-                WriteCheck::ActiveMode518 => self.mode_check(),
-                WriteCheck::PowerOffWarning528 => self.warning_check(),
-                _ => Verdict::Pass,
-            };
-            match verdict {
-                Verdict::Pass => {}
-                Verdict::Fail(e) => return Err(e),
-                Verdict::DropOk => return Ok(vec![]),
-            }
+        match self.nvm_gate(false, |_| None) {
+            Verdict::Pass => {}
+            Verdict::Fail(e) => return Err(e),
+            Verdict::DropOk => return Ok(vec![]),
         }
         if self.nvm.remove(tag, kind) {
             Ok(vec![])

@@ -27,11 +27,11 @@ use x509_cert::ext::pkix::{KeyUsage, KeyUsages};
 use x509_cert::name::Name;
 
 use super::cose;
+use super::gate::Verdict;
 use super::parse::{Command, Form, Param};
 use super::policy::{OverwritePolicy, WriteCheck};
 use super::store::{MAX_USER_TAG, Origin};
 use super::{AtError, Modem, Res};
-use crate::profile::WarningNvm;
 
 /// Default `<key_usage>` flags (digitalSignature, nonRepudiation, keyEncipherment, keyAgreement).
 const DEFAULT_KEY_USAGE: &str = "111010000";
@@ -98,42 +98,28 @@ impl Modem {
         };
         let usage = key_usage(cmd.string(4)?.unwrap_or(DEFAULT_KEY_USAGE))?;
 
-        let mut store = true;
-        for check in self.policy.check_order.clone() {
-            match check {
-                // ref §3 [D9]: only while deactivated.
-                WriteCheck::ActiveMode518
-                    if self.profile.cmng.active_cfun.contains(&self.vol.cfun) =>
-                {
-                    return Err(AtError::Cme(CmeCode::NOT_ALLOWED_ACTIVE));
-                }
-                // Policy pofwarn_blocks_keygen (INFERRED: KEYGEN stores to NVM, ref §4.1 [D7]).
-                WriteCheck::PowerOffWarning528 if self.policy.pofwarn_blocks_keygen => {
-                    match self.warning_blocks_nvm() {
-                        Some(WarningNvm::Refuse528) => {
-                            return Err(AtError::Cme(CmeCode::POWER_OFF_WARNING));
-                        }
-                        Some(WarningNvm::SilentDrop) => store = false,
-                        None => {}
-                    }
-                }
-                // ref §2.1: 519 is documented for KEYGEN; overwrite is OPEN (policy).
-                WriteCheck::AlreadyExists519
-                    if self.nvm.contains(tag, 2)
-                        && self.profile.cmng.has_519
-                        && self.policy.overwrite == OverwritePolicy::AlreadyExists519 =>
-                {
-                    return Err(AtError::Cme(CmeCode::ALREADY_EXISTS));
-                }
-                WriteCheck::MemoryFull515
-                    if !self.nvm.contains(tag, 2)
-                        && self.nvm.user_count() >= self.policy.max_credentials =>
-                {
-                    return Err(AtError::Cme(CmeCode::MEMORY_FULL));
-                }
-                _ => {}
+        let exists = self.nvm.contains(tag, 2);
+        let verdict = self.nvm_gate(!exists, |c| match c {
+            // Policy pofwarn_blocks_keygen (INFERRED: KEYGEN stores to NVM, ref §4.1 [D7]).
+            WriteCheck::PowerOffWarning528 if !self.policy.pofwarn_blocks_keygen => {
+                Some(Verdict::Pass)
             }
-        }
+            // ref §2.1: 519 is documented for KEYGEN; overwrite is OPEN (policy).
+            WriteCheck::AlreadyExists519
+                if exists
+                    && self.profile.cmng.has_519
+                    && self.policy.overwrite == OverwritePolicy::AlreadyExists519 =>
+            {
+                Some(Verdict::Fail(AtError::Cme(CmeCode::ALREADY_EXISTS)))
+            }
+            _ => None,
+        });
+        // ref §3 [D9]: only while deactivated (518 from the gate).
+        let store = match verdict {
+            Verdict::Pass => true,
+            Verdict::Fail(e) => return Err(e),
+            Verdict::DropOk => false,
+        };
 
         let key = SigningKey::random(&mut OsRng);
         let (der, payload_id) = if public_only {

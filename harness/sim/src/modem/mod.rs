@@ -8,12 +8,14 @@
 //! ("ref §n [source]").
 //!
 //! Module map: [`parse`] (argument grammar), `general` (identity, CFUN, CMEE, subscriptions),
-//! `cmng` + `pem` (credential commands and 527 validation), `store` (NVM), `xpmng`, `pofwarn`
+//! `cmng` + `pem` (credential commands and 527 validation), `gate` (the
+//! policy-ordered update checks shared by every NVM write), `store` (NVM), `xpmng`, `pofwarn`
 //! (power-off warning state machine and `%XPOFWARN`), `keygen` + `cose` (`%KEYGEN`,
 //! `%ATTESTTOKEN`), [`identity`], [`policy`].
 
 mod cmng;
 mod cose;
+mod gate;
 mod general;
 pub mod identity;
 mod keygen;

@@ -7,11 +7,11 @@
 
 use hil_model::CmeCode;
 
+use super::gate::Verdict;
 use super::parse::{Command, Form};
 use super::policy::WriteCheck;
 use super::store::Origin;
 use super::{AtError, Modem, Res};
-use crate::profile::WarningNvm;
 
 /// The `%CMNG` type under which `%XPMNG` keys are kept (ref §1.2: 5 = public key).
 pub(super) const XPMNG_TYPE: u8 = 5;
@@ -38,32 +38,18 @@ impl Modem {
                     return Err(AtError::Param);
                 }
                 let tag = tag as u32;
-                for check in self.policy.check_order.clone() {
-                    match check {
-                        // ref §3 [D4]: write only while not activated.
-                        WriteCheck::ActiveMode518
-                            if self.profile.cmng.active_cfun.contains(&self.vol.cfun) =>
-                        {
-                            return Err(AtError::Cme(CmeCode::NOT_ALLOWED_ACTIVE));
-                        }
-                        // ref §4.3 [D4]: 528 during a warning.
-                        WriteCheck::PowerOffWarning528 => match self.warning_blocks_nvm() {
-                            Some(WarningNvm::Refuse528) => {
-                                return Err(AtError::Cme(CmeCode::POWER_OFF_WARNING));
-                            }
-                            Some(WarningNvm::SilentDrop) => return Ok(vec![]),
-                            None => {}
-                        },
-                        WriteCheck::AlreadyExists519 if self.nvm.contains(tag, XPMNG_TYPE) => {
-                            return Err(AtError::Cme(CmeCode(x.exists_code)));
-                        }
-                        WriteCheck::MemoryFull515
-                            if self.nvm.user_count() >= self.policy.max_credentials =>
-                        {
-                            return Err(AtError::Cme(CmeCode::MEMORY_FULL));
-                        }
-                        _ => {}
+                let exists = self.nvm.contains(tag, XPMNG_TYPE);
+                // ref §3 [D4] 518, ref §4.3 [D4] 528; 519 when the slot is taken ([F2][D4]).
+                let verdict = self.nvm_gate(!exists, |c| match c {
+                    WriteCheck::AlreadyExists519 if exists => {
+                        Some(Verdict::Fail(AtError::Cme(CmeCode(x.exists_code))))
                     }
+                    _ => None,
+                });
+                match verdict {
+                    Verdict::Pass => {}
+                    Verdict::Fail(e) => return Err(e),
+                    Verdict::DropOk => return Ok(vec![]),
                 }
                 self.nvm.put(tag, XPMNG_TYPE, content, Origin::User);
                 Ok(vec![])
