@@ -50,6 +50,12 @@ impl<M: ModemBackend> RunningDut<M> {
     pub fn control(&self) -> &Arc<DutControl<M>> {
         &self.control
     }
+
+    /// Asks the thread to stop without waiting (drop joins it); lets a rack stop all its
+    /// boards at once.
+    pub fn request_stop(&self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
 }
 
 impl<M: ModemBackend> Drop for RunningDut<M> {

@@ -157,6 +157,22 @@ impl SimRack {
     }
 }
 
+impl Drop for SimRack {
+    fn drop(&mut self) {
+        // Every board stops at once, then every supply (each waits for its own thread), so
+        // stopping a rack takes one poll interval, not one per instrument.
+        for running in &self.running {
+            running.request_stop();
+        }
+        self.running.clear();
+        std::thread::scope(|scope| {
+            for supply in self.supplies.drain(..) {
+                scope.spawn(move || drop(supply));
+            }
+        });
+    }
+}
+
 /// What can be checked about one board before anything starts.
 fn check(d: &SimDutConfig) -> Result<(), SimError> {
     let invalid = |what: String| SimError::InvalidDut {
