@@ -1,0 +1,166 @@
+//! Shared helpers of the simulated-board integration tests: start boards, talk raw bytes to a
+//! board's pty with the `serialport` crate, wait for conditions with deadlines (never forever).
+#![allow(dead_code)] // each test binary uses a different subset
+
+use std::io::{Read, Write};
+use std::time::{Duration, Instant};
+
+use hil_sim::rack::{SimDut, SimDutConfig, SimRack, SimRackConfig};
+use hil_sim::timing::Timing;
+use serialport::{ClearBuffer, SerialPort};
+
+/// Generous ceiling for anything the simulator should do "at once" (slow CI machines).
+pub const SOON: Duration = Duration::from_secs(5);
+
+/// A rack of the given boards.
+pub fn rack(duts: Vec<SimDutConfig>, timing: Timing) -> SimRack {
+    SimRack::start(SimRackConfig {
+        duts,
+        timing,
+        profile_dir: None,
+        link_dir: None,
+    })
+    .unwrap_or_else(|e| panic!("rack did not start: {e}"))
+}
+
+/// A rack with one board `name` running modem firmware `profile`, in fast timing.
+pub fn one(name: &str, profile: &str) -> SimRack {
+    rack(vec![SimDutConfig::new(name, profile)], Timing::Fast)
+}
+
+/// Polls `cond` until it holds or `SOON` passes.
+pub fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
+    let deadline = Instant::now() + SOON;
+    while !cond() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// Switches the board's rail off and waits until the board has noticed.
+pub fn power_off(dut: &SimDut) {
+    dut.control.rail().set_output(false);
+    wait_for("the board to lose power", || !dut.control.powered());
+}
+
+/// Switches the board's rail on and waits until the board has booted.
+pub fn power_on(dut: &SimDut) {
+    dut.control.rail().set_output(true);
+    wait_for("the board to power up", || dut.control.powered());
+}
+
+/// A serial client on a board's port.
+pub struct Client {
+    port: Box<dyn SerialPort>,
+}
+
+impl Client {
+    /// Opens the board's serial port and discards anything already waiting (e.g. the banner).
+    pub fn open(dut: &SimDut) -> Client {
+        let mut c = Client::open_raw(dut);
+        c.drain();
+        c
+    }
+
+    /// Opens the port, keeping whatever is waiting.
+    pub fn open_raw(dut: &SimDut) -> Client {
+        let port = serialport::new(dut.serial.to_string_lossy(), dut.baud)
+            .timeout(Duration::from_millis(20))
+            .open()
+            .unwrap_or_else(|e| panic!("open {}: {e}", dut.serial.display()));
+        Client { port }
+    }
+
+    /// Discards everything received so far (waits a little for bytes still in flight).
+    pub fn drain(&mut self) {
+        let _ = self.port.clear(ClearBuffer::Input);
+        let _ = self.read_for(Duration::from_millis(20));
+    }
+
+    pub fn send(&mut self, bytes: &[u8]) {
+        self.port.write_all(bytes).expect("write to the board");
+        self.port.flush().expect("flush");
+    }
+
+    /// Everything that arrives within `dur`.
+    pub fn read_for(&mut self, dur: Duration) -> Vec<u8> {
+        let deadline = Instant::now() + dur;
+        let mut got = Vec::new();
+        let mut buf = [0u8; 4096];
+        while Instant::now() < deadline {
+            match self.port.read(&mut buf) {
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::TimedOut => {}
+                Err(e) => panic!("read from the board: {e}"),
+            }
+        }
+        got
+    }
+
+    /// Reads until the text received so far satisfies `done`, or `within` passes (then panics
+    /// with what did arrive).
+    pub fn read_until(&mut self, within: Duration, done: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + within;
+        let mut got = Vec::new();
+        let mut buf = [0u8; 4096];
+        loop {
+            let text = String::from_utf8_lossy(&got);
+            if done(&text) {
+                return text.into_owned();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no complete answer within {within:?}; received {text:?}"
+            );
+            match self.port.read(&mut buf) {
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::TimedOut => {}
+                Err(e) => panic!("read from the board: {e}"),
+            }
+        }
+    }
+
+    /// Reads up to and including the line `READY` of a boot banner.
+    pub fn read_banner(&mut self) -> String {
+        self.read_until(SOON, |t| t.contains("READY\r\n"))
+    }
+
+    /// Sends `cmd` + CR and reads the answer up to its final result code.
+    pub fn command(&mut self, cmd: &str) -> String {
+        let mut line = cmd.as_bytes().to_vec();
+        line.push(b'\r');
+        self.send(&line);
+        self.read_until(SOON, has_final_result)
+    }
+}
+
+/// True once `text` holds a complete final result line (`OK`, `ERROR`, `+CME ERROR: n`, …).
+pub fn has_final_result(text: &str) -> bool {
+    let complete = text.rfind("\r\n").map_or("", |end| &text[..end]);
+    complete
+        .split("\r\n")
+        .any(|line| at_console::final_result(line.as_bytes()).is_some())
+}
+
+/// A PEM-looking certificate of about `body_len` base64 characters, LF line endings, with a
+/// trailing LF (as files usually are).
+pub fn pem(body_len: usize) -> String {
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let body: Vec<u8> = (0..body_len).map(|i| alphabet[(i * 7 + 3) % 64]).collect();
+    let mut out = String::from("-----BEGIN CERTIFICATE-----\n");
+    for chunk in body.chunks(64) {
+        out.push_str(std::str::from_utf8(chunk).unwrap());
+        out.push('\n');
+    }
+    out.push_str("-----END CERTIFICATE-----\n");
+    out
+}
+
+/// Upper-case hex SHA-256, the digest `%CMNG` lists.
+pub fn sha256_upper(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect()
+}
