@@ -8,6 +8,9 @@ use serialport::{ClearBuffer, SerialPort, StopBits};
 
 use super::{Transport, remaining};
 
+/// Longest a write may block (a port whose flow control never releases).
+const WRITE_TIMEOUT: Duration = Duration::from_secs(1);
+
 /// Line settings of a serial instrument.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SerialSettings {
@@ -66,6 +69,10 @@ impl SerialTransport {
 
 impl Transport for SerialTransport {
     fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        // The timeout is left short by the last read; a write gets its own.
+        self.port
+            .set_timeout(WRITE_TIMEOUT)
+            .map_err(io::Error::other)?;
         self.port.write_all(bytes)?;
         self.port.flush()
     }

@@ -56,6 +56,7 @@ fn each_model_over_tcp(#[case] model: SupplyModel, #[case] expect: &str) {
 }
 
 #[rstest]
+#[case::generic(SupplyModel::GenericScpi)]
 #[case::e36300(SupplyModel::KeysightE36300)]
 #[case::rigol(SupplyModel::RigolDp800)]
 #[case::siglent(SupplyModel::SiglentSpd3303x)]
