@@ -8,6 +8,7 @@
 //! <report-dir>/junit.xml                              one <testsuite> per DUT, rewritten atomically per result
 //! <report-dir>/conformance.html                       modem firmware × case matrix, self-contained
 //! <report-dir>/transcripts/<dut>/<suite>.<case>.txt   full redacted AT transcript of every attempt
+//! <report-dir>/events.jsonl                           every run event as a JSON line
 //! ```
 //!
 //! JUnit follows the conventions in `shared/reference/hil-anchors.md` §5: unique testcase names
@@ -18,6 +19,7 @@
 
 pub mod atomic;
 pub mod html;
+pub mod jsonl;
 pub mod junit;
 pub mod progress;
 pub mod summary;
@@ -27,6 +29,7 @@ pub mod transcripts;
 mod report_dir;
 
 pub use html::HtmlReporter;
+pub use jsonl::JsonLinesReporter;
 pub use junit::{JunitOptions, JunitReporter};
 pub use progress::ProgressReporter;
 pub use report_dir::ReportDir;

@@ -70,3 +70,26 @@ fn transcript_files_hold_every_attempt() {
         "skipped cases never ran"
     );
 }
+
+#[test]
+fn the_event_log_has_one_json_object_per_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("events.jsonl");
+    let reporter = hil_report::JsonLinesReporter::create(&path).unwrap();
+    run_fixture(dir.path(), vec![Box::new(reporter)]);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let events: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // RunStarted, 2 × DutStarted, 14 × (CaseStarted, CaseFinished), 2 × DutFinished, RunFinished
+    assert_eq!(events.len(), 34);
+    assert_eq!(events[0]["event"], "run_started");
+    assert_eq!(events.last().unwrap()["event"], "run_finished");
+    let flaky = events
+        .iter()
+        .find(|e| e["event"] == "case_finished" && e["id"]["case"]["name"] == "flaky")
+        .unwrap();
+    assert_eq!(flaky["attempts"].as_array().unwrap().len(), 2);
+    assert_eq!(flaky["outcome"]["kind"], "pass");
+}

@@ -10,7 +10,8 @@
 //! Outcomes map to libtest as: pass, expected-fail, characterized, not-applicable → `ok` (with a
 //! `note:` line on stderr for the non-pass ones); fail, unexpected-pass, error → `FAILED` with
 //! the message. Filters of the [`Run`] itself are not used here: libtest's arguments decide.
-//! The run's own `--retries` setting ([`Run::with_retries`]) applies.
+//! The run's own retries setting ([`Run::with_retries`]) applies; [`retries_from_env`] reads
+//! it from `HIL_RETRIES` since libtest owns the command line.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -124,6 +125,18 @@ pub fn run_libtest<D: DutSession + 'static>(
         duts: slots.into_iter().map(|s| s.session).collect(),
         reporters,
     })
+}
+
+/// `--retries` for `cargo test --test hil`, whose arguments libtest owns: the `HIL_RETRIES`
+/// environment variable (0 when unset; an unparsable value is reported and treated as 0).
+pub fn retries_from_env() -> u32 {
+    match std::env::var("HIL_RETRIES") {
+        Err(_) => 0,
+        Ok(text) => text.trim().parse().unwrap_or_else(|_| {
+            tracing::warn!("HIL_RETRIES={text:?} is not a number; running without retries");
+            0
+        }),
+    }
 }
 
 /// Case-major trials: `case1` on every DUT, then `case2` on every DUT, …

@@ -117,7 +117,7 @@ fn summary_table(page: &Page<'_>) -> Markup {
             thead { tr {
                 th { "DUT" } th { "modem firmware" }
                 @for kind in columns { th { span.badge.(kind_class("k", kind)) { (kind.label()) } } }
-                th { "flaky" } th { "note" }
+                th { "flaky" } th { "DUT properties" }
             } }
             tbody {
                 @for (dut, counts, lost) in page.duts {
@@ -126,7 +126,15 @@ fn summary_table(page: &Page<'_>) -> Markup {
                         td { (clean(&dut.firmware.as_ref().map(|m| m.to_string()).unwrap_or_else(|| "unknown".into()))) }
                         @for kind in columns { td.num { (counts.get(kind)) } }
                         td.num { (counts.flaky) }
-                        td { @if let Some(why) = lost { "LOST: " (clean(why)) } }
+                        td {
+                            @if let Some(why) = lost { strong { "LOST: " (clean(why)) } }
+                            @if !dut.properties.is_empty() {
+                                details {
+                                    summary { (dut.properties.len()) " properties" }
+                                    (pairs_table("", &dut.properties))
+                                }
+                            }
+                        }
                     }
                 }
                 tr {

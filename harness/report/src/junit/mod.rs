@@ -37,7 +37,7 @@ impl Default for JunitOptions {
         JunitOptions {
             report_name: "hil-conformance".to_string(),
             transcripts_root: None,
-            max_transcript: 64 * 1024,
+            max_transcript: 16 * 1024,
         }
     }
 }
