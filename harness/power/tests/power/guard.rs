@@ -150,3 +150,28 @@ fn output_off_waits_for_the_output_to_fall() {
     assert!(settled.reading < 0.3);
     assert!(settled.elapsed >= Duration::from_millis(150), "{settled:?}");
 }
+
+#[test]
+fn realistic_timing_settles_through_the_models_own_slew() {
+    use hil_sim::rail::SupplyRail;
+    use hil_sim::timing::Timing;
+    use std::sync::Arc;
+
+    let rail = Arc::new(SupplyRail::new(3.8, Slew::FAST));
+    let ep =
+        hil_sim::supply::start(SupplyModel::RigolDp800, rail.clone(), Timing::Realistic).unwrap();
+    let spec = hil_power::SupplySpec {
+        driver: hil_power::SupplyDriver::ScpiTcp,
+        model: Some(hil_power::ScpiModel::RigolDp800),
+        address: ep.address.clone(),
+        channel: 1,
+        baud: None,
+    };
+    let mut psu = GuardedSupply::new(hil_power::open(&spec).unwrap(), LIMITS).unwrap();
+    psu.set_voltage(3.8).unwrap();
+    psu.set_output(true).unwrap();
+    // DP800 in realistic mode bleeds down at 8 V/s: 0.8 V takes ~100 ms.
+    let settled = psu.set_voltage(3.0).unwrap().unwrap();
+    assert!(settled.elapsed >= Duration::from_millis(60), "{settled:?}");
+    assert!(ep.log.dropped().is_empty());
+}

@@ -3,6 +3,7 @@
 
 mod common;
 mod guard;
+mod junk;
 mod korad;
 mod ppk2;
 mod profile;
