@@ -26,6 +26,7 @@ impl ModemBackend for Scripted {
         match command {
             b"AT" => Some(b"OK\r\n".to_vec()),
             b"AT+HANG" => None,
+            b"AT+PANIC" => panic!("scripted modem bug"),
             b"AT+URC" => {
                 self.urcs.push("+CEREG: 1".into());
                 Some(b"OK\r\n".to_vec())
@@ -316,4 +317,52 @@ fn wait_time_is_bounded_by_the_poll_interval_and_rounds_up() {
         Duration::from_millis(1),
         "87 µs rounds up to 1 ms"
     );
+}
+
+#[test]
+fn a_spawned_board_talks_over_its_pty_and_stops_on_drop() {
+    use std::io::{Read, Write};
+    let rail = Arc::new(SupplyRail::new(3.8, Slew::FAST));
+    let running = super::spawn(DutOptions::new("spawned"), Scripted::default(), rail).unwrap();
+    let control = running.control().clone();
+    let mut port = serialport::new(control.serial().to_string_lossy(), 115_200)
+        .timeout(Duration::from_millis(20))
+        .open()
+        .unwrap();
+    port.write_all(b"AT\r").unwrap();
+    let mut got = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !got.ends_with(b"OK\r\n") && Instant::now() < deadline {
+        let mut buf = [0u8; 256];
+        if let Ok(n) = port.read(&mut buf) {
+            got.extend_from_slice(&buf[..n]);
+        }
+    }
+    assert!(
+        got.ends_with(b"READY\r\nOK\r\n"),
+        "{:?}",
+        String::from_utf8_lossy(&got)
+    );
+    drop(running);
+    assert!(!control.is_running());
+}
+
+#[test]
+fn a_board_thread_that_dies_is_reported_and_dropping_it_does_not_hang() {
+    use std::io::Write;
+    let rail = Arc::new(SupplyRail::new(3.8, Slew::FAST));
+    let running = super::spawn(DutOptions::new("panics"), Scripted::default(), rail).unwrap();
+    let control = running.control().clone();
+    let mut port = serialport::new(control.serial().to_string_lossy(), 115_200)
+        .timeout(Duration::from_millis(20))
+        .open()
+        .unwrap();
+    port.write_all(b"AT+PANIC\r").unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while control.is_running() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    assert!(!control.is_running(), "the dead thread is visible");
+    assert_eq!(control.stats().commands, 1, "the handle still works");
+    drop(running); // joins the dead thread without panicking
 }

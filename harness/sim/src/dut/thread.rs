@@ -69,7 +69,17 @@ impl<M: ModemBackend> Drop for RunningDut<M> {
     }
 }
 
+/// Marks the board stopped when the thread ends, also by a panic.
+struct MarkStopped<'a, M: ModemBackend>(&'a DutControl<M>);
+
+impl<M: ModemBackend> Drop for MarkStopped<'_, M> {
+    fn drop(&mut self) {
+        self.0.set_stopped();
+    }
+}
+
 fn run<M: ModemBackend>(control: &DutControl<M>, pty: &PtyEndpoint, stop: &AtomicBool) {
+    let _mark = MarkStopped(control);
     let mut buf = [0u8; 1024];
     while !stop.load(Ordering::SeqCst) {
         let wait = {
@@ -99,7 +109,6 @@ fn run<M: ModemBackend>(control: &DutControl<M>, pty: &PtyEndpoint, stop: &Atomi
             }
         }
     }
-    control.set_stopped();
 }
 
 fn pump(tx: &mut super::uart::Transmitter, mut pty: &PtyEndpoint, now: Instant) {
