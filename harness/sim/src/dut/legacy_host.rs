@@ -6,7 +6,7 @@
 //! sent to the modem without its closing quote or never sent at all. Either way the console
 //! never answers, because `at_host` has no timeout of its own (ref §7.1: libmodem waits forever).
 //!
-//! What is modelled (ref §7.2 rows "NCS 1.0" [C6] and "PR #1657" [C7], ref §9 "line intake"):
+//! What is modelled (ref §7.2 rows "NCS 1.0" \[C6\] and "PR #1657" \[C7\], ref §9 "line intake"):
 //! - a fixed buffer (`buffer` bytes, default 4096); characters beyond it are **dropped**;
 //! - each `"` toggles the quote state; a CR outside quotes ends the command (CR termination,
 //!   the at_host default restored by PR #2296); CR and LF inside quotes are data;
@@ -20,7 +20,7 @@
 //!
 //! Not modelled (INFERRED simplifications, documented so nobody mistakes them for facts): the
 //! terminator is not passed to the modem (the simulated modem takes bare commands); an LF that
-//! starts a line is skipped so CRLF senders work ("empty lines not sent", PR #1242 [C7]);
+//! starts a line is skipped so CRLF senders work ("empty lines not sent", PR #1242 \[C7\]);
 //! backspace, echo and the idle timeout do not exist here.
 
 use serde::{Deserialize, Serialize};
@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum LegacyEra {
-    /// NCS 1.0 `at_cmd_client` (the reporter's Zephyr 1.14.99-ncs1, ref §7.3 [F2]): a truncated
+    /// NCS 1.0 `at_cmd_client` (the reporter's Zephyr 1.14.99-ncs1, ref §7.3 \[F2\]): a truncated
     /// command reaches the modem without its closing quote.
     #[default]
     #[serde(rename = "ncs-1.0")]

@@ -3,7 +3,7 @@
 //!
 //! [`SimRack::start`] checks the whole [`SimRackConfig`] before starting anything (unknown
 //! profile, duplicate name, bad value: the error names the board), then brings up, per board, a
-//! supply rail with its simulated bench supply ([`wiring`]), a [`Modem`] running the board's
+//! supply rail with its simulated bench supply (`wiring`), a [`Modem`] running the board's
 //! firmware profile, and the board thread behind a pty ([`crate::dut`]). Dropping the rack stops
 //! every board thread and supply and removes the symlinks.
 
