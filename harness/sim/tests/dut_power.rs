@@ -153,3 +153,20 @@ fn a_silent_modem_gets_the_firmware_timeout_while_the_board_keeps_serving() {
         "no stale timeout reply"
     );
 }
+
+#[test]
+fn a_power_off_warning_reaches_the_client_as_whole_urc_lines() {
+    let rack = one("pofwarn", PROFILE);
+    let dut = &rack.duts()[0];
+    let mut c = Client::open(dut);
+    assert_eq!(c.command("AT+CMEE=1"), "OK\r\n");
+    assert_eq!(c.command("AT%XPOFWARN=1,30"), "OK\r\n");
+    assert_eq!(c.command("AT%MDMEV=1"), "OK\r\n");
+    dut.control.rail().set_voltage(2.9); // below the 3.0 V warning, far above brown-out
+    let urc = c.read_until(SOON, |t| t.contains("ME BATTERY LOW\r\n"));
+    assert!(urc.starts_with("%MDMEV: ME BATTERY LOW\r\n"), "{urc:?}");
+    wait_for("the warning", || dut.control.pofwarn_active());
+    let answer = c.command(&format!("AT%CMNG=0,88,0,\"{}\"", pem(100)));
+    assert_eq!(answer, "+CME ERROR: 528\r\n", "field report 1 reproduced");
+    assert_eq!(dut.control.stats().boots, 1, "no reset above brown-out");
+}
