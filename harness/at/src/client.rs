@@ -337,6 +337,7 @@ impl AtClient {
         let mut lines = Vec::new();
         let mut raw_text = String::new();
         let mut lossy = false;
+        let mut rebooted = false;
         loop {
             while let Some(line) = self.lines.pop_front() {
                 lossy |= line.lossy;
@@ -385,17 +386,25 @@ impl AtClient {
                         });
                     }
                     LineClass::Reboot => {
-                        let elapsed = line.at.saturating_duration_since(start);
+                        // The board (re)booted: either it reset mid-command (the answer will
+                        // never come) or it finished booting just as the command went out (the
+                        // answer follows). Keep waiting; the deadline decides.
+                        rebooted = true;
                         self.push_urc(line, UrcKind::Boot);
-                        self.finish(index, Outcome::Rebooted, None, elapsed);
-                        return Err(AtError::Rebooted {
-                            command: shown,
-                            partial: self.recorded_lines(index),
-                        });
                     }
                 }
             }
             let now = Instant::now();
+            if now >= deadline && rebooted {
+                let elapsed = now - start;
+                self.finish(index, Outcome::Rebooted, None, elapsed);
+                self.splitter.clear();
+                return Err(AtError::Rebooted {
+                    command: shown,
+                    elapsed,
+                    partial: self.recorded_lines(index),
+                });
+            }
             if now >= deadline {
                 let elapsed = now - start;
                 self.finish(index, Outcome::Timeout, None, elapsed);

@@ -52,11 +52,12 @@ pub enum AtError {
         lines: Vec<String>,
     },
 
-    /// The DUT printed its boot banner (`READY`) while a command was in flight: it reset and
-    /// the command is lost.
-    #[error("DUT rebooted during `{command}` (saw `READY`); output before: {partial:?}")]
+    /// The DUT printed its boot banner (`READY`) while a command was in flight and no final
+    /// result came before the deadline: it reset and the command is lost.
+    #[error("DUT rebooted during `{command}` (saw `READY`, no final result within {:.3} s); output: {partial:?}", elapsed.as_secs_f64())]
     Rebooted {
         command: String,
+        elapsed: Duration,
         partial: Vec<String>,
     },
 

@@ -12,8 +12,9 @@
 //!    via [`at_console::final_result`]): ends the transaction;
 //! 5. starting with the command's own prefix (`%CMNG:` for `AT%CMNG=1`, every `;`-chained
 //!    command counts): part of the response;
-//! 6. firmware boot lines: `READY` means the DUT reset mid-command; `#XFWVER:` (unless the
-//!    command is `AT#XFWVER`) and `#XFWPANIC:` are unsolicited;
+//! 6. firmware boot lines: `READY` means the DUT (re)booted — mid-command, or just before the
+//!    command arrived; the client keeps waiting and reports a reboot if no result comes;
+//!    `#XFWVER:` (unless the command is `AT#XFWVER`) and `#XFWPANIC:` are unsolicited;
 //! 7. a known URC prefix ([`crate::urc::DEFAULT_URC_PREFIXES`] plus configured ones): goes to
 //!    the URC queue (the firmware never splits a reply, so a URC can only come *between*
 //!    lines of different replies, never inside a quoted string);
@@ -168,7 +169,7 @@ pub enum LineClass {
     Echo,
     Info,
     Unsolicited(UrcKind),
-    /// `READY`: the DUT reset.
+    /// `READY`: the DUT booted.
     Reboot,
 }
 

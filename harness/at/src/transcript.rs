@@ -22,7 +22,7 @@ pub enum Outcome {
     Error,
     /// The deadline passed without a final result.
     Timeout,
-    /// The DUT reset mid-command.
+    /// The DUT rebooted and no final result came.
     Rebooted,
     /// Port I/O failed.
     IoError,

@@ -170,14 +170,31 @@ fn echo_is_recognised_and_dropped() {
 }
 
 #[test]
-fn reboot_mid_command_is_reported() {
-    let dut = FakeDut::start(|_| b"#XFWVER: \"0.1.0+dev\"\r\nREADY\r\n".to_vec());
+fn reboot_mid_command_is_reported_at_the_deadline() {
+    let dut = FakeDut::start(|cmd| match cmd {
+        b"AT+CFUN=1" => b"#XFWVER: \"0.1.0+dev\"\r\nREADY\r\n".to_vec(),
+        _ => b"OK\r\n".to_vec(),
+    });
     let mut at = open(&dut);
-    let e = at.command("AT+CFUN=1").unwrap_err();
+    let e = at
+        .command_timeout("AT+CFUN=1", Duration::from_millis(200))
+        .unwrap_err();
     assert!(matches!(e, AtError::Rebooted { .. }), "{e}");
     let boot: Vec<_> = at.take_urcs().unwrap();
     assert!(boot.iter().all(|u| u.kind == UrcKind::Boot));
     assert_eq!(boot.len(), 2);
+    assert_eq!(
+        at.transcript().exchanges().last().unwrap().outcome,
+        Outcome::Rebooted
+    );
+}
+
+#[test]
+fn a_boot_banner_just_before_the_answer_is_not_a_failure() {
+    let dut = FakeDut::start(|_| b"#XFWVER: \"0.1.0+dev\"\r\nREADY\r\nOK\r\n".to_vec());
+    let mut at = open(&dut);
+    assert!(at.command("AT").unwrap().is_ok());
+    assert!(at.wait_ready(Duration::from_millis(10)).is_ok());
 }
 
 #[test]

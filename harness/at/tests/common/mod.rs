@@ -122,3 +122,75 @@ fn run(
 pub fn ok_to_all(_: &[u8]) -> Vec<u8> {
     b"OK\r\n".to_vec()
 }
+
+// ---- the simulated rack ----------------------------------------------------------------------
+
+use hil_at::AtClient;
+use hil_sim::rack::{SimDut, SimDutConfig, SimRack, SimRackConfig};
+use hil_sim::timing::Timing;
+
+/// Deadline for one command against the simulator (generous for a loaded CI machine).
+pub const SIM_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A rack of the given boards in fast timing.
+pub fn sim_rack(duts: Vec<SimDutConfig>) -> SimRack {
+    SimRack::start(SimRackConfig {
+        duts,
+        timing: Timing::Fast,
+        profile_dir: None,
+        link_dir: None,
+    })
+    .unwrap_or_else(|e| panic!("simulated rack did not start: {e}"))
+}
+
+/// A rack with one board running `profile`.
+pub fn sim_one(profile: &str) -> SimRack {
+    sim_rack(vec![SimDutConfig::new("dut", profile)])
+}
+
+/// A client on a simulated board's pty.
+pub fn client(dut: &SimDut) -> AtClient {
+    let mut at = AtClient::open(&dut.serial, dut.baud)
+        .unwrap_or_else(|e| panic!("open {}: {e}", dut.serial.display()));
+    at.set_timeout(SIM_TIMEOUT);
+    at
+}
+
+/// Numeric errors on and the modem offline, as provisioning tools do (ref §3).
+pub fn provisioning(at: &mut AtClient) {
+    at.set_cmee(1).unwrap();
+    at.set_cfun(4).unwrap();
+}
+
+/// A small self-signed test certificate (LF PEM, no secret).
+pub fn cert() -> String {
+    fixture("cert-small.pem")
+}
+
+/// A ~2 KB self-signed test certificate (RSA-4096, LF PEM, no secret).
+pub fn cert_2k() -> String {
+    fixture("cert-2k.pem")
+}
+
+fn fixture(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Key-shaped test content (not a key): what a `%CMNG` type 2 write carries.
+pub const FAKE_KEY: &str = "-----BEGIN PRIVATE KEY-----\nTESTONLYxNOTxAxKEYxSECRETxMATERIALxTESTONLY\n-----END PRIVATE KEY-----\n";
+
+/// Polls `cond` every few milliseconds for at most `limit` (for simulator state that changes
+/// asynchronously, e.g. a rail voltage the board thread has not sampled yet).
+pub fn eventually(what: &str, limit: Duration, mut cond: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + limit;
+    while !cond() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
