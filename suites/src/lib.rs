@@ -1,1 +1,106 @@
-//! placeholder
+//! The nRF91 key-management conformance suites and their per-firmware expectations.
+//!
+//! Each suite module holds cases that check one area against the *reference* behaviour —
+//! the current documented behaviour of the nRF91 modem (`shared/reference/
+//! nrf91-modem-keymgmt.md`, cited as "ref §n"). What a given modem firmware does differently
+//! is data, not code: `expectations/*.yaml` key known differences (expected failures with the
+//! exact signature), non-applicable cases and OPEN facts (characterization) by MFW range.
+//!
+//! - [`identity`]: what the modem says it is, recorded with every result;
+//! - [`cmee`]: error reporting modes;
+//! - [`cmng`]: credential storage — write/list/read/delete, digests, filters, read rules,
+//!   overwrite, the CFUN matrix, content validation;
+//! - [`xpmng`] and [`keygen`]: the public-key slot and on-device key generation;
+//! - [`console`]: the AT console under a multi-line PEM, an over-long line, a lost quote;
+//! - [`pofwarn`]: the power-off warning driven by the supply;
+//! - [`entry`]: running all of it (`hil run`, `cargo test --test hil`).
+
+pub mod cmee;
+pub mod cmng;
+pub mod console;
+pub mod entry;
+pub mod fixtures;
+pub mod identity;
+pub mod keygen;
+pub mod pofwarn;
+pub mod support;
+pub mod xpmng;
+
+use std::sync::Arc;
+
+use hil_lab::Board;
+use hil_runner::{Case, Expectations, ExpectationsError};
+
+/// Every case of every suite, in the order they run on a DUT.
+pub fn cases() -> Vec<Arc<dyn Case<Board>>> {
+    let mut all = Vec::new();
+    all.extend(identity::cases());
+    all.extend(cmee::cases());
+    all.extend(cmng::cases());
+    all.extend(xpmng::cases());
+    all.extend(keygen::cases());
+    all.extend(console::cases());
+    all.extend(pofwarn::cases());
+    all
+}
+
+/// The expectation files, bundled: (origin, text).
+pub const EXPECTATION_FILES: &[(&str, &str)] = &[
+    (
+        "suites/expectations/keymgmt.yaml",
+        include_str!("../expectations/keymgmt.yaml"),
+    ),
+    (
+        "suites/expectations/console.yaml",
+        include_str!("../expectations/console.yaml"),
+    ),
+    (
+        "suites/expectations/pofwarn.yaml",
+        include_str!("../expectations/pofwarn.yaml"),
+    ),
+];
+
+/// The bundled expectations: each file validated on its own (so errors name the right file
+/// and line), then combined.
+pub fn expectations() -> Result<Expectations, ExpectationsError> {
+    let mut combined = String::new();
+    for (origin, text) in EXPECTATION_FILES {
+        if !has_entries(text) {
+            continue;
+        }
+        Expectations::from_yaml(text, origin)?;
+        combined.push_str(text);
+        combined.push('\n');
+    }
+    Expectations::from_yaml(&combined, "suites/expectations/*.yaml")
+}
+
+/// False for a file of only comments and blank lines.
+fn has_entries(text: &str) -> bool {
+    text.lines()
+        .map(str::trim)
+        .any(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expectations_load_and_name_only_known_cases() {
+        let expectations = expectations().expect("bundled expectations are valid");
+        let ids: Vec<_> = cases().iter().map(|c| c.id()).collect();
+        expectations
+            .check_case_ids(ids.iter())
+            .expect("every expectation names a case");
+    }
+
+    #[test]
+    fn case_ids_are_unique() {
+        let mut ids: Vec<String> = cases().iter().map(|c| c.id().to_string()).collect();
+        let n = ids.len();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), n);
+    }
+}

@@ -1,1 +1,6 @@
-fn main() {}
+//! `cargo test --test hil`: the conformance suites on every DUT of the rack (`HIL_RACK`, or
+//! the simulated rack), as libtest trials named `<dut>::<suite>::<case>`.
+
+fn main() -> std::process::ExitCode {
+    hil_suites::entry::libtest_main()
+}
