@@ -1,6 +1,7 @@
 //! Interoperability with Nordic's own credential tool, `nrfcredstore` (PyPI), unmodified: it
 //! opens a simulated board's serial port and provisions it over AT exactly as it would a real
-//! nRF91 running `at_host` (`AT+CFUN=4`, `AT%CMNG=0/1/3`, `AT%KEYGEN`, `AT+CGSN`).
+//! nRF91 running `at_host` (`AT+CFUN=4`, `AT%CMNG=0/1/3`, `AT%KEYGEN`, `AT%ATTESTTOKEN`,
+//! `AT+CGSN`).
 //!
 //! Two things about running the tool, neither of which changes it:
 //! - nrfcredstore 2.1.0 has no `__main__` module, so `python3 -m nrfcredstore` does not start
@@ -67,10 +68,10 @@ fn tool_available() -> bool {
     ok
 }
 
-/// One tool run; panics with its whole output if it fails.
-fn credstore(port: &Path, args: &[&str]) -> String {
+/// One tool run, whatever its outcome.
+fn credstore_unchecked(port: &Path, args: &[&str]) -> Output {
     let start = Instant::now();
-    let out: Output = Command::new(python())
+    let out = Command::new(python())
         .arg("-c")
         .arg(LAUNCHER)
         .arg(port)
@@ -78,14 +79,20 @@ fn credstore(port: &Path, args: &[&str]) -> String {
         .args(args)
         .output()
         .expect("start python");
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr);
     eprintln!(
         "nrfcredstore {} -> {:?} in {:?}",
         args.join(" "),
         out.status,
         start.elapsed()
     );
+    out
+}
+
+/// One tool run; panics with its whole output if it fails.
+fn credstore(port: &Path, args: &[&str]) -> String {
+    let out = credstore_unchecked(port, args);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         out.status.success(),
         "nrfcredstore {args:?} failed ({:?})\n--- stdout\n{stdout}\n--- stderr\n{stderr}",
@@ -111,7 +118,7 @@ fn rows(list: &str) -> Vec<(String, String, String)> {
 }
 
 #[test]
-fn nrfcredstore_lists_writes_deletes_and_generates_on_a_simulated_board() {
+fn nrfcredstore_provisions_a_simulated_board() {
     if !tool_available() {
         return;
     }
@@ -182,4 +189,68 @@ fn nrfcredstore_lists_writes_deletes_and_generates_on_a_simulated_board() {
             .any(|r| r.0 == "4712" && r.1 == "CLIENT_KEY"),
         "the generated key is listed:\n{list}"
     );
+
+    // attoken: `%ATTESTTOKEN`, "<base64url body>.<base64url COSE>".
+    let token = credstore(port, &["attoken"]);
+    let token = token
+        .trim()
+        .strip_prefix("Attestation token: ")
+        .unwrap_or_else(|| panic!("{token}"));
+    assert!(
+        token.split('.').count() == 2 && !token.contains(char::is_whitespace),
+        "{token}"
+    );
+
+    // deleteall: lists everything, deletes each item except the modem-reserved tags.
+    assert!(credstore(port, &["deleteall"]).contains("All credentials deleted."));
+    let list = credstore(port, &["list"]);
+    assert!(rows(&list).is_empty(), "{list}");
+}
+
+#[test]
+fn nrfcredstore_meets_content_validation_on_mfw_2_0_2() {
+    if !tool_available() {
+        return;
+    }
+    let rack = rack(
+        vec![SimDutConfig::new("credstore-202", "mfw_nrf91x1_2.0.2")],
+        Timing::Fast,
+    );
+    let dut = &rack.duts()[0];
+    let port = dut.serial.as_path();
+    let dir = tempfile::tempdir().unwrap();
+
+    // A real certificate: stored, listed with the SHA the tool predicts (trailing LF stripped).
+    let cert = common::self_signed_pem("nrfcredstore interop root");
+    let file = dir.path().join("root.pem");
+    std::fs::write(&file, &cert).unwrap();
+    credstore(
+        port,
+        &["write", "5001", "ROOT_CA_CERT", file.to_str().unwrap()],
+    );
+    let list = credstore(port, &["list", "--tag", "5001"]);
+    assert_eq!(
+        rows(&list),
+        [(
+            "5001".to_owned(),
+            "ROOT_CA_CERT".to_owned(),
+            sha256_upper(cert.trim_end().as_bytes())
+        )],
+        "{list}"
+    );
+
+    // Not a certificate: the modem answers 527 (ref §1.3) and the tool reports the failure.
+    let junk = dir.path().join("junk.pem");
+    std::fs::write(&junk, pem(200)).unwrap();
+    let out = credstore_unchecked(
+        port,
+        &["write", "5002", "ROOT_CA_CERT", junk.to_str().unwrap()],
+    );
+    assert!(!out.status.success(), "the tool must fail on 527");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Failed to write credential"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(dut.control.credentials().iter().all(|(t, _, _)| *t != 5002));
 }

@@ -164,3 +164,34 @@ pub fn sha256_upper(bytes: &[u8]) -> String {
         .map(|b| format!("{b:02X}"))
         .collect()
 }
+
+/// A real self-signed P-256 X.509 certificate as an LF PEM (what content-validating modem
+/// firmware, MFW ≥2.0.2, accepts as a CA; ref §1.3).
+pub fn self_signed_pem(common_name: &str) -> String {
+    use std::str::FromStr;
+    use x509_cert::builder::{Builder, CertificateBuilder, Profile};
+    use x509_cert::der::EncodePem;
+    use x509_cert::der::pem::LineEnding;
+    use x509_cert::name::Name;
+    use x509_cert::serial_number::SerialNumber;
+    use x509_cert::spki::SubjectPublicKeyInfoOwned;
+    use x509_cert::time::Validity;
+
+    let key = p256::ecdsa::SigningKey::from_slice(&[7u8; 32]).expect("valid scalar");
+    let spki = SubjectPublicKeyInfoOwned::from_key(*key.verifying_key()).expect("spki");
+    let subject = Name::from_str(&format!("CN={common_name}")).expect("name");
+    let validity = Validity::from_now(Duration::from_secs(365 * 24 * 3600)).expect("validity");
+    let builder = CertificateBuilder::new(
+        Profile::Root,
+        SerialNumber::from(1u32),
+        validity,
+        subject,
+        spki,
+        &key,
+    )
+    .expect("builder");
+    let cert = builder
+        .build::<p256::ecdsa::DerSignature>()
+        .expect("self-signed certificate");
+    cert.to_pem(LineEnding::LF).expect("pem")
+}
