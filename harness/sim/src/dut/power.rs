@@ -78,11 +78,6 @@ impl PowerMonitor {
         self.powered
     }
 
-    /// Forces the unpowered state (nothing changes on the rail; used on shutdown paths).
-    pub fn force_off(&mut self) {
-        self.powered = false;
-    }
-
     /// One observation: the output switch, the lowest voltage since the last poll and the
     /// voltage now.
     pub fn observe(&mut self, output_on: bool, min_v: f64, now_v: f64) -> PowerEvent {
