@@ -352,10 +352,7 @@ impl AtClient {
                         raw_text.push_str(&line.with_ending());
                         if let Some(stored) = redactor.line(&line.text) {
                             let at = self.transcript.since(line.at);
-                            let stored = stored.into_owned();
-                            if let Some(x) = self.transcript.exchange_mut(index) {
-                                x.lines.push((at, stored));
-                            }
+                            self.transcript.push_line(index, at, stored.into_owned());
                         }
                         lines.push(line.text);
                     }
@@ -434,10 +431,7 @@ impl AtClient {
     }
 
     fn recorded_lines(&self, index: usize) -> Vec<String> {
-        match self.transcript.entries().get(index).map(|e| &e.kind) {
-            Some(EntryKind::Exchange(x)) => x.lines.iter().map(|(_, l)| l.clone()).collect(),
-            _ => Vec::new(),
-        }
+        self.transcript.lines_of(index)
     }
 
     fn finish(

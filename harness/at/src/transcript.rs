@@ -72,18 +72,42 @@ pub struct Transcript {
     started: SystemTime,
     entries: Vec<Entry>,
     capacity: usize,
+    max_bytes: usize,
+    /// Text bytes held (commands and lines), for the byte budget.
+    bytes: usize,
     dropped: usize,
 }
 
+/// Default text budget of a transcript (a long soak must not grow without bound).
+pub const DEFAULT_MAX_BYTES: usize = 64 * 1024 * 1024;
+
+fn entry_bytes(e: &Entry) -> usize {
+    match &e.kind {
+        EntryKind::Exchange(x) => {
+            x.command.len() + x.lines.iter().map(|(_, l)| l.len()).sum::<usize>() + 64
+        }
+        EntryKind::Urc { line, .. } => line.len() + 32,
+        EntryKind::Note { text } => text.len() + 32,
+    }
+}
+
 impl Transcript {
-    /// An empty transcript of `port`, keeping at most `capacity` entries (oldest dropped).
+    /// An empty transcript of `port`, keeping at most `capacity` entries and about
+    /// [`DEFAULT_MAX_BYTES`] of text (oldest dropped first).
     pub fn new(port: impl Into<String>, capacity: usize) -> Self {
+        Self::with_limits(port, capacity, DEFAULT_MAX_BYTES)
+    }
+
+    /// [`Transcript::new`] with an explicit text budget.
+    pub fn with_limits(port: impl Into<String>, capacity: usize, max_bytes: usize) -> Self {
         Transcript {
             port: port.into(),
             origin: Instant::now(),
             started: SystemTime::now(),
             entries: Vec::new(),
             capacity: capacity.max(1),
+            max_bytes,
+            bytes: 0,
             dropped: 0,
         }
     }
@@ -106,7 +130,7 @@ impl Transcript {
         &self.entries
     }
 
-    /// Entries dropped because the transcript was full.
+    /// Entries dropped because the transcript was full (or cleared).
     pub fn dropped(&self) -> usize {
         self.dropped
     }
@@ -129,26 +153,62 @@ impl Transcript {
 
     /// Forgets all entries (the clock keeps running).
     pub fn clear(&mut self) {
+        self.dropped += self.entries.len();
         self.entries.clear();
-        self.dropped = 0;
+        self.bytes = 0;
     }
 
-    /// Appends an entry; returns its index.
+    /// Appends an entry; returns its sequence number (stable while older entries are dropped).
     pub(crate) fn push(&mut self, at: Duration, kind: EntryKind) -> usize {
-        if self.entries.len() >= self.capacity {
-            let n = (self.capacity / 8).max(1);
+        let entry = Entry { at, kind };
+        self.bytes += entry_bytes(&entry);
+        self.entries.push(entry);
+        let seq = self.dropped + self.entries.len() - 1;
+        self.evict();
+        seq
+    }
+
+    /// Drops the oldest entries while over a limit (an eighth at a time, keeping the newest).
+    fn evict(&mut self) {
+        while self.entries.len() > 1
+            && (self.entries.len() > self.capacity || self.bytes > self.max_bytes)
+        {
+            let n = (self.entries.len() / 8).clamp(1, self.entries.len() - 1);
+            let freed: usize = self.entries[..n].iter().map(entry_bytes).sum();
             self.entries.drain(..n);
+            self.bytes -= freed;
             self.dropped += n;
         }
-        self.entries.push(Entry { at, kind });
-        self.entries.len() - 1
     }
 
-    pub(crate) fn exchange_mut(&mut self, index: usize) -> Option<&mut Exchange> {
+    /// The exchange with sequence number `seq`, if it is still held.
+    pub(crate) fn exchange_mut(&mut self, seq: usize) -> Option<&mut Exchange> {
+        let index = seq.checked_sub(self.dropped)?;
         match self.entries.get_mut(index).map(|e| &mut e.kind) {
             Some(EntryKind::Exchange(x)) => Some(x),
             _ => None,
         }
+    }
+
+    /// Adds a response line to the exchange `seq`.
+    pub(crate) fn push_line(&mut self, seq: usize, at: Duration, line: String) {
+        let len = line.len();
+        if let Some(x) = self.exchange_mut(seq) {
+            x.lines.push((at, line));
+            self.bytes += len;
+            self.evict();
+        }
+    }
+
+    /// Response lines recorded so far for exchange `seq`.
+    pub(crate) fn lines_of(&self, seq: usize) -> Vec<String> {
+        seq.checked_sub(self.dropped)
+            .and_then(|i| self.entries.get(i))
+            .map(|e| match &e.kind {
+                EntryKind::Exchange(x) => x.lines.iter().map(|(_, l)| l.clone()).collect(),
+                _ => Vec::new(),
+            })
+            .unwrap_or_default()
     }
 
     /// Human-readable form: one line per event, `>` sent, `<` received, `!` unsolicited,
@@ -372,5 +432,30 @@ mod tests {
         assert!(t.len() <= 8);
         assert_eq!(t.dropped() + t.len(), 20);
         assert!(t.to_text().contains("older entries dropped"));
+    }
+
+    #[test]
+    fn byte_budget_drops_oldest_and_sequence_numbers_stay_valid() {
+        let mut t = Transcript::with_limits("p", 1000, 4096);
+        let mut last = 0;
+        for i in 0..50 {
+            last = t.push(
+                Duration::from_millis(i),
+                EntryKind::Exchange(Exchange {
+                    command: "x".repeat(500),
+                    raw: false,
+                    echoed: false,
+                    lines: Vec::new(),
+                    result: None,
+                    latency: None,
+                    outcome: Outcome::Pending,
+                    lossy: false,
+                }),
+            );
+        }
+        assert!(t.len() < 10, "{}", t.len());
+        t.push_line(last, Duration::ZERO, "OK-ish".into());
+        assert_eq!(t.lines_of(last), ["OK-ish"]);
+        assert!(t.exchange_mut(0).is_none(), "dropped long ago");
     }
 }
