@@ -103,24 +103,35 @@ pub fn ok(result: Result<Response, AtError>, what: &str) -> Result<Response, Pro
     }
 }
 
-/// The response of a command expected to fail with `code`; `OK` or another code is a
-/// deviation whose signature is what was seen.
+/// The final result of a transaction, whether the client took it as success or not; only a
+/// missing answer or port trouble is a problem.
+pub fn final_of(result: Result<Response, AtError>) -> Result<FinalResult, Problem> {
+    match result {
+        Ok(response) => Ok(response.result),
+        Err(err) => match err.final_result() {
+            Some(result) => Ok(result),
+            None => Err(at_problem(err)),
+        },
+    }
+}
+
+/// A command expected to fail with `code`; `OK` or another code is a deviation whose
+/// signature is what was seen.
 pub fn expect_cme(
     result: Result<Response, AtError>,
     code: CmeCode,
     what: &str,
-) -> Result<Response, Problem> {
-    let response = result.map_err(at_problem)?;
-    if response.cme() == Some(code) {
-        Ok(response)
+) -> Result<(), Problem> {
+    let seen = final_of(result)?;
+    if seen == FinalResult::CmeError(code.0) {
+        Ok(())
     } else {
         Err(Problem::deviation(
-            signature(response.result),
+            signature(seen),
             format!(
-                "{what}: expected +CME ERROR: {} ({}), got {}",
+                "{what}: expected +CME ERROR: {} ({}), got {seen}",
                 code.0,
-                code.meaning(),
-                response.result
+                code.meaning()
             ),
         ))
     }
@@ -135,8 +146,11 @@ pub fn deviation(seen: impl Into<String>, detail: impl Into<String>) -> Problem 
 pub fn seen(response: &Result<Response, AtError>) -> String {
     match response {
         Ok(r) => signature(r.result),
-        Err(e) if e.is_timeout() => "no answer".to_string(),
-        Err(e) => format!("error: {e}"),
+        Err(e) => match e.final_result() {
+            Some(result) => signature(result),
+            None if e.is_timeout() => "no answer".to_string(),
+            None => format!("error: {e}"),
+        },
     }
 }
 

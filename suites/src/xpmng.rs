@@ -1,12 +1,65 @@
-//! (being written)
+//! `%XPMNG` (ref §5 [D4][D5]): the public key of authenticated AT commands. A write to an
+//! occupied slot answers 519 "already exists" — undocumented at the time of field report 2,
+//! where a factory key occupied the slot of a fresh DK ([F2]).
 
 use std::sync::Arc;
 
 use hil_lab::Board;
-use hil_runner::Case;
+use hil_model::CmeCode;
+use hil_runner::{Case, Problem};
+use p256::pkcs8::{DecodePrivateKey, EncodePublicKey, LineEnding};
 
-use crate::support::boxed;
+use crate::fixtures::CLIENT_KEY;
+use crate::support::{CaseResult, Ctx, boxed, case, deviation, expect_cme, final_of, ok};
 
 pub fn cases() -> Vec<Arc<dyn Case<Board>>> {
-    boxed(vec![])
+    boxed(vec![case(
+        "xpmng",
+        "second_write_519",
+        "a public key is written and read back; a write to the occupied slot answers 519",
+        second_write,
+    )])
+}
+
+/// The fixture client key's public half as a PEM (`-----BEGIN PUBLIC KEY-----`).
+fn public_key_pem() -> Result<String, Problem> {
+    let secret = p256::SecretKey::from_pkcs8_pem(CLIENT_KEY)
+        .map_err(|e| Problem::infra(format!("fixture key: {e}")))?;
+    secret
+        .public_key()
+        .to_public_key_pem(LineEnding::LF)
+        .map_err(|e| Problem::infra(format!("fixture public key: {e}")))
+}
+
+fn second_write(ctx: &mut Ctx) -> CaseResult {
+    ctx.offline()?;
+    let pem = public_key_pem()?;
+    let write = format!("AT%XPMNG=0,\"{pem}\"");
+    let at = ctx.at()?;
+    let existing = final_of(at.exchange("AT%XPMNG=2"))?;
+    let occupied = existing.is_ok();
+    ctx.observe("slot occupied before the case", occupied.to_string());
+    let at = ctx.at()?;
+    if !occupied {
+        ok(at.command(&write), "first %XPMNG write")?;
+        let read = ok(at.command("AT%XPMNG=2"), "%XPMNG read")?;
+        let shown = read.raw.replace("\r\n", "\n");
+        if !shown.contains(pem.trim_end()) {
+            return Err(deviation(
+                "read differs",
+                "%XPMNG=2 does not show the key just written".to_string(),
+            ));
+        }
+    }
+    let at = ctx.at()?;
+    let second = expect_cme(
+        at.exchange(&write),
+        CmeCode::ALREADY_EXISTS,
+        "write to an occupied slot",
+    );
+    if !occupied {
+        // Ours: delete it again through its %CMNG type (5 = public key; ref §5, INFERRED).
+        let _ = ctx.at()?.exchange("AT%CMNG=3,0,5");
+    }
+    second
 }

@@ -14,7 +14,7 @@ use hil_at::{AtClient, ClientConfig};
 use hil_flash::{FirmwareImage, ProbeRsConfig, ProbeRsFlasher, SimulatedFlasher, ThroughputModel};
 use hil_power::GuardedSupply;
 use hil_rack::DutSpec;
-use hil_sim::rack::{SimDut, SimRack, SimRackConfig};
+use hil_sim::rack::{SimDut, SimRack};
 use hil_sim::timing::Timing;
 
 use crate::board::{Board, SimHandle};
@@ -99,7 +99,7 @@ impl Lab {
 
         let sim = match source {
             RackSource::Simulated => {
-                let rack = SimRack::start(SimRackConfig::default_rack(opts.timing))
+                let rack = SimRack::start(simulated::default_rack(opts.timing))
                     .map_err(|e| LabError::Simulator(e.to_string()))?;
                 specs = rack.duts().iter().map(simulated::default_spec).collect();
                 Some(rack)

@@ -62,6 +62,19 @@ pub fn config_for(specs: &[DutSpec], timing: Timing) -> Result<SimRackConfig, La
     })
 }
 
+/// The default simulated rack: one DUT per bundled modem-firmware profile. Pre-1.0 (alpha)
+/// firmware is paired with the legacy at_host console, as in field report 2, whose reporter
+/// ran MFW 0.7.0-29.alpha behind the NCS 1.0 `at_host` sample (ref §7.2, §7.3 [F2]).
+pub fn default_rack(timing: Timing) -> SimRackConfig {
+    let mut cfg = SimRackConfig::default_rack(timing);
+    for dut in &mut cfg.duts {
+        if MfwVersion::parse(&dut.profile).is_ok_and(|v| v.version.major == 0) {
+            dut.legacy_host = true;
+        }
+    }
+    cfg
+}
+
 /// How a started simulated DUT's supply is reached, as a rack supply entry.
 pub fn supply_spec(dut: &SimDut) -> SupplySpec {
     let (driver, model) = match dut.psu_model {

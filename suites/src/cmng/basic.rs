@@ -1,0 +1,183 @@
+//! The `%CMNG` happy path, list filters, read rules and overwrite (ref §1.1, §1.4).
+
+use hil_at::CmngFilter;
+use hil_at::commands::cmng::write_command;
+use hil_lab::Board;
+use hil_model::{CmeCode, CredentialType};
+use hil_runner::FnCase;
+
+use super::{check_absent, check_listed_digest};
+use crate::fixtures::{CLIENT_CERT, CLIENT_KEY, ROOT_CA};
+use crate::support::{CaseResult, Ctx, at_problem, case, deviation, final_of, ok, seen};
+
+pub(super) fn cases() -> Vec<FnCase<Board>> {
+    vec![
+        case(
+            "cmng",
+            "write_list_read_delete",
+            "a root CA written byte for byte is listed with its SHA-256, read back verbatim, deleted",
+            write_list_read_delete,
+        ),
+        case(
+            "cmng",
+            "list_filters",
+            "AT%CMNG=1 lists all, =1,<tag> one tag, =1,<tag>,<type> one item, no match is a bare OK",
+            list_filters,
+        ),
+        case(
+            "cmng",
+            "read_secrets",
+            "characterizes reading a private key and a PSK back (OPEN: 514 or content, ref §1.4)",
+            read_secrets,
+        ),
+        case(
+            "cmng",
+            "overwrite",
+            "characterizes a second write to the same tag and type (OPEN: replace or 519, ref §1.4)",
+            overwrite,
+        ),
+        case(
+            "cmng",
+            "delete_missing_513",
+            "deleting a credential that is not there answers 513 (ref §2.1 [D1])",
+            delete_missing,
+        ),
+    ]
+}
+
+fn write_list_read_delete(ctx: &mut Ctx) -> CaseResult {
+    ctx.offline()?;
+    let tag = ctx.tag(0, CredentialType::ROOT_CA);
+    let at = ctx.at()?;
+    ok(
+        at.cmng_write(tag, CredentialType::ROOT_CA, ROOT_CA),
+        "write",
+    )?;
+    check_listed_digest(at, tag, CredentialType::ROOT_CA, ROOT_CA.as_bytes())?;
+    let item = at
+        .cmng_read(tag, CredentialType::ROOT_CA)
+        .map_err(at_problem)?;
+    if item.content != ROOT_CA {
+        return Err(deviation(
+            "read differs",
+            format!(
+                "read back {} bytes, wrote {} (ref §1.3 [D3]: stored byte for byte)",
+                item.content.len(),
+                ROOT_CA.len()
+            ),
+        ));
+    }
+    ok(at.cmng_delete(tag, CredentialType::ROOT_CA), "delete")?;
+    check_absent(at, tag, CredentialType::ROOT_CA, "it was deleted")
+}
+
+fn list_filters(ctx: &mut Ctx) -> CaseResult {
+    ctx.offline()?;
+    let a = ctx.tag(1, CredentialType::ROOT_CA);
+    ctx.tag(1, CredentialType::CLIENT_CERT);
+    let b = ctx.tag(2, CredentialType::ROOT_CA);
+    let absent = ctx.tag(3, CredentialType::ROOT_CA);
+    let at = ctx.at()?;
+    ok(
+        at.cmng_write(a, CredentialType::ROOT_CA, ROOT_CA),
+        "write a,0",
+    )?;
+    ok(
+        at.cmng_write(a, CredentialType::CLIENT_CERT, CLIENT_CERT),
+        "write a,1",
+    )?;
+    ok(
+        at.cmng_write(b, CredentialType::ROOT_CA, ROOT_CA),
+        "write b,0",
+    )?;
+    let all = at.cmng_list(CmngFilter::All).map_err(at_problem)?;
+    let ours = |t: u32| all.iter().filter(|e| e.tag == t).count();
+    if ours(a) != 2 || ours(b) != 1 {
+        return Err(deviation(
+            "list incomplete",
+            format!(
+                "AT%CMNG=1 shows {} items at {a} (want 2) and {} at {b} (want 1)",
+                ours(a),
+                ours(b)
+            ),
+        ));
+    }
+    let by_tag = at.cmng_list(CmngFilter::Tag(a)).map_err(at_problem)?;
+    if by_tag.len() != 2 || by_tag.iter().any(|e| e.tag != a) {
+        return Err(deviation(
+            "tag filter",
+            format!("AT%CMNG=1,{a} listed {by_tag:?}"),
+        ));
+    }
+    let one = at
+        .cmng_list(CmngFilter::TagType(a, CredentialType::CLIENT_CERT))
+        .map_err(at_problem)?;
+    if one.len() != 1 || one[0].kind != CredentialType::CLIENT_CERT {
+        return Err(deviation(
+            "type filter",
+            format!("AT%CMNG=1,{a},1 listed {one:?}"),
+        ));
+    }
+    let none = at.cmng_list(CmngFilter::Tag(absent)).map_err(at_problem)?;
+    if !none.is_empty() {
+        return Err(deviation(
+            "empty filter",
+            format!("AT%CMNG=1,{absent} listed {none:?} for an unused tag"),
+        ));
+    }
+    Ok(())
+}
+
+fn read_secrets(ctx: &mut Ctx) -> CaseResult {
+    ctx.offline()?;
+    let key_tag = ctx.tag(4, CredentialType::CLIENT_KEY);
+    let psk_tag = ctx.tag(5, CredentialType::PSK);
+    let at = ctx.at()?;
+    ok(
+        at.cmng_write(key_tag, CredentialType::CLIENT_KEY, CLIENT_KEY),
+        "write key",
+    )?;
+    ok(
+        at.cmng_write(
+            psk_tag,
+            CredentialType::PSK,
+            "000102030405060708090a0b0c0d0e0f",
+        ),
+        "write PSK",
+    )?;
+    let key = at.exchange(&format!("AT%CMNG=2,{key_tag},2"));
+    let key_seen = seen(&key);
+    let psk = at.exchange(&format!("AT%CMNG=2,{psk_tag},3"));
+    let psk_seen = seen(&psk);
+    ctx.observe("read of a private key (type 2)", key_seen);
+    ctx.observe("read of a PSK (type 3)", psk_seen);
+    Ok(())
+}
+
+fn overwrite(ctx: &mut Ctx) -> CaseResult {
+    ctx.offline()?;
+    let tag = ctx.tag(6, CredentialType::ROOT_CA);
+    let at = ctx.at()?;
+    ok(
+        at.cmng_write(tag, CredentialType::ROOT_CA, ROOT_CA),
+        "first write",
+    )?;
+    let cmd = write_command(tag, CredentialType::ROOT_CA, CLIENT_CERT, None).map_err(at_problem)?;
+    let second = final_of(at.exchange(&cmd))?;
+    ctx.observe("second write to the same tag and type", second.to_string());
+    // Whatever the modem chose, the list must describe what it keeps.
+    let at = ctx.at()?;
+    let kept = if second.is_ok() { CLIENT_CERT } else { ROOT_CA };
+    check_listed_digest(at, tag, CredentialType::ROOT_CA, kept.as_bytes())
+}
+
+fn delete_missing(ctx: &mut Ctx) -> CaseResult {
+    ctx.offline()?;
+    let tag = ctx.tag(7, CredentialType::ROOT_CA);
+    let at = ctx.at()?;
+    crate::support::expect_cme(
+        at.exchange(&format!("AT%CMNG=3,{tag},0")),
+        CmeCode::NOT_FOUND,
+        "delete of a missing credential",
+    )
+}
