@@ -41,7 +41,7 @@ fn secret_quote(text: &str, from: usize) -> Option<usize> {
     while let Some(pos) = find_ci(text, "%CMNG", at) {
         at = pos + 5;
         let sep = text[at..].chars().next()?;
-        let body = at + 1;
+        let body = at + sep.len_utf8();
         let first_quote = text[body..].find('"').map(|q| body + q);
         let Some(q1) = first_quote else { continue };
         let header = &text[body..q1];
@@ -265,6 +265,7 @@ mod tests {
     )]
     #[case::certificate_kept(format!("AT%CMNG=0,7,0,\"{CERT}\""), format!("AT%CMNG=0,7,0,\"{CERT}\""))]
     #[case::identity_kept("AT%CMNG=0,7,4,\"my-id\"".to_string(), "AT%CMNG=0,7,4,\"my-id\"")]
+    #[case::multibyte_after_cmng("x%CMNGé0,1,2,\"k\"".to_string(), "x%CMNGé0,1,2,\"k\"")]
     #[case::list_kept("AT%CMNG=1,7".to_string(), "AT%CMNG=1,7")]
     #[case::read_cmd_kept("AT%CMNG=2,7,2".to_string(), "AT%CMNG=2,7,2")]
     #[case::delete_kept("AT%CMNG=3,7,2".to_string(), "AT%CMNG=3,7,2")]

@@ -77,12 +77,12 @@ pub struct Urc {
 impl Urc {
     /// The `+XYZ:` / `%XYZ:` prefix including the colon, if the line has one.
     pub fn prefix(&self) -> Option<&str> {
-        let colon = self.line.find(':')?;
+        let colon = self.line.find(':').filter(|&c| c > 1)?;
         let p = &self.line[..=colon];
-        (p.len() > 2
-            && p[1..colon]
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+        let name = &p.as_bytes()[1..colon];
+        (!name.is_empty()
+            && matches!(p.as_bytes()[0], b'+' | b'%' | b'#')
+            && name.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_'))
         .then_some(p)
     }
 
@@ -129,6 +129,9 @@ mod tests {
         assert_eq!(urc("%MDMEV: ME BATTERY LOW").prefix(), Some("%MDMEV:"));
         assert_eq!(urc("%MDMEV: ME BATTERY LOW").value(), "ME BATTERY LOW");
         assert_eq!(urc("READY").prefix(), None);
+        assert_eq!(urc("é: x").prefix(), None);
+        assert_eq!(urc(":x").prefix(), None);
+        assert_eq!(urc("+:x").prefix(), None);
         assert_eq!(urc("READY").value(), "READY");
     }
 }
