@@ -62,8 +62,11 @@ impl PtyEndpoint {
     pub fn read_timeout(&self, buf: &mut [u8], timeout: Duration) -> io::Result<usize> {
         let ms = timeout.as_millis().min(i32::MAX as u128) as i32;
         let mut fds = [PollFd::new(self.master.as_fd(), PollFlags::POLLIN)];
-        let ready = poll(&mut fds, PollTimeout::try_from(ms).unwrap_or(PollTimeout::MAX))
-            .map_err(io::Error::from)?;
+        let ready = poll(
+            &mut fds,
+            PollTimeout::try_from(ms).unwrap_or(PollTimeout::MAX),
+        )
+        .map_err(io::Error::from)?;
         if ready == 0 {
             return Ok(0);
         }
@@ -92,8 +95,11 @@ impl PtyEndpoint {
                     }
                     let ms = left.as_millis().clamp(1, 50) as i32;
                     let mut fds = [PollFd::new(self.master.as_fd(), PollFlags::POLLOUT)];
-                    poll(&mut fds, PollTimeout::try_from(ms).unwrap_or(PollTimeout::MAX))
-                        .map_err(io::Error::from)?;
+                    poll(
+                        &mut fds,
+                        PollTimeout::try_from(ms).unwrap_or(PollTimeout::MAX),
+                    )
+                    .map_err(io::Error::from)?;
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(e),
@@ -132,7 +138,8 @@ mod tests {
                 got.extend_from_slice(&buf[..n]);
             }
             assert_eq!(got, b"AT\r");
-            pty.write_timeout(b"OK\r\n", Duration::from_secs(1)).unwrap();
+            pty.write_timeout(b"OK\r\n", Duration::from_secs(1))
+                .unwrap();
             let mut reply = [0u8; 4];
             port.read_exact(&mut reply).unwrap();
             assert_eq!(&reply, b"OK\r\n");
@@ -152,9 +159,15 @@ mod tests {
             .unwrap();
         port.write_all(b"x").unwrap();
         let mut buf = [0u8; 1];
-        assert_eq!(pty.read_timeout(&mut buf, Duration::from_secs(1)).unwrap(), 1);
+        assert_eq!(
+            pty.read_timeout(&mut buf, Duration::from_secs(1)).unwrap(),
+            1
+        );
         drop(pty);
-        assert!(link.symlink_metadata().is_err(), "symlink removed with the endpoint");
+        assert!(
+            link.symlink_metadata().is_err(),
+            "symlink removed with the endpoint"
+        );
     }
 
     #[test]

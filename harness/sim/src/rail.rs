@@ -169,12 +169,24 @@ mod tests {
 
     #[test]
     fn ramps_down_at_the_slew_rate_and_stops_at_the_setpoint() {
-        let rail = SupplyRail::new(3.8, Slew { up_v_per_s: 100.0, down_v_per_s: 10.0 });
+        let rail = SupplyRail::new(
+            3.8,
+            Slew {
+                up_v_per_s: 100.0,
+                down_v_per_s: 10.0,
+            },
+        );
         rail.set_voltage(3.7);
         let v = rail.volts();
-        assert!(v <= 3.8 && v > 3.7, "just after the set the output is still ramping: {v}");
+        assert!(
+            v <= 3.8 && v > 3.7,
+            "just after the set the output is still ramping: {v}"
+        );
         std::thread::sleep(Duration::from_millis(30));
-        assert!((rail.volts() - 3.7).abs() < 1e-9, "settled at the set point");
+        assert!(
+            (rail.volts() - 3.7).abs() < 1e-9,
+            "settled at the set point"
+        );
     }
 
     #[test]
@@ -196,7 +208,10 @@ mod tests {
         std::thread::sleep(Duration::from_millis(5));
         assert!((rail.volts() - 3.8).abs() < 1e-9);
         assert!(rail.take_min_volts() < 2.6, "the dip to 2.5 V was recorded");
-        assert!((rail.take_min_volts() - 3.8).abs() < 1e-9, "and then forgotten");
+        assert!(
+            (rail.take_min_volts() - 3.8).abs() < 1e-9,
+            "and then forgotten"
+        );
     }
 
     #[test]
