@@ -127,9 +127,11 @@ checked_serde!(DutSpec);
 
 /// A DUT the lab starts in-process from a simulator profile.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
+#[schemars(rename = "SimulatedSpec", deny_unknown_fields)]
 pub struct SimulatedSpec {
     /// Simulator profile (a modem firmware), e.g. `mfw_nrf9160_1.3.6`.
+    #[schemars(regex(pattern = r"^\S+$"))]
     pub profile: String,
     /// Which simulated supply feeds it (e.g. `generic-scpi`); the lab's default when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -141,6 +143,29 @@ pub struct SimulatedSpec {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub policy: BTreeMap<String, serde_json::Value>,
 }
+
+impl Checked for SimulatedSpec {
+    const EXPECTING: &'static str = "a simulated DUT (profile, supply_model, legacy_host, policy)";
+    fn unchecked<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Self::deserialize(d)
+    }
+    fn check(self) -> Result<Self, String> {
+        if self.profile.is_empty() || self.profile.chars().any(char::is_whitespace) {
+            return Err(format!(
+                "profile `{}` is not a simulator profile name (e.g. mfw_nrf9160_1.3.6)",
+                self.profile
+            ));
+        }
+        if let Some(m) = &self.supply_model
+            && (m.is_empty() || m.chars().any(char::is_whitespace))
+        {
+            return Err(format!("supply_model `{m}` is not a supply model name"));
+        }
+        Ok(self)
+    }
+}
+
+checked_serde!(SimulatedSpec);
 
 /// A 15-digit IMEI. May be written quoted or as a plain number.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -224,6 +224,12 @@ duts:
     Some("duts[0].simulated"),
     "unknown field `timing`"
 )]
+#[case::empty_profile(
+    "name: r\nduts:\n  - name: s\n    simulated: { profile: \"\" }\n",
+    4,
+    Some("duts[0].simulated"),
+    "is not a simulator profile name"
+)]
 #[case::bad_imei(
     "name: r\nduts:\n  - name: a\n    serial: /dev/ttyACM0\n    expected_imei: 12345\n",
     5,
