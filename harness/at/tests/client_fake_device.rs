@@ -74,7 +74,7 @@ fn urcs_between_and_inside_replies_are_demultiplexed_and_waitable() {
     });
     let mut at = open(&dut);
     dut.inject(b"%XVBATLOWLVL: 3100\r\n");
-    std::thread::sleep(Duration::from_millis(50));
+    dut.flush_injected();
     let list = at.cmng_list(CmngFilter::All).unwrap();
     assert_eq!(list.len(), 2, "URC lines must not end up in the list");
     assert_eq!(list[1].kind, CredentialType::CLIENT_CERT);
@@ -100,6 +100,7 @@ fn wait_urc_times_out_with_what_it_saw() {
     let dut = FakeDut::start(ok_to_all);
     let mut at = open(&dut);
     dut.inject(b"+CEREG: 2\r\n");
+    dut.flush_injected();
     let t = Instant::now();
     let e = at
         .wait_urc("%MDMEV:", Duration::from_millis(200))
@@ -227,7 +228,8 @@ fn invalid_utf8_and_garbage_never_panic() {
         soup.extend_from_slice(b"\r\n");
         dut.inject(&soup);
     }
-    std::thread::sleep(Duration::from_millis(50));
+    dut.flush_injected();
+    std::thread::sleep(Duration::from_millis(20));
     at.poll_urcs().unwrap();
     assert!(at.command("AT").is_ok());
     let _ = at.transcript().to_text();
@@ -364,7 +366,7 @@ fn port_errors_name_the_path() {
 fn open_discards_stale_input() {
     let dut = FakeDut::start(ok_to_all);
     dut.inject(b"#XFWVER: \"0.1.0+dev\"\r\nREADY\r\nstale\r\n");
-    std::thread::sleep(Duration::from_millis(50));
+    dut.flush_injected();
     let mut at = open(&dut);
     at.command("AT").unwrap();
     assert_eq!(

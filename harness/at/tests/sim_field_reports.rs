@@ -160,3 +160,34 @@ fn report_2_store_fault_write_hangs_until_the_firmware_gives_up() {
             .all(|e| e.tag != 6)
     );
 }
+
+#[test]
+fn report_2_legacy_host_overflow_loses_the_quote_and_the_client_times_out() {
+    // ref §7.3 (a): the 2019 at_host drops characters past its buffer, the closing quote among
+    // them; the command is never answered. The client reports it, partial transcript included,
+    // instead of hanging like the reporter's terminal.
+    let mut cfg = SimDutConfig::new("legacy", ALPHA);
+    cfg.legacy_host = true;
+    cfg.legacy.buffer = 1024;
+    let rack = sim_rack(vec![cfg]);
+    let dut = &rack.duts()[0];
+    let mut at = client(dut);
+    at.set_cmee(1).unwrap();
+    at.set_cfun(4).unwrap();
+    let big = common::cert_2k();
+    assert!(big.len() > 1024);
+    let e = at
+        .command_timeout(
+            &format!("AT%CMNG=0,16842753,0,\"{big}\""),
+            Duration::from_millis(500),
+        )
+        .unwrap_err();
+    assert!(e.is_timeout(), "{e}");
+    assert!(e.to_string().contains("AT%CMNG=0,16842753,0,"), "{e}");
+    // the same certificate fits a short one through the same host
+    dut.control.reset().unwrap();
+    at.wait_ready(SIM_TIMEOUT).unwrap();
+    at.set_cmee(1).unwrap();
+    at.set_cfun(4).unwrap();
+    at.cmng_write(7, CredentialType::ROOT_CA, &cert()).unwrap();
+}

@@ -271,3 +271,18 @@ fn mfw_1_3_1_has_no_528_and_drops_writes_during_a_warning() {
         "OK but not persisted: a suite must read back"
     );
 }
+
+#[rstest]
+#[case::type_6_unknown_before_1_3(V123, false)]
+#[case::type_6_device_identity_from_1_3(V136, true)]
+fn device_identity_key_type(#[case] profile: &str, #[case] accepted: bool) {
+    let rack = sim_one(profile);
+    let mut at = client(&rack.duts()[0]);
+    provisioning(&mut at);
+    let r = at.cmng_write(
+        12,
+        CredentialType::DEVICE_ID_PUBLIC_KEY,
+        "-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n",
+    );
+    assert_eq!(r.is_ok(), accepted, "{r:?}");
+}

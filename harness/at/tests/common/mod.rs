@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -17,6 +17,8 @@ use hil_sim::pty::PtyEndpoint;
 pub struct FakeDut {
     path: PathBuf,
     inject: Sender<Vec<u8>>,
+    injected: Arc<AtomicUsize>,
+    sent_injections: AtomicUsize,
     stop: Arc<AtomicBool>,
     received: Arc<Mutex<Vec<u8>>>,
     commands: Arc<Mutex<Vec<Vec<u8>>>>,
@@ -30,15 +32,25 @@ impl FakeDut {
         let path = pty.path().to_path_buf();
         let (inject, injected) = channel();
         let stop = Arc::new(AtomicBool::new(false));
+        let written = Arc::new(AtomicUsize::new(0));
         let received = Arc::new(Mutex::new(Vec::new()));
         let commands = Arc::new(Mutex::new(Vec::new()));
         let thread = {
-            let (stop, received, commands) = (stop.clone(), received.clone(), commands.clone());
-            std::thread::spawn(move || run(pty, handler, injected, stop, received, commands))
+            let (stop, received, commands, written) = (
+                stop.clone(),
+                received.clone(),
+                commands.clone(),
+                written.clone(),
+            );
+            std::thread::spawn(move || {
+                run(pty, handler, injected, written, stop, received, commands)
+            })
         };
         FakeDut {
             path,
             inject,
+            injected: written,
+            sent_injections: AtomicUsize::new(0),
             stop,
             received,
             commands,
@@ -52,7 +64,18 @@ impl FakeDut {
 
     /// Writes bytes to the client as if the device sent them spontaneously.
     pub fn inject(&self, bytes: &[u8]) {
+        self.sent_injections.fetch_add(1, Ordering::SeqCst);
         self.inject.send(bytes.to_vec()).unwrap();
+    }
+
+    /// Waits (at most 10 s) until every injected chunk has been written to the pty.
+    pub fn flush_injected(&self) {
+        let want = self.sent_injections.load(Ordering::SeqCst);
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while self.injected.load(Ordering::SeqCst) < want {
+            assert!(std::time::Instant::now() < deadline, "fake device stalled");
+            std::thread::sleep(Duration::from_millis(1));
+        }
     }
 
     /// Every byte the client sent.
@@ -79,6 +102,7 @@ fn run(
     pty: PtyEndpoint,
     mut handler: impl FnMut(&[u8]) -> Vec<u8>,
     injected: Receiver<Vec<u8>>,
+    written: Arc<AtomicUsize>,
     stop: Arc<AtomicBool>,
     received: Arc<Mutex<Vec<u8>>>,
     commands: Arc<Mutex<Vec<Vec<u8>>>>,
@@ -89,6 +113,7 @@ fn run(
     while !stop.load(Ordering::SeqCst) {
         while let Ok(bytes) = injected.try_recv() {
             pty.write_timeout(&bytes, Duration::from_secs(1)).unwrap();
+            written.fetch_add(1, Ordering::SeqCst);
         }
         let n = pty
             .read_timeout(&mut buf, Duration::from_millis(2))
