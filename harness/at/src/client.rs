@@ -62,6 +62,8 @@ pub struct AtClient {
     urc_capacity: usize,
     transcript_capacity: usize,
     opened: Instant,
+    /// When the latest command was written (the port's open time before the first).
+    last_sent: Instant,
     buf: Box<[u8]>,
     splitter: LineSplitter,
     lines: VecDeque<RxLine>,
@@ -106,6 +108,7 @@ impl AtClient {
         config: ClientConfig,
     ) -> Self {
         let name = name.into();
+        let now = Instant::now();
         let mut transcript = Transcript::new(name.clone(), config.transcript_capacity);
         transcript.push(
             Duration::ZERO,
@@ -120,7 +123,8 @@ impl AtClient {
             urc_prefixes: config.urc_prefixes.into(),
             urc_capacity: config.urc_capacity.max(1),
             transcript_capacity: config.transcript_capacity,
-            opened: Instant::now(),
+            opened: now,
+            last_sent: now,
             buf: vec![0u8; 16 * 1024].into_boxed_slice(),
             splitter: LineSplitter::default(),
             lines: VecDeque::new(),
@@ -190,6 +194,7 @@ impl AtClient {
     pub fn write_raw(&mut self, bytes: &[u8]) -> Result<(), AtError> {
         let shown = redact_text(&String::from_utf8_lossy(bytes)).into_owned();
         self.note(format!("wrote raw {:?}", shown));
+        self.last_sent = Instant::now();
         self.port
             .write_all(bytes)
             .map_err(|e| self.io_error("writing raw bytes", e))
@@ -277,9 +282,21 @@ impl AtClient {
         }
     }
 
-    /// Waits for the firmware's `READY` banner (after a reset or power cycle).
+    /// Waits for the firmware's `READY` banner of the DUT's next boot: one read after the
+    /// latest command was sent (or after the port was opened), so a banner left over from an
+    /// earlier boot does not count. Use [`AtClient::wait_ready_since`] to choose the instant.
     pub fn wait_ready(&mut self, timeout: Duration) -> Result<Urc, AtError> {
-        self.wait_urc_where("`READY`", |u| u.line.trim_end() == "READY", timeout)
+        self.wait_ready_since(self.last_sent, timeout)
+    }
+
+    /// Waits for a `READY` banner read at or after `since` (e.g. taken just before a power
+    /// cycle or a reset through the probe).
+    pub fn wait_ready_since(&mut self, since: Instant, timeout: Duration) -> Result<Urc, AtError> {
+        self.wait_urc_where(
+            "`READY`",
+            |u| u.at >= since && u.line.trim_end() == "READY",
+            timeout,
+        )
     }
 
     // ---- transcript -------------------------------------------------------------------------
@@ -330,6 +347,7 @@ impl AtClient {
             self.finish(index, Outcome::IoError, None, start.elapsed());
             return Err(self.io_error(&format!("sending `{shown}`"), e));
         }
+        self.last_sent = start;
         let deadline = start + timeout;
         let prefixes = Arc::clone(&self.urc_prefixes);
         let mut classifier = Classifier::new(text, &prefixes);

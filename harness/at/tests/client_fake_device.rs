@@ -417,3 +417,26 @@ fn config_adds_urc_prefixes() {
         "1"
     );
 }
+
+#[test]
+fn wait_ready_ignores_a_banner_from_an_earlier_boot() {
+    let dut = FakeDut::start(ok_to_all);
+    let mut at = open(&dut);
+    dut.inject(b"READY\r\n");
+    dut.flush_injected();
+    at.poll_urcs().unwrap();
+    at.command("AT").unwrap();
+    assert!(matches!(
+        at.wait_ready(Duration::from_millis(100)),
+        Err(AtError::UrcTimeout { .. })
+    ));
+    let before = Instant::now();
+    dut.inject(b"#XFWVER: \"0.1.0+dev\"\r\nREADY\r\n");
+    let ready = at.wait_ready(Duration::from_secs(2)).unwrap();
+    assert!(ready.at >= before);
+    assert!(
+        at.wait_ready_since(before, Duration::from_millis(50))
+            .is_err(),
+        "taken"
+    );
+}
