@@ -1,0 +1,143 @@
+//! Runs a child process to its end and measures it: wall time from spawn to exit and peak
+//! resident memory (`ru_maxrss` of the child, from `wait4`). A child that outlives its deadline
+//! is killed and reported as timed out.
+
+use std::io;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// How the child ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    Exited(i32),
+    Signaled(i32),
+    TimedOut,
+}
+
+impl Ending {
+    /// Exit 0 (all expected) or 1 (unexpected test results) — anything else is a crash or an
+    /// infrastructure error, which invalidates the measurement.
+    pub fn is_clean(self) -> bool {
+        matches!(self, Ending::Exited(0) | Ending::Exited(1))
+    }
+
+    pub fn describe(self) -> String {
+        match self {
+            Ending::Exited(0) => "exit 0".to_string(),
+            Ending::Exited(1) => "exit 1 (unexpected results)".to_string(),
+            Ending::Exited(2) => "exit 2 (configuration error)".to_string(),
+            Ending::Exited(n) => format!("exit {n}"),
+            Ending::Signaled(s) => format!("killed by signal {s}"),
+            Ending::TimedOut => "timed out (killed)".to_string(),
+        }
+    }
+}
+
+/// What one measured run gave.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Measured {
+    pub wall: Duration,
+    /// Peak resident set size, bytes.
+    pub peak_rss: u64,
+    pub ending: Ending,
+}
+
+/// Spawns `cmd`, waits for it (at most `timeout`) and measures it.
+pub fn measure(mut cmd: Command, timeout: Duration) -> io::Result<Measured> {
+    let start = Instant::now();
+    let child = cmd.spawn()?;
+    let pid = child.id() as libc::pid_t;
+    // The child is reaped with wait4 below; std's handle must not wait for it too.
+    drop(child);
+    let mut timed_out = false;
+    let mut pause = Duration::from_millis(1);
+    loop {
+        if let Some((status, usage)) = wait(pid, false)? {
+            return Ok(finish(start.elapsed(), status, &usage, timed_out));
+        }
+        if start.elapsed() >= timeout {
+            // SAFETY: `pid` is our own child, not yet reaped, so the id cannot have been reused.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+            timed_out = true;
+            if let Some((status, usage)) = wait(pid, true)? {
+                return Ok(finish(start.elapsed(), status, &usage, timed_out));
+            }
+        }
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_millis(10));
+    }
+}
+
+/// `wait4` on `pid`; `None` while it is still running (non-blocking mode).
+fn wait(pid: libc::pid_t, block: bool) -> io::Result<Option<(libc::c_int, libc::rusage)>> {
+    loop {
+        let mut status: libc::c_int = 0;
+        // SAFETY: rusage is plain data; all-zero is a valid value.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        let flags = if block { 0 } else { libc::WNOHANG };
+        // SAFETY: valid pointers to locals; pid is our child.
+        let r = unsafe { libc::wait4(pid, &mut status, flags, &mut usage) };
+        if r == pid {
+            return Ok(Some((status, usage)));
+        }
+        if r == 0 {
+            return Ok(None);
+        }
+        let err = io::Error::last_os_error();
+        if err.kind() != io::ErrorKind::Interrupted {
+            return Err(err);
+        }
+    }
+}
+
+fn finish(wall: Duration, status: libc::c_int, usage: &libc::rusage, timed_out: bool) -> Measured {
+    let ending = if timed_out {
+        Ending::TimedOut
+    } else if libc::WIFEXITED(status) {
+        Ending::Exited(libc::WEXITSTATUS(status))
+    } else if libc::WIFSIGNALED(status) {
+        Ending::Signaled(libc::WTERMSIG(status))
+    } else {
+        Ending::Exited(-1)
+    };
+    Measured {
+        wall,
+        peak_rss: maxrss_bytes(usage.ru_maxrss),
+        ending,
+    }
+}
+
+/// `ru_maxrss` is in KiB on Linux and the BSDs, in bytes on macOS.
+fn maxrss_bytes(maxrss: libc::c_long) -> u64 {
+    let v = u64::try_from(maxrss).unwrap_or(0);
+    if cfg!(target_os = "macos") {
+        v
+    } else {
+        v * 1024
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn measures_exit_status_wall_and_memory() {
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "sleep 0.2; exit 3"]);
+        let m = measure(cmd, Duration::from_secs(10)).unwrap();
+        assert_eq!(m.ending, Ending::Exited(3));
+        assert!(m.wall >= Duration::from_millis(200), "{:?}", m.wall);
+        assert!(m.peak_rss > 0);
+        assert!(!m.ending.is_clean());
+    }
+
+    #[test]
+    fn a_child_past_its_deadline_is_killed() {
+        let mut cmd = Command::new("sleep");
+        cmd.arg("30");
+        let m = measure(cmd, Duration::from_millis(200)).unwrap();
+        assert_eq!(m.ending, Ending::TimedOut);
+        assert!(m.wall < Duration::from_secs(5));
+    }
+}

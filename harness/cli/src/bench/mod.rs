@@ -1,0 +1,6 @@
+//! The pieces of `hil bench`: running a child `hil run` and measuring it ([`child`]), the rack
+//! files it runs on ([`racks`]), and the targets the numbers are judged against ([`targets`]).
+
+pub mod child;
+pub mod racks;
+pub mod targets;

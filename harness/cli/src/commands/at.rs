@@ -1,0 +1,118 @@
+//! `hil at`: sends AT commands to a console through the harness's own client and prints each
+//! answer (information lines, then the final result) and any URC that arrived meanwhile.
+//!
+//! Exit status: 0 when every command got `OK`; 1 when one was answered with an error (the
+//! remaining commands still run) or timed out (its partial output is shown and the remaining
+//! commands are not sent); 2 when the port cannot be opened.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use clap::Args;
+use hil_at::{AtClient, AtError, ClientConfig, Response, Urc};
+
+use crate::exit::{Status, config_error};
+
+#[derive(Debug, Args)]
+pub struct AtArgs {
+    /// Serial port of the console (a device path or a simulated DUT's pty).
+    #[arg(long, value_name = "PATH", env = "HIL_PORT")]
+    pub port: PathBuf,
+
+    /// Baud rate.
+    #[arg(long, default_value_t = 115_200)]
+    pub baud: u32,
+
+    /// Deadline of each command, seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0, value_parser = parse_secs)]
+    pub timeout: f64,
+
+    /// Commands to send, in order (quote each one: `hil at --port P 'AT+CGMR' 'AT%HWVERSION'`).
+    #[arg(value_name = "COMMAND", required = true)]
+    pub commands: Vec<String>,
+}
+
+fn parse_secs(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= 3600.0 => Ok(v),
+        _ => Err(format!("`{s}` is not a number of seconds in (0, 3600]")),
+    }
+}
+
+pub fn run(args: AtArgs) -> anyhow::Result<Status> {
+    let config = ClientConfig {
+        timeout: Duration::from_secs_f64(args.timeout),
+        ..ClientConfig::default()
+    };
+    let mut at = AtClient::open_with(&args.port, args.baud, config).map_err(|e| match e {
+        AtError::PortMissing { .. } | AtError::PortBusy { .. } | AtError::PortOpen { .. } => {
+            config_error(e)
+        }
+        other => anyhow::Error::new(other),
+    })?;
+    let mut out = std::io::stdout().lock();
+    let mut all_ok = true;
+    for cmd in &args.commands {
+        writeln!(out, "> {cmd}")?;
+        let result = at.exchange(cmd);
+        print_urcs(&mut out, &mut at)?;
+        match result {
+            Ok(response) => {
+                print_response(&mut out, &response)?;
+                all_ok &= response.is_ok();
+            }
+            Err(AtError::Timeout {
+                partial, pending, ..
+            }) => {
+                for line in &partial {
+                    writeln!(out, "{line}")?;
+                }
+                if !pending.is_empty() {
+                    writeln!(out, "{pending}")?;
+                }
+                out.flush()?;
+                anyhow::bail!(
+                    "`{cmd}` got no final result within {} s on {} ({} lines of partial output above)",
+                    args.timeout,
+                    args.port.display(),
+                    partial.len() + usize::from(!pending.is_empty())
+                );
+            }
+            Err(e @ AtError::InvalidRequest(_)) => {
+                out.flush()?;
+                return Err(config_error(format!("`{cmd}`: {e}")));
+            }
+            Err(e) => {
+                out.flush()?;
+                return Err(anyhow::Error::new(e).context(format!("`{cmd}`")));
+            }
+        }
+    }
+    // URCs that arrived after the last answer.
+    at.poll_urcs().context("reading unsolicited lines")?;
+    print_urcs(&mut out, &mut at)?;
+    out.flush()?;
+    Ok(Status::from_ok(all_ok))
+}
+
+fn print_response(out: &mut impl std::io::Write, response: &Response) -> std::io::Result<()> {
+    for line in &response.lines {
+        writeln!(out, "{line}")?;
+    }
+    writeln!(out, "{}", response.result)
+}
+
+fn print_urcs(out: &mut impl std::io::Write, at: &mut AtClient) -> anyhow::Result<()> {
+    let urcs: Vec<Urc> = at.take_urcs().context("reading unsolicited lines")?;
+    for urc in urcs {
+        writeln!(
+            out,
+            "[URC +{:.3}s] {}",
+            urc.since_open.as_secs_f64(),
+            urc.line
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,65 @@
+//! `hil doctor`: brings the rack up without flashing or writing anything and checks every DUT
+//! (probe attached, port opens, AT answers, identity matches the rack file, supply answers),
+//! printing what is wrong and how to fix it. Exit 1 if any check failed.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use hil_lab::doctor::{Status as CheckStatus, diagnose};
+use hil_lab::{LabOptions, RackSource};
+
+use crate::cli::TimingArg;
+use crate::exit::{OrConfig, Status};
+use crate::output;
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Rack file (default: `HIL_RACK`, else the simulated rack).
+    #[arg(long, value_name = "FILE")]
+    pub rack: Option<PathBuf>,
+
+    /// Timing of simulated DUTs.
+    #[arg(long, value_enum, default_value_t = TimingArg::Fast)]
+    pub timing: TimingArg,
+
+    /// One JSON object per check per line instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: DoctorArgs) -> anyhow::Result<Status> {
+    let source = RackSource::resolve(args.rack);
+    let opts = LabOptions {
+        timing: args.timing.into(),
+        flash: false,
+        ..LabOptions::default()
+    };
+    let checks =
+        diagnose(&source, &opts).or_config_with(|| format!("checking {}", source.describe()))?;
+    let failed = checks
+        .iter()
+        .filter(|c| c.status == CheckStatus::Fail)
+        .count();
+    if args.json {
+        for check in &checks {
+            println!("{}", serde_json::to_string(check)?);
+        }
+    } else {
+        let mut table = output::table(["DUT", "check", "status", "detail", "fix"]);
+        for c in &checks {
+            let status = match c.status {
+                CheckStatus::Ok => "ok",
+                CheckStatus::Fail => "FAIL",
+                CheckStatus::Skip => "skip",
+            };
+            table.add_row([c.dut.as_str(), c.check, status, &c.detail, &c.fix]);
+        }
+        println!("{table}");
+        if failed == 0 {
+            println!("{}: all checks passed", source.describe());
+        } else {
+            println!("{}: {failed} checks failed", source.describe());
+        }
+    }
+    Ok(Status::from_ok(failed == 0))
+}

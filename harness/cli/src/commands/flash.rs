@@ -1,0 +1,164 @@
+//! `hil flash`: puts the firmware-under-test on the rack's boards. The lab is brought up
+//! without flashing (ports open, identity bound against the rack file — nothing is written to
+//! a board that is not the one the rack names), then each selected board is flashed with a
+//! progress bar per phase, unless it already runs the image (`--force` flashes anyway).
+
+use std::path::PathBuf;
+
+use clap::Args;
+use hil_flash::FirmwareImage;
+use hil_lab::flashing::{FlashOutcome, flash_board};
+use hil_lab::{Board, Lab, LabOptions, RackSource};
+
+use crate::cli::TimingArg;
+use crate::exit::{OrConfig, Status, config_error};
+use crate::flash_progress::{FlashProgress, rate};
+use crate::output;
+
+#[derive(Debug, Args)]
+pub struct FlashArgs {
+    /// Rack file (default: `HIL_RACK`, else the simulated rack).
+    #[arg(long, value_name = "FILE")]
+    pub rack: Option<PathBuf>,
+
+    /// Flash only this DUT (repeatable; default: every DUT).
+    #[arg(long, value_name = "NAME")]
+    pub dut: Vec<String>,
+
+    /// Image to flash (ELF or HEX); default `FUT_ELF`, the rack file, the CI build output.
+    #[arg(long, value_name = "PATH")]
+    pub firmware: Option<PathBuf>,
+
+    /// Flash even boards that already run the image.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Timing of simulated DUTs (their simulated probe's throughput).
+    #[arg(long, value_enum, default_value_t = TimingArg::Fast)]
+    pub timing: TimingArg,
+}
+
+pub fn run(args: FlashArgs) -> anyhow::Result<Status> {
+    let source = RackSource::resolve(args.rack.clone());
+    let opts = LabOptions {
+        timing: args.timing.into(),
+        flash: false,
+        ..LabOptions::default()
+    };
+    let image = load_image(&source, args.firmware.as_deref(), &opts)?;
+    eprintln!(
+        "image: {} ({} bytes, id {})",
+        image.path().display(),
+        image.loadable_bytes(),
+        image.install_id()
+    );
+    let mut lab = Lab::bring_up(&source, &opts)
+        .or_config_with(|| format!("bringing up {}", source.describe()))?;
+    check_names(&lab, &args.dut)?;
+
+    let interactive = output::interactive();
+    let mut rows = Vec::new();
+    for board in lab
+        .boards
+        .iter_mut()
+        .filter(|b| args.dut.is_empty() || args.dut.iter().any(|d| d == b.name()))
+    {
+        let mut progress = FlashProgress::new(board.name(), interactive);
+        let result = flash_one(board, &image, args.force, &mut |e| progress.on_event(e));
+        progress.finish();
+        let (status, detail) = match &result {
+            Ok(FlashOutcome::Skipped(why)) => ("skipped", why.clone()),
+            Ok(FlashOutcome::Flashed { bytes, elapsed, .. }) => (
+                "flashed",
+                format!(
+                    "{bytes} B in {:.2} s ({})",
+                    elapsed.as_secs_f64(),
+                    rate(Some(*bytes as f64 / elapsed.as_secs_f64().max(1e-9)))
+                ),
+            ),
+            Err(e) => ("FAILED", e.clone()),
+        };
+        eprintln!("{}: {status}: {detail}", board.name());
+        rows.push((board.name().to_string(), status, detail, result.is_ok()));
+    }
+
+    let mut table = output::table(["DUT", "result", "detail"]);
+    for (dut, status, detail, _) in &rows {
+        table.add_row([dut.as_str(), status, detail.as_str()]);
+    }
+    println!("{table}");
+    Ok(Status::from_ok(rows.iter().all(|r| r.3)))
+}
+
+/// The image: `--firmware`, `FUT_ELF`, the rack file's `firmware_image`, the CI build output.
+fn load_image(
+    source: &RackSource,
+    explicit: Option<&std::path::Path>,
+    opts: &LabOptions,
+) -> anyhow::Result<FirmwareImage> {
+    let rack_firmware = match source {
+        RackSource::File(path) => hil_rack::load(path).or_config()?.firmware_image,
+        RackSource::Simulated => None,
+    };
+    let path = hil_flash::locate_image(explicit, rack_firmware.as_deref(), &opts.workspace_root)
+        .or_config()?
+        .ok_or_else(|| config_error(hil_flash::no_image_reason(&opts.workspace_root)))?;
+    FirmwareImage::load(&path).or_config_with(|| format!("firmware image {}", path.display()))
+}
+
+fn check_names(lab: &Lab, wanted: &[String]) -> anyhow::Result<()> {
+    for name in wanted {
+        if !lab.boards.iter().any(|b| b.name() == name) {
+            let names: Vec<&str> = lab.boards.iter().map(Board::name).collect();
+            return Err(config_error(format!(
+                "--dut {name}: the rack has no DUT called `{name}` (DUTs: {})",
+                names.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Flashes one board; `Err` says why it was not (or not correctly) flashed.
+fn flash_one(
+    board: &mut Board,
+    image: &FirmwareImage,
+    force: bool,
+    progress: &mut dyn FnMut(&hil_flash::FlashEvent),
+) -> Result<FlashOutcome, String> {
+    if let Some(fault) = &board.fault {
+        return Err(format!("not flashed: {fault}"));
+    }
+    if !force {
+        return flash_board(board, image, progress);
+    }
+    let name = board.name().to_string();
+    let wanted = image.install_id();
+    let flasher = board
+        .flasher
+        .as_mut()
+        .ok_or_else(|| format!("`{name}` has no probe in the rack file"))?;
+    let report = flasher
+        .flash(image, progress)
+        .map_err(|e| format!("flashing `{name}`: {e}"))?;
+    let at = board
+        .at
+        .as_mut()
+        .ok_or_else(|| format!("`{name}` has no console to verify the flash"))?;
+    at.wait_ready(hil_lab::recover::BOOT_TIMEOUT)
+        .map_err(|e| format!("after flashing, `{name}` printed no READY banner: {e}"))?;
+    let now = at
+        .firmware_id()
+        .map_err(|e| format!("after flashing, `{name}` does not report its firmware id: {e}"))?;
+    if now != wanted {
+        return Err(format!(
+            "after flashing `{wanted}`, `{name}` reports firmware `{now}`"
+        ));
+    }
+    board.app_firmware = Some(now);
+    Ok(FlashOutcome::Flashed {
+        bytes: report.loadable_bytes,
+        elapsed: report.elapsed,
+        phases: Vec::new(),
+    })
+}

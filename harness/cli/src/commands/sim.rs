@@ -1,0 +1,281 @@
+//! `hil sim`: starts simulated DUTs — an nRF91 modem behind a pseudo-terminal running the
+//! firmware's console code, wired to a simulated bench supply — and keeps them running until
+//! SIGINT/SIGTERM. Other programs (`hil at`, `hil psu`, nrfcredstore, a serial terminal) reach
+//! them exactly like hardware.
+//!
+//! With `--json` each DUT is printed as one JSON object per line on stdout (name, profile,
+//! serial, psu, …) once it accepts connections; otherwise a table.
+
+use std::collections::HashSet;
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use clap::Args;
+use hil_sim::rack::{SimDutConfig, SimRack, SimRackConfig, short_names};
+use hil_sim::supply::SupplyModel;
+
+use crate::cli::TimingArg;
+use crate::exit::{OrConfig, Status, config_error};
+use crate::output;
+use crate::signals;
+
+#[derive(Debug, Args)]
+pub struct SimArgs {
+    /// Modem firmware profile of a DUT, e.g. `mfw_nrf9160_1.3.6` (repeatable; default: one
+    /// DUT per bundled profile).
+    #[arg(long, value_name = "MFW", conflicts_with = "config")]
+    pub profile: Vec<String>,
+
+    /// Timing of the simulated DUTs (default fast, or the config file's).
+    #[arg(long, value_enum)]
+    pub timing: Option<TimingArg>,
+
+    /// Simulated supply model of each DUT, e.g. generic-scpi, rigol-dp800, korad, ppk2
+    /// (default generic-scpi, or the config file's).
+    #[arg(long, value_name = "MODEL", value_parser = parse_supply)]
+    pub supply: Option<SupplyModel>,
+
+    /// Frame console input like the old at_host (ref §7.3) on every DUT.
+    #[arg(long)]
+    pub legacy_host: bool,
+
+    /// Frame console input like the old at_host on the DUT called NAME (repeatable).
+    #[arg(long, value_name = "NAME")]
+    pub legacy_host_for: Vec<String>,
+
+    /// Also expose each DUT's serial port as the stable symlink DIR/<name>.
+    #[arg(long, value_name = "DIR")]
+    pub link_dir: Option<PathBuf>,
+
+    /// A simulated-rack configuration (YAML: `duts: [{name, profile, ...}]`, `timing`, ...).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// One JSON object per DUT per line on stdout instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_supply(s: &str) -> Result<SupplyModel, String> {
+    s.parse::<SupplyModel>().map_err(|e| {
+        let known: Vec<String> = SupplyModel::ALL.iter().map(|m| m.to_string()).collect();
+        format!("{e} (known: {})", known.join(", "))
+    })
+}
+
+/// The rack configuration the arguments ask for.
+fn config(args: &SimArgs) -> anyhow::Result<SimRackConfig> {
+    let mut cfg = match &args.config {
+        Some(path) => load_config(path)?,
+        None if args.profile.is_empty() => {
+            SimRackConfig::default_rack(args.timing.unwrap_or_default().into())
+        }
+        None => SimRackConfig {
+            duts: unique_names(&args.profile)
+                .into_iter()
+                .zip(&args.profile)
+                .map(|(name, profile)| SimDutConfig::new(name, profile.clone()))
+                .collect(),
+            timing: args.timing.unwrap_or_default().into(),
+            profile_dir: None,
+            link_dir: None,
+        },
+    };
+    if let Some(timing) = args.timing {
+        cfg.timing = timing.into();
+    }
+    if let Some(dir) = &args.link_dir {
+        cfg.link_dir = Some(dir.clone());
+    }
+    for dut in &mut cfg.duts {
+        if let Some(model) = args.supply {
+            dut.supply = model;
+        }
+        if args.legacy_host {
+            dut.legacy_host = true;
+        }
+    }
+    for name in &args.legacy_host_for {
+        let dut = cfg.duts.iter_mut().find(|d| &d.name == name);
+        match dut {
+            Some(dut) => dut.legacy_host = true,
+            None => {
+                let names: Vec<&str> = cfg.duts.iter().map(|d| d.name.as_str()).collect();
+                return Err(config_error(format!(
+                    "--legacy-host-for {name}: no simulated DUT is called `{name}` (DUTs: {})",
+                    names.join(", ")
+                )));
+            }
+        }
+    }
+    if cfg.duts.is_empty() {
+        return Err(config_error("no simulated DUTs to start"));
+    }
+    Ok(cfg)
+}
+
+fn load_config(path: &PathBuf) -> anyhow::Result<SimRackConfig> {
+    let text = std::fs::read_to_string(path)
+        .or_config_with(|| format!("cannot read {}", path.display()))?;
+    let mut cfg: SimRackConfig = serde_yaml_ng::from_str(&text).map_err(|e| {
+        let place = e
+            .location()
+            .map(|l| format!(":{}:{}", l.line(), l.column()))
+            .unwrap_or_default();
+        config_error(format!("{}{place}: {e}", path.display()))
+    })?;
+    // A relative profile directory is relative to the file, like everything else in it.
+    if let (Some(dir), Some(base)) = (&cfg.profile_dir, path.parent())
+        && dir.is_relative()
+    {
+        cfg.profile_dir = Some(base.join(dir));
+    }
+    Ok(cfg)
+}
+
+/// DUT names for profiles: `sim-<version>`, with `-2`, `-3`, … when a profile repeats.
+fn unique_names(profiles: &[String]) -> Vec<String> {
+    let mut distinct: Vec<String> = Vec::new();
+    for p in profiles {
+        if !distinct.contains(p) {
+            distinct.push(p.clone());
+        }
+    }
+    let short = short_names(&distinct);
+    let mut seen = HashSet::new();
+    profiles
+        .iter()
+        .map(|p| {
+            let i = distinct.iter().position(|d| d == p).unwrap_or(0);
+            let base = short.get(i).cloned().unwrap_or_else(|| p.clone());
+            let mut name = base.clone();
+            let mut n = 1;
+            while !seen.insert(name.clone()) {
+                n += 1;
+                name = format!("{base}-{n}");
+            }
+            name
+        })
+        .collect()
+}
+
+pub fn run(args: SimArgs) -> anyhow::Result<Status> {
+    let cfg = config(&args)?;
+    // Before anything starts, so a signal right after the first line is handled.
+    let stop = Arc::new(AtomicBool::new(false));
+    signals::register(&stop)?;
+
+    let rack = SimRack::start(cfg).or_config()?;
+    print_duts(&rack, args.json)?;
+    if !args.json {
+        eprintln!("simulated rack running; Ctrl-C to stop");
+    }
+
+    let mut reported_dead = HashSet::new();
+    let mut last_check = Instant::now();
+    while !stop.load(Ordering::SeqCst) {
+        std::thread::sleep(Duration::from_millis(50));
+        if last_check.elapsed() >= Duration::from_secs(1) {
+            last_check = Instant::now();
+            for dut in rack.duts() {
+                if !dut.control.is_running() && reported_dead.insert(dut.name.clone()) {
+                    tracing::error!(dut = %dut.name, "the simulated DUT's thread stopped");
+                }
+            }
+        }
+    }
+    tracing::info!("stopping the simulated rack");
+    drop(rack);
+    Ok(Status::Success)
+}
+
+fn print_duts(rack: &SimRack, json: bool) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    if json {
+        for dut in rack.duts() {
+            writeln!(out, "{}", dut.describe()).context("writing to stdout")?;
+            out.flush().context("writing to stdout")?;
+        }
+        return Ok(());
+    }
+    let mut table = output::table(["DUT", "profile", "serial", "supply", "IMEI", "timing"]);
+    for dut in rack.duts() {
+        let supply = format!("{} {}", dut.psu_model, dut.psu);
+        let serial = if dut.legacy_host {
+            format!("{} (legacy at_host)", dut.serial.display())
+        } else {
+            dut.serial.display().to_string()
+        };
+        table.add_row([
+            dut.name.clone(),
+            dut.profile.clone(),
+            serial,
+            supply,
+            dut.imei.clone(),
+            dut.timing.to_string(),
+        ]);
+    }
+    writeln!(out, "{table}").context("writing to stdout")?;
+    out.flush().context("writing to stdout")?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Wrap {
+        #[command(flatten)]
+        sim: SimArgs,
+    }
+
+    fn cfg(args: &[&str]) -> anyhow::Result<SimRackConfig> {
+        let mut all = vec!["sim"];
+        all.extend_from_slice(args);
+        config(&Wrap::try_parse_from(all)?.sim)
+    }
+
+    #[test]
+    fn default_is_one_dut_per_bundled_profile() {
+        let c = cfg(&[]).unwrap();
+        assert_eq!(
+            c.duts.len(),
+            SimRackConfig::default_rack(Default::default()).duts.len()
+        );
+    }
+
+    #[test]
+    fn repeated_profiles_get_unique_names_and_options_apply() {
+        let c = cfg(&[
+            "--profile",
+            "mfw_nrf9160_1.3.6",
+            "--profile",
+            "mfw_nrf9160_1.3.6",
+            "--supply",
+            "korad",
+            "--legacy-host-for",
+            "sim-1.3.6-2",
+            "--timing",
+            "realistic",
+        ])
+        .unwrap();
+        let names: Vec<_> = c.duts.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, ["sim-1.3.6", "sim-1.3.6-2"]);
+        assert!(c.duts.iter().all(|d| d.supply == SupplyModel::Korad));
+        assert!(!c.duts[0].legacy_host && c.duts[1].legacy_host);
+        assert!(c.timing.is_realistic());
+    }
+
+    #[test]
+    fn unknown_names_are_refused() {
+        let e = cfg(&["--legacy-host-for", "nope"]).unwrap_err();
+        assert!(e.to_string().contains("nope"), "{e}");
+        assert!(cfg(&["--supply", "acme"]).is_err());
+    }
+}

@@ -1,0 +1,201 @@
+//! Which supply `hil psu` drives, and with which limits: a DUT's entry in a rack file, or an
+//! instrument given on the command line with explicit limits. Either way the result is a
+//! [`GuardedSupply`], so no set point outside the limits ever reaches the instrument.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use hil_lab::RackSource;
+use hil_power::{GuardedSupply, Limits, PowerError, ScpiModel, SupplyDriver, SupplySpec};
+
+use crate::exit::{OrConfig, config_error};
+
+#[derive(Debug, Clone, Args)]
+pub struct SupplySelection {
+    /// Rack file holding the DUT (default `HIL_RACK`); its supply and limits are used.
+    #[arg(long, value_name = "FILE", global = true)]
+    pub rack: Option<PathBuf>,
+
+    /// The DUT whose supply to drive (with --rack).
+    #[arg(long, value_name = "NAME", global = true)]
+    pub dut: Option<String>,
+
+    /// Ad hoc: the driver of the instrument.
+    #[arg(long, value_enum, global = true)]
+    pub driver: Option<DriverArg>,
+
+    /// Ad hoc: `host:port` (scpi-tcp) or a serial device path.
+    #[arg(long, value_name = "ADDR", global = true)]
+    pub address: Option<String>,
+
+    /// Ad hoc: SCPI dialect (generic, keysight-e36300, rigol-dp800, ...).
+    #[arg(long, value_name = "M", global = true, value_parser = parse_model)]
+    pub model: Option<ScpiModel>,
+
+    /// Ad hoc: output channel, 1-based.
+    #[arg(long, value_name = "N", global = true, default_value_t = 1)]
+    pub channel: u8,
+
+    /// Ad hoc: baud rate of a serial instrument (driver default otherwise).
+    #[arg(long, global = true)]
+    pub baud: Option<u32>,
+
+    /// Ad hoc: lowest voltage any set point may have.
+    #[arg(long, value_name = "V", global = true)]
+    pub min_volts: Option<f64>,
+
+    /// Ad hoc: highest voltage any set point may have.
+    #[arg(long, value_name = "V", global = true)]
+    pub max_volts: Option<f64>,
+
+    /// Ad hoc: highest current limit.
+    #[arg(long, value_name = "A", global = true)]
+    pub max_amps: Option<f64>,
+}
+
+/// Supply drivers, as named in rack files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DriverArg {
+    ScpiTcp,
+    ScpiSerial,
+    Korad,
+    Ppk2,
+}
+
+impl From<DriverArg> for SupplyDriver {
+    fn from(d: DriverArg) -> Self {
+        match d {
+            DriverArg::ScpiTcp => SupplyDriver::ScpiTcp,
+            DriverArg::ScpiSerial => SupplyDriver::ScpiSerial,
+            DriverArg::Korad => SupplyDriver::Korad,
+            DriverArg::Ppk2 => SupplyDriver::Ppk2,
+        }
+    }
+}
+
+fn parse_model(s: &str) -> Result<ScpiModel, String> {
+    serde_json::from_value(serde_json::Value::String(s.to_string())).map_err(|_| {
+        format!(
+            "unknown SCPI model `{s}` (known: generic, keysight-e36300, keysight-e3631a, \
+             rigol-dp800, siglent-spd3303x, rs-hmc804x, rs-nge100, keithley-2230, keithley-2280)"
+        )
+    })
+}
+
+/// The supply entry and limits the selection names.
+pub fn resolve(sel: &SupplySelection) -> anyhow::Result<(SupplySpec, Limits)> {
+    let ad_hoc = sel.driver.is_some() || sel.address.is_some();
+    match (&sel.dut, ad_hoc) {
+        (Some(_), true) => Err(config_error(
+            "give either --dut (with --rack) or --driver/--address, not both",
+        )),
+        (Some(dut), false) => from_rack(sel, dut),
+        (None, true) => ad_hoc_spec(sel),
+        (None, false) => Err(config_error(
+            "no supply selected: give --rack FILE --dut NAME, or --driver, --address, \
+             --min-volts, --max-volts and --max-amps",
+        )),
+    }
+}
+
+fn from_rack(sel: &SupplySelection, dut: &str) -> anyhow::Result<(SupplySpec, Limits)> {
+    let path = match RackSource::resolve(sel.rack.clone()) {
+        RackSource::File(path) => path,
+        RackSource::Simulated => {
+            return Err(config_error(
+                "--dut needs a rack file: give --rack FILE or set HIL_RACK",
+            ));
+        }
+    };
+    let rack = hil_rack::load(&path).or_config()?;
+    let spec = rack.dut(dut).ok_or_else(|| {
+        let names: Vec<&str> = rack.duts.iter().map(|d| d.name.as_str()).collect();
+        config_error(format!(
+            "{}: no DUT called `{dut}` (DUTs: {})",
+            path.display(),
+            names.join(", ")
+        ))
+    })?;
+    if spec.is_simulated() {
+        return Err(config_error(format!(
+            "{}: DUT `{dut}` is simulated; its supply only exists while the lab runs \
+             (start it with `hil sim` and use --driver/--address)",
+            path.display()
+        )));
+    }
+    let supply = spec.supply.clone().ok_or_else(|| {
+        config_error(format!(
+            "{}: DUT `{dut}` has no supply in the rack file",
+            path.display()
+        ))
+    })?;
+    let limits = spec.limits.ok_or_else(|| {
+        config_error(format!(
+            "{}: DUT `{dut}` has no limits in the rack file",
+            path.display()
+        ))
+    })?;
+    Ok((supply, limits))
+}
+
+fn ad_hoc_spec(sel: &SupplySelection) -> anyhow::Result<(SupplySpec, Limits)> {
+    let driver: SupplyDriver = sel
+        .driver
+        .ok_or_else(|| config_error("--address needs --driver"))?
+        .into();
+    let address = sel
+        .address
+        .clone()
+        .ok_or_else(|| config_error("--driver needs --address"))?;
+    if sel.model.is_some() && !driver.is_scpi() {
+        return Err(config_error(format!(
+            "--model only applies to the scpi-tcp and scpi-serial drivers, not {}",
+            driver.as_str()
+        )));
+    }
+    if sel.channel == 0 {
+        return Err(config_error("--channel is 1-based"));
+    }
+    let (Some(min_volts), Some(max_volts), Some(max_amps)) =
+        (sel.min_volts, sel.max_volts, sel.max_amps)
+    else {
+        return Err(config_error(
+            "an ad hoc supply needs its limits: --min-volts, --max-volts and --max-amps",
+        ));
+    };
+    let limits = Limits {
+        min_volts,
+        max_volts,
+        max_amps,
+    };
+    limits
+        .validate()
+        .or_config_with(|| "supply limits".to_string())?;
+    let spec = SupplySpec {
+        driver,
+        model: sel.model,
+        address,
+        channel: sel.channel,
+        baud: sel.baud,
+    };
+    Ok((spec, limits))
+}
+
+/// Connects to the selected supply behind the limit guard.
+pub fn open(sel: &SupplySelection) -> anyhow::Result<GuardedSupply> {
+    let (spec, limits) = resolve(sel)?;
+    let inner = hil_power::open(&spec).map_err(power_error)?;
+    GuardedSupply::new(inner, limits).map_err(power_error)
+}
+
+/// Power errors that are the user's input (limits, addresses) exit 2; the rest exit 1.
+pub fn power_error(e: PowerError) -> anyhow::Error {
+    match e {
+        PowerError::OutOfLimits { .. }
+        | PowerError::InvalidLimits(_)
+        | PowerError::NoSetPoint
+        | PowerError::Open { .. }
+        | PowerError::Profile(_) => config_error(e),
+        other => anyhow::Error::new(other),
+    }
+}

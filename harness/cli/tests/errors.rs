@@ -1,0 +1,134 @@
+//! Bad input gives a clear one-line error naming the problem (and the file and line for a bad
+//! rack file) and exit status 2 — never a panic or a backtrace.
+
+mod common;
+
+use common::{hil, output, text};
+
+/// Runs `hil args...`, expects exit 2 and returns stderr.
+fn fails_with_2(args: &[&str]) -> String {
+    let mut cmd = hil();
+    cmd.args(args);
+    let out = output(cmd, 60);
+    let stderr = text(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "`hil {}` should exit 2; stderr:\n{stderr}",
+        args.join(" ")
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!stderr.contains("RUST_BACKTRACE"), "{stderr}");
+    assert!(stderr.contains("error"), "{stderr}");
+    stderr
+}
+
+#[test]
+fn unknown_subcommand() {
+    let e = fails_with_2(&["frobnicate"]);
+    assert!(e.contains("frobnicate"), "{e}");
+}
+
+#[test]
+fn retries_must_be_a_number() {
+    let e = fails_with_2(&["run", "--retries", "abc"]);
+    assert!(e.contains("--retries") && e.contains("abc"), "{e}");
+}
+
+#[test]
+fn timing_must_be_fast_or_realistic() {
+    let e = fails_with_2(&["run", "--timing", "slow"]);
+    assert!(e.contains("slow") && e.contains("realistic"), "{e}");
+}
+
+#[test]
+fn a_missing_rack_file_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let rack = dir.path().join("no-such-rack.yaml");
+    let report = dir.path().join("report");
+    let e = fails_with_2(&[
+        "run",
+        "--rack",
+        rack.to_str().unwrap(),
+        "--report-dir",
+        report.to_str().unwrap(),
+    ]);
+    assert!(e.contains("no-such-rack.yaml"), "{e}");
+    assert_eq!(e.trim().lines().count(), 1, "one line: {e}");
+}
+
+#[test]
+fn a_rack_file_error_names_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let rack = dir.path().join("bad-rack.yaml");
+    std::fs::write(
+        &rack,
+        "name: bench\nduts:\n  - name: dk-1\n    serial: /dev/ttyACM0\n    limits: { min_volts: 4.2, max_volts: 3.0, max_amps: 1.0 }\n",
+    )
+    .unwrap();
+    let report = dir.path().join("report");
+    for sub in [&["run"][..], &["doctor"], &["flash"]] {
+        let mut args = sub.to_vec();
+        args.extend(["--rack", rack.to_str().unwrap()]);
+        if sub[0] == "run" {
+            args.extend(["--report-dir", report.to_str().unwrap()]);
+        }
+        let e = fails_with_2(&args);
+        assert!(e.contains("bad-rack.yaml:5"), "file and line: {e}");
+        assert!(e.contains("min_volts"), "{e}");
+    }
+}
+
+#[test]
+fn a_missing_port_is_a_usage_error() {
+    let e = fails_with_2(&["at", "--port", "/dev/hil-no-such-port", "AT"]);
+    assert!(e.contains("/dev/hil-no-such-port"), "{e}");
+}
+
+#[test]
+fn psu_without_limits_is_refused_before_connecting() {
+    let e = fails_with_2(&[
+        "psu",
+        "--driver",
+        "scpi-tcp",
+        "--address",
+        "127.0.0.1:1",
+        "identify",
+    ]);
+    assert!(e.contains("--max-volts"), "{e}");
+    let e = fails_with_2(&[
+        "psu",
+        "--driver",
+        "scpi-tcp",
+        "--address",
+        "127.0.0.1:1",
+        "--min-volts",
+        "4",
+        "--max-volts",
+        "3",
+        "--max-amps",
+        "1",
+        "identify",
+    ]);
+    assert!(e.contains("min_volts"), "{e}");
+}
+
+#[test]
+fn sim_with_an_unknown_profile_lists_the_known_ones() {
+    let e = fails_with_2(&["sim", "--profile", "mfw_nrf9160_9.9.9"]);
+    assert!(
+        e.contains("mfw_nrf9160_9.9.9") && e.contains("mfw_nrf9160_1.3.6"),
+        "{e}"
+    );
+}
+
+#[test]
+fn schema_prints_the_rack_json_schema() {
+    let mut cmd = hil();
+    cmd.arg("schema");
+    let out = output(cmd, 30);
+    assert!(out.status.success());
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert!(schema.get("properties").is_some(), "{schema}");
+    assert!(text(&out.stdout).contains("duts"));
+}
