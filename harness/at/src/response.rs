@@ -30,7 +30,10 @@ use crate::error::AtError;
 use crate::urc::{UrcKind, classify_unsolicited};
 
 /// The answer to one command: information lines and the final result.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// The fields hold the real bytes; `Debug` shows them redacted, so an assertion message or a
+/// log line never prints key material.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Response {
     /// The command as sent, without terminator (not redacted: it is the caller's own data).
     pub command: String,
@@ -46,6 +49,18 @@ pub struct Response {
     pub lossy: bool,
     /// The command as shown in the transcript and errors (redacted).
     pub(crate) shown: String,
+}
+
+impl std::fmt::Debug for Response {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Response")
+            .field("command", &self.shown)
+            .field("lines", &crate::redact::redact_lines(&self.lines))
+            .field("result", &self.result)
+            .field("latency", &self.latency)
+            .field("lossy", &self.lossy)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Response {

@@ -333,6 +333,12 @@ fn secrets_never_reach_the_transcript_or_errors() {
         psk.content, "SECRETPSKHEX",
         "the caller gets the real content"
     );
+    assert!(!format!("{psk:?}").contains("SECRET"), "Debug hides it");
+    let write = at
+        .cmng_write(9, CredentialType::PSK, "SECRETPSKHEX")
+        .unwrap();
+    assert!(write.command.contains("SECRET"));
+    assert!(!format!("{write:?}").contains("SECRET"), "Debug hides it");
     let e = at
         .command_timeout("AT%CMNG=2,9,2", Duration::from_millis(150))
         .unwrap_err();

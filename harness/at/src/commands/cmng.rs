@@ -19,14 +19,32 @@ pub struct CmngEntry {
     pub sha256: String,
 }
 
-/// A `%CMNG` read: the list fields plus the stored content.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A `%CMNG` read: the list fields plus the stored content (`Debug` hides the content of
+/// secret types).
+#[derive(Clone, PartialEq, Eq)]
 pub struct CmngItem {
     pub tag: u32,
     pub kind: CredentialType,
     pub sha256: String,
     /// The bytes between the content's quotes, line endings exactly as received.
     pub content: String,
+}
+
+impl std::fmt::Debug for CmngItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let public = matches!(self.kind.0, 0 | 1 | 4 | 5 | 6 | 10 | 11);
+        let content: &dyn std::fmt::Debug = if public {
+            &self.content
+        } else {
+            &crate::redact::REDACTED
+        };
+        f.debug_struct("CmngItem")
+            .field("tag", &self.tag)
+            .field("kind", &self.kind)
+            .field("sha256", &self.sha256)
+            .field("content", content)
+            .finish()
+    }
 }
 
 /// Which items a list shows. The type filter needs a tag (positional syntax, ref §1.1).
@@ -240,6 +258,19 @@ mod tests {
     fn refuses_bad_list_lines(#[case] line: &str, #[case] why: &str) {
         let e = parse_list_line(line).unwrap_err();
         assert!(e.contains(why), "{line}: {e}");
+    }
+
+    #[test]
+    fn debug_hides_secret_content() {
+        let item = |kind| CmngItem {
+            tag: 1,
+            kind: CredentialType(kind),
+            sha256: SHA.into(),
+            content: "SECRETSTUFF".into(),
+        };
+        assert!(!format!("{:?}", item(2)).contains("SECRETSTUFF"));
+        assert!(!format!("{:?}", item(3)).contains("SECRETSTUFF"));
+        assert!(format!("{:?}", item(0)).contains("SECRETSTUFF"));
     }
 
     #[test]
