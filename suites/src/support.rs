@@ -183,6 +183,16 @@ pub fn case(
                 tag_base,
             };
             let outcome = body(&mut ctx);
+            if matches!(outcome, Err(Problem::Hang(_))) && !ctx.used.is_empty() {
+                // The console is wedged: bring the board back before deleting what the case
+                // wrote (the runner recovers it again before the next case, as for every hang).
+                use hil_runner::DutSession;
+                if let Err(e) = ctx.board.recover() {
+                    ctx.log
+                        .note(format!("cleanup skipped, the board did not recover: {e}"));
+                    ctx.used.clear();
+                }
+            }
             let cleanup = cleanup(&mut ctx, outcome.is_ok());
             if let Some(at) = ctx.board.at.as_ref() {
                 ctx.log.transcript(&at.transcript().to_text());
