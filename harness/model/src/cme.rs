@@ -97,12 +97,27 @@ mod tests {
             CmeCode::POWER_OFF_WARNING.ncs_errno(NcsGeneration::From2_2),
             Some(("-ECANCELED", -140))
         );
-        assert_eq!(CmeCode::POWER_OFF_WARNING.ncs_errno(NcsGeneration::Pre2_2), None);
+        assert_eq!(
+            CmeCode::POWER_OFF_WARNING.ncs_errno(NcsGeneration::Pre2_2),
+            None
+        );
     }
 
     #[test]
     fn eperm_and_eacces_swapped_in_2_2() {
-        assert_eq!(CmeCode::NO_ACCESS.ncs_errno(NcsGeneration::Pre2_2).unwrap().0, "-EPERM");
-        assert_eq!(CmeCode::NO_ACCESS.ncs_errno(NcsGeneration::From2_2).unwrap().0, "-EACCES");
+        assert_eq!(
+            CmeCode::NO_ACCESS
+                .ncs_errno(NcsGeneration::Pre2_2)
+                .unwrap()
+                .0,
+            "-EPERM"
+        );
+        assert_eq!(
+            CmeCode::NO_ACCESS
+                .ncs_errno(NcsGeneration::From2_2)
+                .unwrap()
+                .0,
+            "-EACCES"
+        );
     }
 }

@@ -87,7 +87,11 @@ impl MfwVersion {
         let family: Family = family.parse()?;
         let version = semver::Version::parse(number)
             .map_err(|e| VersionError::BadNumber(number.to_string(), e.to_string()))?;
-        Ok(MfwVersion { pti, family, version })
+        Ok(MfwVersion {
+            pti,
+            family,
+            version,
+        })
     }
 
     /// The `%SHORTSWVER` form, e.g. `nrf9160_1.3.6`.
@@ -327,7 +331,12 @@ mod tests {
     #[case("mfw_nrf9160_0.7.0-29.alpha", false, Family::Nrf9160, "0.7.0-29.alpha")]
     #[case("mfw_nrf91x1_2.0.2", false, Family::Nrf91x1, "2.0.2")]
     #[case("mfw-pti_nrf91x1_2.3.8", true, Family::Nrf91x1, "2.3.8")]
-    #[case("mfw_nrf9151-ntn_1.0.0-1.alpha", false, Family::Nrf9151Ntn, "1.0.0-1.alpha")]
+    #[case(
+        "mfw_nrf9151-ntn_1.0.0-1.alpha",
+        false,
+        Family::Nrf9151Ntn,
+        "1.0.0-1.alpha"
+    )]
     #[case("  mfw_nrf9160_1.1.1\r\n", false, Family::Nrf9160, "1.1.1")]
     fn parses_cgmr_strings(
         #[case] text: &str,
