@@ -132,3 +132,17 @@ fn schema_prints_the_rack_json_schema() {
     assert!(schema.get("properties").is_some(), "{schema}");
     assert!(text(&out.stdout).contains("duts"));
 }
+
+#[test]
+fn a_sim_config_error_names_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("sim.yaml");
+    std::fs::write(
+        &cfg,
+        "duts:\n  - name: a\n    profile: mfw_nrf9160_1.3.6\n    legacyhost: true\n",
+    )
+    .unwrap();
+    let e = fails_with_2(&["sim", "--config", cfg.to_str().unwrap()]);
+    assert!(e.contains("sim.yaml:"), "{e}");
+    assert!(e.contains("legacyhost"), "{e}");
+}

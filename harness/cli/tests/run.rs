@@ -121,6 +121,63 @@ fn sigint_finishes_current_cases_and_writes_reports() {
 }
 
 #[test]
+fn a_second_sigint_aborts_at_once_and_junit_stays_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report");
+    let mut cmd = hil();
+    // Power-off-warning cases wait for the simulated supply's slew: long enough to abort one.
+    cmd.args([
+        "run",
+        "--timing",
+        "realistic",
+        "--filter",
+        "pofwarn",
+        "--report-dir",
+    ])
+    .arg(&report);
+    cmd.stdout(Stdio::null()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let err = Lines::new(child.stderr.take().unwrap());
+    err.until(Duration::from_secs(120), is_result_line);
+    signal(&child, libc::SIGINT);
+    err.until(Duration::from_secs(10), |l| l.starts_with("stop requested"));
+    signal(&child, libc::SIGINT);
+    let status = wait(&mut child, Duration::from_secs(10));
+    assert_eq!(status.code(), Some(128 + libc::SIGINT));
+    assert!(junit(&report.join("junit.xml")).tests > 0);
+}
+
+#[test]
+fn a_dut_that_does_not_come_up_is_reported_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let rack = dir.path().join("rack.yaml");
+    std::fs::write(
+        &rack,
+        "name: r\nduts:\n  - name: dk-1\n    serial: /dev/hil-no-such-port\n  - name: sim-1\n    simulated: { profile: mfw_nrf9160_1.3.6 }\n",
+    )
+    .unwrap();
+    let report = dir.path().join("report");
+    let mut cmd = hil();
+    cmd.args(["run", "--filter", "identity", "--no-flash", "--rack"])
+        .arg(&rack)
+        .arg("--report-dir")
+        .arg(&report);
+    let out = output(cmd, 120);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("error: ")
+            && last.contains("dk-1")
+            && last.contains("/dev/hil-no-such-port"),
+        "{last}"
+    );
+    let report_xml = junit(&report.join("junit.xml"));
+    assert_eq!(report_xml.test_suites.len(), 2);
+    assert_eq!(report_xml.errors, 1, "the missing board's case is an error");
+}
+
+#[test]
 fn list_names_trials_without_running_them() {
     let mut cmd = hil();
     cmd.args(["run", "--list", "--filter", "identity"]);

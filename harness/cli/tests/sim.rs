@@ -158,3 +158,27 @@ fn psu_drives_the_simulated_supply_within_limits() {
 
     stops_cleanly(sim, libc::SIGTERM);
 }
+
+#[test]
+fn at_reports_a_command_that_never_answers() {
+    // The old at_host loses the closing quote of an over-long write; the modem then waits for
+    // it forever (ref §7.3 (a)).
+    let sim = start(&["--profile", "mfw_nrf9160_1.3.6", "--legacy-host"], 1);
+    let write = format!("AT%CMNG=0,42,0,\"{}\"", "A".repeat(5000));
+    let mut cmd = hil();
+    cmd.args(["at", "--port", sim.duts[0]["serial"].as_str().unwrap()]);
+    cmd.args(["--timeout", "1", "AT", &write, "AT"]);
+    let started = Instant::now();
+    let out = output(cmd, 30);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("no final result"), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(15));
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        stdout.matches("> AT").count(),
+        2,
+        "stops after the timeout: {stdout}"
+    );
+    stops_cleanly(sim, libc::SIGTERM);
+}
