@@ -147,3 +147,48 @@ impl SimTarget for SimProbeTarget {
         self.0.reset().map_err(|e| e.to_string())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rack(model: &str) -> Vec<DutSpec> {
+        hil_rack::parse(
+            &format!(
+                "name: r\nduts:\n  - name: s\n    simulated: {{ profile: mfw_nrf9160_1.3.6, supply_model: {model} }}\n"
+            ),
+            "rack.yaml",
+        )
+        .expect("valid rack")
+        .duts
+    }
+
+    #[test]
+    fn every_supply_model_a_rack_file_names_can_be_simulated() {
+        for name in [
+            "generic-scpi",
+            "keysight-e36300",
+            "keysight-e3631a",
+            "rigol-dp800",
+            "siglent-spd3303x",
+            "rs-hmc804x",
+            "rs-nge100",
+            "keithley-2230",
+            "keithley-2280",
+            "korad",
+            "ppk2",
+        ] {
+            let cfg = config_for(&rack(name), Timing::Fast).expect(name);
+            assert_eq!(cfg.duts[0].supply.to_string(), name);
+        }
+    }
+
+    #[test]
+    fn an_unknown_supply_model_names_the_dut_and_the_known_ones() {
+        let err = config_for(&rack("hp-6632b"), Timing::Fast)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("`s`") && err.contains("hp-6632b"), "{err}");
+        assert!(err.contains("keithley-2230"), "{err}");
+    }
+}

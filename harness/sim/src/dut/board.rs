@@ -165,6 +165,10 @@ impl<M: ModemBackend> Board<M> {
         self.stats.power_losses += 1;
         self.tx.clear();
         self.quiesce();
+        // The board and its modem share the supply: when the board counts as unpowered (the
+        // output switched off while the rail still ramps down, or a brown-out), so does the
+        // modem, even if this poll caught the rail above the modem's own threshold.
+        self.modem.supply_changed(0.0);
         self.reported_volts = None;
         tracing::debug!(dut = %self.options.name, "power lost");
     }

@@ -46,7 +46,10 @@ pub enum SupplyModel {
     SiglentSpd3303x,
     RsHmc804x,
     RsNge100,
+    /// Named as in rack files (`keithley-2230`).
+    #[serde(rename = "keithley-2230")]
     Keithley2230,
+    #[serde(rename = "keithley-2280")]
     Keithley2280,
     /// Korad/Tenma KA3005P serial protocol (behind a pty).
     Korad,
@@ -122,8 +125,10 @@ impl std::fmt::Display for SupplyModel {
 impl std::str::FromStr for SupplyModel {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        serde_json::from_value(serde_json::Value::String(s.to_owned()))
-            .map_err(|_| format!("unknown supply model `{s}`"))
+        serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(|_| {
+            let known: Vec<String> = SupplyModel::ALL.iter().map(|m| m.to_string()).collect();
+            format!("unknown supply model `{s}` (known: {})", known.join(", "))
+        })
     }
 }
 
