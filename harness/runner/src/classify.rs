@@ -54,6 +54,7 @@ pub fn classify(expectation: Option<&Expectation>, result: &Result<(), Problem>)
                 Outcome::ExpectedFail {
                     signature: signature.clone(),
                     reason: reason.clone(),
+                    detail: detail.clone(),
                 }
             } else {
                 Outcome::Fail {
@@ -68,6 +69,7 @@ pub fn classify(expectation: Option<&Expectation>, result: &Result<(), Problem>)
                 Outcome::ExpectedFail {
                     signature: signature.clone(),
                     reason: reason.clone(),
+                    detail: message.clone(),
                 }
             } else {
                 Outcome::Error {
@@ -199,7 +201,8 @@ mod tests {
             o,
             Outcome::ExpectedFail {
                 signature: "+CME ERROR: 527".into(),
-                reason: "known".into()
+                reason: "known".into(),
+                detail: "detail".into(),
             }
         );
         let o = classify(None, &na());

@@ -45,7 +45,12 @@ pub enum Outcome {
         expected: Option<(String, String)>,
     },
     /// The deviation the expectation data predicts for this firmware.
-    ExpectedFail { signature: String, reason: String },
+    /// `detail` is what the case saw (the deviation's detail, or the hang message).
+    ExpectedFail {
+        signature: String,
+        reason: String,
+        detail: String,
+    },
     /// The case passed where a deviation was expected: the data (or the modem) changed.
     UnexpectedPass { signature: String, reason: String },
     /// Not applicable (expectation `skip`, or the case's own decision at run time).
@@ -176,9 +181,11 @@ impl Outcome {
                 format!("expected {signature} ({reason}), saw {seen}"),
                 detail,
             ),
-            Outcome::ExpectedFail { signature, reason } => {
-                format!("expected failure {signature}: {reason}")
-            }
+            Outcome::ExpectedFail {
+                signature,
+                reason,
+                detail,
+            } => with_detail(format!("expected failure {signature}: {reason}"), detail),
             Outcome::UnexpectedPass { signature, reason } => format!(
                 "UNEXPECTED PASS: expected {signature} ({reason}) but the case passed; \
                  update the expectation data or check the firmware"

@@ -67,9 +67,16 @@ pub(crate) fn test_case(result: &TrialResult, style: &CaseStyle) -> TestCase {
         Property::new("attempts", result.attempts.len().to_string()),
     ];
     match &result.outcome {
-        Outcome::ExpectedFail { signature, reason } => {
+        Outcome::ExpectedFail {
+            signature,
+            reason,
+            detail,
+        } => {
             props.push(Property::new("xfail_signature", xml_safe(signature)));
             props.push(Property::new("xfail_reason", xml_safe(reason)));
+            if !detail.is_empty() {
+                props.push(Property::new("xfail_detail", xml_safe(detail)));
+            }
         }
         Outcome::Characterized { fact, .. } => {
             props.push(Property::new("characterizes", xml_safe(fact)));
@@ -181,8 +188,15 @@ fn status_line(result: &TrialResult) -> String {
     let mut lines = String::new();
     match &result.outcome {
         Outcome::Pass => {}
-        Outcome::ExpectedFail { signature, reason } => {
+        Outcome::ExpectedFail {
+            signature,
+            reason,
+            detail,
+        } => {
             let _ = writeln!(lines, "XFAIL: {reason} (signature: {signature})");
+            if !detail.is_empty() {
+                let _ = writeln!(lines, "seen: {detail}");
+            }
         }
         Outcome::Characterized { fact, deviation } => {
             let _ = writeln!(lines, "CHARACTERIZED: {fact}");
