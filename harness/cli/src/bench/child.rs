@@ -4,7 +4,11 @@
 
 use std::io;
 use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
+
+/// How long a child may take to stop after SIGTERM before it is killed.
+const STOP_GRACE: Duration = Duration::from_secs(30);
 
 /// How the child ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -12,6 +16,8 @@ pub enum Ending {
     Exited(i32),
     Signaled(i32),
     TimedOut,
+    /// The benchmark was asked to stop (SIGINT/SIGTERM) while the child ran.
+    Interrupted,
 }
 
 impl Ending {
@@ -29,6 +35,7 @@ impl Ending {
             Ending::Exited(n) => format!("exit {n}"),
             Ending::Signaled(s) => format!("killed by signal {s}"),
             Ending::TimedOut => "timed out (killed)".to_string(),
+            Ending::Interrupted => "interrupted".to_string(),
         }
     }
 }
@@ -42,25 +49,33 @@ pub struct Measured {
     pub ending: Ending,
 }
 
-/// Spawns `cmd`, waits for it (at most `timeout`) and measures it.
-pub fn measure(mut cmd: Command, timeout: Duration) -> io::Result<Measured> {
+/// Spawns `cmd`, waits for it (at most `timeout`) and measures it. When `stop` gets set the
+/// child is sent SIGTERM (it finishes its current cases and exits) and reported as interrupted.
+pub fn measure(mut cmd: Command, timeout: Duration, stop: &AtomicBool) -> io::Result<Measured> {
     let start = Instant::now();
     let child = cmd.spawn()?;
     let pid = child.id() as libc::pid_t;
     // The child is reaped with wait4 below; std's handle must not wait for it too.
     drop(child);
-    let mut timed_out = false;
+    let mut forced: Option<Ending> = None;
+    let mut deadline = timeout;
     let mut pause = Duration::from_millis(1);
     loop {
         if let Some((status, usage)) = wait(pid, false)? {
-            return Ok(finish(start.elapsed(), status, &usage, timed_out));
+            return Ok(finish(start.elapsed(), status, &usage, forced));
         }
-        if start.elapsed() >= timeout {
+        if forced.is_none() && stop.load(Ordering::SeqCst) {
             // SAFETY: `pid` is our own child, not yet reaped, so the id cannot have been reused.
+            unsafe { libc::kill(pid, libc::SIGTERM) };
+            forced = Some(Ending::Interrupted);
+            deadline = deadline.min(start.elapsed() + STOP_GRACE);
+        }
+        if start.elapsed() >= deadline {
+            // SAFETY: as above.
             unsafe { libc::kill(pid, libc::SIGKILL) };
-            timed_out = true;
             if let Some((status, usage)) = wait(pid, true)? {
-                return Ok(finish(start.elapsed(), status, &usage, timed_out));
+                let ending = forced.unwrap_or(Ending::TimedOut);
+                return Ok(finish(start.elapsed(), status, &usage, Some(ending)));
             }
         }
         std::thread::sleep(pause);
@@ -90,9 +105,14 @@ fn wait(pid: libc::pid_t, block: bool) -> io::Result<Option<(libc::c_int, libc::
     }
 }
 
-fn finish(wall: Duration, status: libc::c_int, usage: &libc::rusage, timed_out: bool) -> Measured {
-    let ending = if timed_out {
-        Ending::TimedOut
+fn finish(
+    wall: Duration,
+    status: libc::c_int,
+    usage: &libc::rusage,
+    forced: Option<Ending>,
+) -> Measured {
+    let ending = if let Some(forced) = forced {
+        forced
     } else if libc::WIFEXITED(status) {
         Ending::Exited(libc::WEXITSTATUS(status))
     } else if libc::WIFSIGNALED(status) {
@@ -125,7 +145,7 @@ mod tests {
     fn measures_exit_status_wall_and_memory() {
         let mut cmd = Command::new("sh");
         cmd.args(["-c", "sleep 0.2; exit 3"]);
-        let m = measure(cmd, Duration::from_secs(10)).unwrap();
+        let m = measure(cmd, Duration::from_secs(10), &AtomicBool::new(false)).unwrap();
         assert_eq!(m.ending, Ending::Exited(3));
         assert!(m.wall >= Duration::from_millis(200), "{:?}", m.wall);
         assert!(m.peak_rss > 0);
@@ -136,8 +156,17 @@ mod tests {
     fn a_child_past_its_deadline_is_killed() {
         let mut cmd = Command::new("sleep");
         cmd.arg("30");
-        let m = measure(cmd, Duration::from_millis(200)).unwrap();
+        let m = measure(cmd, Duration::from_millis(200), &AtomicBool::new(false)).unwrap();
         assert_eq!(m.ending, Ending::TimedOut);
+        assert!(m.wall < Duration::from_secs(5));
+    }
+
+    #[test]
+    fn a_stop_request_ends_the_child() {
+        let mut cmd = Command::new("sleep");
+        cmd.arg("30");
+        let m = measure(cmd, Duration::from_secs(20), &AtomicBool::new(true)).unwrap();
+        assert_eq!(m.ending, Ending::Interrupted);
         assert!(m.wall < Duration::from_secs(5));
     }
 }

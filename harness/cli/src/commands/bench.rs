@@ -12,17 +12,20 @@
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
-use crate::bench::child::{self, Measured};
+use crate::bench::child::{self, Ending, Measured};
 use crate::bench::racks::{self, BENCH_PROFILE};
 use crate::bench::targets::{MAX_FULL_RSS_MB, MAX_FULL_WALL_S, MAX_PARALLEL_RATIO, Verdict};
 use crate::exit::{OrConfig, Status};
 use crate::output;
+use crate::signals;
 
 #[derive(Debug, Args)]
 pub struct BenchArgs {
@@ -134,6 +137,9 @@ struct Job<'a> {
 pub fn run(args: BenchArgs) -> anyhow::Result<Status> {
     let exe = std::env::current_exe().context("finding the hil executable")?;
     let scratch = Scratch::create(args.keep)?;
+    // Ctrl-C / SIGTERM: the running child is stopped and the scratch directory removed.
+    let stop = Arc::new(AtomicBool::new(false));
+    signals::register(&stop)?;
     let mut runs = Vec::new();
 
     if args.only != Some(Part::Parallel) {
@@ -151,6 +157,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<Status> {
                 timing: "fast",
                 args: &args,
             },
+            &stop,
         )?);
     }
     if args.only != Some(Part::Full) {
@@ -166,6 +173,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<Status> {
                     timing: "realistic",
                     args: &args,
                 },
+                &stop,
             )?);
         }
     }
@@ -216,7 +224,12 @@ fn plural(n: usize) -> &'static str {
 }
 
 /// Runs one configuration `--repeat` times.
-fn measure_job(exe: &Path, scratch: &Path, job: Job<'_>) -> anyhow::Result<RunRecord> {
+fn measure_job(
+    exe: &Path,
+    scratch: &Path,
+    job: Job<'_>,
+    stop: &AtomicBool,
+) -> anyhow::Result<RunRecord> {
     let mut measured: Vec<Measured> = Vec::new();
     let slug = job.rack.as_ref().map_or("default".to_string(), |_| {
         format!("{}dut", job.duts.unwrap_or(0))
@@ -226,7 +239,7 @@ fn measure_job(exe: &Path, scratch: &Path, job: Job<'_>) -> anyhow::Result<RunRe
         eprintln!("bench: {} ({}/{})...", job.name, i + 1, job.args.repeat);
         let report_dir = scratch.join(format!("report-{slug}-{i}"));
         let cmd = child_command(exe, &job, &report_dir, &log)?;
-        let m = child::measure(cmd, Duration::from_secs(job.args.timeout))
+        let m = child::measure(cmd, Duration::from_secs(job.args.timeout), stop)
             .with_context(|| format!("running `{}`", job.name))?;
         eprintln!(
             "bench:   {:.2} s, {:.1} MB peak RSS, {}",
@@ -234,6 +247,9 @@ fn measure_job(exe: &Path, scratch: &Path, job: Job<'_>) -> anyhow::Result<RunRe
             mb(m.peak_rss),
             m.ending.describe()
         );
+        if m.ending == Ending::Interrupted {
+            anyhow::bail!("benchmark interrupted during `{}`", job.name);
+        }
         let clean = m.ending.is_clean();
         measured.push(m);
         if !clean {
