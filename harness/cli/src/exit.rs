@@ -39,9 +39,9 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-/// A configuration error with this message.
+/// A configuration error with this message (an `anyhow::Error` keeps its causes: `{:#}`).
 pub fn config_error(message: impl fmt::Display) -> anyhow::Error {
-    anyhow::Error::new(ConfigError(message.to_string()))
+    anyhow::Error::new(ConfigError(format!("{message:#}")))
 }
 
 /// Turns any error into a configuration error, keeping its whole message.
@@ -57,7 +57,7 @@ impl<T, E: fmt::Display> OrConfig<T> for Result<T, E> {
     }
 
     fn or_config_with(self, what: impl FnOnce() -> String) -> anyhow::Result<T> {
-        self.map_err(|e| config_error(format!("{}: {e}", what())))
+        self.map_err(|e| config_error(format!("{}: {e:#}", what())))
     }
 }
 
@@ -125,6 +125,14 @@ mod tests {
         let e = config_error("rack.yaml:3:5: bad").context("bringing up the lab");
         assert!(e.chain().any(|c| c.is::<ConfigError>()));
         assert_eq!(one_line(&e), "bringing up the lab: rack.yaml:3:5: bad");
+    }
+
+    #[test]
+    fn config_errors_keep_the_causes_of_an_anyhow_error() {
+        let inner: anyhow::Result<()> =
+            Err(anyhow::anyhow!("permission denied").context("creating dir x"));
+        let e = inner.or_config().unwrap_err();
+        assert_eq!(one_line(&e), "creating dir x: permission denied");
     }
 
     #[test]

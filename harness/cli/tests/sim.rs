@@ -182,3 +182,32 @@ fn at_reports_a_command_that_never_answers() {
     );
     stops_cleanly(sim, libc::SIGTERM);
 }
+
+#[test]
+fn default_rack_prints_a_line_per_bundled_profile() {
+    let profiles = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../sim/profiles"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "yaml")
+        })
+        .count();
+    let sim = start(&[], profiles);
+    let mut names: Vec<&str> = sim
+        .duts
+        .iter()
+        .map(|d| d["name"].as_str().unwrap())
+        .collect();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), profiles);
+    assert!(
+        sim.duts
+            .iter()
+            .all(|d| d["psu"].as_str().unwrap().starts_with("tcp://127.0.0.1:"))
+    );
+    stops_cleanly(sim, libc::SIGTERM);
+}

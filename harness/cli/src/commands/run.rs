@@ -113,6 +113,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<Status> {
         ..LabOptions::default()
     };
 
+    if !args.list {
+        std::fs::create_dir_all(&report.dir)
+            .with_context(|| format!("creating the report directory {}", report.dir.display()))
+            .or_config()?;
+    }
+
     // Signals first: a Ctrl-C during bring-up stops the run before its first case.
     let stop = StopFlag::new();
     signals::register(&stop.as_atomic())?;
@@ -155,9 +161,6 @@ pub fn run(args: RunArgs) -> anyhow::Result<Status> {
         .filter_map(|b| b.fault.as_ref().map(|f| format!("DUT `{}`: {f}", b.name())))
         .collect();
 
-    std::fs::create_dir_all(&report.dir)
-        .with_context(|| format!("creating the report directory {}", report.dir.display()))
-        .or_config()?;
     let (boards, guard) = lab.into_parts();
     let output = run
         .execute(boards, report.reporters(true, true))
