@@ -18,7 +18,11 @@ pub fn table<const N: usize>(header: [&str; N]) -> Table {
     } else {
         table.load_preset(presets::ASCII_FULL_CONDENSED);
     }
-    table.set_content_arrangement(ContentArrangement::Dynamic);
+    // Wrap to the terminal only when its width is known and usable (a pty without a size
+    // reports 0 columns, which would squeeze every cell to one character).
+    if table.width().is_some_and(|w| w >= 60) {
+        table.set_content_arrangement(ContentArrangement::Dynamic);
+    }
     table.set_header(header);
     table
 }
