@@ -90,10 +90,9 @@ impl Lab {
         let (name, mut specs, rack_firmware) = match source {
             RackSource::Simulated => ("simulated".to_string(), Vec::new(), None),
             RackSource::File(path) => {
+                // `load` already resolved a relative image path against the rack file's folder.
                 let rack = hil_rack::load(path)?;
-                let base = path.parent().unwrap_or(Path::new("."));
-                let firmware = rack.firmware_image.as_ref().map(|f| base.join(f));
-                (rack.name, rack.duts, firmware)
+                (rack.name, rack.duts, rack.firmware_image)
             }
         };
 
