@@ -302,7 +302,7 @@ fn bind_and_flash(board: &mut Board, image: Option<&FirmwareImage>) -> Result<()
             .push("the console did not answer before flashing (blank board?)".to_string());
     }
     match image {
-        Some(image) => match flash_board(board, image, &mut |_| {})? {
+        Some(image) => match flash_board(board, image, false, &mut |_| {})? {
             FlashOutcome::Skipped(why) => board.notes.push(format!("flash skipped: {why}")),
             FlashOutcome::Flashed {
                 bytes,

@@ -20,19 +20,23 @@ pub enum FlashOutcome {
 }
 
 /// Flashes `image` onto `board` unless it already runs it. `Err` is an infrastructure error.
-/// `progress` sees every flash event (the CLI draws a progress bar from them).
+/// `force` flashes even a board that already runs the image. `progress` sees every flash
+/// event (the CLI draws a progress bar from them).
 pub fn flash_board(
     board: &mut Board,
     image: &FirmwareImage,
+    force: bool,
     progress: &mut dyn FnMut(&FlashEvent),
 ) -> Result<FlashOutcome, String> {
     let name = board.spec.name.clone();
     let wanted = image.install_id();
-    let reported = board.at.as_mut().and_then(|at| at.firmware_id().ok());
-    let decision = flash_decision(Some(&wanted), reported.as_deref());
-    if !decision.should_flash() {
-        board.app_firmware = reported;
-        return Ok(FlashOutcome::Skipped(decision.reason().to_string()));
+    if !force {
+        let reported = board.at.as_mut().and_then(|at| at.firmware_id().ok());
+        let decision = flash_decision(Some(&wanted), reported.as_deref());
+        if !decision.should_flash() {
+            board.app_firmware = reported;
+            return Ok(FlashOutcome::Skipped(decision.reason().to_string()));
+        }
     }
     let flasher = board
         .flasher

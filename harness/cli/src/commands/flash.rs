@@ -129,36 +129,5 @@ fn flash_one(
     if let Some(fault) = &board.fault {
         return Err(format!("not flashed: {fault}"));
     }
-    if !force {
-        return flash_board(board, image, progress);
-    }
-    let name = board.name().to_string();
-    let wanted = image.install_id();
-    let flasher = board
-        .flasher
-        .as_mut()
-        .ok_or_else(|| format!("`{name}` has no probe in the rack file"))?;
-    let report = flasher
-        .flash(image, progress)
-        .map_err(|e| format!("flashing `{name}`: {e}"))?;
-    let at = board
-        .at
-        .as_mut()
-        .ok_or_else(|| format!("`{name}` has no console to verify the flash"))?;
-    at.wait_ready(hil_lab::recover::BOOT_TIMEOUT)
-        .map_err(|e| format!("after flashing, `{name}` printed no READY banner: {e}"))?;
-    let now = at
-        .firmware_id()
-        .map_err(|e| format!("after flashing, `{name}` does not report its firmware id: {e}"))?;
-    if now != wanted {
-        return Err(format!(
-            "after flashing `{wanted}`, `{name}` reports firmware `{now}`"
-        ));
-    }
-    board.app_firmware = Some(now);
-    Ok(FlashOutcome::Flashed {
-        bytes: report.loadable_bytes,
-        elapsed: report.elapsed,
-        phases: Vec::new(),
-    })
+    flash_board(board, image, force, progress)
 }
