@@ -289,8 +289,12 @@ fn open_console(board: &mut Board, opts: &LabOptions) -> Result<(), String> {
 fn bind_and_flash(board: &mut Board, image: Option<&FirmwareImage>) -> Result<(), String> {
     let name = board.spec.name.clone();
     let at = board.at.as_mut().ok_or("no console")?;
-    let answered = at.resync(Duration::from_secs(2));
-    if answered.is_ok() {
+    // Any final result (even `ERROR` from a console that does not know ESC) means a firmware
+    // is answering; only silence means a blank board.
+    let silent = at
+        .resync(Duration::from_secs(2))
+        .is_err_and(|e| e.final_result().is_none());
+    if !silent {
         let id = at
             .identity()
             .map_err(|e| format!("identity of `{name}`: {e}"))?;
