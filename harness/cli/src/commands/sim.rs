@@ -71,8 +71,9 @@ fn parse_supply(s: &str) -> Result<SupplyModel, String> {
 fn config(args: &SimArgs) -> anyhow::Result<SimRackConfig> {
     let mut cfg = match &args.config {
         Some(path) => load_config(path)?,
+        // The same default rack as `hil run`: the alpha behind the legacy at_host of report 2.
         None if args.profile.is_empty() => {
-            SimRackConfig::default_rack(args.timing.unwrap_or_default().into())
+            hil_lab::simulated::default_rack(args.timing.unwrap_or_default().into())
         }
         None => SimRackConfig {
             duts: unique_names(&args.profile)
