@@ -322,6 +322,56 @@ impl Instrument {
         }
     }
 
+    /// `APPL <ch>,<volts>[,<amps>]`, the one-shot set of the models that have it; `chan` names
+    /// the channel argument (`CH1`, `P6V`, …).
+    pub fn apply_command(&mut self, cmd: &Command, chan: fn(&str) -> Option<u8>) -> Outcome {
+        let Some(ch) = cmd.args.first().and_then(|a| chan(a)) else {
+            return if cmd.args.is_empty() {
+                MISSING_PARAMETER
+            } else {
+                ILLEGAL_VALUE
+            };
+        };
+        if let Some(v) = cmd.args.get(1) {
+            let Some(v) = parse::number(v) else {
+                return DATA_TYPE;
+            };
+            let out = self.set_volts(ch, v);
+            if out != Outcome::Done {
+                return out;
+            }
+        }
+        match cmd.args.get(2).map(|a| parse::number(a)) {
+            None => Outcome::Done,
+            Some(Some(a)) => self.set_amps(ch, a),
+            Some(None) => DATA_TYPE,
+        }
+    }
+
+    /// Channel selection: `INST:NSEL <n>` / `INST:NSEL?` and `INST[:SEL] <name>`, where `chan`
+    /// reads the name; `INST[:SEL]?` answers with `name_of` the selected channel. `None` for
+    /// any other command.
+    pub fn select_command(
+        &mut self,
+        cmd: &Command,
+        chan: fn(&str) -> Option<u8>,
+        name_of: fn(u8) -> String,
+    ) -> Option<Outcome> {
+        Some(match (cmd.header.as_str(), cmd.query) {
+            ("INST:NSEL", false) => match cmd.args.first().and_then(|a| a.parse().ok()) {
+                Some(ch) => self.select(ch),
+                None => DATA_TYPE,
+            },
+            ("INST:NSEL", true) => Outcome::Reply(self.selected().to_string()),
+            ("INST" | "INST:SEL", false) => match cmd.args.first().and_then(|a| chan(a)) {
+                Some(ch) => self.select(ch),
+                None => ILLEGAL_VALUE,
+            },
+            ("INST" | "INST:SEL", true) => Outcome::Reply(name_of(self.selected())),
+            _ => return None,
+        })
+    }
+
     /// The source commands most models share, on the channel given by `chan` (an optional
     /// trailing channel argument such as `(@1)`, `CH1` or `P6V`) or else the selected one:
     /// `VOLT`, `VOLT?`, `CURR`, `CURR?`, `MEAS[:SCAL]:VOLT[:DC]?`, `MEAS[:SCAL]:CURR[:DC]?`.

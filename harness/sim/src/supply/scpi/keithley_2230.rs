@@ -2,11 +2,8 @@
 //! `SOUR:CURR 0.5A`, `CHAN:OUTP ON` (selected channel), `OUTP ON` (all channels),
 //! `MEAS:VOLT? CH1`, `MEAS:CURR? CH1`, `APPL CH1,3.3,0.5`.
 
-use super::instrument::{
-    DATA_TYPE, Dialect, ILLEGAL_VALUE, Instrument, MISSING_PARAMETER, Outcome, UNDEFINED_HEADER,
-    bit, on_off,
-};
-use super::parse::{self, Command, ch_name};
+use super::instrument::{Dialect, Instrument, Outcome, UNDEFINED_HEADER, bit, on_off};
+use super::parse::{Command, ch_name};
 
 pub(crate) struct K2230;
 
@@ -33,40 +30,11 @@ impl Dialect for K2230 {
         if let Some(out) = inst.source_command(cmd, ch_name) {
             return out;
         }
+        if let Some(out) = inst.select_command(cmd, ch_name, channel_name) {
+            return out;
+        }
         match (cmd.header.as_str(), cmd.query) {
-            ("INST:NSEL", false) => match cmd.args.first().and_then(|a| a.parse().ok()) {
-                Some(ch) => inst.select(ch),
-                None => DATA_TYPE,
-            },
-            ("INST:NSEL", true) => Outcome::Reply(inst.selected().to_string()),
-            ("INST" | "INST:SEL", false) => match cmd.args.first().and_then(|a| ch_name(a)) {
-                Some(ch) => inst.select(ch),
-                None => ILLEGAL_VALUE,
-            },
-            ("INST" | "INST:SEL", true) => Outcome::Reply(format!("CH{}", inst.selected())),
-            ("APPL", false) => {
-                let Some(ch) = cmd.args.first().and_then(|a| ch_name(a)) else {
-                    return if cmd.args.is_empty() {
-                        MISSING_PARAMETER
-                    } else {
-                        ILLEGAL_VALUE
-                    };
-                };
-                if let Some(v) = cmd.args.get(1) {
-                    let Some(v) = parse::number(v) else {
-                        return DATA_TYPE;
-                    };
-                    let out = inst.set_volts(ch, v);
-                    if out != Outcome::Done {
-                        return out;
-                    }
-                }
-                match cmd.args.get(2).map(|a| parse::number(a)) {
-                    None => Outcome::Done,
-                    Some(Some(a)) => inst.set_amps(ch, a),
-                    Some(None) => DATA_TYPE,
-                }
-            }
+            ("APPL", false) => inst.apply_command(cmd, ch_name),
             ("CHAN:OUTP" | "CHAN:OUTP:STAT", false) => match on_off(cmd.args.first()) {
                 Ok(on) => inst.set_on(inst.selected(), on),
                 Err(e) => e,
@@ -80,4 +48,9 @@ impl Dialect for K2230 {
             _ => UNDEFINED_HEADER,
         }
     }
+}
+
+/// How `INST?` names a channel on this model.
+fn channel_name(ch: u8) -> String {
+    format!("CH{ch}")
 }

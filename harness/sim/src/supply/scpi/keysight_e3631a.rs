@@ -2,11 +2,8 @@
 //! `APPL P6V,3.3,0.5`, `INST:SEL P6V` / `INST:NSEL 1` + `VOLT`/`CURR`, `MEAS:VOLT? P6V`, and
 //! `OUTP ON|OFF`, which switches all three outputs together. Over RS-232 it wants `SYST:REM` first.
 
-use super::instrument::{
-    DATA_TYPE, Dialect, ILLEGAL_VALUE, Instrument, MISSING_PARAMETER, Outcome, UNDEFINED_HEADER,
-    bit, on_off,
-};
-use super::parse::{self, Command, sci};
+use super::instrument::{Dialect, Instrument, Outcome, UNDEFINED_HEADER, bit, on_off};
+use super::parse::{Command, sci};
 
 pub(crate) struct E3631a;
 
@@ -47,42 +44,11 @@ impl Dialect for E3631a {
         if let Some(out) = inst.source_command(cmd, output_name) {
             return out;
         }
+        if let Some(out) = inst.select_command(cmd, output_name, channel_name) {
+            return out;
+        }
         match (cmd.header.as_str(), cmd.query) {
-            ("INST:NSEL", false) => match cmd.args.first().and_then(|a| a.parse().ok()) {
-                Some(ch) => inst.select(ch),
-                None => DATA_TYPE,
-            },
-            ("INST:NSEL", true) => Outcome::Reply(inst.selected().to_string()),
-            ("INST" | "INST:SEL", false) => match cmd.args.first().and_then(|a| output_name(a)) {
-                Some(ch) => inst.select(ch),
-                None => ILLEGAL_VALUE,
-            },
-            ("INST" | "INST:SEL", true) => Outcome::Reply(
-                ["P6V", "P25V", "N25V"][usize::from(inst.selected().clamp(1, 3) - 1)].into(),
-            ),
-            ("APPL", false) => {
-                let Some(ch) = cmd.args.first().and_then(|a| output_name(a)) else {
-                    return if cmd.args.is_empty() {
-                        MISSING_PARAMETER
-                    } else {
-                        ILLEGAL_VALUE
-                    };
-                };
-                if let Some(v) = cmd.args.get(1) {
-                    let Some(v) = parse::number(v) else {
-                        return DATA_TYPE;
-                    };
-                    let out = inst.set_volts(ch, v);
-                    if out != Outcome::Done {
-                        return out;
-                    }
-                }
-                match cmd.args.get(2).map(|a| parse::number(a)) {
-                    None => Outcome::Done,
-                    Some(Some(a)) => inst.set_amps(ch, a),
-                    Some(None) => DATA_TYPE,
-                }
-            }
+            ("APPL", false) => inst.apply_command(cmd, output_name),
             // OUTP switches all three outputs at once on this model.
             ("OUTP" | "OUTP:STAT", false) => match on_off(cmd.args.first()) {
                 Ok(on) => inst.set_all_on(on),
@@ -92,4 +58,9 @@ impl Dialect for E3631a {
             _ => UNDEFINED_HEADER,
         }
     }
+}
+
+/// How `INST?` names an output on this model.
+fn channel_name(ch: u8) -> String {
+    ["P6V", "P25V", "N25V"][usize::from(ch.clamp(1, 3) - 1)].into()
 }

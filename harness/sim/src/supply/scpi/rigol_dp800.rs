@@ -2,11 +2,8 @@
 //! `:MEAS:VOLT? CH1`, the selected-channel forms `:INST:NSEL 1` + `:SOUR:VOLT 3.3`, and
 //! `:SOUR1:VOLT 3.3`.
 
-use super::instrument::{
-    DATA_TYPE, Dialect, ILLEGAL_VALUE, Instrument, MISSING_PARAMETER, Outcome, UNDEFINED_HEADER,
-    on_off,
-};
-use super::parse::{self, Command, ch_name};
+use super::instrument::{Dialect, ILLEGAL_VALUE, Instrument, Outcome, UNDEFINED_HEADER, on_off};
+use super::parse::{Command, ch_name};
 
 pub(crate) struct Dp800;
 
@@ -50,40 +47,11 @@ impl Dialect for Dp800 {
         if let Some(out) = inst.source_command(cmd, ch_name) {
             return out;
         }
+        if let Some(out) = inst.select_command(cmd, ch_name, channel_name) {
+            return out;
+        }
         match (cmd.header.as_str(), cmd.query) {
-            ("INST:NSEL", false) => match cmd.args.first().and_then(|a| a.parse().ok()) {
-                Some(ch) => inst.select(ch),
-                None => DATA_TYPE,
-            },
-            ("INST:NSEL", true) => Outcome::Reply(inst.selected().to_string()),
-            ("INST" | "INST:SEL", false) => match cmd.args.first().and_then(|a| ch_name(a)) {
-                Some(ch) => inst.select(ch),
-                None => ILLEGAL_VALUE,
-            },
-            ("INST" | "INST:SEL", true) => Outcome::Reply(format!("CH{}", inst.selected())),
-            ("APPL", false) => {
-                let Some(ch) = cmd.args.first().and_then(|a| ch_name(a)) else {
-                    return if cmd.args.is_empty() {
-                        MISSING_PARAMETER
-                    } else {
-                        ILLEGAL_VALUE
-                    };
-                };
-                if let Some(v) = cmd.args.get(1) {
-                    let Some(v) = parse::number(v) else {
-                        return DATA_TYPE;
-                    };
-                    let out = inst.set_volts(ch, v);
-                    if out != Outcome::Done {
-                        return out;
-                    }
-                }
-                match cmd.args.get(2).map(|a| parse::number(a)) {
-                    None => Outcome::Done,
-                    Some(Some(a)) => inst.set_amps(ch, a),
-                    Some(None) => DATA_TYPE,
-                }
-            }
+            ("APPL", false) => inst.apply_command(cmd, ch_name),
             // `:OUTP CH1,ON` or `:OUTP ON` (selected channel).
             ("OUTP" | "OUTP:STAT", false) => {
                 let (ch, state) = match cmd.args.as_slice() {
@@ -110,4 +78,9 @@ impl Dialect for Dp800 {
             _ => UNDEFINED_HEADER,
         }
     }
+}
+
+/// How `INST?` names a channel on this model.
+fn channel_name(ch: u8) -> String {
+    format!("CH{ch}")
 }
