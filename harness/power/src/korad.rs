@@ -58,24 +58,7 @@ impl KoradSupply {
     }
 
     fn err(&self, command: &str, e: TransportError) -> PowerError {
-        match e {
-            TransportError::Timeout { waited, partial } => PowerError::Timeout {
-                supply: self.label.clone(),
-                command: command.to_owned(),
-                waited,
-                partial: String::from_utf8_lossy(&partial).into_owned(),
-            },
-            TransportError::TooLong(bytes) => PowerError::BadReply {
-                supply: self.label.clone(),
-                command: command.to_owned(),
-                reply: String::from_utf8_lossy(&bytes).into_owned(),
-            },
-            TransportError::Io(source) => PowerError::Io {
-                supply: self.label.clone(),
-                command: command.to_owned(),
-                source,
-            },
-        }
+        e.into_power_error(&self.label, command)
     }
 
     fn write(&mut self, command: &str) -> Result<(), PowerError> {

@@ -61,24 +61,7 @@ impl Ppk2Supply {
     }
 
     fn err(&self, command: &str, e: TransportError) -> PowerError {
-        match e {
-            TransportError::Timeout { waited, partial } => PowerError::Timeout {
-                supply: self.label.clone(),
-                command: command.to_owned(),
-                waited,
-                partial: String::from_utf8_lossy(&partial).into_owned(),
-            },
-            TransportError::TooLong(bytes) => PowerError::BadReply {
-                supply: self.label.clone(),
-                command: command.to_owned(),
-                reply: format!("{} bytes without END", bytes.len()),
-            },
-            TransportError::Io(source) => PowerError::Io {
-                supply: self.label.clone(),
-                command: command.to_owned(),
-                source,
-            },
-        }
+        e.into_power_error(&self.label, command)
     }
 
     fn send(&mut self, name: &str, bytes: &[u8]) -> Result<(), PowerError> {

@@ -103,24 +103,7 @@ impl ScpiSupply {
 
     fn transport_error(&mut self, command: &str, e: TransportError) -> PowerError {
         self.selected = None;
-        match e {
-            TransportError::Timeout { waited, partial } => PowerError::Timeout {
-                supply: self.label.clone(),
-                command: command.to_owned(),
-                waited,
-                partial: String::from_utf8_lossy(&partial).into_owned(),
-            },
-            TransportError::TooLong(bytes) => PowerError::BadReply {
-                supply: self.label.clone(),
-                command: command.to_owned(),
-                reply: format!(
-                    "{}… (over {} bytes)",
-                    String::from_utf8_lossy(&bytes[..64.min(bytes.len())]),
-                    transport::MAX_LINE
-                ),
-            },
-            TransportError::Io(e) => self.io_error(command, e),
-        }
+        e.into_power_error(&self.label, command)
     }
 
     /// Writes one command line. Never reads.

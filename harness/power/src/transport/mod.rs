@@ -26,6 +26,36 @@ pub enum TransportError {
     Io(io::Error),
 }
 
+impl TransportError {
+    /// The driver-level error for `command` on `supply`. An over-long answer is shown by its
+    /// first 64 bytes and its size, whatever framing produced it.
+    pub fn into_power_error(self, supply: &str, command: &str) -> crate::PowerError {
+        use crate::PowerError;
+        match self {
+            TransportError::Timeout { waited, partial } => PowerError::Timeout {
+                supply: supply.to_owned(),
+                command: command.to_owned(),
+                waited,
+                partial: String::from_utf8_lossy(&partial).into_owned(),
+            },
+            TransportError::TooLong(bytes) => PowerError::BadReply {
+                supply: supply.to_owned(),
+                command: command.to_owned(),
+                reply: format!(
+                    "{}… ({} bytes without an end of answer)",
+                    String::from_utf8_lossy(&bytes[..64.min(bytes.len())]),
+                    bytes.len()
+                ),
+            },
+            TransportError::Io(source) => PowerError::Io {
+                supply: supply.to_owned(),
+                command: command.to_owned(),
+                source,
+            },
+        }
+    }
+}
+
 /// A connection to an instrument.
 pub trait Transport: Send {
     /// Writes all bytes.
