@@ -116,6 +116,12 @@ impl Transcript {
         &self.port
     }
 
+    /// The instant the transcript's times count from (its `t=0`), so other recordings — a
+    /// supply trace — can share the time axis.
+    pub fn origin(&self) -> Instant {
+        self.origin
+    }
+
     /// Time of `t` relative to the transcript's start (`at` of an entry taken at `t`).
     pub fn since(&self, t: Instant) -> Duration {
         t.saturating_duration_since(self.origin)

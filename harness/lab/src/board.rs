@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Instant;
 
 use hil_at::{AtClient, Identity};
 use hil_flash::Flasher;
@@ -42,8 +41,6 @@ pub struct Board {
     pub notes: Vec<String>,
     /// Where cases of this board write attachments (traces); `None` keeps them in memory only.
     pub artifacts: Option<PathBuf>,
-    /// Shared time origin of the AT transcript and supply traces.
-    pub epoch: Instant,
     /// Supply voltage the board runs at between cases.
     pub nominal_volts: f64,
 }
@@ -66,7 +63,6 @@ impl Board {
             fault: None,
             notes: Vec::new(),
             artifacts: None,
-            epoch: Instant::now(),
             nominal_volts: DEFAULT_NOMINAL_VOLTS,
         }
     }

@@ -155,7 +155,9 @@ pub(super) fn run(
     stem: &str,
     body: impl FnOnce(&mut Bench<'_, '_>) -> CaseResult,
 ) -> CaseResult {
-    let epoch = ctx.board.epoch;
+    // The trace shares the case transcript's t=0, so set points and measurements line up
+    // with the AT exchanges and URCs around them.
+    let epoch = ctx.at()?.transcript().origin();
     ctx.supply()?.start_trace(epoch);
     let mut bench = Bench { ctx, dirty: false };
     let result = body(&mut bench);

@@ -47,7 +47,7 @@ struct Window {
 }
 
 fn sweep(b: &mut Bench<'_, '_>) -> CaseResult {
-    let epoch = b.ctx.board.epoch;
+    let epoch = b.ctx.at()?.transcript().origin();
     let since = |t: std::time::Instant| t.saturating_duration_since(epoch).as_secs_f64() * 1e3;
     let mut found = Findings::default();
     let mut marks = Vec::new();
