@@ -45,12 +45,13 @@ pub struct Board {
     pub nominal_volts: f64,
 }
 
-/// The voltage a board is run at when its rack entry does not say: a Li-ion cell's nominal
+/// The voltage a board is run at when its rack entry gives no `nominal_volts`: a Li-ion cell's nominal
 /// voltage, comfortably above the modem's highest warning threshold (3.3 V).
 pub const DEFAULT_NOMINAL_VOLTS: f64 = 3.7;
 
 impl Board {
     pub fn new(spec: DutSpec) -> Self {
+        let nominal_volts = spec.nominal_volts.unwrap_or(DEFAULT_NOMINAL_VOLTS);
         Board {
             spec,
             at: None,
@@ -63,7 +64,7 @@ impl Board {
             fault: None,
             notes: Vec::new(),
             artifacts: None,
-            nominal_volts: DEFAULT_NOMINAL_VOLTS,
+            nominal_volts,
         }
     }
 

@@ -127,6 +127,7 @@ pub fn default_spec(dut: &SimDut) -> DutSpec {
         expected_mfw: MfwVersion::parse(&dut.profile).ok(),
         expected_imei: Imei::parse(&dut.imei).ok(),
         limits: None,
+        nominal_volts: None,
         tags: vec!["sim".to_string()],
         allow_erase_all: false,
         simulated: None,

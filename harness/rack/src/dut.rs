@@ -47,6 +47,10 @@ pub struct DutSpec {
     /// Supply safety window. Required when a `supply` is given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limits: Option<Limits>,
+    /// The supply voltage the board runs at between cases (default 3.7 V, clamped to the
+    /// limits); must lie within `limits`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nominal_volts: Option<f64>,
     /// Free-form labels for selecting DUTs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
@@ -114,6 +118,22 @@ impl Checked for DutSpec {
                 return Err(format!(
                     "DUT `{name}` has a supply but no `limits` (min_volts, max_volts, max_amps)"
                 ));
+            }
+        }
+        if let Some(volts) = self.nominal_volts {
+            match &self.limits {
+                _ if !volts.is_finite() || volts <= 0.0 => {
+                    return Err(format!(
+                        "DUT `{name}`: nominal_volts {volts} is not a voltage"
+                    ));
+                }
+                Some(l) if !l.allows_volts(volts) => {
+                    return Err(format!(
+                        "DUT `{name}`: nominal_volts {volts} is outside its limits ({} to {} V)",
+                        l.min_volts, l.max_volts
+                    ));
+                }
+                _ => {}
             }
         }
         if let Some(t) = self.tags.iter().find(|t| t.trim().is_empty()) {

@@ -336,3 +336,16 @@ fn schema_describes_the_fields_editors_need() {
         assert!(text.contains(needle), "schema lacks {needle}");
     }
 }
+
+#[test]
+fn nominal_volts_outside_the_limits_is_refused_with_its_line() {
+    let text = "name: r\nduts:\n  - name: a\n    serial: /dev/ttyACM0\n    limits: { min_volts: 3.0, max_volts: 4.2, max_amps: 0.5 }\n    nominal_volts: 5.0\n";
+    let err = hil_rack::parse(text, "rack.yaml").unwrap_err();
+    let shown = err.to_string();
+    assert!(shown.contains("nominal_volts 5"), "{shown}");
+    assert!(shown.contains("outside its limits"), "{shown}");
+    assert!(shown.starts_with("rack.yaml:"), "{shown}");
+    let ok = text.replace("nominal_volts: 5.0", "nominal_volts: 3.8");
+    let rack = hil_rack::parse(&ok, "rack.yaml").unwrap();
+    assert_eq!(rack.duts[0].nominal_volts, Some(3.8));
+}
