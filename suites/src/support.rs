@@ -45,7 +45,9 @@ impl Ctx<'_> {
         }
     }
 
-    /// A sec_tag for this case (`n` < 10); it is deleted after the case.
+    /// A sec_tag for this case, deleted after it. `n` < 10 stays in the case's own range;
+    /// a larger `n` reaches into other cases' ranges, which is harmless because cases on a
+    /// DUT run one at a time and each deletes what it wrote.
     pub fn tag(&mut self, n: u32, kind: CredentialType) -> u32 {
         let tag = self.tag_base + n;
         if !self.used.contains(&(tag, kind)) {

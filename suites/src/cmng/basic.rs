@@ -8,7 +8,7 @@ use hil_runner::FnCase;
 
 use super::{check_absent, check_listed_digest};
 use crate::fixtures::{CLIENT_CERT, CLIENT_KEY, ROOT_CA};
-use crate::support::{CaseResult, Ctx, at_problem, case, deviation, final_of, ok, seen};
+use crate::support::{CaseResult, Ctx, at_problem, case, deviation, final_of, ok, seen, signature};
 
 pub(super) fn cases() -> Vec<FnCase<Board>> {
     vec![
@@ -42,6 +42,7 @@ pub(super) fn cases() -> Vec<FnCase<Board>> {
             "deleting a credential that is not there answers 513 (ref §2.1 [D1])",
             delete_missing,
         ),
+        capacity_case(),
     ]
 }
 
@@ -180,4 +181,60 @@ fn delete_missing(ctx: &mut Ctx) -> CaseResult {
         CmeCode::NOT_FOUND,
         "delete of a missing credential",
     )
+}
+
+/// How many root CAs fit before the modem answers 515 "memory full" (ref §2.1 [D1]); the
+/// capacity itself is OPEN (ref §1.3, §11 Q6). Ignored by default: on hardware it is slow and
+/// wears the modem's flash.
+pub(super) fn capacity_case() -> FnCase<Board> {
+    case(
+        "cmng",
+        "capacity_515",
+        "characterizes how many credentials fit before 515 (memory full); run with --ignored",
+        capacity,
+    )
+    .ignored()
+}
+
+/// Upper bound on writes, so a modem that never reports 515 cannot keep the case running.
+const CAPACITY_PROBE_LIMIT: u32 = 200;
+
+fn capacity(ctx: &mut Ctx) -> CaseResult {
+    ctx.offline()?;
+    let before = ctx
+        .at()?
+        .cmng_list(CmngFilter::All)
+        .map_err(at_problem)?
+        .len();
+    let mut written = 0;
+    let mut stopped_by = None;
+    for n in 0..CAPACITY_PROBE_LIMIT {
+        let tag = ctx.tag(n, CredentialType::ROOT_CA);
+        let result = final_of(ctx.at()?.cmng_write(tag, CredentialType::ROOT_CA, ROOT_CA))?;
+        if result.is_ok() {
+            written += 1;
+            continue;
+        }
+        stopped_by = Some(result);
+        break;
+    }
+    ctx.observe("credentials stored before the case", before.to_string());
+    ctx.observe("root CAs written", written.to_string());
+    match stopped_by {
+        Some(result) if result == hil_at::FinalResult::CmeError(CmeCode::MEMORY_FULL.0) => {
+            ctx.observe("capacity (items)", (before + written as usize).to_string());
+            Ok(())
+        }
+        Some(other) => Err(deviation(
+            signature(other),
+            format!("after {written} writes the modem answered {other}, not 515 (memory full)"),
+        )),
+        None => {
+            ctx.observe(
+                "capacity (items)",
+                format!("more than {}", before + CAPACITY_PROBE_LIMIT as usize),
+            );
+            Ok(())
+        }
+    }
 }
