@@ -40,6 +40,7 @@ pub mod scpi;
 pub mod settle;
 pub mod supply;
 mod svg;
+pub use svg::{Level, Marker, PlotOptions};
 pub mod trace;
 pub mod transport;
 

@@ -9,10 +9,8 @@
 //! power cycle, so one-shot re-arming (nRF91x1, ref §4.1 [D7]) and whatever latches the
 //! warning (ref §4.4, OPEN) cannot carry over from the previous threshold.
 
-use std::fmt::Write as _;
-
 use hil_lab::Board;
-use hil_power::Trace;
+use hil_power::{Level, Marker, PlotOptions, Trace};
 use hil_runner::FnCase;
 
 use super::bench::{self, Bench, Findings, STEP_DWELL, STEP_VOLTS, ms, volts};
@@ -149,157 +147,35 @@ fn sweep(b: &mut Bench<'_, '_>) -> CaseResult {
 
 // ---- the plot ------------------------------------------------------------------------------
 
-const W: f64 = 760.0;
-const H: f64 = 320.0;
-const LEFT: f64 = 58.0;
-const RIGHT: f64 = 24.0;
-const TOP: f64 = 30.0;
-const BOTTOM: f64 = 36.0;
 /// Volts shown: the thresholds with room around them; a power cycle's 0 V is clipped.
-const V_LO: f64 = 2.7;
-const V_HI: f64 = 3.8;
+const PLOT_VOLTS: (f64, f64) = (2.7, 3.8);
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-struct Axes {
-    t0: f64,
-    t1: f64,
-}
-
-impl Axes {
-    fn x(&self, t_ms: f64) -> f64 {
-        LEFT + (t_ms - self.t0) / (self.t1 - self.t0).max(1e-9) * (W - LEFT - RIGHT)
-    }
-    fn y(&self, v: f64) -> f64 {
-        let v = v.clamp(V_LO, V_HI);
-        H - BOTTOM - (v - V_LO) / (V_HI - V_LO) * (H - TOP - BOTTOM)
-    }
-}
-
-/// Set point (grey step line) and measured voltage (blue) over time, each threshold dashed
-/// over its part of the sweep, each trip a red dot with its voltage.
+/// The supply trace with each threshold dashed over its part of the sweep and each trip a red
+/// dot with its voltage.
 fn plot(trace: &Trace, windows: &[Window], marks: &[Mark], title: &str) -> String {
-    let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{W}\" height=\"{H}\" viewBox=\"0 0 {W} {H}\" font-family=\"sans-serif\" font-size=\"11\">\n<title>{}</title>\n<rect width=\"{W}\" height=\"{H}\" fill=\"white\"/>\n",
-        escape(title)
-    );
-    let Some((t0, t1)) = trace.span_ms() else {
-        let _ = writeln!(
-            s,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">no supply data</text></svg>",
-            W / 2.0,
-            H / 2.0
-        );
-        return s;
-    };
-    let ax = Axes {
-        t0,
-        t1: if t1 - t0 < 1e-6 { t0 + 1.0 } else { t1 },
-    };
-    let _ = writeln!(
-        s,
-        "<rect x=\"{LEFT}\" y=\"{TOP}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#888\"/>",
-        W - LEFT - RIGHT,
-        H - TOP - BOTTOM
-    );
-    let mut v = V_LO;
-    while v <= V_HI + 1e-9 {
-        let y = ax.y(v);
-        let _ = writeln!(
-            s,
-            "<line x1=\"{LEFT}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#eee\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{v:.1} V</text>",
-            W - RIGHT,
-            LEFT - 4.0,
-            y + 4.0
-        );
-        v += 0.1;
-    }
-    for i in 0..=4 {
-        let t = ax.t0 + (ax.t1 - ax.t0) * f64::from(i) / 4.0;
-        let _ = writeln!(
-            s,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{t:.0} ms</text>",
-            ax.x(t),
-            H - BOTTOM + 16.0
-        );
-    }
-    for w in windows {
-        let y = ax.y(volts(w.threshold_mv));
-        let _ = writeln!(
-            s,
-            "<line x1=\"{:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#c2410c\" stroke-dasharray=\"5 3\"/><text x=\"{:.1}\" y=\"{:.1}\" fill=\"#c2410c\">{} mV</text>",
-            ax.x(w.from_ms),
-            ax.x(w.to_ms),
-            ax.x(w.from_ms),
-            y - 4.0,
-            w.threshold_mv
-        );
-    }
-    // Set point as a step line.
-    let mut set = String::new();
-    let mut prev: Option<f64> = None;
-    for p in &trace.points {
-        if let Some(v) = p.set_v {
-            let x = ax.x(p.t_ms);
-            if let Some(pv) = prev {
-                let _ = write!(set, "{x:.1},{:.1} ", ax.y(pv));
-            }
-            let _ = write!(set, "{x:.1},{:.1} ", ax.y(v));
-            prev = Some(v);
-        }
-    }
-    let _ = writeln!(
-        s,
-        "<polyline fill=\"none\" stroke=\"#999\" stroke-dasharray=\"4 3\" stroke-width=\"1.2\" points=\"{}\"/>",
-        set.trim_end()
-    );
-    // Measured voltage: held between readings (the supply is read after each step settles).
-    let mut measured = String::new();
-    let mut held: Option<f64> = None;
-    for p in &trace.points {
-        if let Some(v) = p.meas_v {
-            let x = ax.x(p.t_ms);
-            if let Some(hv) = held {
-                let _ = write!(measured, "{x:.1},{:.1} ", ax.y(hv));
-            }
-            let _ = write!(measured, "{x:.1},{:.1} ", ax.y(v));
-            held = Some(v);
-        }
-    }
-    let _ = writeln!(
-        s,
-        "<polyline fill=\"none\" stroke=\"#1f6feb\" stroke-width=\"1.5\" points=\"{}\"/>",
-        measured.trim_end()
-    );
-    for m in marks {
-        let (x, y) = (ax.x(m.t_ms), ax.y(m.volts));
-        // Labels near the right edge go to the left of their dot.
-        let (label_x, anchor) = if x > W - RIGHT - 60.0 {
-            (x - 6.0, "end")
-        } else {
-            (x + 6.0, "start")
-        };
-        let _ = writeln!(
-            s,
-            "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"4\" fill=\"#dc2626\"><title>trip at {:.3} V ({} mV armed)</title></circle><text x=\"{label_x:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\" fill=\"#dc2626\">{:.3} V</text>",
-            m.volts,
-            m.threshold_mv,
-            y + 14.0,
-            m.volts
-        );
-    }
-    let _ = writeln!(
-        s,
-        "<text x=\"{LEFT}\" y=\"18\"><tspan fill=\"#444\">{}</tspan>  <tspan fill=\"#999\">- - set point</tspan>  <tspan fill=\"#1f6feb\">— measured</tspan>  <tspan fill=\"#c2410c\">- - threshold</tspan>  <tspan fill=\"#dc2626\">● trip</tspan></text>",
-        escape(title)
-    );
-    s.push_str("</svg>\n");
-    s
+    trace.to_svg_with(&PlotOptions {
+        title: Some(title.to_string()),
+        volts: Some(PLOT_VOLTS),
+        current: false,
+        levels: windows
+            .iter()
+            .map(|w| Level {
+                volts: volts(w.threshold_mv),
+                from_ms: w.from_ms,
+                to_ms: w.to_ms,
+                label: format!("{} mV", w.threshold_mv),
+            })
+            .collect(),
+        markers: marks
+            .iter()
+            .map(|m| Marker {
+                t_ms: m.t_ms,
+                volts: m.volts,
+                label: format!("{:.3} V", m.volts),
+                tooltip: format!("trip at {:.3} V ({} mV armed)", m.volts, m.threshold_mv),
+            })
+            .collect(),
+    })
 }
 
 #[cfg(test)]
@@ -342,14 +218,19 @@ mod tests {
         assert!(svg.contains("<circle") && svg.contains("2.980 V"));
         assert!(svg.contains("3000 mV"));
         assert!(svg.contains("dut &amp; co") && !svg.contains("dut & co"));
-        // The power cycle's 0 V is clipped to the plot's floor, not drawn off the canvas.
-        let floor = format!("{:.1}", H - BOTTOM);
-        assert!(svg.contains(&floor));
+        // The power cycle's 0 V is clipped to the plot, not drawn off the canvas.
+        for points in svg.split("points=\"").skip(1) {
+            let coords = points.split('"').next().unwrap();
+            for pair in coords.split_whitespace() {
+                let y: f64 = pair.split(',').nth(1).unwrap().parse().unwrap();
+                assert!((0.0..=300.0).contains(&y), "y {y} off the canvas");
+            }
+        }
     }
 
     #[test]
     fn plot_without_data_says_so() {
         let svg = plot(&Trace::new("s"), &[], &[], "t");
-        assert!(svg.contains("no supply data") && svg.trim_end().ends_with("</svg>"));
+        assert!(svg.contains("no data") && svg.trim_end().ends_with("</svg>"));
     }
 }
