@@ -195,7 +195,7 @@ pub fn case(
                     ctx.used.clear();
                 }
             }
-            let cleanup = cleanup(&mut ctx, outcome.is_ok());
+            let cleanup = cleanup(&mut ctx);
             if let Some(at) = ctx.board.at.as_ref() {
                 ctx.log.transcript(&at.transcript().to_text());
             }
@@ -210,7 +210,7 @@ pub fn case(
 
 /// Restores the nominal supply voltage and deletes the sec_tags the case used. A power-off
 /// warning that outlives the supply restore is cleared by a power cycle first.
-fn cleanup(ctx: &mut Ctx, _passed: bool) -> CaseResult {
+fn cleanup(ctx: &mut Ctx) -> CaseResult {
     let nominal = ctx.board.nominal_volts;
     if let Ok(Some(supply)) = ctx.board.power()
         && (supply.setpoint() != Some(nominal) || supply.output() != Some(true))

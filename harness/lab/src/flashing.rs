@@ -42,6 +42,7 @@ pub fn flash_board(
         .flasher
         .as_mut()
         .ok_or_else(|| format!("`{name}` needs flashing but has no probe in the rack file"))?;
+    let since = std::time::Instant::now();
     let report = flasher
         .flash(image, progress)
         .map_err(|e| format!("flashing `{name}`: {e}"))?;
@@ -49,7 +50,7 @@ pub fn flash_board(
         .at
         .as_mut()
         .ok_or_else(|| format!("`{name}` has no console to verify the flash"))?;
-    at.wait_ready(crate::recover::BOOT_TIMEOUT)
+    at.wait_ready_since(since, crate::recover::BOOT_TIMEOUT)
         .map_err(|e| format!("after flashing, `{name}` printed no READY banner: {e}"))?;
     let now = at
         .firmware_id()

@@ -80,7 +80,15 @@ pub fn supply_spec(dut: &SimDut) -> SupplySpec {
     let (driver, model) = match dut.psu_model {
         SupplyModel::Korad => (SupplyDriver::Korad, None),
         SupplyModel::Ppk2 => (SupplyDriver::Ppk2, None),
-        other => (SupplyDriver::ScpiTcp, Some(scpi_model(other))),
+        SupplyModel::GenericScpi => (SupplyDriver::ScpiTcp, Some(ScpiModel::Generic)),
+        SupplyModel::KeysightE36300 => (SupplyDriver::ScpiTcp, Some(ScpiModel::KeysightE36300)),
+        SupplyModel::KeysightE3631a => (SupplyDriver::ScpiTcp, Some(ScpiModel::KeysightE3631a)),
+        SupplyModel::RigolDp800 => (SupplyDriver::ScpiTcp, Some(ScpiModel::RigolDp800)),
+        SupplyModel::SiglentSpd3303x => (SupplyDriver::ScpiTcp, Some(ScpiModel::SiglentSpd3303x)),
+        SupplyModel::RsHmc804x => (SupplyDriver::ScpiTcp, Some(ScpiModel::RsHmc804x)),
+        SupplyModel::RsNge100 => (SupplyDriver::ScpiTcp, Some(ScpiModel::RsNge100)),
+        SupplyModel::Keithley2230 => (SupplyDriver::ScpiTcp, Some(ScpiModel::Keithley2230)),
+        SupplyModel::Keithley2280 => (SupplyDriver::ScpiTcp, Some(ScpiModel::Keithley2280)),
     };
     SupplySpec {
         driver,
@@ -88,20 +96,6 @@ pub fn supply_spec(dut: &SimDut) -> SupplySpec {
         address: dut.psu.clone(),
         channel: 1,
         baud: None,
-    }
-}
-
-fn scpi_model(model: SupplyModel) -> ScpiModel {
-    match model {
-        SupplyModel::KeysightE36300 => ScpiModel::KeysightE36300,
-        SupplyModel::KeysightE3631a => ScpiModel::KeysightE3631a,
-        SupplyModel::RigolDp800 => ScpiModel::RigolDp800,
-        SupplyModel::SiglentSpd3303x => ScpiModel::SiglentSpd3303x,
-        SupplyModel::RsHmc804x => ScpiModel::RsHmc804x,
-        SupplyModel::RsNge100 => ScpiModel::RsNge100,
-        SupplyModel::Keithley2230 => ScpiModel::Keithley2230,
-        SupplyModel::Keithley2280 => ScpiModel::Keithley2280,
-        _ => ScpiModel::Generic,
     }
 }
 
