@@ -2,12 +2,33 @@
 //! probe when it has no supply), wait for the firmware's boot banner, and check the console
 //! answers again. No fixed sleeps: every wait is on a measurement or a line, with a deadline.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use hil_power::{GuardedSupply, PowerError};
 
 use crate::board::Board;
 
 /// How long a board may take to print its banner after power returns.
 pub const BOOT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long the output stays off when the supply cannot measure that it reached zero.
+pub const UNMEASURED_OFF_HOLD: Duration = Duration::from_millis(500);
+
+/// The supply half of a power cycle: output off (held off for [`UNMEASURED_OFF_HOLD`] when
+/// the supply cannot measure that it reached zero), `volts` set, output back on. Returns the
+/// instant power returned: only a banner read after it belongs to the new boot.
+pub fn power_cycle(supply: &mut GuardedSupply, volts: f64) -> Result<Instant, PowerError> {
+    let off = supply.set_output(false)?;
+    if off.assumed() {
+        // No voltage readback (e.g. a PPK2): nothing to wait on, so hold the output off long
+        // enough for the board to discharge below brown-out.
+        std::thread::sleep(UNMEASURED_OFF_HOLD);
+    }
+    supply.set_voltage(volts)?;
+    let on = Instant::now();
+    supply.set_output(true)?;
+    Ok(on)
+}
 
 /// Output off until the measured voltage is near zero, then back on at the nominal voltage,
 /// then the banner, then `AT` → `OK`.
@@ -17,29 +38,16 @@ pub fn recover(board: &mut Board) -> Result<(), String> {
     }
     let name = board.spec.name.clone();
     let nominal = board.nominal_volts;
-    let how = if let Some(supply) = board.supply.as_mut() {
-        supply
-            .set_output(false)
-            .map_err(|e| format!("power cycle of `{name}`: output off: {e}"))?;
-        supply
-            .set_voltage(nominal)
-            .map_err(|e| format!("power cycle of `{name}`: set {nominal} V: {e}"))?;
-        // Clear stale console input before power returns, so the banner is what we wait on.
-        if let Some(at) = board.at.as_mut() {
-            let _ = at.take_urcs();
-        }
-        board
-            .supply
-            .as_mut()
-            .expect("checked above")
-            .set_output(true)
-            .map_err(|e| format!("power cycle of `{name}`: output on: {e}"))?;
-        "power cycle"
+    let (since, how) = if let Some(supply) = board.supply.as_mut() {
+        let since = power_cycle(supply, nominal)
+            .map_err(|e| format!("power cycle of `{name}` at {nominal} V: {e}"))?;
+        (since, "power cycle")
     } else if let Some(flasher) = board.flasher.as_mut() {
+        let since = Instant::now();
         flasher
             .reset()
             .map_err(|e| format!("probe reset of `{name}`: {e}"))?;
-        "probe reset"
+        (since, "probe reset")
     } else {
         return Err(format!(
             "`{name}` has neither a supply nor a probe to recover it with"
@@ -49,7 +57,7 @@ pub fn recover(board: &mut Board) -> Result<(), String> {
         .at
         .as_mut()
         .ok_or_else(|| format!("`{name}` has no console"))?;
-    at.wait_ready(BOOT_TIMEOUT)
+    at.wait_ready_since(since, BOOT_TIMEOUT)
         .map_err(|e| format!("after the {how}, `{name}` printed no READY banner: {e}"))?;
     at.command("AT")
         .and_then(|r| r.check())

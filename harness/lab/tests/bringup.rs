@@ -197,3 +197,48 @@ fn a_hung_board_is_recovered_by_a_power_cycle() {
         "{log:?}"
     );
 }
+
+#[test]
+fn every_simulated_supply_model_is_driven_through_its_own_driver() {
+    let models = [
+        "generic-scpi",
+        "keysight-e36300",
+        "keysight-e3631a",
+        "rigol-dp800",
+        "siglent-spd3303x",
+        "rs-hmc804x",
+        "rs-nge100",
+        "keithley-2230",
+        "keithley-2280",
+        "korad",
+        "ppk2",
+    ];
+    let mut rack = String::from("name: supplies\nduts:\n");
+    for (i, model) in models.iter().enumerate() {
+        rack.push_str(&format!(
+            "  - name: s{i}\n    simulated: {{ profile: mfw_nrf9160_1.3.6, supply_model: {model} }}\n"
+        ));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rack.yaml");
+    std::fs::write(&path, rack).unwrap();
+    let lab = Lab::bring_up(
+        &RackSource::File(path),
+        &LabOptions {
+            flash: false,
+            ..opts()
+        },
+    )
+    .expect("lab up");
+    for (board, model) in lab.boards.into_iter().zip(models) {
+        let mut board = board;
+        assert_eq!(board.fault, None, "{model}");
+        assert_eq!(board.supply_error, None, "{model}");
+        let supply = board.supply.as_mut().expect("a supply");
+        let id = supply.identify().unwrap_or_else(|e| panic!("{model}: {e}"));
+        assert!(!id.is_empty(), "{model}");
+        board
+            .recover()
+            .unwrap_or_else(|e| panic!("{model}: power cycle: {e}"));
+    }
+}

@@ -269,21 +269,12 @@ impl Bench<'_, '_> {
         self.mark(format!(
             "power cycle ({why}): output off, back on at {volts:.3} V"
         ));
-        let supply = self.ctx.supply()?;
-        supply
-            .set_output(false)
-            .map_err(|e| power("output off", e))?;
-        supply
-            .set_voltage(volts)
-            .map_err(|e| power(&format!("set {volts:.3} V"), e))?;
-        // What the console still holds must not pass for the new banner.
+        // URCs already queued belong to the previous boot: they must not pass for this one's.
         self.at()?.take_urcs().map_err(at_problem)?;
-        self.ctx
-            .supply()?
-            .set_output(true)
-            .map_err(|e| power("output on", e))?;
+        let since = hil_lab::recover::power_cycle(self.ctx.supply()?, volts)
+            .map_err(|e| power(&format!("power cycle to {volts:.3} V"), e))?;
         self.sample()?;
-        self.wait_boot(&format!("the power cycle ({why})"))?;
+        self.wait_boot_since(since, &format!("the power cycle ({why})"))?;
         self.dirty = (volts - self.nominal()).abs() > 1e-9;
         Ok(())
     }
@@ -298,6 +289,16 @@ impl Bench<'_, '_> {
     fn wait_boot(&mut self, after: &str) -> CaseResult {
         let at = self.at()?;
         at.wait_ready(BOOT_DEADLINE)
+            .map_err(|e| Problem::infra(format!("no READY banner after {after}: {e}")))?;
+        at.command("AT")
+            .map_err(|e| Problem::infra(format!("no answer to AT after {after}: {e}")))?;
+        Ok(())
+    }
+
+    /// [`Bench::wait_boot`] counting only a banner read after `since`.
+    fn wait_boot_since(&mut self, since: std::time::Instant, after: &str) -> CaseResult {
+        let at = self.at()?;
+        at.wait_ready_since(since, BOOT_DEADLINE)
             .map_err(|e| Problem::infra(format!("no READY banner after {after}: {e}")))?;
         at.command("AT")
             .map_err(|e| Problem::infra(format!("no answer to AT after {after}: {e}")))?;
