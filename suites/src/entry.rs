@@ -60,10 +60,9 @@ pub fn print_lab(lab: &Lab) {
     }
     for board in &lab.boards {
         let mfw = board
-            .identity
-            .as_ref()
+            .identity()
             .map_or("?".to_string(), |i| i.revision.clone());
-        match &board.fault {
+        match board.fault() {
             Some(fault) => eprintln!("lab: {} ({mfw}): FAULT: {fault}", board.name()),
             None => eprintln!("lab: {} ({mfw}): ready", board.name()),
         }

@@ -30,7 +30,9 @@ pub struct Ctx<'a> {
 impl Ctx<'_> {
     /// The console, or an infrastructure problem.
     pub fn at(&mut self) -> Result<&mut AtClient, Problem> {
-        self.board.console().map_err(Problem::infra)
+        self.board
+            .console()
+            .map_err(|fault| Problem::infra(fault.to_string()))
     }
 
     /// The supply, or not-applicable when the rack declares none (infrastructure when it
@@ -41,7 +43,7 @@ impl Ctx<'_> {
             Ok(None) => Err(Problem::not_applicable(
                 "the rack declares no programmable supply for this DUT",
             )),
-            Err(e) => Err(Problem::infra(e)),
+            Err(e) => Err(Problem::infra(e.to_string())),
         }
     }
 
@@ -171,13 +173,11 @@ pub fn case(
         name,
         description,
         move |board: &mut Board, log: &mut CaseLog| {
-            if let Some(fault) = &board.fault {
-                return Err(Problem::infra(fault.clone()));
-            }
-            if let Some(at) = board.at.as_mut() {
-                let _ = at.take_urcs();
-                at.take_transcript();
-            }
+            let at = board
+                .console()
+                .map_err(|fault| Problem::infra(fault.to_string()))?;
+            let _ = at.take_urcs();
+            at.take_transcript();
             let mut ctx = Ctx {
                 board,
                 log,
@@ -196,7 +196,7 @@ pub fn case(
                 }
             }
             let cleanup = cleanup(&mut ctx);
-            if let Some(at) = ctx.board.at.as_ref() {
+            if let Ok(at) = ctx.board.console() {
                 ctx.log.transcript(&at.transcript().to_text());
             }
             match (outcome, cleanup) {

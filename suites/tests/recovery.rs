@@ -56,7 +56,12 @@ fn a_hung_dut_is_power_cycled_and_the_remaining_cases_run() {
     let lab = Lab::bring_up(&RackSource::File(rack), &opts).expect("lab up");
     let (boards, _guard): (Vec<Board>, _) = lab.into_parts();
     assert_eq!(boards.len(), 1);
-    assert_eq!(boards[0].fault, None, "{:?}", boards[0].notes);
+    assert!(
+        boards[0].fault().is_none(),
+        "{:?} {:?}",
+        boards[0].fault(),
+        boards[0].notes
+    );
     let sim = boards[0].sim.clone().expect("a simulated board");
     let supply_log = sim.control.supply_log().expect("the board's supply log");
     supply_log.clear();

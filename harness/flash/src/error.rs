@@ -15,6 +15,7 @@ use crate::probes::ProbeInfo;
 ///
 /// Every variant names the file; addresses are hexadecimal.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ImageError {
     /// The file could not be read.
     #[error("cannot read firmware image {}: {source}", .path.display())]
@@ -133,6 +134,7 @@ impl ImageError {
 
 /// Flashing or resetting a DUT failed.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum FlashError {
     /// No attached probe matches the DUT's selector; `attached` lists the probes that are there.
     #[error("no debug probe matches `{selector}` (DUT `{dut}`); {}", attached_list(.attached))]
@@ -218,16 +220,19 @@ pub enum FlashError {
     },
 
     /// The simulated target refused an operation.
-    #[error("simulated DUT `{dut}` failed to {operation}: {reason}")]
+    #[error("simulated DUT `{dut}` failed to {operation}: {source}")]
     Simulated {
         dut: String,
         operation: &'static str,
-        reason: String,
+        /// The target's own error (e.g. the simulated board is unpowered).
+        #[source]
+        source: crate::simulated::TargetError,
     },
 }
 
 /// Locating the firmware image failed: a path someone named does not exist.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum LocateError {
     /// The named image does not exist.
     #[error("firmware image {} ({origin}) does not exist", .path.display())]

@@ -32,4 +32,4 @@ pub use locate::{
 pub use probe_rs_flasher::{NRF9160_CHIP, ProbeRsConfig, ProbeRsFlasher};
 pub use probes::{ProbeInfo, ProbeSelector, ProbeSelectorError, list_probes};
 pub use progress::{FlashEvent, FlashPhase, Throughput};
-pub use simulated::{SimTarget, SimulatedFlasher, ThroughputModel};
+pub use simulated::{SimTarget, SimulatedFlasher, TargetError, ThroughputModel};

@@ -17,14 +17,18 @@ use crate::image::memory_map::{FLASH, FLASH_SECTOR_SIZE};
 use crate::probe_rs_flasher::NRF9160_CHIP;
 use crate::progress::{FlashEvent, FlashPhase, PhaseTracker};
 
+/// Why a simulated target refused an operation: the target's own error, boxed because this
+/// crate does not know the simulator's types.
+pub type TargetError = Box<dyn std::error::Error + Send + Sync>;
+
 /// The simulated DUT as the simulated probe sees it.
 pub trait SimTarget: Send + Sync {
     /// Install an image: the DUT reboots and reports `fw_id` in its banner and `AT#XFWVER`.
-    /// An `Err` (e.g. the DUT is unpowered) fails the flash with that reason.
-    fn install_image(&self, fw_id: &str) -> Result<(), String>;
+    /// An `Err` (e.g. the DUT is unpowered) fails the flash with that error as its source.
+    fn install_image(&self, fw_id: &str) -> Result<(), TargetError>;
 
     /// Reset the DUT (it reboots the image it has).
-    fn reset(&self) -> Result<(), String>;
+    fn reset(&self) -> Result<(), TargetError>;
 
     /// Whether the simulated chip is locked (APPROTECT), to exercise the erase-all permission.
     /// A flash of a locked chip (when allowed) erases it all before `install_image`; the target
@@ -185,10 +189,10 @@ impl Flasher for SimulatedFlasher {
         tracing::info!(dut = %self.dut, fw_id = %id, "simulated flash: installing image");
         self.target
             .install_image(&id)
-            .map_err(|reason| FlashError::Simulated {
+            .map_err(|source| FlashError::Simulated {
                 dut: self.dut.clone(),
                 operation: "install the image",
-                reason,
+                source,
             })?;
         Ok(FlashReport::new(
             &self.dut,
@@ -199,10 +203,10 @@ impl Flasher for SimulatedFlasher {
     }
 
     fn reset(&mut self) -> Result<(), FlashError> {
-        self.target.reset().map_err(|reason| FlashError::Simulated {
+        self.target.reset().map_err(|source| FlashError::Simulated {
             dut: self.dut.clone(),
             operation: "reset",
-            reason,
+            source,
         })
     }
 }

@@ -1,5 +1,5 @@
-//! One live DUT: its console, supply and probe, what it said it is, and whether it is usable.
-//! It is the session the runner schedules cases on.
+//! One live DUT: its console, supply and probe, what it said it is, and whether it is usable
+//! ([`BoardState`], [`SupplyState`]). It is the session the runner schedules cases on.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -13,36 +13,86 @@ use hil_runner::{DutSession, props};
 use hil_sim::dut::DutControl;
 use hil_sim::supply::Faults;
 
+use crate::fault::{BoardFault, SupplyFault};
+use crate::recover::RecoverError;
+
 /// Handles into a simulated DUT, for tests and fault injection (never used by suites to
 /// decide an outcome: cases see the board only through its console and supply).
 #[derive(Clone)]
 pub struct SimHandle {
+    /// The simulated board (power, freeze, installed image, credentials).
     pub control: Arc<DutControl>,
+    /// Faults to inject into its simulated supply.
     pub supply_faults: Arc<Faults>,
+    /// The modem-firmware profile it simulates.
     pub profile: String,
 }
 
-/// A DUT brought up from the rack.
+/// A DUT brought up from the rack: what the rack says about it, what bring-up found, and the
+/// instruments that reach it.
 pub struct Board {
     /// The rack entry, with simulated DUTs' ports and supplies filled in.
     pub spec: DutSpec,
-    pub at: Option<AtClient>,
-    pub supply: Option<GuardedSupply>,
-    /// Why the supply is unusable, when the rack declares one.
-    pub supply_error: Option<String>,
-    pub flasher: Option<Box<dyn Flasher>>,
-    pub identity: Option<Identity>,
-    /// The firmware-under-test id the board reported (`AT#XFWVER`).
-    pub app_firmware: Option<String>,
+    /// Handles into the simulated DUT, when it is one.
     pub sim: Option<SimHandle>,
-    /// Set when bring-up failed: every case on the board is an infrastructure error.
-    pub fault: Option<String>,
     /// What happened during bring-up (flashing, skipped steps), for the report.
     pub notes: Vec<String>,
     /// Where cases of this board write attachments (traces); `None` keeps them in memory only.
     pub artifacts: Option<PathBuf>,
     /// Supply voltage the board runs at between cases.
     pub nominal_volts: f64,
+    pub(crate) state: BoardState,
+    pub(crate) supply: SupplyState,
+    pub(crate) flasher: Option<Box<dyn Flasher>>,
+}
+
+/// Where a board's bring-up ended.
+pub enum BoardState {
+    /// Console open, identity read and bound to the rack entry, firmware-under-test checked
+    /// (flashed when needed): cases run on it.
+    Ready {
+        /// The board's AT console.
+        console: AtClient,
+        /// What the modem said it is (matches the rack entry).
+        identity: Identity,
+        /// The firmware-under-test id the board reported (`AT#XFWVER`), if it did.
+        app_firmware: Option<String>,
+    },
+    /// Bring-up stopped: every case on the board is an infrastructure error. What was learnt
+    /// before the fault is kept for the report and `hil doctor`.
+    Faulted {
+        /// Why (shared: recovery and flashing report it again).
+        fault: Arc<BoardFault>,
+        /// The console, when it opened.
+        console: Option<AtClient>,
+        /// The identity, when it was read (e.g. before a mismatch was found).
+        identity: Option<Identity>,
+    },
+}
+
+impl BoardState {
+    /// A faulted state with what was learnt before `fault`.
+    pub(crate) fn faulted(
+        fault: impl Into<BoardFault>,
+        console: Option<AtClient>,
+        identity: Option<Identity>,
+    ) -> Self {
+        BoardState::Faulted {
+            fault: Arc::new(fault.into()),
+            console,
+            identity,
+        }
+    }
+}
+
+/// A board's programmable supply.
+pub enum SupplyState {
+    /// The rack declares no supply for this DUT.
+    Undeclared,
+    /// Open, at the nominal voltage, output on.
+    Usable(GuardedSupply),
+    /// Declared but unusable; cases that need it are infrastructure errors.
+    Failed(SupplyFault),
 }
 
 /// The voltage a board is run at when its rack entry gives no `nominal_volts`: a Li-ion cell's nominal
@@ -50,50 +100,66 @@ pub struct Board {
 pub const DEFAULT_NOMINAL_VOLTS: f64 = 3.7;
 
 impl Board {
-    pub fn new(spec: DutSpec) -> Self {
-        let nominal_volts = spec.nominal_volts.unwrap_or(DEFAULT_NOMINAL_VOLTS);
-        Board {
-            spec,
-            at: None,
-            supply: None,
-            supply_error: None,
-            flasher: None,
-            identity: None,
-            app_firmware: None,
-            sim: None,
-            fault: None,
-            notes: Vec::new(),
-            artifacts: None,
-            nominal_volts,
-        }
-    }
-
+    /// The DUT's name from the rack file.
     pub fn name(&self) -> &str {
         &self.spec.name
     }
 
-    /// The console, or why there is none.
-    pub fn console(&mut self) -> Result<&mut AtClient, String> {
-        if let Some(fault) = &self.fault {
-            return Err(fault.clone());
-        }
-        self.at
-            .as_mut()
-            .ok_or_else(|| format!("DUT `{}` has no open console", self.spec.name))
+    /// Where bring-up ended.
+    pub fn state(&self) -> &BoardState {
+        &self.state
     }
 
-    /// The supply, or why there is none (`Ok(None)`: the rack declares no supply).
-    pub fn power(&mut self) -> Result<Option<&mut GuardedSupply>, String> {
-        if let Some(err) = &self.supply_error {
-            return Err(err.clone());
+    /// Why the board is unusable, if it is.
+    pub fn fault(&self) -> Option<&BoardFault> {
+        match &self.state {
+            BoardState::Ready { .. } => None,
+            BoardState::Faulted { fault, .. } => Some(fault),
         }
-        Ok(self.supply.as_mut())
+    }
+
+    /// What the modem said it is: always known on a ready board, and on a faulted one when it
+    /// was read before the fault.
+    pub fn identity(&self) -> Option<&Identity> {
+        match &self.state {
+            BoardState::Ready { identity, .. } => Some(identity),
+            BoardState::Faulted { identity, .. } => identity.as_ref(),
+        }
+    }
+
+    /// The firmware-under-test id the board reported (`AT#XFWVER`).
+    pub fn app_firmware(&self) -> Option<&str> {
+        match &self.state {
+            BoardState::Ready { app_firmware, .. } => app_firmware.as_deref(),
+            BoardState::Faulted { .. } => None,
+        }
+    }
+
+    /// The console of a ready board, or why the board is not ready.
+    pub fn console(&mut self) -> Result<&mut AtClient, &BoardFault> {
+        match &mut self.state {
+            BoardState::Ready { console, .. } => Ok(console),
+            BoardState::Faulted { fault, .. } => Err(fault),
+        }
+    }
+
+    /// The supply, or why it is unusable (`Ok(None)`: the rack declares no supply).
+    pub fn power(&mut self) -> Result<Option<&mut GuardedSupply>, &SupplyFault> {
+        match &mut self.supply {
+            SupplyState::Undeclared => Ok(None),
+            SupplyState::Usable(supply) => Ok(Some(supply)),
+            SupplyState::Failed(fault) => Err(fault),
+        }
+    }
+
+    /// The state of the board's supply.
+    pub fn supply(&self) -> &SupplyState {
+        &self.supply
     }
 
     /// The modem firmware the board reported, or the rack's expectation if it reported none.
     pub fn mfw(&self) -> Option<&MfwVersion> {
-        self.identity
-            .as_ref()
+        self.identity()
             .and_then(|i| i.mfw.as_ref())
             .or(self.spec.expected_mfw.as_ref())
     }
@@ -110,7 +176,7 @@ impl DutSession for Board {
 
     fn properties(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
-        if let Some(id) = &self.identity {
+        if let Some(id) = self.identity() {
             out.push(("modem_firmware".to_string(), id.revision.clone()));
             if let Some(v) = &id.short_sw_version {
                 out.push(("short_sw_version".to_string(), v.clone()));
@@ -126,10 +192,10 @@ impl DutSession for Board {
                 out.push((props::IMEI_HASH.to_string(), digest[..16].to_lowercase()));
             }
         }
-        if let Some(app) = &self.app_firmware {
-            out.push((props::APP_FIRMWARE.to_string(), app.clone()));
+        if let Some(app) = self.app_firmware() {
+            out.push((props::APP_FIRMWARE.to_string(), app.to_string()));
         }
-        if let Some(supply) = &self.supply {
+        if let SupplyState::Usable(supply) = &self.supply {
             out.push((props::SUPPLY.to_string(), supply.describe()));
         }
         if let Some(probe) = &self.spec.probe {
@@ -141,7 +207,9 @@ impl DutSession for Board {
         out
     }
 
-    fn recover(&mut self) -> Result<(), String> {
+    type RecoverError = RecoverError;
+
+    fn recover(&mut self) -> Result<(), RecoverError> {
         crate::recover::recover(self)
     }
 }

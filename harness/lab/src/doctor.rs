@@ -4,25 +4,34 @@
 
 use serde::Serialize;
 
-use crate::board::Board;
+use crate::board::{Board, BoardState};
 use crate::bringup::{Lab, LabOptions};
 use crate::error::LabError;
+use crate::fault::BoardFault;
 use crate::source::RackSource;
 
+/// How a check ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
+    /// Nothing wrong.
     Ok,
+    /// Something to fix (see the check's `fix`).
     Fail,
+    /// Not checked (nothing declared, or an earlier check failed).
     Skip,
 }
 
 /// One check of one DUT.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Check {
+    /// The DUT's name.
     pub dut: String,
+    /// What was checked: `probe`, `port`, `at`, `identity`, `supply`.
     pub check: &'static str,
+    /// How it ended.
     pub status: Status,
+    /// What was seen.
     pub detail: String,
     /// What to do about a failure (empty when nothing is wrong).
     pub fix: String,
@@ -43,137 +52,155 @@ pub fn diagnose(source: &RackSource, opts: &LabOptions) -> Result<Vec<Check>, La
     Ok(checks)
 }
 
-fn row(board: &Board, check: &'static str, status: Status, detail: String, fix: &str) -> Check {
-    Check {
-        dut: board.spec.name.clone(),
-        check,
-        status,
-        detail,
-        fix: fix.to_string(),
-    }
+fn check_board(board: &mut Board, probes: &[hil_flash::ProbeInfo]) -> Vec<Check> {
+    let probe = check_probe(board, probes);
+    let port = check_port(board);
+    let at = check_at(board);
+    let identity = check_identity(board);
+    let supply = check_supply(board);
+    [probe, port, at, identity, supply]
+        .into_iter()
+        .map(|(check, status, detail, fix)| Check {
+            dut: board.spec.name.clone(),
+            check,
+            status,
+            detail,
+            fix: fix.to_string(),
+        })
+        .collect()
 }
 
-fn check_board(board: &mut Board, probes: &[hil_flash::ProbeInfo]) -> Vec<Check> {
-    let mut out = Vec::new();
-    out.push(match (&board.sim, &board.spec.probe) {
-        (Some(_), _) => row(board, "probe", Status::Ok, "simulated probe".into(), ""),
-        (None, None) => row(
-            board,
+/// One row before the DUT's name is added: check, status, detail, fix.
+type Row = (&'static str, Status, String, &'static str);
+
+fn check_probe(board: &Board, probes: &[hil_flash::ProbeInfo]) -> Row {
+    match (&board.sim, &board.spec.probe) {
+        (Some(_), _) => ("probe", Status::Ok, "simulated probe".into(), ""),
+        (None, None) => (
             "probe",
             Status::Skip,
             "no probe in the rack file".into(),
             "add `probe: VID:PID:serial` to flash this board",
         ),
-        (None, Some(selector)) => {
-            let found = probes.iter().any(|p| probe_matches(p, selector));
-            if found {
-                row(
-                    board,
-                    "probe",
-                    Status::Ok,
-                    format!("{selector} attached"),
-                    "",
-                )
-            } else {
-                let attached: Vec<String> = probes.iter().map(|p| p.to_string()).collect();
-                row(
-                    board,
-                    "probe",
-                    Status::Fail,
-                    format!(
-                        "{selector} not attached (attached: {})",
-                        if attached.is_empty() {
-                            "none".to_string()
-                        } else {
-                            attached.join(", ")
-                        }
-                    ),
-                    "check the USB cable and the probe serial in the rack file",
-                )
-            }
+        (None, Some(selector)) if probes.iter().any(|p| probe_matches(p, selector)) => {
+            ("probe", Status::Ok, format!("{selector} attached"), "")
         }
-    });
-    let console_fault = board
-        .fault
-        .as_deref()
-        .filter(|f| f.contains("console") || f.contains("serial port"));
-    out.push(match (console_fault, &board.at) {
-        (Some(f), _) => row(
-            board,
+        (None, Some(selector)) => {
+            let attached: Vec<String> = probes.iter().map(|p| p.to_string()).collect();
+            let attached = if attached.is_empty() {
+                "none".to_string()
+            } else {
+                attached.join(", ")
+            };
+            (
+                "probe",
+                Status::Fail,
+                format!("{selector} not attached (attached: {attached})"),
+                "check the USB cable and the probe serial in the rack file",
+            )
+        }
+    }
+}
+
+fn check_port(board: &Board) -> Row {
+    let console = match board.state() {
+        BoardState::Ready { console, .. } => Some(console),
+        BoardState::Faulted { console, .. } => console.as_ref(),
+    };
+    match (console, board.fault()) {
+        (Some(at), _) => ("port", Status::Ok, format!("{} opens", at.port_name()), ""),
+        (None, Some(fault @ (BoardFault::NoSerialPort | BoardFault::ConsoleOpen(_)))) => (
             "port",
             Status::Fail,
-            f.to_string(),
+            fault.to_string(),
             "check the port path (prefer /dev/serial/by-id/...) and that nothing else holds it",
         ),
-        (None, Some(at)) => row(
-            board,
-            "port",
-            Status::Ok,
-            format!("{} opens", at.port_name()),
-            "",
-        ),
-        (None, None) => row(
-            board,
+        (None, _) => (
             "port",
             Status::Fail,
             "not opened".into(),
             "see the errors above",
         ),
-    });
-    out.push(match &board.identity {
-        Some(id) => row(
-            board,
-            "at",
-            Status::Ok,
-            format!("answers; modem firmware {}", id.revision),
-            "",
-        ),
-        None => row(
-            board,
+    }
+}
+
+fn check_at(board: &Board) -> Row {
+    if let Some(id) = board.identity() {
+        let detail = format!("answers; modem firmware {}", id.revision);
+        return ("at", Status::Ok, detail, "");
+    }
+    match board.fault() {
+        Some(BoardFault::NoSerialPort | BoardFault::ConsoleOpen(_)) => {
+            ("at", Status::Skip, "no console".into(), "")
+        }
+        Some(BoardFault::NoAnswer { source, .. }) => (
             "at",
             Status::Fail,
-            "no AT answer".into(),
+            format!("no AT answer: {source}"),
             "power the board, check baud rate and that the firmware-under-test is flashed (hil flash)",
         ),
-    });
-    out.push(match board.fault.as_deref() {
-        Some(f) if f.contains("identity mismatch") => row(
-            board,
+        Some(fault) => (
+            "at",
+            Status::Fail,
+            fault.to_string(),
+            "see the errors above",
+        ),
+        None => (
+            "at",
+            Status::Fail,
+            "no identity".into(),
+            "see the errors above",
+        ),
+    }
+}
+
+fn check_identity(board: &Board) -> Row {
+    match (board.fault(), board.identity()) {
+        (Some(BoardFault::IdentityMismatch(mismatch)), _) => (
             "identity",
             Status::Fail,
-            f.to_string(),
+            mismatch.to_string(),
             "swap the ports back or correct expected_imei / expected_mfw in the rack file",
         ),
-        _ if board.identity.is_some() => row(
-            board,
-            "identity",
-            Status::Ok,
-            "matches the rack file".into(),
-            "",
-        ),
-        _ => row(board, "identity", Status::Skip, "not read".into(), ""),
-    });
-    let supply = match (board.supply.as_mut(), board.supply_error.clone()) {
-        (_, Some(err)) => (
-            Status::Fail,
-            err,
-            "check the supply address, cable and limits",
-        ),
-        (None, None) => (Status::Skip, "no supply in the rack file".into(), ""),
-        (Some(s), None) => match s.identify().and_then(|id| {
-            s.measure_voltage()
-                .map(|v| format!("{id}; output {:.3} V", v.value))
-        }) {
-            Ok(detail) => (Status::Ok, detail, ""),
-            Err(e) => (
+        (_, Some(_)) => ("identity", Status::Ok, "matches the rack file".into(), ""),
+        (_, None) => ("identity", Status::Skip, "not read".into(), ""),
+    }
+}
+
+fn check_supply(board: &mut Board) -> Row {
+    let supply = match board.power() {
+        Err(fault) => {
+            return (
+                "supply",
                 Status::Fail,
-                e.to_string(),
-                "check the supply is on, remote control enabled and the address right",
-            ),
-        },
+                fault.to_string(),
+                "check the supply address, cable and limits",
+            );
+        }
+        Ok(None) => {
+            return (
+                "supply",
+                Status::Skip,
+                "no supply in the rack file".into(),
+                "",
+            );
+        }
+        Ok(Some(supply)) => supply,
     };
-    out.push(row(board, "supply", supply.0, supply.1, supply.2));
-    out
+    let answered = supply.identify().and_then(|id| {
+        supply
+            .measure_voltage()
+            .map(|v| format!("{id}; output {:.3} V", v.value))
+    });
+    match answered {
+        Ok(detail) => ("supply", Status::Ok, detail, ""),
+        Err(e) => (
+            "supply",
+            Status::Fail,
+            e.to_string(),
+            "check the supply is on, remote control enabled and the address right",
+        ),
+    }
 }
 
 fn probe_matches(probe: &hil_flash::ProbeInfo, selector: &hil_rack::ProbeSelector) -> bool {

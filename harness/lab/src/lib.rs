@@ -7,23 +7,28 @@
 //!   entries, plus the adapter that lets the simulated probe flash them;
 //! - [`board`]: one live DUT (console, supply, flasher, identity) — the session the runner
 //!   schedules cases on;
+//! - [`fault`]: why a board or its supply is unusable, as types;
 //! - [`identity`]: binding what the board says it is against the rack file;
 //! - [`flashing`]: putting the firmware-under-test on a board, skipped when it already runs it;
 //! - [`recover`]: bringing a hung board back by power-cycling it through its supply;
-//! - [`bringup`]: all of the above for every DUT, in parallel;
+//! - [`bringup`]: all of the above for every DUT, in parallel (one board: `board_bringup`);
 //! - [`doctor`]: a health check of every DUT with what is wrong and how to fix it.
 
 pub mod board;
+mod board_bringup;
 pub mod bringup;
 pub mod doctor;
 pub mod error;
+pub mod fault;
 pub mod flashing;
 pub mod identity;
 pub mod recover;
 pub mod simulated;
 pub mod source;
 
-pub use board::Board;
+pub use board::{Board, BoardState, SupplyState};
 pub use bringup::{Lab, LabOptions};
 pub use error::LabError;
+pub use fault::{BoardFault, SupplyFault};
+pub use recover::RecoverError;
 pub use source::RackSource;

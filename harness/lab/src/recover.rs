@@ -2,11 +2,16 @@
 //! probe when it has no supply), wait for the firmware's boot banner, and check the console
 //! answers again. No fixed sleeps: every wait is on a measurement or a line, with a deadline.
 
+use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use hil_at::AtError;
+use hil_flash::FlashError;
 use hil_power::{GuardedSupply, PowerError};
 
-use crate::board::Board;
+use crate::board::{Board, BoardState, SupplyState};
+use crate::fault::BoardFault;
 
 /// How long a board may take to print its banner after power returns.
 pub const BOOT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -30,39 +35,96 @@ pub fn power_cycle(supply: &mut GuardedSupply, volts: f64) -> Result<Instant, Po
     Ok(on)
 }
 
-/// Output off until the measured voltage is near zero, then back on at the nominal voltage,
-/// then the banner, then `AT` → `OK`.
-pub fn recover(board: &mut Board) -> Result<(), String> {
-    if let Some(fault) = &board.fault {
-        return Err(fault.clone());
+/// How a board was (or was to be) brought back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecoveryMeans {
+    /// Output off and on again through its supply.
+    PowerCycle,
+    /// A reset through its debug probe (the board has no usable supply).
+    ProbeReset,
+}
+
+impl fmt::Display for RecoveryMeans {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RecoveryMeans::PowerCycle => "power cycle",
+            RecoveryMeans::ProbeReset => "probe reset",
+        })
     }
-    let name = board.spec.name.clone();
+}
+
+/// Why a board could not be brought back; the board is lost for the rest of the run.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RecoverError {
+    /// The board never came up.
+    #[error("{0}")]
+    NotReady(Arc<BoardFault>),
+    /// Neither a usable supply nor a probe reaches the board.
+    #[error("neither a usable supply nor a probe to recover it with")]
+    NoMeans,
+    /// The supply refused part of the power cycle.
+    #[error("power cycle at {volts} V: {source}")]
+    PowerCycle {
+        /// The nominal voltage power was to return at.
+        volts: f64,
+        /// The supply's error.
+        #[source]
+        source: PowerError,
+    },
+    /// The probe could not reset the board.
+    #[error("probe reset: {0}")]
+    ProbeReset(#[source] FlashError),
+    /// No boot banner after power returned or the reset.
+    #[error("after the {means}, printed no READY banner: {source}")]
+    NoBanner {
+        /// What was done.
+        means: RecoveryMeans,
+        /// The wait that ended without the banner.
+        #[source]
+        source: AtError,
+    },
+    /// The banner came but `AT` is not answered `OK`.
+    #[error("after the {means}, does not answer AT: {source}")]
+    NoAnswer {
+        /// What was done.
+        means: RecoveryMeans,
+        /// The failed `AT`.
+        #[source]
+        source: AtError,
+    },
+}
+
+/// Output off until the measured voltage is near zero, then back on at the nominal voltage,
+/// then the banner, then `AT` → `OK`. A board without a usable supply is reset through its
+/// probe instead.
+pub fn recover(board: &mut Board) -> Result<(), RecoverError> {
     let nominal = board.nominal_volts;
-    let (since, how) = if let Some(supply) = board.supply.as_mut() {
-        let since = power_cycle(supply, nominal)
-            .map_err(|e| format!("power cycle of `{name}` at {nominal} V: {e}"))?;
-        (since, "power cycle")
+    let console = match &mut board.state {
+        BoardState::Ready { console, .. } => console,
+        BoardState::Faulted { fault, .. } => return Err(RecoverError::NotReady(fault.clone())),
+    };
+    let (since, means) = if let SupplyState::Usable(supply) = &mut board.supply {
+        let since = power_cycle(supply, nominal).map_err(|source| RecoverError::PowerCycle {
+            volts: nominal,
+            source,
+        })?;
+        (since, RecoveryMeans::PowerCycle)
     } else if let Some(flasher) = board.flasher.as_mut() {
         let since = Instant::now();
-        flasher
-            .reset()
-            .map_err(|e| format!("probe reset of `{name}`: {e}"))?;
-        (since, "probe reset")
+        flasher.reset().map_err(RecoverError::ProbeReset)?;
+        (since, RecoveryMeans::ProbeReset)
     } else {
-        return Err(format!(
-            "`{name}` has neither a supply nor a probe to recover it with"
-        ));
+        return Err(RecoverError::NoMeans);
     };
-    let at = board
-        .at
-        .as_mut()
-        .ok_or_else(|| format!("`{name}` has no console"))?;
-    at.wait_ready_since(since, BOOT_TIMEOUT)
-        .map_err(|e| format!("after the {how}, `{name}` printed no READY banner: {e}"))?;
-    at.command("AT")
+    console
+        .wait_ready_since(since, BOOT_TIMEOUT)
+        .map_err(|source| RecoverError::NoBanner { means, source })?;
+    console
+        .command("AT")
         .and_then(|r| r.check())
-        .map_err(|e| format!("after the {how}, `{name}` does not answer AT: {e}"))?;
-    at.note(format!("recovered by {how}"));
-    board.notes.push(format!("recovered by {how}"));
+        .map_err(|source| RecoverError::NoAnswer { means, source })?;
+    console.note(format!("recovered by {means}"));
+    board.notes.push(format!("recovered by {means}"));
     Ok(())
 }

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use hil_flash::SimTarget;
+use hil_flash::{SimTarget, TargetError};
 use hil_model::MfwVersion;
 use hil_rack::{DutSpec, Imei, Limits, ScpiModel, SerialSpec, SupplyDriver, SupplySpec};
 use hil_sim::dut::DutControl;
@@ -134,12 +134,12 @@ pub fn default_spec(dut: &SimDut) -> DutSpec {
 pub struct SimProbeTarget(pub Arc<DutControl>);
 
 impl SimTarget for SimProbeTarget {
-    fn install_image(&self, fw_id: &str) -> Result<(), String> {
-        self.0.install_image(fw_id).map_err(|e| e.to_string())
+    fn install_image(&self, fw_id: &str) -> Result<(), TargetError> {
+        Ok(self.0.install_image(fw_id)?)
     }
 
-    fn reset(&self) -> Result<(), String> {
-        self.0.reset().map_err(|e| e.to_string())
+    fn reset(&self) -> Result<(), TargetError> {
+        Ok(self.0.reset()?)
     }
 }
 

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use hil_lab::{Lab, LabOptions, RackSource};
+use hil_lab::{Lab, LabOptions, RackSource, SupplyState};
 use hil_runner::DutSession;
 use hil_sim::rack::{SimDutConfig, SimRack, SimRackConfig};
 use hil_sim::timing::Timing;
@@ -30,14 +30,24 @@ fn the_default_simulated_rack_comes_up_bound_and_powered() {
     .expect("lab up");
     assert!(lab.boards.len() >= 6, "one board per bundled profile");
     for board in &lab.boards {
-        assert_eq!(board.fault, None, "{}: {:?}", board.name(), board.notes);
-        let id = board.identity.as_ref().expect("identity read");
+        assert!(
+            board.fault().is_none(),
+            "{}: {:?} {:?}",
+            board.name(),
+            board.fault(),
+            board.notes
+        );
+        let id = board.identity().expect("identity read");
         assert_eq!(
             Some(board.spec.expected_mfw.as_ref().unwrap()),
             id.mfw.as_ref(),
             "bound to its profile"
         );
-        assert!(board.supply.is_some(), "{} has its supply", board.name());
+        assert!(
+            matches!(board.supply(), SupplyState::Usable(_)),
+            "{} has its supply",
+            board.name()
+        );
         assert!(board.firmware().is_some());
         assert!(
             board
@@ -98,7 +108,7 @@ fn swapped_ports_stop_both_boards_before_anything_is_written() {
     )
     .unwrap();
     for board in &lab.boards {
-        assert_eq!(board.fault, None, "correct wiring binds");
+        assert!(board.fault().is_none(), "correct wiring binds");
     }
     drop(lab);
 
@@ -106,7 +116,7 @@ fn swapped_ports_stop_both_boards_before_anything_is_written() {
     let fw_before = a.control.fw_id();
     let lab = Lab::bring_up(&RackSource::File(swapped), &opts()).unwrap();
     for board in &lab.boards {
-        let fault = board.fault.as_deref().expect("swap detected");
+        let fault = board.fault().expect("swap detected").to_string();
         assert!(fault.contains("identity mismatch"), "{fault}");
         assert!(fault.contains("IMEI"), "{fault}");
     }
@@ -232,9 +242,11 @@ fn every_simulated_supply_model_is_driven_through_its_own_driver() {
     .expect("lab up");
     for (board, model) in lab.boards.into_iter().zip(models) {
         let mut board = board;
-        assert_eq!(board.fault, None, "{model}");
-        assert_eq!(board.supply_error, None, "{model}");
-        let supply = board.supply.as_mut().expect("a supply");
+        assert!(board.fault().is_none(), "{model}");
+        let supply = board
+            .power()
+            .unwrap_or_else(|e| panic!("{model}: {e}"))
+            .expect("a supply");
         let id = supply.identify().unwrap_or_else(|e| panic!("{model}: {e}"));
         assert!(!id.is_empty(), "{model}");
         board

@@ -19,6 +19,7 @@ use crate::trial::{DutSlot, TrialContext, execute_reported};
 
 /// Why a run could not start.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum RunError {
     #[error("{0}")]
     Expectations(#[from] ExpectationsError),

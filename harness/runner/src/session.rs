@@ -1,13 +1,16 @@
 //! What the runner needs from a live DUT session.
 //!
-//! The suites crate defines the session type (AT client, supply, identity) and implements
-//! [`DutSession`] for it; the lab implementation recovers a board by power-cycling it through its
-//! supply. The runner never touches the hardware itself.
+//! The lab crate's board (console, supply, identity) implements [`DutSession`] and recovers by
+//! power-cycling it through its supply; the runner's tests use fakes. The runner never touches
+//! the hardware itself.
 
 use hil_model::MfwVersion;
 
 /// A DUT the runner can schedule cases on. One case runs on it at a time.
 pub trait DutSession: Send {
+    /// Why [`DutSession::recover`] failed; the runner turns it (and its causes) into report text.
+    type RecoverError: std::error::Error;
+
     /// The DUT's name from the rack file; the first part of every trial name.
     fn name(&self) -> &str;
 
@@ -21,7 +24,7 @@ pub trait DutSession: Send {
     /// Brings the DUT back to a known state after a hang or an infrastructure error
     /// (the lab implementation power-cycles the board). `Err` means the DUT is lost: its
     /// remaining cases are reported as errors.
-    fn recover(&mut self) -> Result<(), String>;
+    fn recover(&mut self) -> Result<(), Self::RecoverError>;
 }
 
 /// Well-known property keys, so reports can pick them out of [`DutSession::properties`].

@@ -127,12 +127,28 @@ fn run_case<D>(case: &dyn Case<D>, dut: &mut D, log: &mut CaseLog) -> Result<(),
 fn recover<D: DutSession>(dut: &mut D) -> Result<(), String> {
     tracing::warn!(dut = dut.name(), "recovering DUT");
     match catch_unwind(AssertUnwindSafe(|| dut.recover())) {
-        Ok(result) => result,
+        Ok(result) => result.map_err(|e| error_text(&e)),
         Err(payload) => Err(format!(
             "recovery panicked: {}",
             panic_text(payload.as_ref())
         )),
     }
+}
+
+/// An error and its causes on one line (`a: b: c`), without repeating a cause whose text the
+/// message above it already contains.
+fn error_text(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut cause = err.source();
+    while let Some(c) = cause {
+        let more = c.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        cause = c.source();
+    }
+    text
 }
 
 fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
@@ -213,4 +229,30 @@ pub(crate) fn execute_reported<D: DutSession>(
     slot.busy += result.duration;
     events.send(RunEvent::CaseFinished(Box::new(result.clone())));
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_text;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("power cycle: {0}")]
+    struct Repeats(#[source] std::io::Error);
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("power cycle failed")]
+    struct Hides(#[source] std::io::Error);
+
+    #[test]
+    fn a_cause_is_shown_once() {
+        let inner = || std::io::Error::other("supply does not answer");
+        assert_eq!(
+            error_text(&Repeats(inner())),
+            "power cycle: supply does not answer"
+        );
+        assert_eq!(
+            error_text(&Hides(inner())),
+            "power cycle failed: supply does not answer"
+        );
+    }
 }

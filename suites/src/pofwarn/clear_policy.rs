@@ -256,7 +256,7 @@ mod tests {
                     .map(|p| p.2)
                     .expect("a policy per board");
                 scope.spawn(move || {
-                    assert_eq!(board.fault, None);
+                    assert!(board.fault().is_none(), "{:?}", board.fault());
                     let mut log = CaseLog::new();
                     let result = case.run(&mut board, &mut log);
                     let seen = |key: &str| {

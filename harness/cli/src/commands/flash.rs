@@ -64,7 +64,7 @@ pub fn run(args: FlashArgs) -> anyhow::Result<Status> {
         .filter(|b| args.dut.is_empty() || args.dut.iter().any(|d| d == b.name()))
     {
         let mut progress = FlashProgress::new(board.name(), interactive);
-        let result = flash_one(board, &image, args.force, &mut |e| progress.on_event(e));
+        let result = flash_board(board, &image, args.force, &mut |e| progress.on_event(e));
         progress.finish();
         let (status, detail) = match &result {
             Ok(FlashOutcome::Skipped(why)) => ("skipped", why.clone()),
@@ -76,7 +76,7 @@ pub fn run(args: FlashArgs) -> anyhow::Result<Status> {
                     rate(Some(*bytes as f64 / elapsed.as_secs_f64().max(1e-9)))
                 ),
             ),
-            Err(e) => ("FAILED", e.clone()),
+            Err(e) => ("FAILED", e.to_string()),
         };
         eprintln!("{}: {status}: {detail}", board.name());
         rows.push((board.name().to_string(), status, detail, result.is_ok()));
@@ -117,17 +117,4 @@ fn check_names(lab: &Lab, wanted: &[String]) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-/// Flashes one board; `Err` says why it was not (or not correctly) flashed.
-fn flash_one(
-    board: &mut Board,
-    image: &FirmwareImage,
-    force: bool,
-    progress: &mut dyn FnMut(&hil_flash::FlashEvent),
-) -> Result<FlashOutcome, String> {
-    if let Some(fault) = &board.fault {
-        return Err(format!("not flashed: {fault}"));
-    }
-    flash_board(board, image, force, progress)
 }

@@ -158,7 +158,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<Status> {
     let faults: Vec<String> = lab
         .boards
         .iter()
-        .filter_map(|b| b.fault.as_ref().map(|f| format!("DUT `{}`: {f}", b.name())))
+        .filter_map(|b| b.fault().map(|f| format!("DUT `{}`: {f}", b.name())))
         .collect();
 
     let (boards, guard) = lab.into_parts();

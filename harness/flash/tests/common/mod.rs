@@ -239,15 +239,15 @@ pub struct RecordingTarget {
 }
 
 impl hil_flash::SimTarget for RecordingTarget {
-    fn install_image(&self, fw_id: &str) -> Result<(), String> {
+    fn install_image(&self, fw_id: &str) -> Result<(), hil_flash::TargetError> {
         if let Some(reason) = &self.refuse {
-            return Err(reason.clone());
+            return Err(reason.clone().into());
         }
         self.installed.lock().unwrap().push(fw_id.to_string());
         Ok(())
     }
 
-    fn reset(&self) -> Result<(), String> {
+    fn reset(&self) -> Result<(), hil_flash::TargetError> {
         *self.resets.lock().unwrap() += 1;
         Ok(())
     }

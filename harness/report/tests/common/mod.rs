@@ -33,7 +33,9 @@ impl DutSession for FakeDut {
             ("hw_version".into(), "nRF9160 SICA <b>B1A</b>".into()),
         ]
     }
-    fn recover(&mut self) -> Result<(), String> {
+    type RecoverError = std::convert::Infallible;
+
+    fn recover(&mut self) -> Result<(), Self::RecoverError> {
         Ok(())
     }
 }

@@ -86,10 +86,12 @@ impl DutSession for FakeDut {
     fn properties(&self) -> Vec<(String, String)> {
         vec![("hw_version".into(), "nRF9160 SICA B1A".into())]
     }
-    fn recover(&mut self) -> Result<(), String> {
+    type RecoverError = std::io::Error;
+
+    fn recover(&mut self) -> Result<(), std::io::Error> {
         self.lab.recoveries.fetch_add(1, Ordering::SeqCst);
         if let Some(why) = &self.recovery_fails {
-            return Err(why.clone());
+            return Err(std::io::Error::other(why.clone()));
         }
         self.hung = false;
         Ok(())

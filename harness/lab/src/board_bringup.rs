@@ -1,0 +1,210 @@
+//! Bringing one board up: its probe and supply attached, its console opened, its identity read
+//! and bound to the rack entry, the firmware-under-test flashed when needed. The board ends
+//! [`BoardState::Ready`] or [`BoardState::Faulted`] with what was learnt before the fault.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use hil_at::{AtClient, ClientConfig, Identity};
+use hil_flash::{
+    FirmwareImage, Flasher, ProbeRsConfig, ProbeRsFlasher, SimulatedFlasher, ThroughputModel,
+};
+use hil_power::GuardedSupply;
+use hil_rack::DutSpec;
+use hil_sim::rack::SimDut;
+use hil_sim::timing::Timing;
+
+use crate::board::{Board, BoardState, DEFAULT_NOMINAL_VOLTS, SimHandle, SupplyState};
+use crate::bringup::LabOptions;
+use crate::fault::{BoardFault, SupplyFault};
+use crate::flashing::{FlashOutcome, flash_console};
+use crate::identity;
+use crate::simulated::SimProbeTarget;
+
+/// Brings the board `spec` names up; `sim` is its simulated DUT, if it is one.
+pub(crate) fn bring_up_board(
+    spec: DutSpec,
+    sim: Option<&SimDut>,
+    image: Option<&FirmwareImage>,
+    opts: &LabOptions,
+) -> Board {
+    let artifacts = opts.artifacts_dir.as_ref().map(|d| d.join(&spec.name));
+    let (mut flasher, sim) = attach_probe(&spec, sim, opts);
+    let mut nominal_volts = spec.nominal_volts.unwrap_or(DEFAULT_NOMINAL_VOLTS);
+    let supply = attach_supply(&spec, &mut nominal_volts);
+    let mut notes = Vec::new();
+    let state = match open_console(&spec, opts) {
+        Ok(console) => bind_and_flash(&spec, console, flasher.as_deref_mut(), image, &mut notes),
+        Err(fault) => BoardState::faulted(fault, None, None),
+    };
+    Board {
+        spec,
+        sim,
+        notes,
+        artifacts,
+        nominal_volts,
+        state,
+        supply,
+        flasher,
+    }
+}
+
+fn attach_probe(
+    spec: &DutSpec,
+    sim: Option<&SimDut>,
+    opts: &LabOptions,
+) -> (Option<Box<dyn Flasher>>, Option<SimHandle>) {
+    if let Some(sim) = sim {
+        let model = match opts.timing {
+            Timing::Fast => ThroughputModel::FAST,
+            Timing::Realistic => ThroughputModel::REALISTIC,
+        };
+        let target = Arc::new(SimProbeTarget(sim.control.clone()));
+        let flasher = SimulatedFlasher::new(spec.name.clone(), target, model)
+            .with_allow_erase_all(spec.allow_erase_all);
+        let handle = SimHandle {
+            control: sim.control.clone(),
+            supply_faults: sim.supply_faults.clone(),
+            profile: sim.profile.clone(),
+        };
+        (Some(Box::new(flasher)), Some(handle))
+    } else if let Some(cfg) = ProbeRsConfig::from_dut(spec) {
+        (Some(Box::new(ProbeRsFlasher::new(cfg))), None)
+    } else {
+        (None, None)
+    }
+}
+
+/// Opens the declared supply and powers the board at `nominal` (clamped into the limits).
+fn attach_supply(spec: &DutSpec, nominal: &mut f64) -> SupplyState {
+    let Some(supply_spec) = &spec.supply else {
+        return SupplyState::Undeclared;
+    };
+    let Some(limits) = spec.limits else {
+        return SupplyState::Failed(SupplyFault::NoLimits);
+    };
+    let opened = hil_power::open(supply_spec).and_then(|inner| GuardedSupply::new(inner, limits));
+    let mut supply = match opened {
+        Ok(supply) => supply,
+        Err(e) => return SupplyState::Failed(SupplyFault::Open(e)),
+    };
+    *nominal = nominal.clamp(limits.min_volts, limits.max_volts);
+    let powered = supply
+        .set_voltage(*nominal)
+        .and_then(|_| supply.set_output(true));
+    match powered {
+        Ok(_) => SupplyState::Usable(supply),
+        Err(source) => SupplyState::Failed(SupplyFault::PowerOn {
+            volts: *nominal,
+            source,
+        }),
+    }
+}
+
+fn open_console(spec: &DutSpec, opts: &LabOptions) -> Result<AtClient, BoardFault> {
+    let serial = spec.serial.as_ref().ok_or(BoardFault::NoSerialPort)?;
+    let config = ClientConfig {
+        timeout: opts.console_timeout,
+        ..ClientConfig::default()
+    };
+    AtClient::open_with(&serial.port, serial.baud, config).map_err(BoardFault::ConsoleOpen)
+}
+
+/// Where binding and flashing stopped: the fault and the identity read before it, if any.
+struct Stopped(BoardFault, Option<Identity>);
+
+/// Identity first (nothing is written to a board that is not the one the rack names), then
+/// flashing; a board that does not answer at all (blank flash) is flashed through its probe and
+/// bound afterwards.
+fn bind_and_flash(
+    spec: &DutSpec,
+    mut console: AtClient,
+    flasher: Option<&mut (dyn Flasher + 'static)>,
+    image: Option<&FirmwareImage>,
+    notes: &mut Vec<String>,
+) -> BoardState {
+    match bind_and_flash_on(spec, &mut console, flasher, image, notes) {
+        Ok((identity, app_firmware)) => BoardState::Ready {
+            console,
+            identity,
+            app_firmware,
+        },
+        Err(stopped) => {
+            let Stopped(fault, identity) = *stopped;
+            BoardState::faulted(fault, Some(console), identity)
+        }
+    }
+}
+
+fn bind_and_flash_on(
+    spec: &DutSpec,
+    console: &mut AtClient,
+    flasher: Option<&mut (dyn Flasher + 'static)>,
+    image: Option<&FirmwareImage>,
+    notes: &mut Vec<String>,
+) -> Result<(Identity, Option<String>), Box<Stopped>> {
+    // Any final result (even `ERROR` from a console that does not know ESC) means a firmware
+    // is answering; only silence means a blank board.
+    let silent = console
+        .resync(Duration::from_secs(2))
+        .is_err_and(|e| e.final_result().is_none());
+    let before = if silent {
+        notes.push("the console did not answer before flashing (blank board?)".to_string());
+        None
+    } else {
+        Some(read_and_bind(spec, console, notes, false)?)
+    };
+    let app_firmware = match image {
+        Some(image) => match flash_console(console, flasher, image, false, &mut |_| {}) {
+            Ok((outcome, app_firmware)) => {
+                notes.push(flash_note(outcome));
+                app_firmware
+            }
+            Err(e) => return Err(Box::new(Stopped(e.into(), before))),
+        },
+        None => console.firmware_id().ok(),
+    };
+    let identity = match before {
+        Some(identity) => identity,
+        None => read_and_bind(spec, console, notes, image.is_some())?,
+    };
+    Ok((identity, app_firmware))
+}
+
+/// Reads the board's identity and binds it to the rack entry; a mismatch keeps the identity.
+fn read_and_bind(
+    spec: &DutSpec,
+    console: &mut AtClient,
+    notes: &mut Vec<String>,
+    after_flash: bool,
+) -> Result<Identity, Box<Stopped>> {
+    let identity = console.identity().map_err(|source| {
+        let fault = BoardFault::NoAnswer {
+            after_flash,
+            source,
+        };
+        Box::new(Stopped(fault, None))
+    })?;
+    match identity::bind(spec, &identity) {
+        Ok(more) => {
+            notes.extend(more);
+            Ok(identity)
+        }
+        Err(mismatch) => Err(Box::new(Stopped(mismatch.into(), Some(identity)))),
+    }
+}
+
+fn flash_note(outcome: FlashOutcome) -> String {
+    match outcome {
+        FlashOutcome::Skipped(why) => format!("flash skipped: {why}"),
+        FlashOutcome::Flashed {
+            bytes,
+            elapsed,
+            phases,
+        } => format!(
+            "flashed {bytes} bytes in {:.2} s ({})",
+            elapsed.as_secs_f64(),
+            phases.join(", ")
+        ),
+    }
+}

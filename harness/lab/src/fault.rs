@@ -1,0 +1,60 @@
+//! Why a board or its supply is unusable, as types: each fault carries the error that caused it,
+//! and its message is what the report, `hil run` and `hil doctor` show.
+
+use hil_at::AtError;
+use hil_power::PowerError;
+
+use crate::flashing::FlashBoardError;
+use crate::identity::IdentityMismatch;
+
+/// Why bring-up stopped on a board: every case on it is an infrastructure error.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BoardFault {
+    /// The rack entry names no serial port.
+    #[error("the rack file gives this DUT no serial port")]
+    NoSerialPort,
+    /// The console port could not be opened.
+    #[error("console: {0}")]
+    ConsoleOpen(#[source] AtError),
+    /// The console opened, but the board did not answer the identity queries.
+    #[error(
+        "the board does not answer the identity queries{}: {source}",
+        if *after_flash { " after flashing" } else { "" }
+    )]
+    NoAnswer {
+        /// Whether it was asked after it was flashed (it was silent before).
+        after_flash: bool,
+        /// The failed transaction.
+        #[source]
+        source: AtError,
+    },
+    /// The board is not the one the rack entry names (swapped ports, wrong board, other
+    /// modem firmware).
+    #[error(transparent)]
+    IdentityMismatch(#[from] IdentityMismatch),
+    /// Putting the firmware-under-test on the board failed.
+    #[error(transparent)]
+    Flash(#[from] FlashBoardError),
+}
+
+/// Why a supply the rack declares for a board is unusable.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SupplyFault {
+    /// The rack entry declares a supply but no limits, so it is never driven.
+    #[error("the rack file declares a supply but no limits for this DUT: refusing to drive it")]
+    NoLimits,
+    /// The supply could not be opened or its limits are unusable.
+    #[error("opening the supply: {0}")]
+    Open(#[source] PowerError),
+    /// The supply opened but refused the nominal voltage or turning the output on.
+    #[error("powering the board at {volts} V: {source}")]
+    PowerOn {
+        /// The nominal voltage that was set.
+        volts: f64,
+        /// The supply's error.
+        #[source]
+        source: PowerError,
+    },
+}
