@@ -1,8 +1,8 @@
 //! The app layer: what `hil run` and `cargo test --test hil` share.
 //!
 //! Library crates take values; this crate is where the process environment is read, once:
-//! - [`env`]: a snapshot of the environment the harness reads ([`Env`]) — the only place that
-//!   calls `std::env`;
+//! - [`env`]: a snapshot of the environment the harness reads ([`Env`]) — no library crate
+//!   calls `std::env` (the CLI reads only `RUST_LOG`, for its log filter);
 //! - [`settings`]: one [`Settings`] value built from what the command line gave and the
 //!   environment (command line, then environment variable, then default);
 //! - [`target_dir`]: the cargo target directory, where `cargo test --test hil` reports go;

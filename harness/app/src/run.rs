@@ -110,7 +110,7 @@ impl Finished {
     }
 }
 
-/// "reports: <junit> (JUnit), <html> (HTML), <transcripts>".
+/// `reports: <junit> (JUnit), <html> (HTML), <transcripts>`.
 pub fn reports_line(report: &ReportDir) -> String {
     format!(
         "reports: {} (JUnit), {} (HTML), {}",

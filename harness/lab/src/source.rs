@@ -23,7 +23,7 @@ impl RackSource {
             .map_or(RackSource::Simulated, RackSource::File)
     }
 
-    /// "the simulated rack" or "rack file <path>", for messages.
+    /// `the simulated rack` or `rack file <path>`, for messages.
     pub fn describe(&self) -> String {
         match self {
             RackSource::Simulated => "the simulated rack".to_string(),
