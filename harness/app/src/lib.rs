@@ -1,7 +1,7 @@
 //! The app layer: what `hil run` and `cargo test --test hil` share.
 //!
 //! Library crates take values; this crate is where the process environment is read, once:
-//! - [`env`]: a snapshot of the environment the harness reads ([`Env`]) — no library crate
+//! - [`env`](mod@env): a snapshot of the environment the harness reads ([`Env`]) — no library crate
 //!   calls `std::env` (the CLI reads only `RUST_LOG`, for its log filter);
 //! - [`settings`]: one [`Settings`] value built from what the command line gave and the
 //!   environment (command line, then environment variable, then default);
