@@ -12,13 +12,14 @@
 //!   overwrite, the CFUN matrix, content validation;
 //! - [`xpmng`] and [`keygen`]: the public-key slot and on-device key generation;
 //! - [`console`]: the AT console under a multi-line PEM, an over-long line, a lost quote;
-//! - [`pofwarn`]: the power-off warning driven by the supply;
-//! - [`entry`]: running all of it (`hil run`, `cargo test --test hil`).
+//! - [`pofwarn`]: the power-off warning driven by the supply.
+//!
+//! [`cases`] and [`expectations`] are what the app layer (`hil-app`) runs, behind both
+//! `hil run` and `cargo test --test hil`.
 
 pub mod cmee;
 pub mod cmng;
 pub mod console;
-pub mod entry;
 pub mod fixtures;
 pub mod identity;
 pub mod keygen;

@@ -2,5 +2,5 @@
 //! the simulated rack), as libtest trials named `<dut>::<suite>::<case>`.
 
 fn main() -> std::process::ExitCode {
-    hil_suites::entry::libtest_main()
+    hil_app::libtest_main()
 }

@@ -5,8 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use hil_app::{Env, Frontend, RunRequest, Settings};
 use hil_lab::{Lab, LabOptions, RackSource};
-use hil_report::ReportDir;
+use hil_report::{ReportDir, ReporterOptions};
 use hil_runner::Filter;
 use hil_suites::fixtures::CLIENT_KEY;
 
@@ -39,18 +40,20 @@ fn reports_have_one_suite_per_dut_validate_and_hold_no_key_material() {
     };
     let lab = Lab::bring_up(&RackSource::Simulated, &opts).expect("lab up");
     let duts: Vec<String> = lab.boards.iter().map(|b| b.name().to_string()).collect();
-    let run = hil_suites::entry::build_run(&lab, &opts, 0)
-        .unwrap()
-        .with_filter(
-            Filter::all()
-                .pattern("::cmng::read_secrets")
-                .pattern("::cmng::key_literal_newline_accepted")
-                .pattern("::keygen::")
-                .pattern("::identity::"),
-        );
+    let settings = Settings::resolve(Frontend::Cli, RunRequest::default(), &Env::default())
+        .expect("default settings");
+    let run = hil_app::build_run(&lab, &settings).unwrap().with_filter(
+        Filter::all()
+            .pattern("::cmng::read_secrets")
+            .pattern("::cmng::key_literal_newline_accepted")
+            .pattern("::keygen::")
+            .pattern("::identity::"),
+    );
     let (boards, _guard) = lab.into_parts();
     let paths = ReportDir::new(dir.path());
-    let out = run.execute(boards, paths.reporters(false, false)).unwrap();
+    let out = run
+        .execute(boards, paths.reporters(ReporterOptions::FILES_ONLY))
+        .unwrap();
     assert!(out.summary.is_success(), "{:?}", out.summary);
 
     // One testsuite per DUT, carrying identity properties.

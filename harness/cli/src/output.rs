@@ -7,7 +7,7 @@ use comfy_table::{ContentArrangement, Table, presets};
 
 /// True when stderr is a terminal and `CI` is not set: draw progress bars, not lines.
 pub fn interactive() -> bool {
-    std::io::stderr().is_terminal() && std::env::var_os("CI").is_none()
+    hil_app::Env::capture().interactive()
 }
 
 /// A table with `header`, UTF-8 borders on a terminal and plain ASCII otherwise.

@@ -99,7 +99,7 @@ pub fn resolve(sel: &SupplySelection) -> anyhow::Result<(SupplySpec, Limits)> {
 }
 
 fn from_rack(sel: &SupplySelection, dut: &str) -> anyhow::Result<(SupplySpec, Limits)> {
-    let path = match RackSource::resolve(sel.rack.clone()) {
+    let path = match hil_app::settings::rack_source(sel.rack.clone(), &hil_app::Env::capture()) {
         RackSource::File(path) => path,
         RackSource::Simulated => {
             return Err(config_error(

@@ -42,6 +42,27 @@ fn timing_must_be_fast_or_realistic() {
 }
 
 #[test]
+fn a_bad_environment_variable_is_named_unless_the_flag_overrides_it() {
+    for (var, value, flag, good) in [
+        ("HIL_TIMING", "slow", "--timing", "fast"),
+        ("HIL_RETRIES", "abc", "--retries", "0"),
+    ] {
+        let mut cmd = hil();
+        cmd.env(var, value).args(["run", "--list"]);
+        let out = output(cmd, 60);
+        let e = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{var}={value}: {e}");
+        assert!(e.contains(var) && e.contains(value), "{e}");
+        assert_eq!(e.trim().lines().count(), 1, "one line: {e}");
+
+        let mut cmd = hil();
+        cmd.env(var, value).args(["run", "--list", flag, good]);
+        let out = output(cmd, 60);
+        assert!(out.status.success(), "{flag} wins: {}", text(&out.stderr));
+    }
+}
+
+#[test]
 fn a_missing_rack_file_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let rack = dir.path().join("no-such-rack.yaml");

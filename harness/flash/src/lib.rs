@@ -8,7 +8,7 @@
 //!   [`SimTarget`] so this crate does not depend on hil-sim.
 //! - [`FirmwareImage`] — ELF/HEX validation against the nRF9160 memory map, content digest and
 //!   firmware id ([`image`]); used by both flashers.
-//! - [`locate_image`] and [`should_flash`] — which image, and whether flashing is needed
+//! - [`locate_image_from`] and [`should_flash`] — which image, and whether flashing is needed
 //!   ([`locate`]).
 //! - Errors ([`error`]): [`ImageError`], [`FlashError`], [`LocateError`].
 
@@ -27,7 +27,7 @@ pub use image::memory_map::RegionKind;
 pub use image::{FW_ID_SYMBOL, FirmwareImage, ImageFormat, LoadSegment};
 pub use locate::{
     CI_BUILD_OUTPUT, FUT_ELF_ENV, FlashDecision, ImageSource, LocatedImage, flash_decision,
-    locate_image, locate_image_from, no_image_reason, should_flash,
+    locate_image_from, no_image_reason, should_flash,
 };
 pub use probe_rs_flasher::{NRF9160_CHIP, ProbeRsConfig, ProbeRsFlasher};
 pub use probes::{ProbeInfo, ProbeSelector, ProbeSelectorError, list_probes};

@@ -1,6 +1,6 @@
 //! Finding the firmware image to flash, and deciding whether flashing is needed at all.
 //!
-//! Search order ([`locate_image`], firmware.md §5.2):
+//! Search order ([`locate_image_from`], firmware.md §5.2):
 //! 1. the explicit path (`--firmware`);
 //! 2. the `FUT_ELF` environment variable (lab machines flashing a prebuilt artifact);
 //! 3. the rack file's firmware path;
@@ -62,24 +62,14 @@ pub struct LocatedImage {
     pub source: ImageSource,
 }
 
-/// The image to flash: explicit path, then `FUT_ELF`, then the rack file's path, then the CI
-/// build output under `workspace_root`. `Ok(None)` when none applies; an error when a path
-/// named by the caller, `FUT_ELF` or the rack file does not exist.
+/// The image to flash: `explicit` (`--firmware`), then `fut_elf` (the value of the `FUT_ELF`
+/// environment variable, read by the caller; an empty value counts as unset), then the rack
+/// file's path, then the CI build output under `workspace_root` — with the source of the
+/// answer. `Ok(None)` when none applies; an error when a path named by the caller, `FUT_ELF`
+/// or the rack file does not exist.
 ///
 /// `rack_firmware` should already be resolved against the rack file's directory; relative
 /// paths (like the explicit one and `FUT_ELF`) are taken relative to the current directory.
-pub fn locate_image(
-    explicit: Option<&Path>,
-    rack_firmware: Option<&Path>,
-    workspace_root: &Path,
-) -> Result<Option<PathBuf>, LocateError> {
-    let env = std::env::var_os(FUT_ELF_ENV);
-    let env = env.as_deref().map(Path::new);
-    Ok(locate_image_from(explicit, env, rack_firmware, workspace_root)?.map(|found| found.path))
-}
-
-/// [`locate_image`] with the `FUT_ELF` value passed in (an empty value counts as unset), and
-/// the source of the answer.
 pub fn locate_image_from(
     explicit: Option<&Path>,
     fut_elf: Option<&Path>,

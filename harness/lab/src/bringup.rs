@@ -24,12 +24,15 @@ use crate::source::RackSource;
 pub struct LabOptions {
     /// Timing of simulated DUTs.
     pub timing: Timing,
-    /// An explicit firmware image (`--firmware`); otherwise `FUT_ELF`, the rack file, the CI
+    /// An explicit firmware image (`--firmware`); otherwise `fut_elf`, the rack file, the CI
     /// build output.
     pub firmware: Option<PathBuf>,
+    /// The value of the `FUT_ELF` environment variable (read by the app layer, not here).
+    pub fut_elf: Option<PathBuf>,
     /// `false` never flashes (e.g. `hil doctor`).
     pub flash: bool,
-    /// Where the CI build output is looked for.
+    /// Where the CI build output is looked for (the app layer finds the workspace root; the
+    /// default is the current directory).
     pub workspace_root: PathBuf,
     /// Where boards write attachments (supply traces); one folder per DUT.
     pub artifacts_dir: Option<PathBuf>,
@@ -42,25 +45,13 @@ impl Default for LabOptions {
         LabOptions {
             timing: Timing::Fast,
             firmware: None,
+            fut_elf: None,
             flash: true,
-            workspace_root: workspace_root(),
+            workspace_root: PathBuf::from("."),
             artifacts_dir: None,
             console_timeout: Duration::from_secs(5),
         }
     }
-}
-
-/// The workspace root: the nearest ancestor of the current directory holding
-/// `firmware-under-test/`, else the one this crate was built in.
-pub fn workspace_root() -> PathBuf {
-    if let Ok(cwd) = std::env::current_dir() {
-        for dir in cwd.ancestors() {
-            if dir.join("firmware-under-test").is_dir() {
-                return dir.to_path_buf();
-            }
-        }
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 /// A rack that is up: its boards, and the simulator that serves the simulated ones.
@@ -161,12 +152,13 @@ fn find_image(
     rack_firmware: Option<&Path>,
     notes: &mut Vec<String>,
 ) -> Result<Option<FirmwareImage>, LabError> {
-    let located = hil_flash::locate_image(
+    let located = hil_flash::locate_image_from(
         opts.firmware.as_deref(),
+        opts.fut_elf.as_deref(),
         rack_firmware,
         &opts.workspace_root,
     )?;
-    let Some(path) = located else {
+    let Some(hil_flash::LocatedImage { path, .. }) = located else {
         notes.push(format!(
             "flashing skipped: {}",
             hil_flash::no_image_reason(&opts.workspace_root)

@@ -1,11 +1,10 @@
 //! Where the rack comes from: an explicit rack file, the `HIL_RACK` environment variable, or —
-//! with neither — the simulated rack (one DUT per bundled modem-firmware profile).
+//! with neither — the simulated rack (one DUT per bundled modem-firmware profile). The app
+//! layer reads the variable and passes its value in.
 
 use std::path::PathBuf;
 
-/// The environment variable naming a rack file.
-pub const HIL_RACK_ENV: &str = "HIL_RACK";
-
+/// Where the rack comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RackSource {
     /// The default simulated rack, started in-process.
@@ -15,12 +14,8 @@ pub enum RackSource {
 }
 
 impl RackSource {
-    /// `explicit` if given, else `HIL_RACK` if set and non-empty, else the simulated rack.
-    pub fn resolve(explicit: Option<PathBuf>) -> Self {
-        Self::resolve_from(explicit, std::env::var_os(HIL_RACK_ENV).map(PathBuf::from))
-    }
-
-    /// [`RackSource::resolve`] with the environment value passed in.
+    /// `explicit` if given, else `env` (the value of `HIL_RACK`) if set and non-empty, else the
+    /// simulated rack.
     pub fn resolve_from(explicit: Option<PathBuf>, env: Option<PathBuf>) -> Self {
         explicit
             .or(env)
@@ -28,6 +23,7 @@ impl RackSource {
             .map_or(RackSource::Simulated, RackSource::File)
     }
 
+    /// `the simulated rack` or `rack file <path>`, for messages.
     pub fn describe(&self) -> String {
         match self {
             RackSource::Simulated => "the simulated rack".to_string(),

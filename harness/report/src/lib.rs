@@ -32,6 +32,6 @@ pub use html::HtmlReporter;
 pub use jsonl::JsonLinesReporter;
 pub use junit::{JunitOptions, JunitReporter};
 pub use progress::ProgressReporter;
-pub use report_dir::ReportDir;
+pub use report_dir::{LiveProgress, ReportDir, ReporterOptions};
 pub use summary::{SummaryReporter, summary_table};
 pub use transcripts::TranscriptWriter;

@@ -1,7 +1,7 @@
 //! Live progress: indicatif bars on a terminal (an overall bar plus one line per DUT showing
 //! its current case), a plain line per result otherwise (CI logs).
 
-use std::io::{self, IsTerminal, Write};
+use std::io::Write;
 use std::time::Duration;
 
 use hil_runner::{OutcomeKind, Reporter, RunEvent, TrialResult};
@@ -55,16 +55,6 @@ pub struct ProgressReporter {
 }
 
 impl ProgressReporter {
-    /// Bars when stderr is a terminal and `CI` is not set; plain lines on stderr otherwise.
-    pub fn auto() -> Self {
-        let interactive = io::stderr().is_terminal() && std::env::var_os("CI").is_none();
-        if interactive {
-            Self::bars()
-        } else {
-            Self::lines(Box::new(io::stderr()))
-        }
-    }
-
     /// Plain lines to `out`, one per result.
     pub fn lines(out: Box<dyn Write + Send>) -> Self {
         ProgressReporter {

@@ -1,5 +1,6 @@
 //! The standard report directory layout and the reporters that fill it.
 
+use std::io;
 use std::path::{Path, PathBuf};
 
 use hil_runner::Reporter;
@@ -22,6 +23,7 @@ pub struct ReportDir {
 }
 
 impl ReportDir {
+    /// The layout under `dir`.
     pub fn new(dir: impl AsRef<Path>) -> Self {
         let dir = dir.as_ref().to_path_buf();
         ReportDir {
@@ -34,9 +36,9 @@ impl ReportDir {
     }
 
     /// Transcript files, JUnit, HTML (in that order, so files exist before they are
-    /// referenced), the event log, then live progress (`progress`) and the summary on stdout
-    /// (`summary`).
-    pub fn reporters(&self, progress: bool, summary: bool) -> Vec<Box<dyn Reporter>> {
+    /// referenced) and the event log, then what `options` add: live progress on stderr and the
+    /// summary table on stdout.
+    pub fn reporters(&self, options: ReporterOptions) -> Vec<Box<dyn Reporter>> {
         let mut reporters: Vec<Box<dyn Reporter>> = vec![
             Box::new(TranscriptWriter::new(&self.dir)),
             Box::new(JunitReporter::new(
@@ -55,12 +57,45 @@ impl ReportDir {
             Ok(r) => reporters.push(Box::new(r)),
             Err(e) => tracing::error!(path = %self.events.display(), "no event log: {e}"),
         }
-        if progress {
-            reporters.push(Box::new(ProgressReporter::auto()));
+        match options.live_progress {
+            LiveProgress::Off => {}
+            LiveProgress::Bars => reporters.push(Box::new(ProgressReporter::bars())),
+            LiveProgress::Lines => {
+                reporters.push(Box::new(ProgressReporter::lines(Box::new(io::stderr()))))
+            }
         }
-        if summary {
+        if options.summary_table {
             reporters.push(Box::new(SummaryReporter::stdout()));
         }
         reporters
     }
+}
+
+/// What [`ReportDir::reporters`] adds to the report files. The default is files only.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReporterOptions {
+    /// Live progress of the run on stderr.
+    pub live_progress: LiveProgress,
+    /// Print the summary table (counts per DUT and the verdict) on stdout at the end.
+    pub summary_table: bool,
+}
+
+impl ReporterOptions {
+    /// The report files only: no terminal output.
+    pub const FILES_ONLY: ReporterOptions = ReporterOptions {
+        live_progress: LiveProgress::Off,
+        summary_table: false,
+    };
+}
+
+/// How the run's progress is shown while it runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum LiveProgress {
+    /// Not shown (e.g. libtest prints its own line per trial).
+    #[default]
+    Off,
+    /// indicatif bars: an overall bar and one line per DUT (a person at a terminal).
+    Bars,
+    /// One plain line per result (CI logs, a pipe).
+    Lines,
 }

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use common::{Recorder, run_fixture};
 use hil_report::transcripts::transcript_path;
-use hil_report::{JunitOptions, JunitReporter, ReportDir, TranscriptWriter};
+use hil_report::{JunitOptions, JunitReporter, ReportDir, ReporterOptions, TranscriptWriter};
 use hil_runner::{Reporter, RunEvent};
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
@@ -413,7 +413,7 @@ fn the_report_validates_against_the_junit_schema() {
     let dir = tempfile::tempdir().unwrap();
     let recorder = Recorder::default();
     let paths = ReportDir::new(dir.path());
-    let mut reporters = paths.reporters(false, false);
+    let mut reporters = paths.reporters(ReporterOptions::FILES_ONLY);
     reporters.push(Box::new(recorder.clone()));
     run_fixture(dir.path(), reporters);
     assert!(

@@ -30,21 +30,25 @@ pub struct RunInfo {
 }
 
 impl RunInfo {
-    /// Run info for `rack` on this host, now. The git commit is taken from the usual CI
-    /// variables (`GITHUB_SHA`, `CI_COMMIT_SHA`, `GIT_COMMIT`) when set.
+    /// Run info for `rack` on this host (the kernel's host name), now, with no git commit.
+    /// The app layer sets the commit and host it read from the environment.
     pub fn new(rack: impl Into<String>) -> Self {
-        let git_commit = ["GITHUB_SHA", "CI_COMMIT_SHA", "GIT_COMMIT"]
-            .iter()
-            .find_map(|var| std::env::var(var).ok().filter(|v| !v.trim().is_empty()));
         RunInfo {
             rack: rack.into(),
             host: local_host_name(),
             harness_version: env!("CARGO_PKG_VERSION").to_string(),
-            git_commit,
+            git_commit: None,
             started: SystemTime::now(),
         }
     }
 
+    /// With the name of the host the run executes on.
+    pub fn with_host(mut self, host: impl Into<String>) -> Self {
+        self.host = host.into();
+        self
+    }
+
+    /// With the git commit of the harness/suites.
     pub fn with_git_commit(mut self, commit: impl Into<String>) -> Self {
         self.git_commit = Some(commit.into());
         self
@@ -56,11 +60,10 @@ impl RunInfo {
     }
 }
 
-/// The host name, from the kernel or `HOSTNAME`; `localhost` when unknown.
+/// The host name, from the kernel; `localhost` when unknown.
 fn local_host_name() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
         .ok()
-        .or_else(|| std::env::var("HOSTNAME").ok())
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "localhost".to_string())

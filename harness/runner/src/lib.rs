@@ -32,7 +32,7 @@ pub use classify::{HANG_SIGNATURE, classify};
 pub use event::{Collector, Counts, DutInfo, EventSink, Reporter, RunEvent, RunInfo, Summary};
 pub use expectations::{Expectation, ExpectationEntry, Expectations, ExpectationsError, Issue};
 pub use filter::{Filter, IgnoredMode, Selection};
-pub use libtest::{LibtestOutput, retries_from_env, run_libtest};
+pub use libtest::{LibtestOutput, run_libtest};
 pub use outcome::{Attempt, Outcome, OutcomeKind, TrialId, TrialResult};
 pub use run::{Run, RunError, RunOutput};
 pub use session::{DutSession, props};

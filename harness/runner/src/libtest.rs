@@ -9,9 +9,11 @@
 //!
 //! Outcomes map to libtest as: pass, expected-fail, characterized, not-applicable → `ok` (with a
 //! `note:` line on stderr for the non-pass ones); fail, unexpected-pass, error → `FAILED` with
-//! the message. Filters of the [`Run`] itself are not used here: libtest's arguments decide.
-//! The run's own retries setting ([`Run::with_retries`]) applies; [`retries_from_env`] reads
-//! it from `HIL_RETRIES` since libtest owns the command line.
+//! the message. Notes and failure messages are one line each ([`one_line`]): a detail that
+//! holds a whole PEM certificate stays in the reports, not on the terminal. Filters of the
+//! [`Run`] itself are not used here: libtest's arguments decide. The run's own retries setting
+//! ([`Run::with_retries`]) applies (the app layer reads it from `HIL_RETRIES`, since libtest
+//! owns the command line).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -19,9 +21,9 @@ use std::time::Instant;
 
 use libtest_mimic::{Arguments, Conclusion, Failed, Trial};
 
-use crate::event::{Collector, Counts, EventSink, Reporter, RunEvent, Summary};
+use crate::event::{Collector, EventSink, Reporter, RunEvent, Summary};
 use crate::outcome::{OutcomeKind, TrialId, TrialResult};
-use crate::run::{Run, RunError};
+use crate::run::{Run, RunError, check_unique_names, summarize};
 use crate::session::DutSession;
 use crate::trial::{DutSlot, TrialContext, execute_reported};
 
@@ -46,12 +48,7 @@ pub fn run_libtest<D: DutSession + 'static>(
     duts: Vec<D>,
     reporters: Vec<Box<dyn Reporter>>,
 ) -> Result<LibtestOutput<D>, RunError> {
-    let mut names = std::collections::HashSet::new();
-    for dut in &duts {
-        if !names.insert(dut.name().to_string()) {
-            return Err(RunError::DuplicateDut(dut.name().to_string()));
-        }
-    }
+    check_unique_names(&duts)?;
     let mut args = args.clone();
     if args.test_threads.is_none() {
         args.test_threads = Some(duts.len().max(1));
@@ -102,20 +99,11 @@ pub fn run_libtest<D: DutSession + 'static>(
     let conclusion = libtest_mimic::run(&args, trials);
 
     let slots = unwrap_slots(slots);
-    let mut total = Counts::default();
-    let mut per_dut = Vec::new();
     for slot in &slots {
         events.send(slot.finished_event());
-        total.merge(&slot.counts);
-        per_dut.push((slot.info.clone(), slot.counts));
     }
-    let summary = Summary {
-        per_dut,
-        total,
-        duration: clock.elapsed(),
-        stopped: run.stop_flag().is_requested(),
-        not_run: not_run.load(Ordering::SeqCst),
-    };
+    let not_run = not_run.load(Ordering::SeqCst);
+    let summary = summarize(&slots, clock, run.stop_flag(), not_run);
     events.send(RunEvent::RunFinished(summary.clone()));
     drop(events);
     let reporters = collector.finish();
@@ -125,18 +113,6 @@ pub fn run_libtest<D: DutSession + 'static>(
         duts: slots.into_iter().map(|s| s.session).collect(),
         reporters,
     })
-}
-
-/// `--retries` for `cargo test --test hil`, whose arguments libtest owns: the `HIL_RETRIES`
-/// environment variable (0 when unset; an unparsable value is reported and treated as 0).
-pub fn retries_from_env() -> u32 {
-    match std::env::var("HIL_RETRIES") {
-        Err(_) => 0,
-        Ok(text) => text.trim().parse().unwrap_or_else(|_| {
-            tracing::warn!("HIL_RETRIES={text:?} is not a number; running without retries");
-            0
-        }),
-    }
 }
 
 /// Case-major trials: `case1` on every DUT, then `case2` on every DUT, …
@@ -204,15 +180,15 @@ fn to_libtest(result: &TrialResult) -> Result<(), Failed> {
         return Err(Failed::from(format!(
             "{}: {}{retry_note}",
             kind.label(),
-            result.outcome.message()
+            one_line(&result.outcome.message())
         )));
     }
     if kind != OutcomeKind::Pass || !retry_note.is_empty() {
         let message = result.outcome.message();
         let message = if message.is_empty() {
-            "passed"
+            "passed".to_string()
         } else {
-            &message
+            one_line(&message)
         };
         eprintln!(
             "note: {}: {}: {message}{retry_note}",
@@ -221,6 +197,21 @@ fn to_libtest(result: &TrialResult) -> Result<(), Failed> {
         );
     }
     Ok(())
+}
+
+/// Longest message shown on a libtest line, in characters.
+pub const LINE_LIMIT: usize = 200;
+
+/// `message` as one terminal line: its first line, cut at [`LINE_LIMIT`] characters, with a
+/// pointer to the reports when anything was left out (e.g. the PEM text a case sent).
+pub fn one_line(message: &str) -> String {
+    let first = message.lines().next().unwrap_or("").trim_end();
+    let cut: String = first.chars().take(LINE_LIMIT).collect();
+    if cut.len() == message.trim_end().len() {
+        cut
+    } else {
+        format!("{cut} … (full text in the reports)")
+    }
 }
 
 fn lock<D>(slot: &Mutex<DutSlot<D>>) -> std::sync::MutexGuard<'_, DutSlot<D>> {
@@ -235,4 +226,36 @@ fn unwrap_slots<D>(slots: Vec<SharedSlot<D>>) -> Vec<DutSlot<D>> {
             Err(_) => unreachable!("libtest_mimic::run consumed every trial"),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_one_line_message_is_kept_as_it_is() {
+        assert_eq!(one_line("saw +CME ERROR: 527"), "saw +CME ERROR: 527");
+        assert_eq!(one_line("trailing\n"), "trailing");
+    }
+
+    #[test]
+    fn a_multi_line_message_keeps_its_first_line_and_points_at_the_reports() {
+        let pem = "expected failure +CME ERROR: 527: CRLF refused: wrote -----BEGIN CERTIFICATE-----\n\
+                   MIIBszCCAVmgAwIBAgIUJ\n-----END CERTIFICATE-----";
+        let line = one_line(pem);
+        assert_eq!(
+            line,
+            "expected failure +CME ERROR: 527: CRLF refused: wrote -----BEGIN CERTIFICATE----- \
+             … (full text in the reports)"
+        );
+        assert!(!line.contains('\n') && !line.contains("MIIB"), "{line}");
+    }
+
+    #[test]
+    fn a_long_line_is_cut_on_a_character_boundary() {
+        let long = "é".repeat(LINE_LIMIT + 10);
+        let line = one_line(&long);
+        assert!(line.starts_with(&"é".repeat(LINE_LIMIT)), "{line}");
+        assert!(line.ends_with("(full text in the reports)"), "{line}");
+    }
 }

@@ -142,12 +142,7 @@ impl<D: DutSession> Run<D> {
         duts: Vec<D>,
         reporters: Vec<Box<dyn Reporter>>,
     ) -> Result<RunOutput<D>, RunError> {
-        let mut names = HashSet::new();
-        for dut in &duts {
-            if !names.insert(dut.name().to_string()) {
-                return Err(RunError::DuplicateDut(dut.name().to_string()));
-            }
-        }
+        check_unique_names(&duts)?;
         let clock = Instant::now();
         let slots: Vec<DutSlot<D>> = duts.into_iter().map(DutSlot::new).collect();
         let plans: Vec<Vec<&dyn Case<D>>> =
@@ -186,25 +181,14 @@ impl<D: DutSession> Run<D> {
                 .collect()
         });
 
-        let mut total = Counts::default();
-        let mut per_dut = Vec::new();
+        let not_run = finished.iter().map(|f| f.2).sum();
+        let summary = summarize(finished.iter().map(|f| &f.0), clock, &self.stop, not_run);
         let mut results = Vec::new();
         let mut duts = Vec::new();
-        let mut not_run = 0;
-        for (slot, dut_results, skipped) in finished {
-            total.merge(&slot.counts);
-            per_dut.push((slot.info.clone(), slot.counts));
+        for (slot, dut_results, _) in finished {
             results.extend(dut_results);
-            not_run += skipped;
             duts.push(slot.session);
         }
-        let summary = Summary {
-            per_dut,
-            total,
-            duration: clock.elapsed(),
-            stopped: self.stop.is_requested(),
-            not_run,
-        };
         events.send(RunEvent::RunFinished(summary.clone()));
         drop(events);
         let reporters = collector.finish();
@@ -214,6 +198,39 @@ impl<D: DutSession> Run<D> {
             duts,
             reporters,
         })
+    }
+}
+
+/// Refuses two DUTs with the same name: trial names `<dut>::<suite>::<case>` must be unique.
+/// The one check behind both entry points ([`Run::execute`] and [`crate::run_libtest`]).
+pub(crate) fn check_unique_names<D: DutSession>(duts: &[D]) -> Result<(), RunError> {
+    let mut names = HashSet::new();
+    match duts.iter().find(|dut| !names.insert(dut.name())) {
+        Some(dut) => Err(RunError::DuplicateDut(dut.name().to_string())),
+        None => Ok(()),
+    }
+}
+
+/// The run summary from the finished DUT slots (in DUT order): per-DUT counts and their total.
+/// The one summary assembly behind both entry points.
+pub(crate) fn summarize<'a, D: 'a>(
+    slots: impl IntoIterator<Item = &'a DutSlot<D>>,
+    clock: Instant,
+    stop: &StopFlag,
+    not_run: usize,
+) -> Summary {
+    let mut total = Counts::default();
+    let mut per_dut = Vec::new();
+    for slot in slots {
+        total.merge(&slot.counts);
+        per_dut.push((slot.info.clone(), slot.counts));
+    }
+    Summary {
+        per_dut,
+        total,
+        duration: clock.elapsed(),
+        stopped: stop.is_requested(),
+        not_run,
     }
 }
 

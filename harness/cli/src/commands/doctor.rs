@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use hil_app::{Env, LabRequest, LabSettings};
 use hil_lab::doctor::{Status as CheckStatus, diagnose};
-use hil_lab::{LabOptions, RackSource};
 
 use crate::cli::TimingArg;
 use crate::exit::{OrConfig, Status};
@@ -28,12 +28,16 @@ pub struct DoctorArgs {
 }
 
 pub fn run(args: DoctorArgs) -> anyhow::Result<Status> {
-    let source = RackSource::resolve(args.rack);
-    let opts = LabOptions {
-        timing: args.timing.into(),
+    let request = LabRequest {
+        rack: args.rack,
+        timing: Some(args.timing.into()),
         flash: false,
-        ..LabOptions::default()
+        ..LabRequest::default()
     };
+    let LabSettings {
+        rack: source,
+        options: opts,
+    } = LabSettings::resolve(request, &Env::capture()).or_config()?;
     let checks =
         diagnose(&source, &opts).or_config_with(|| format!("checking {}", source.describe()))?;
     let failed = checks

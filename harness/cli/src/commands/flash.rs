@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use hil_app::{Env, LabRequest, LabSettings};
 use hil_flash::FirmwareImage;
 use hil_lab::flashing::{FlashOutcome, flash_board};
 use hil_lab::{Board, Lab, LabOptions, RackSource};
@@ -39,13 +40,17 @@ pub struct FlashArgs {
 }
 
 pub fn run(args: FlashArgs) -> anyhow::Result<Status> {
-    let source = RackSource::resolve(args.rack.clone());
-    let opts = LabOptions {
-        timing: args.timing.into(),
+    let request = LabRequest {
+        rack: args.rack.clone(),
+        firmware: args.firmware.clone(),
+        timing: Some(args.timing.into()),
         flash: false,
-        ..LabOptions::default()
     };
-    let image = load_image(&source, args.firmware.as_deref(), &opts)?;
+    let LabSettings {
+        rack: source,
+        options: opts,
+    } = LabSettings::resolve(request, &Env::capture()).or_config()?;
+    let image = load_image(&source, &opts)?;
     eprintln!(
         "image: {} ({} bytes, id {})",
         image.path().display(),
@@ -91,18 +96,20 @@ pub fn run(args: FlashArgs) -> anyhow::Result<Status> {
 }
 
 /// The image: `--firmware`, `FUT_ELF`, the rack file's `firmware_image`, the CI build output.
-fn load_image(
-    source: &RackSource,
-    explicit: Option<&std::path::Path>,
-    opts: &LabOptions,
-) -> anyhow::Result<FirmwareImage> {
+fn load_image(source: &RackSource, opts: &LabOptions) -> anyhow::Result<FirmwareImage> {
     let rack_firmware = match source {
         RackSource::File(path) => hil_rack::load(path).or_config()?.firmware_image,
         RackSource::Simulated => None,
     };
-    let path = hil_flash::locate_image(explicit, rack_firmware.as_deref(), &opts.workspace_root)
-        .or_config()?
-        .ok_or_else(|| config_error(hil_flash::no_image_reason(&opts.workspace_root)))?;
+    let path = hil_flash::locate_image_from(
+        opts.firmware.as_deref(),
+        opts.fut_elf.as_deref(),
+        rack_firmware.as_deref(),
+        &opts.workspace_root,
+    )
+    .or_config()?
+    .map(|found| found.path)
+    .ok_or_else(|| config_error(hil_flash::no_image_reason(&opts.workspace_root)))?;
     FirmwareImage::load(&path).or_config_with(|| format!("firmware image {}", path.display()))
 }
 

@@ -12,12 +12,9 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context as _;
 use clap::Args;
-use hil_lab::{Lab, LabOptions, RackSource};
-use hil_report::ReportDir;
-use hil_runner::{Filter, IgnoredMode, Selection, StopFlag};
-use hil_suites::entry::{build_run, print_lab};
+use hil_app::{Env, Frontend, LabRequest, RunRequest, Settings};
+use hil_runner::{Filter, IgnoredMode, StopFlag};
 
 use crate::cli::TimingArg;
 use crate::exit::{OrConfig, Status, config_error};
@@ -53,22 +50,17 @@ pub struct RunArgs {
     #[arg(long)]
     pub ignored: bool,
 
-    /// Where reports go.
-    #[arg(
-        long,
-        value_name = "DIR",
-        env = "HIL_REPORT_DIR",
-        default_value = "hil-report"
-    )]
-    pub report_dir: PathBuf,
+    /// Where reports go (default: `HIL_REPORT_DIR`, else `hil-report`).
+    #[arg(long, value_name = "DIR")]
+    pub report_dir: Option<PathBuf>,
 
-    /// Extra attempts for a failed or errored trial.
-    #[arg(long, value_name = "N", env = "HIL_RETRIES", default_value_t = 0)]
-    pub retries: u32,
+    /// Extra attempts for a failed or errored trial (default: `HIL_RETRIES`, else 0).
+    #[arg(long, value_name = "N")]
+    pub retries: Option<u32>,
 
-    /// Timing of simulated DUTs.
-    #[arg(long, value_enum, env = "HIL_TIMING", default_value_t = TimingArg::Fast)]
-    pub timing: TimingArg,
+    /// Timing of simulated DUTs (default: `HIL_TIMING`, else fast).
+    #[arg(long, value_enum)]
+    pub timing: Option<TimingArg>,
 
     /// Firmware-under-test image (ELF or HEX); default `FUT_ELF`, the rack file, the CI build.
     #[arg(long, value_name = "PATH", conflicts_with = "no_flash")]
@@ -84,6 +76,22 @@ pub struct RunArgs {
 }
 
 impl RunArgs {
+    /// What the command line asked for; the app layer fills in the rest from the environment.
+    fn request(&self) -> RunRequest {
+        RunRequest {
+            lab: LabRequest {
+                rack: self.rack.clone(),
+                firmware: self.firmware.clone(),
+                timing: self.timing.map(Into::into),
+                flash: !self.no_flash,
+            },
+            report_dir: self.report_dir.clone(),
+            retries: self.retries,
+            list: self.list,
+            filter: self.filter(),
+        }
+    }
+
     fn filter(&self) -> Filter {
         let mut filter = Filter::all().exact(self.exact).ignored(if self.ignored {
             IgnoredMode::Only
@@ -103,20 +111,9 @@ impl RunArgs {
 }
 
 pub fn run(args: RunArgs) -> anyhow::Result<Status> {
-    let source = RackSource::resolve(args.rack.clone());
-    let report = ReportDir::new(&args.report_dir);
-    let opts = LabOptions {
-        timing: args.timing.into(),
-        firmware: args.firmware.clone(),
-        flash: !(args.no_flash || args.list),
-        artifacts_dir: Some(report.dir.join("artifacts")),
-        ..LabOptions::default()
-    };
-
-    if !args.list {
-        std::fs::create_dir_all(&report.dir)
-            .with_context(|| format!("creating the report directory {}", report.dir.display()))
-            .or_config()?;
+    let settings = Settings::resolve(Frontend::Cli, args.request(), &Env::capture()).or_config()?;
+    if !settings.list {
+        hil_app::create_report_dir(&settings).or_config()?;
     }
 
     // Signals first: a Ctrl-C during bring-up stops the run before its first case.
@@ -127,63 +124,24 @@ pub fn run(args: RunArgs) -> anyhow::Result<Status> {
         "stop requested: finishing the current cases, then writing reports (again to abort)",
     );
 
-    let lab = Lab::bring_up(&source, &opts)
-        .or_config_with(|| format!("bringing up {}", source.describe()))?;
-    if !args.list {
-        print_lab(&lab);
-    }
-    let run = build_run(&lab, &opts, args.retries)
-        .or_config_with(|| "preparing the run".to_string())?
-        .with_filter(args.filter())
-        .with_stop_flag(stop);
-
-    if args.list {
-        let mut listed = 0;
-        for board in &lab.boards {
-            for (id, selection) in run.plan_for(board.name()) {
-                match selection {
-                    Selection::Run => println!("{id}"),
-                    Selection::Ignored => println!("{id} (ignored)"),
-                    Selection::FilteredOut => continue,
-                }
-                listed += 1;
-            }
-        }
-        eprintln!("{listed} trials");
+    let lab = hil_app::bring_up(&settings.lab).or_config()?;
+    if settings.list {
+        let run = hil_app::build_run(&lab, &settings).or_config()?;
+        hil_app::print_plan(&lab, &run);
         return Ok(Status::Success);
     }
-
+    hil_app::print_lab(&lab);
+    let run = hil_app::build_run(&lab, &settings)
+        .or_config()?
+        .with_stop_flag(stop);
+    let finished = hil_app::execute(lab, &run, &settings).or_config()?;
+    eprintln!("{}", finished.reports_line());
     // Boards that did not come up still get their cases reported (as errors), but the exit
     // status says the lab itself is not right.
-    let faults: Vec<String> = lab
-        .boards
-        .iter()
-        .filter_map(|b| b.fault().map(|f| format!("DUT `{}`: {f}", b.name())))
-        .collect();
-
-    let (boards, guard) = lab.into_parts();
-    let output = run
-        .execute(boards, report.reporters(true, true))
-        .or_config_with(|| "starting the run".to_string())?;
-    drop(output.duts);
-    drop(guard);
-
-    eprintln!(
-        "reports: {} (JUnit), {} (HTML), {}",
-        report.junit.display(),
-        report.html.display(),
-        report.transcripts.display()
-    );
-    if !faults.is_empty() {
-        return Err(config_error(format!(
-            "{}: {} of {} DUTs could not be brought up (their cases are reported as errors): {}",
-            source.describe(),
-            faults.len(),
-            output.summary.per_dut.len(),
-            faults.join("; ")
-        )));
+    if let Some(problem) = finished.lab_problem() {
+        return Err(config_error(problem));
     }
-    Ok(Status::from_ok(output.summary.exit_code() == 0))
+    Ok(Status::from_ok(finished.as_expected()))
 }
 
 #[cfg(test)]

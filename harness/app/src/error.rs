@@ -1,0 +1,40 @@
+//! Why a run could not start, with the step that failed in the message.
+
+use std::path::PathBuf;
+
+use hil_lab::LabError;
+use hil_runner::RunError;
+
+use crate::settings::SettingsError;
+
+/// Why the app could not start or finish a run. Every variant is a configuration problem of
+/// the rack, the environment or the command line (`hil run` exits 2).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AppError {
+    /// An environment variable is not valid.
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    /// The report directory could not be created.
+    #[error("creating the report directory {}: {source}", path.display())]
+    ReportDir {
+        /// The directory.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The lab did not come up (bad rack file, bad image, simulator not starting).
+    #[error("bringing up {rack}: {source}")]
+    BringUp {
+        /// Which rack ("the simulated rack", "rack file …").
+        rack: String,
+        /// Why (boxed: a lab error is large).
+        source: Box<LabError>,
+    },
+    /// The run could not be prepared (expectations, duplicate case ids).
+    #[error("preparing the run: {0}")]
+    Prepare(RunError),
+    /// The run could not be started (duplicate DUT names).
+    #[error("starting the run: {0}")]
+    Start(RunError),
+}

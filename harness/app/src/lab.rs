@@ -1,0 +1,47 @@
+//! Bringing the lab up, and saying what bring-up did so a run's log names the image, the
+//! boards and what failed.
+
+use hil_lab::Lab;
+
+use crate::error::AppError;
+use crate::settings::LabSettings;
+
+/// Brings the lab of `settings` up.
+pub fn bring_up(settings: &LabSettings) -> Result<Lab, AppError> {
+    Lab::bring_up(&settings.rack, &settings.options).map_err(|source| AppError::BringUp {
+        rack: settings.rack.describe(),
+        source: Box::new(source),
+    })
+}
+
+/// Prints what bring-up did on stderr: rack notes, then each board with its modem firmware,
+/// whether it is ready or its fault, and its notes.
+pub fn print_lab(lab: &Lab) {
+    for line in lab_lines(lab) {
+        eprintln!("{line}");
+    }
+}
+
+/// The lines [`print_lab`] prints.
+pub fn lab_lines(lab: &Lab) -> Vec<String> {
+    let mut lines: Vec<String> = lab.notes.iter().map(|n| format!("lab: {n}")).collect();
+    for board in &lab.boards {
+        let mfw = board
+            .identity()
+            .map_or("?".to_string(), |i| i.revision.clone());
+        lines.push(match board.fault() {
+            Some(fault) => format!("lab: {} ({mfw}): FAULT: {fault}", board.name()),
+            None => format!("lab: {} ({mfw}): ready", board.name()),
+        });
+        lines.extend(board.notes.iter().map(|n| format!("lab:   {n}")));
+    }
+    lines
+}
+
+/// One line per board that did not come up: "DUT `name`: fault".
+pub fn board_faults(lab: &Lab) -> Vec<String> {
+    lab.boards
+        .iter()
+        .filter_map(|b| b.fault().map(|f| format!("DUT `{}`: {f}", b.name())))
+        .collect()
+}

@@ -1,0 +1,33 @@
+//! The app layer: what `hil run` and `cargo test --test hil` share.
+//!
+//! Library crates take values; this crate is where the process environment is read, once:
+//! - [`env`](mod@env): a snapshot of the environment the harness reads ([`Env`]) — no library crate
+//!   calls `std::env` (the CLI reads only `RUST_LOG`, for its log filter);
+//! - [`settings`]: one [`Settings`] value built from what the command line gave and the
+//!   environment (command line, then environment variable, then default);
+//! - [`target_dir`]: the cargo target directory, where `cargo test --test hil` reports go;
+//! - [`provenance`]: the workspace root, git commit and host recorded with a run;
+//! - [`lab`]: bringing the lab up and printing what bring-up did;
+//! - [`run`]: the run of every suite, its reporters, executing it and what it concluded;
+//! - [`libtest`]: the `cargo test --test hil` entry point;
+//! - [`error`]: why a run could not start ([`AppError`]).
+
+#![warn(missing_docs)]
+
+pub mod env;
+pub mod error;
+pub mod lab;
+pub mod libtest;
+pub mod provenance;
+pub mod run;
+pub mod settings;
+pub mod target_dir;
+
+pub use env::Env;
+pub use error::AppError;
+pub use lab::{board_faults, bring_up, print_lab};
+pub use libtest::libtest_main;
+pub use run::{
+    Finished, build_run, create_report_dir, execute, print_plan, reporters, reports_line,
+};
+pub use settings::{Frontend, LabRequest, LabSettings, RunRequest, Settings, SettingsError};

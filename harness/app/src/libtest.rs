@@ -1,0 +1,53 @@
+//! `cargo test --test hil`: every case × DUT as libtest trials named `<dut>::<suite>::<case>`,
+//! on the rack of `HIL_RACK` (else the simulated rack); libtest owns the command line, so the
+//! other settings come from the environment ([`crate::settings`]).
+
+use std::process::ExitCode;
+
+use hil_runner::run_libtest;
+use libtest_mimic::Arguments;
+
+use crate::env::Env;
+use crate::error::AppError;
+use crate::lab::{bring_up, print_lab};
+use crate::run::{build_run, create_report_dir, reporters, reports_line};
+use crate::settings::{Frontend, RunRequest, Settings};
+
+/// The `main` of the `hil` test target: exit status 2 when the run cannot start.
+pub fn libtest_main() -> ExitCode {
+    let args = Arguments::from_args();
+    match libtest(&args, &Env::capture()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs the suites as libtest trials with `args` and the settings from `env`.
+pub fn libtest(args: &Arguments, env: &Env) -> Result<ExitCode, AppError> {
+    let request = RunRequest {
+        list: args.list,
+        ..RunRequest::default()
+    };
+    let settings = Settings::resolve(Frontend::Libtest, request, env)?;
+    let lab = bring_up(&settings.lab)?;
+    let report = if settings.list {
+        None
+    } else {
+        print_lab(&lab);
+        Some(create_report_dir(&settings)?)
+    };
+    let run = build_run(&lab, &settings)?;
+    let (boards, _guard) = lab.into_parts();
+    let reporters = match report {
+        Some(_) => reporters(&settings),
+        None => Vec::new(),
+    };
+    let out = run_libtest(run, args, boards, reporters).map_err(AppError::Start)?;
+    if let Some(report) = report {
+        eprintln!("{}", reports_line(&report));
+    }
+    Ok(out.conclusion.exit_code())
+}

@@ -1,0 +1,121 @@
+//! The run of every suite: building it, its reporters, executing it on a lab and what it
+//! concluded — one place for `hil run` and `cargo test --test hil`.
+
+use hil_lab::{Board, Lab};
+use hil_report::ReportDir;
+use hil_runner::{Reporter, Run, RunInfo, Selection, Summary};
+
+use crate::error::AppError;
+use crate::lab::board_faults;
+use crate::settings::Settings;
+
+/// The run of every suite on `lab`: the suites' cases and expectations, the settings' retries
+/// and filter, and the commit and host the run comes from.
+pub fn build_run(lab: &Lab, settings: &Settings) -> Result<Run<Board>, AppError> {
+    let info = settings.provenance.stamp(RunInfo::new(lab.name.clone()));
+    let expectations = hil_suites::expectations().map_err(|e| AppError::Prepare(e.into()))?;
+    let run = Run::new(info, hil_suites::cases(), expectations).map_err(AppError::Prepare)?;
+    Ok(run
+        .with_retries(settings.retries)
+        .with_filter(settings.filter.clone()))
+}
+
+/// The report directory of `settings`, created.
+pub fn create_report_dir(settings: &Settings) -> Result<ReportDir, AppError> {
+    let report = ReportDir::new(&settings.report_dir);
+    std::fs::create_dir_all(&report.dir).map_err(|source| AppError::ReportDir {
+        path: report.dir.clone(),
+        source,
+    })?;
+    Ok(report)
+}
+
+/// The reporters of `settings`: the report files, plus what the front end shows live.
+pub fn reporters(settings: &Settings) -> Vec<Box<dyn Reporter>> {
+    ReportDir::new(&settings.report_dir).reporters(settings.reporters)
+}
+
+/// Prints the trials `run` would execute on every board of `lab` (stdout, `(ignored)` marked)
+/// and their number (stderr); returns the number.
+pub fn print_plan(lab: &Lab, run: &Run<Board>) -> usize {
+    let mut listed = 0;
+    for board in &lab.boards {
+        for (id, selection) in run.plan_for(board.name()) {
+            match selection {
+                Selection::Run => println!("{id}"),
+                Selection::Ignored => println!("{id} (ignored)"),
+                Selection::FilteredOut => continue,
+            }
+            listed += 1;
+        }
+    }
+    eprintln!("{listed} trials");
+    listed
+}
+
+/// Runs `run` on the boards of `lab` with the reporters of `settings`.
+pub fn execute(lab: Lab, run: &Run<Board>, settings: &Settings) -> Result<Finished, AppError> {
+    let faults = board_faults(&lab);
+    let (boards, guard) = lab.into_parts();
+    let output = run
+        .execute(boards, reporters(settings))
+        .map_err(AppError::Start)?;
+    // Boards first, then the simulator serving them.
+    drop(output.duts);
+    drop(guard);
+    Ok(Finished {
+        summary: output.summary,
+        report: ReportDir::new(&settings.report_dir),
+        rack: settings.lab.rack.describe(),
+        faults,
+    })
+}
+
+/// What a finished run concluded.
+#[derive(Debug, Clone)]
+pub struct Finished {
+    /// The counts, per DUT and in total.
+    pub summary: Summary,
+    /// Where the reports are.
+    pub report: ReportDir,
+    /// Which rack ran ("the simulated rack", "rack file …").
+    pub rack: String,
+    /// One line per board that did not come up (its cases are reported as errors).
+    pub faults: Vec<String>,
+}
+
+impl Finished {
+    /// True when every result is as expected (the lab may still have a problem).
+    pub fn as_expected(&self) -> bool {
+        self.summary.exit_code() == 0
+    }
+
+    /// Where the reports are, one line.
+    pub fn reports_line(&self) -> String {
+        reports_line(&self.report)
+    }
+
+    /// The lab's problem when boards did not come up: their results are errors, and the lab
+    /// itself is not right.
+    pub fn lab_problem(&self) -> Option<String> {
+        (!self.faults.is_empty()).then(|| {
+            format!(
+                "{}: {} of {} DUTs could not be brought up (their cases are reported as errors): {}",
+                self.rack,
+                self.faults.len(),
+                self.summary.per_dut.len(),
+                self.faults.join("; ")
+            )
+        })
+    }
+}
+
+/// `reports: <junit> (JUnit), <html> (HTML), <transcripts>`.
+pub fn reports_line(report: &ReportDir) -> String {
+    format!(
+        "reports: {} (JUnit), {} (HTML), {}",
+        report.junit.display(),
+        report.html.display(),
+        report.transcripts.display()
+    )
+}

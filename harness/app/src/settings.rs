@@ -1,0 +1,225 @@
+//! One settings value, built once from what the command line gave and the environment.
+//!
+//! Each setting comes from the command line, else its environment variable, else its default:
+//!
+//! | setting | command line | variable | default |
+//! |---|---|---|---|
+//! | rack | `--rack` | `HIL_RACK` | the simulated rack |
+//! | simulated timing | `--timing` | `HIL_TIMING` | fast |
+//! | report directory | `--report-dir` | `HIL_REPORT_DIR` | `hil-report` (`hil run`), `<cargo target dir>/hil-report` (`cargo test --test hil`) |
+//! | retries | `--retries` | `HIL_RETRIES` | 0 |
+//! | firmware image | `--firmware` | `FUT_ELF` | the rack file's image, else the CI build output |
+//!
+//! A variable that does not parse is an error naming it, never a silent default.
+
+use std::path::PathBuf;
+
+use hil_lab::{LabOptions, RackSource};
+use hil_report::{LiveProgress, ReporterOptions};
+use hil_runner::Filter;
+use hil_sim::timing::Timing;
+
+use crate::env::{
+    CARGO_TARGET_DIR, Env, FUT_ELF, HIL_RACK, HIL_REPORT_DIR, HIL_RETRIES, HIL_TIMING,
+};
+use crate::provenance::Provenance;
+use crate::target_dir::{LIBTEST_REPORT_DIR, target_dir};
+
+/// The report directory of `hil run` when neither `--report-dir` nor `HIL_REPORT_DIR` is given.
+pub const CLI_REPORT_DIR: &str = "hil-report";
+
+/// Which front end runs the suites: it decides the defaults that differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Frontend {
+    /// `hil run`: reports in `./hil-report`, live progress on stderr.
+    Cli,
+    /// `cargo test --test hil`: reports in the cargo target directory, libtest's own lines.
+    Libtest,
+}
+
+/// What the command line asked for about the lab; `None` means not given.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LabRequest {
+    /// `--rack`.
+    pub rack: Option<PathBuf>,
+    /// `--firmware`.
+    pub firmware: Option<PathBuf>,
+    /// `--timing`.
+    pub timing: Option<Timing>,
+    /// `false` never flashes (`--no-flash`, `hil doctor`).
+    pub flash: bool,
+}
+
+/// What the command line asked for about a run; `None` means not given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunRequest {
+    /// The lab part.
+    pub lab: LabRequest,
+    /// `--report-dir`.
+    pub report_dir: Option<PathBuf>,
+    /// `--retries`.
+    pub retries: Option<u32>,
+    /// `--list`: list the trials, run nothing, flash nothing, write no reports.
+    pub list: bool,
+    /// The trial filter (`hil run`; libtest applies its own).
+    pub filter: Filter,
+}
+
+impl Default for RunRequest {
+    fn default() -> Self {
+        RunRequest {
+            lab: LabRequest {
+                flash: true,
+                ..LabRequest::default()
+            },
+            report_dir: None,
+            retries: None,
+            list: false,
+            filter: Filter::all(),
+        }
+    }
+}
+
+/// A setting from the environment that is not valid.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{name}={value:?}: {problem}")]
+#[non_exhaustive]
+pub struct SettingsError {
+    /// The variable.
+    pub name: &'static str,
+    /// Its value.
+    pub value: String,
+    /// What is wrong with it.
+    pub problem: String,
+}
+
+/// Where the lab comes from and how to bring it up.
+#[derive(Debug, Clone)]
+pub struct LabSettings {
+    /// The rack.
+    pub rack: RackSource,
+    /// Bring-up options (timing, image search, flashing, workspace root).
+    pub options: LabOptions,
+}
+
+impl LabSettings {
+    /// From `request`, else the environment, else the defaults.
+    pub fn resolve(request: LabRequest, env: &Env) -> Result<LabSettings, SettingsError> {
+        let timing = match request.timing {
+            Some(timing) => timing,
+            None => timing_from(env)?,
+        };
+        Ok(LabSettings {
+            rack: rack_source(request.rack, env),
+            options: LabOptions {
+                timing,
+                firmware: request.firmware,
+                fut_elf: env.path(FUT_ELF),
+                flash: request.flash,
+                workspace_root: crate::provenance::workspace_root(env.cwd()),
+                ..LabOptions::default()
+            },
+        })
+    }
+}
+
+/// The rack: `explicit` (`--rack`), else `HIL_RACK`, else the simulated rack.
+pub fn rack_source(explicit: Option<PathBuf>, env: &Env) -> RackSource {
+    RackSource::resolve_from(explicit, env.path(HIL_RACK))
+}
+
+/// Everything a run needs.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The front end.
+    pub frontend: Frontend,
+    /// The lab.
+    pub lab: LabSettings,
+    /// Where reports go.
+    pub report_dir: PathBuf,
+    /// Extra attempts for a failed or errored trial.
+    pub retries: u32,
+    /// List only.
+    pub list: bool,
+    /// The trial filter.
+    pub filter: Filter,
+    /// What reporters show on the terminal besides the files.
+    pub reporters: ReporterOptions,
+    /// Commit and host recorded with the run.
+    pub provenance: Provenance,
+}
+
+impl Settings {
+    /// From `request`, else the environment, else the defaults of `frontend`.
+    pub fn resolve(
+        frontend: Frontend,
+        request: RunRequest,
+        env: &Env,
+    ) -> Result<Settings, SettingsError> {
+        let mut lab = LabSettings::resolve(request.lab, env)?;
+        lab.options.flash &= !request.list;
+        let report_dir = request
+            .report_dir
+            .or_else(|| env.path(HIL_REPORT_DIR))
+            .unwrap_or_else(|| default_report_dir(frontend, env, &lab.options.workspace_root));
+        lab.options.artifacts_dir = Some(report_dir.join("artifacts"));
+        let retries = match request.retries {
+            Some(n) => n,
+            None => retries_from(env)?,
+        };
+        Ok(Settings {
+            frontend,
+            lab,
+            report_dir,
+            retries,
+            list: request.list,
+            filter: request.filter,
+            reporters: reporter_options(frontend, env),
+            provenance: Provenance::from_env(env),
+        })
+    }
+}
+
+fn default_report_dir(frontend: Frontend, env: &Env, root: &std::path::Path) -> PathBuf {
+    match frontend {
+        Frontend::Cli => PathBuf::from(CLI_REPORT_DIR),
+        Frontend::Libtest => {
+            let cargo_target_dir = env.path(CARGO_TARGET_DIR);
+            target_dir(env.exe(), cargo_target_dir.as_deref(), root).join(LIBTEST_REPORT_DIR)
+        }
+    }
+}
+
+fn reporter_options(frontend: Frontend, env: &Env) -> ReporterOptions {
+    let live_progress = match frontend {
+        Frontend::Libtest => LiveProgress::Off,
+        Frontend::Cli if env.interactive() => LiveProgress::Bars,
+        Frontend::Cli => LiveProgress::Lines,
+    };
+    ReporterOptions {
+        live_progress,
+        summary_table: true,
+    }
+}
+
+fn timing_from(env: &Env) -> Result<Timing, SettingsError> {
+    let Some(text) = env.text(HIL_TIMING) else {
+        return Ok(Timing::Fast);
+    };
+    text.parse().map_err(|problem| SettingsError {
+        name: HIL_TIMING,
+        value: text,
+        problem,
+    })
+}
+
+fn retries_from(env: &Env) -> Result<u32, SettingsError> {
+    let Some(text) = env.text(HIL_RETRIES) else {
+        return Ok(0);
+    };
+    text.parse().map_err(|_| SettingsError {
+        name: HIL_RETRIES,
+        value: text,
+        problem: "not a number of extra attempts (0, 1, 2, …)".to_string(),
+    })
+}
