@@ -50,8 +50,8 @@ pub fn flash_board(
         .at
         .as_mut()
         .ok_or_else(|| format!("`{name}` has no console to verify the flash"))?;
-    at.wait_ready_since(since, crate::recover::BOOT_TIMEOUT)
-        .map_err(|e| format!("after flashing, `{name}` printed no READY banner: {e}"))?;
+    at.wait_boot(since, crate::recover::BOOT_TIMEOUT)
+        .map_err(|e| format!("after flashing, `{name}` {e}"))?;
     let now = at
         .firmware_id()
         .map_err(|e| format!("after flashing, `{name}` does not report its firmware id: {e}"))?;

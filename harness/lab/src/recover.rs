@@ -57,11 +57,8 @@ pub fn recover(board: &mut Board) -> Result<(), String> {
         .at
         .as_mut()
         .ok_or_else(|| format!("`{name}` has no console"))?;
-    at.wait_ready_since(since, BOOT_TIMEOUT)
-        .map_err(|e| format!("after the {how}, `{name}` printed no READY banner: {e}"))?;
-    at.command("AT")
-        .and_then(|r| r.check())
-        .map_err(|e| format!("after the {how}, `{name}` does not answer AT: {e}"))?;
+    at.wait_boot(since, BOOT_TIMEOUT)
+        .map_err(|e| format!("after the {how}, `{name}` {e}"))?;
     at.note(format!("recovered by {how}"));
     board.notes.push(format!("recovered by {how}"));
     Ok(())
