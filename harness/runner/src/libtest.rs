@@ -9,7 +9,8 @@
 //!
 //! Outcomes map to libtest as: pass, expected-fail, characterized, not-applicable → `ok` (with a
 //! `note:` line on stderr for the non-pass ones); fail, unexpected-pass, error → `FAILED` with
-//! the message. Filters of the [`Run`] itself are not used here: libtest's arguments decide.
+//! the message. Notes and messages are one line ([`crate::Outcome::note`]): a detail that
+//! carries a PEM or a long response stays in the reports. Filters of the [`Run`] itself are not used here: libtest's arguments decide.
 //! The run's own retries setting ([`Run::with_retries`]) applies; [`retries_from_env`] reads
 //! it from `HIL_RETRIES` since libtest owns the command line.
 
@@ -190,6 +191,29 @@ fn execute_trial_for_libtest<D: DutSession>(
 
 /// The libtest verdict for a result, printing a note for non-pass `ok`s.
 fn to_libtest(result: &TrialResult) -> Result<(), Failed> {
+    match verdict(result) {
+        Verdict::Failed(message) => Err(Failed::from(message)),
+        Verdict::Ok(Some(note)) => {
+            eprintln!("{note}");
+            Ok(())
+        }
+        Verdict::Ok(None) => Ok(()),
+    }
+}
+
+/// What libtest shows for a result: one line each (the outcome's [`Outcome::note`]); the
+/// reports keep the full detail.
+///
+/// [`Outcome::note`]: crate::Outcome::note
+#[derive(Debug, PartialEq, Eq)]
+enum Verdict {
+    /// `ok`, with a `note:` line for non-pass results and retried passes.
+    Ok(Option<String>),
+    /// `FAILED` with this message.
+    Failed(String),
+}
+
+fn verdict(result: &TrialResult) -> Verdict {
     let kind = result.outcome.kind();
     let max_attempts = result.max_attempts;
     let attempts = result.attempts.len();
@@ -200,27 +224,19 @@ fn to_libtest(result: &TrialResult) -> Result<(), Failed> {
     } else {
         String::new()
     };
+    let note = result.outcome.note();
     if kind.is_unexpected() {
-        return Err(Failed::from(format!(
-            "{}: {}{retry_note}",
-            kind.label(),
-            result.outcome.message()
-        )));
+        return Verdict::Failed(format!("{}: {note}{retry_note}", kind.label()));
     }
-    if kind != OutcomeKind::Pass || !retry_note.is_empty() {
-        let message = result.outcome.message();
-        let message = if message.is_empty() {
-            "passed"
-        } else {
-            &message
-        };
-        eprintln!(
-            "note: {}: {}: {message}{retry_note}",
-            result.id,
-            kind.label()
-        );
+    if kind == OutcomeKind::Pass && retry_note.is_empty() {
+        return Verdict::Ok(None);
     }
-    Ok(())
+    let note = if note.is_empty() { "passed" } else { &note };
+    Verdict::Ok(Some(format!(
+        "note: {}: {}: {note}{retry_note}",
+        result.id,
+        kind.label()
+    )))
 }
 
 fn lock<D>(slot: &Mutex<DutSlot<D>>) -> std::sync::MutexGuard<'_, DutSlot<D>> {
@@ -235,4 +251,64 @@ fn unwrap_slots<D>(slots: Vec<SharedSlot<D>>) -> Vec<DutSlot<D>> {
             Err(_) => unreachable!("libtest_mimic::run consumed every trial"),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, SystemTime};
+
+    use super::*;
+    use crate::case::CaseId;
+    use crate::outcome::Outcome;
+
+    fn result(outcome: Outcome) -> TrialResult {
+        TrialResult {
+            id: TrialId::new("dut", CaseId::new("cmng", "digest_crlf")),
+            description: String::new(),
+            mfw: None,
+            outcome,
+            attempts: Vec::new(),
+            max_attempts: 1,
+            started: SystemTime::UNIX_EPOCH,
+            duration: Duration::ZERO,
+        }
+    }
+
+    const PEM_DETAIL: &str = "`AT%CMNG=0,1,0,\"-----BEGIN CERTIFICATE-----\nMIIBhjCCASyg\n-----END CERTIFICATE-----\n\"` was rejected: +CME ERROR: 527";
+
+    #[test]
+    fn an_expected_failure_with_a_pem_in_its_detail_is_a_one_line_note() {
+        let xfail = result(Outcome::ExpectedFail {
+            signature: "+CME ERROR: 527".into(),
+            reason: "content validation".into(),
+            detail: PEM_DETAIL.into(),
+        });
+        let Verdict::Ok(Some(note)) = verdict(&xfail) else {
+            panic!("an expected failure is ok with a note");
+        };
+        assert_eq!(note.lines().count(), 1, "{note}");
+        assert!(
+            note.starts_with("note: dut::cmng::digest_crlf: XFAIL: expected failure +CME ERROR: 527: content validation"),
+            "{note}"
+        );
+        assert!(!note.contains("MIIB") && note.ends_with("(full detail in the reports)"));
+    }
+
+    #[test]
+    fn a_failure_message_is_one_line_too() {
+        let fail = result(Outcome::Fail {
+            seen: "+CME ERROR: 527".into(),
+            detail: PEM_DETAIL.into(),
+            expected: None,
+        });
+        let Verdict::Failed(message) = verdict(&fail) else {
+            panic!("a failure fails");
+        };
+        assert_eq!(message.lines().count(), 1, "{message}");
+        assert!(
+            message.starts_with("FAIL: saw +CME ERROR: 527: "),
+            "{message}"
+        );
+        assert_eq!(verdict(&result(Outcome::Pass)), Verdict::Ok(None));
+    }
 }
