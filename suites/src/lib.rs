@@ -14,12 +14,15 @@
 //! - [`console`]: the AT console under a multi-line PEM, an over-long line, a lost quote;
 //! - [`pofwarn`]: the power-off warning driven by the supply;
 //! - [`entry`]: running all of it (`hil run`, `cargo test --test hil`).
+//!
+//! Writing a case: [`guide`] (`docs/writing-cases.md`); the API is [`support`].
 
 pub mod cmee;
 pub mod cmng;
 pub mod console;
 pub mod entry;
 pub mod fixtures;
+pub mod guide;
 pub mod identity;
 pub mod keygen;
 pub mod pofwarn;
