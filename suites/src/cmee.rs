@@ -3,15 +3,15 @@
 //! whether the setting survives `CFUN=0` are OPEN and characterized.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use hil_at::FinalResult;
 use hil_lab::Board;
 use hil_model::{CmeCode, CredentialType};
-use hil_runner::Case;
+use hil_runner::{Case, Problem};
 
-use crate::support::{CaseResult, Ctx, at_problem, boxed, case, deviation, final_of, ok};
+use crate::support::{CaseResult, Ctx, Findings, boxed, case};
 
+/// The suite's cases in run order.
 pub fn cases() -> Vec<Arc<dyn Case<Board>>> {
     boxed(vec![
         case(
@@ -29,10 +29,10 @@ pub fn cases() -> Vec<Arc<dyn Case<Board>>> {
     ])
 }
 
-fn delete_missing(ctx: &mut Ctx) -> Result<FinalResult, hil_runner::Problem> {
+/// The final result of deleting a credential that is not there.
+fn delete_missing(ctx: &mut Ctx) -> Result<FinalResult, Problem> {
     let tag = ctx.tag(0, CredentialType::ROOT_CA);
-    let at = ctx.at()?;
-    final_of(at.exchange(&format!("AT%CMNG=3,{tag},0")))
+    Ok(ctx.cmng_delete(tag, CredentialType::ROOT_CA)?.result())
 }
 
 fn error_modes(ctx: &mut Ctx) -> CaseResult {
@@ -43,38 +43,34 @@ fn error_modes(ctx: &mut Ctx) -> CaseResult {
         // ref §2.2 [F4]: verbose mode still answers numerically.
         (2, FinalResult::CmeError(CmeCode::NOT_FOUND.0)),
     ];
-    let mut first_deviation = None;
+    let mut found = Findings::default();
     for (mode, want) in expected {
-        ok(ctx.at()?.command(&format!("AT+CMEE={mode}")), "set CMEE")?;
+        ctx.set_cmee(mode)?.expect_ok("set CMEE")?;
         let got = delete_missing(ctx)?;
         ctx.observe(
             format!("CMEE={mode}: delete of a missing credential"),
             got.to_string(),
         );
-        if got != want && first_deviation.is_none() {
-            first_deviation = Some(deviation(
+        if got != want {
+            found.deviate(
                 format!("CMEE={mode}: {got}"),
                 format!(
                     "with AT+CMEE={mode} a delete of a missing credential gave {got}, the reference is {want} (ref §2.2)"
                 ),
-            ));
+            );
         }
     }
-    ok(ctx.at()?.command("AT+CMEE=1"), "restore CMEE=1")?;
-    first_deviation.map_or(Ok(()), Err)
+    ctx.set_cmee(1)?.expect_ok("restore CMEE=1")?;
+    found.finish(ctx)
 }
 
 fn default_and_persistence(ctx: &mut Ctx) -> CaseResult {
-    let at = ctx.at()?;
-    at.reset_and_wait(Duration::from_secs(10))
-        .map_err(at_problem)?;
-    let after_reset = at.cmee().map_err(at_problem)?;
+    ctx.reset()?;
+    let after_reset = ctx.cmee()?;
     ctx.observe("CMEE after reset", after_reset.to_string());
-    let at = ctx.at()?;
-    ok(at.command("AT+CMEE=1"), "AT+CMEE=1")?;
-    ok(at.command("AT+CFUN=0"), "AT+CFUN=0")?;
-    let after_cfun0 = at.cmee().map_err(at_problem)?;
+    ctx.set_cmee(1)?.expect_ok("AT+CMEE=1")?;
+    ctx.set_cfun(0)?.expect_ok("AT+CFUN=0")?;
+    let after_cfun0 = ctx.cmee()?;
     ctx.observe("CMEE=1 after CFUN=0", after_cfun0.to_string());
-    ok(ctx.at()?.command("AT+CMEE=1"), "restore CMEE=1")?;
-    Ok(())
+    ctx.set_cmee(1)?.expect_ok("restore CMEE=1")
 }

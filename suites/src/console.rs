@@ -10,14 +10,14 @@ use hil_lab::Board;
 use hil_model::CredentialType;
 use hil_runner::{Case, Problem};
 
-use crate::cmng::check_absent;
 use crate::fixtures::{CERT_2K, CERT_OVERSIZE, ROOT_CA};
-use crate::support::{CaseResult, Ctx, at_problem, boxed, case, deviation, ok, signature};
+use crate::support::{CaseResult, Ctx, at_problem, boxed, case, deviation, signature};
 
 /// How long a command may stay unanswered before the harness calls it a hang. Well below the
 /// firmware's 10 s idle timeout, so the open line is still open when the harness acts.
 const HANG_DEADLINE: Duration = Duration::from_millis(1500);
 
+/// The suite's cases.
 pub fn cases() -> Vec<Arc<dyn Case<Board>>> {
     boxed(vec![
         case(
@@ -44,14 +44,11 @@ pub fn cases() -> Vec<Arc<dyn Case<Board>>> {
 fn multiline_pem(ctx: &mut Ctx) -> CaseResult {
     ctx.offline()?;
     let tag = ctx.tag(0, CredentialType::CLIENT_CERT);
-    let at = ctx.at()?;
-    ok(
-        at.cmng_write(tag, CredentialType::CLIENT_CERT, CERT_2K),
-        "write",
-    )?;
-    let item = at
-        .cmng_read(tag, CredentialType::CLIENT_CERT)
-        .map_err(at_problem)?;
+    ctx.cmng_write(tag, CredentialType::CLIENT_CERT, CERT_2K)?
+        .expect_ok("write")?;
+    let item = ctx
+        .cmng_read(tag, CredentialType::CLIENT_CERT)?
+        .expect_ok("read")?;
     if item.content != CERT_2K {
         return Err(deviation(
             "read differs",
@@ -70,15 +67,9 @@ fn line_over_4096(ctx: &mut Ctx) -> CaseResult {
     ctx.offline()?;
     let tag = ctx.tag(1, CredentialType::ROOT_CA);
     let line = format!("AT%CMNG=0,{tag},0,\"{CERT_OVERSIZE}\"\r");
-    ctx.log.property("line_bytes", (line.len() - 1).to_string());
+    ctx.property("line_bytes", (line.len() - 1).to_string());
     // Twice the wire time at the console's baud rate, plus the hang deadline.
-    let baud = ctx
-        .board
-        .spec
-        .serial
-        .as_ref()
-        .map_or(115_200, |s| s.baud)
-        .max(1);
+    let baud = ctx.console_baud();
     let wire = Duration::from_secs_f64(line.len() as f64 * 10.0 / f64::from(baud));
     let at = ctx.at()?;
     match at.send_raw(line.as_bytes(), wire * 2 + HANG_DEADLINE) {
@@ -105,14 +96,9 @@ fn line_over_4096(ctx: &mut Ctx) -> CaseResult {
         }
         Err(e) => return Err(at_problem(e)),
     }
-    let at = ctx.at()?;
-    ok(at.command("AT"), "AT after the over-long line")?;
-    check_absent(
-        at,
-        tag,
-        CredentialType::ROOT_CA,
-        "the line was over 4096 bytes",
-    )
+    ctx.command("AT")?
+        .expect_ok("AT after the over-long line")?;
+    ctx.check_absent(tag, CredentialType::ROOT_CA, "the line was over 4096 bytes")
 }
 
 fn lost_closing_quote(ctx: &mut Ctx) -> CaseResult {
@@ -151,11 +137,5 @@ fn lost_closing_quote(ctx: &mut Ctx) -> CaseResult {
         }
         Err(e) => return Err(at_problem(e)),
     }
-    let at = ctx.at()?;
-    check_absent(
-        at,
-        tag,
-        CredentialType::ROOT_CA,
-        "the write never completed",
-    )
+    ctx.check_absent(tag, CredentialType::ROOT_CA, "the write never completed")
 }

@@ -9,6 +9,7 @@ use hil_runner::Case;
 
 use crate::support::{CaseResult, Ctx, at_problem, boxed, case, deviation};
 
+/// The suite's cases.
 pub fn cases() -> Vec<Arc<dyn Case<Board>>> {
     boxed(vec![case(
         "identity",
@@ -20,7 +21,7 @@ pub fn cases() -> Vec<Arc<dyn Case<Board>>> {
 
 fn report(ctx: &mut Ctx) -> CaseResult {
     let id = ctx.at()?.identity().map_err(at_problem)?;
-    ctx.log.property("cgmr", id.revision.clone());
+    ctx.property("cgmr", id.revision.clone());
     for (key, value) in [
         ("shortswver", &id.short_sw_version),
         ("hwversion", &id.hw_version),
@@ -28,7 +29,7 @@ fn report(ctx: &mut Ctx) -> CaseResult {
         ("cgmi", &id.manufacturer),
     ] {
         if let Some(v) = value {
-            ctx.log.property(key, v.clone());
+            ctx.property(key, v.clone());
         }
     }
     // ref §6: `^(mfw|mfw-pti)_(nrf9160|nrf91x1|nrf9151-ntn)_x.y.z(-pre)?$` (INFERRED grammar).

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use coset::TaggedCborSerializable;
 use coset::cbor::value::Value;
-use hil_at::commands::keygen::parse_keygen;
+use hil_at::KeygenResponse;
 use hil_lab::Board;
 use hil_model::{CmeCode, CredentialType};
 use hil_runner::{Case, Problem};
@@ -17,12 +17,13 @@ use sha2::{Digest, Sha256};
 use x509_cert::der::{Decode, Encode};
 use x509_cert::request::CertReq;
 
-use crate::support::{CaseResult, Ctx, boxed, case, deviation, expect_cme, ok};
+use crate::support::{CaseResult, Ctx, boxed, case, deviation};
 
 /// `id-ecPublicKey` and the P-256 curve.
 const EC_PUBLIC_KEY: &str = "1.2.840.10045.2.1";
 const PRIME256V1: &str = "1.2.840.10045.3.1.7";
 
+/// The suite's cases.
 pub fn cases() -> Vec<Arc<dyn Case<Board>>> {
     boxed(vec![
         case(
@@ -43,34 +44,24 @@ pub fn cases() -> Vec<Arc<dyn Case<Board>>> {
 fn csr_verifies(ctx: &mut Ctx) -> CaseResult {
     ctx.offline()?;
     let tag = ctx.tag(0, CredentialType::CLIENT_KEY);
-    let cn = format!("hil-{}", ctx.board.name());
-    let at = ctx.at()?;
-    let response = ok(
-        at.command(&format!("AT%KEYGEN={tag},2,0,\"O=nrf91-hil,CN={cn}\"")),
-        "%KEYGEN",
-    )?;
-    let line = response
-        .lines_with_prefix("%KEYGEN:")
-        .next()
-        .ok_or_else(|| deviation("no %KEYGEN line", "the answer has no %KEYGEN: line"))?
-        .to_string();
-    let out = parse_keygen(&line).map_err(|why| deviation("malformed %KEYGEN", why))?;
+    let cn = format!("hil-{}", ctx.board_name());
+    let attributes = format!("O=nrf91-hil,CN={cn}");
+    let out = ctx
+        .keygen(
+            tag,
+            CredentialType::CLIENT_KEY,
+            KeygenResponse::Csr,
+            Some(&attributes),
+        )?
+        .expect_ok("%KEYGEN")?;
     check_csr(&out.der, &cn)?;
-    ctx.log.property("csr_bytes", out.der.len().to_string());
-    match &out.cose {
-        Some(cose) => check_cose(cose, &out.der, tag)?,
-        None => {
-            return Err(deviation(
-                "no COSE part",
-                "the %KEYGEN value has no `.` COSE part",
-            ));
-        }
-    }
-    let listed = ctx
-        .at()?
-        .cmng_exists(tag, CredentialType::CLIENT_KEY)
-        .map_err(crate::support::at_problem)?;
-    if listed.is_none() {
+    ctx.property("csr_bytes", out.der.len().to_string());
+    let cose = out
+        .cose
+        .as_ref()
+        .ok_or_else(|| deviation("no COSE part", "the %KEYGEN value has no `.` COSE part"))?;
+    check_cose(cose, &out.der, tag)?;
+    if ctx.cmng_digest(tag, CredentialType::CLIENT_KEY)?.is_none() {
         return Err(deviation(
             "key not stored",
             format!("%CMNG list shows no {tag},2 after %KEYGEN (ref §5 [D9])"),
@@ -157,14 +148,11 @@ fn check_cose(cose: &[u8], der: &[u8], tag: u32) -> Result<(), Problem> {
 fn refused_when_active(ctx: &mut Ctx) -> CaseResult {
     ctx.offline()?;
     let tag = ctx.tag(1, CredentialType::CLIENT_KEY);
-    let at = ctx.at()?;
-    ok(at.command("AT+CFUN=1"), "AT+CFUN=1")?;
-    ok(at.command("AT+CMEE=1"), "AT+CMEE=1")?;
-    let result = expect_cme(
-        at.exchange(&format!("AT%KEYGEN={tag},2,0")),
-        CmeCode::NOT_ALLOWED_ACTIVE,
-        "%KEYGEN in CFUN=1",
-    );
-    ok(ctx.at()?.command("AT+CFUN=4"), "back offline")?;
+    ctx.set_cfun(1)?.expect_ok("AT+CFUN=1")?;
+    ctx.set_cmee(1)?.expect_ok("AT+CMEE=1")?;
+    let result = ctx
+        .keygen(tag, CredentialType::CLIENT_KEY, KeygenResponse::Csr, None)?
+        .expect_cme(CmeCode::NOT_ALLOWED_ACTIVE, "%KEYGEN in CFUN=1");
+    ctx.set_cfun(4)?.expect_ok("back offline")?;
     result
 }

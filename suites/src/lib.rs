@@ -15,12 +15,14 @@
 //! - [`pofwarn`]: the power-off warning driven by the supply.
 //!
 //! [`cases`] and [`expectations`] are what the app layer (`hil-app`) runs, behind both
-//! `hil run` and `cargo test --test hil`.
+//! `hil run` and `cargo test --test hil`. Writing a case: [`guide`] (`docs/writing-cases.md`);
+//! the API is [`support`].
 
 pub mod cmee;
 pub mod cmng;
 pub mod console;
 pub mod fixtures;
+pub mod guide;
 pub mod identity;
 pub mod keygen;
 pub mod pofwarn;

@@ -1,38 +1,73 @@
-//! What every case needs: access to the board's console and supply as [`Problem`]s, the
-//! mapping of console errors to problems, a known starting state, the sec_tags a case used
-//! (deleted afterwards: credentials survive reflash and reboot, firmware.md §1.3), and the
-//! case's slice of the AT transcript.
+//! The case-writing API: the context a case body works with ([`Ctx`]) and the frame every case
+//! runs in ([`case`]). The guide is `docs/writing-cases.md` (module [`crate::guide`]).
+//!
+//! One job per file:
+//! - this file: [`Ctx`] itself — the console, the supply, the case's sec_tags, what it records;
+//! - [`frame`]: building a case ([`case`], [`boxed`]) and what runs around its body (a fresh
+//!   transcript slice, the supply restored, the case's sec_tags deleted afterwards:
+//!   credentials survive reflash and reboot, firmware.md §1.3);
+//! - [`reply`]: [`Reply`], a modem's answer to a typed helper, and the checks on it;
+//! - [`problems`]: console errors as [`Problem`]s, and every fixed signature ([`signatures`]);
+//! - [`board`]: reset, power cycle on purpose, the boot wait, markers;
+//! - [`modem`]: functional mode and error reporting (`+CFUN`, `+CMEE`), other commands;
+//! - [`credentials`]: `%CMNG`, `%XPMNG` and `%KEYGEN` through hil-at's typed helpers;
+//! - [`checks`]: the shared checks on what the credential list shows;
+//! - [`findings`]: several deviations in one case, the first one its result;
+//! - [`artifacts`]: files attached to the result.
 
-use std::sync::Arc;
-use std::time::Duration;
+pub mod artifacts;
+pub mod board;
+pub mod checks;
+pub mod credentials;
+pub mod findings;
+pub mod frame;
+pub mod modem;
+pub mod problems;
+pub mod reply;
 
-use hil_at::{AtClient, AtError, FinalResult, Response};
+use hil_at::AtClient;
 use hil_lab::Board;
-use hil_model::{CmeCode, CredentialType};
+use hil_model::CredentialType;
 use hil_power::GuardedSupply;
-use hil_runner::{Case, CaseLog, FnCase, Problem};
+use hil_runner::{CaseLog, Problem};
 
-/// A case's result.
+pub use credentials::Listed;
+pub use findings::Findings;
+pub use frame::{TAG_BASE, boxed, case};
+pub use problems::{at_problem, deviation, ok, signature, signatures};
+pub use reply::Reply;
+
+/// A case's result: `Ok(())` when the DUT showed the reference behaviour.
 pub type CaseResult = Result<(), Problem>;
 
-/// First sec_tag of the range the suites write to; far from the tags applications use
-/// (nRF Cloud uses 16842753, ref §1.1) and below the modem-reserved range (> 2147483647).
-pub const TAG_BASE: u32 = 2_100_000_000;
-
-/// What a case body works with.
+/// What a case body works with: one board, the case's log, and the sec_tags it used.
+///
+/// Built by the frame of [`case`]; a body never constructs one. Every method that talks to the
+/// modem turns a missing answer into [`Problem::Hang`] and port trouble into
+/// [`Problem::Infra`], so a body only decides what the answers mean.
 pub struct Ctx<'a> {
-    pub board: &'a mut Board,
-    pub log: &'a mut CaseLog,
+    board: &'a mut Board,
+    log: &'a mut CaseLog,
     used: Vec<(u32, CredentialType)>,
     tag_base: u32,
+}
+
+impl<'a> Ctx<'a> {
+    /// A context on `board` recording into `log`, with the sec_tags from `tag_base` on.
+    pub(crate) fn new(board: &'a mut Board, log: &'a mut CaseLog, tag_base: u32) -> Self {
+        Ctx {
+            board,
+            log,
+            used: Vec::new(),
+            tag_base,
+        }
+    }
 }
 
 impl Ctx<'_> {
     /// The console, or an infrastructure problem.
     pub fn at(&mut self) -> Result<&mut AtClient, Problem> {
-        self.board
-            .console()
-            .map_err(|fault| Problem::infra(fault.to_string()))
+        self.board.console().map_err(|e| board_problem(&e))
     }
 
     /// The supply, or not-applicable when the rack declares none (infrastructure when it
@@ -43,8 +78,34 @@ impl Ctx<'_> {
             Ok(None) => Err(Problem::not_applicable(
                 "the rack declares no programmable supply for this DUT",
             )),
-            Err(e) => Err(Problem::infra(e.to_string())),
+            Err(e) => Err(board_problem(&e)),
         }
+    }
+
+    /// The board, read-only: its rack entry, identity, simulator handles (tests). Cases talk to
+    /// it through the methods of the context.
+    pub fn board(&self) -> &Board {
+        self.board
+    }
+
+    /// The DUT's name in the rack.
+    pub fn board_name(&self) -> &str {
+        self.board.name()
+    }
+
+    /// The supply voltage the board runs at between cases.
+    pub fn nominal_volts(&self) -> f64 {
+        self.board.nominal_volts
+    }
+
+    /// The console's baud rate (115200 when the rack gives none, e.g. a simulated DUT).
+    pub fn console_baud(&self) -> u32 {
+        self.board
+            .spec
+            .serial
+            .as_ref()
+            .map_or(115_200, |s| s.baud)
+            .max(1)
     }
 
     /// A sec_tag for this case, deleted after it. `n` < 10 stays in the case's own range;
@@ -59,228 +120,23 @@ impl Ctx<'_> {
     }
 
     /// Records a fact the case measured (shown in reports; the point of characterization).
+    /// A later value for the same key replaces the earlier one.
     pub fn observe(&mut self, key: impl Into<String>, value: impl Into<String>) {
         self.log.observe(key, value);
     }
 
-    /// Puts the modem offline with numeric errors: the state provisioning tools use
-    /// (`AT+CFUN=4`, `AT+CMEE=1`; ref §3 [P1][F4]).
-    pub fn offline(&mut self) -> CaseResult {
-        let at = self.at()?;
-        ok(at.command("AT+CFUN=4"), "AT+CFUN=4")?;
-        ok(at.command("AT+CMEE=1"), "AT+CMEE=1")?;
-        Ok(())
+    /// Records a property of the result (e.g. the modem's `+CGMR`), shown with it in reports.
+    pub fn property(&mut self, key: impl Into<String>, value: impl Into<String>) {
+        self.log.property(key, value);
+    }
+
+    /// A note for humans in the reports (never on the terminal).
+    pub fn note(&mut self, text: impl Into<String>) {
+        self.log.note(text);
     }
 }
 
-/// The short signature of a final result, as expectation data spells it:
-/// `OK`, `ERROR`, `+CME ERROR: 527`, `+CMS ERROR: 300`.
-pub fn signature(result: FinalResult) -> String {
-    result.to_string()
-}
-
-/// A console error as a problem: no answer is a hang (the runner recovers the board), port
-/// trouble is infrastructure, anything else is a deviation in the DUT's behaviour.
-pub fn at_problem(err: AtError) -> Problem {
-    if err.is_timeout() {
-        Problem::hang(err.to_string())
-    } else if err.is_infrastructure() {
-        Problem::infra(err.to_string())
-    } else if let Some(result) = err.final_result() {
-        Problem::deviation(signature(result), err.to_string())
-    } else {
-        Problem::deviation("malformed response", err.to_string())
-    }
-}
-
-/// The response of a command that must answer `OK`; any other final result is a deviation
-/// whose signature is that result, with `what` (the step) in the detail.
-pub fn ok(result: Result<Response, AtError>, what: &str) -> Result<Response, Problem> {
-    let response = result.map_err(at_problem)?;
-    if response.is_ok() {
-        Ok(response)
-    } else {
-        Err(Problem::deviation(
-            signature(response.result),
-            format!("{what}: expected OK, got {}", response.result),
-        ))
-    }
-}
-
-/// The final result of a transaction, whether the client took it as success or not; only a
-/// missing answer or port trouble is a problem.
-pub fn final_of(result: Result<Response, AtError>) -> Result<FinalResult, Problem> {
-    match result {
-        Ok(response) => Ok(response.result),
-        Err(err) => match err.final_result() {
-            Some(result) => Ok(result),
-            None => Err(at_problem(err)),
-        },
-    }
-}
-
-/// A command expected to fail with `code`; `OK` or another code is a deviation whose
-/// signature is what was seen.
-pub fn expect_cme(
-    result: Result<Response, AtError>,
-    code: CmeCode,
-    what: &str,
-) -> Result<(), Problem> {
-    let seen = final_of(result)?;
-    if seen == FinalResult::CmeError(code.0) {
-        Ok(())
-    } else {
-        Err(Problem::deviation(
-            signature(seen),
-            format!(
-                "{what}: expected +CME ERROR: {} ({}), got {seen}",
-                code.0,
-                code.meaning()
-            ),
-        ))
-    }
-}
-
-/// A deviation built from what was seen and what the reference says.
-pub fn deviation(seen: impl Into<String>, detail: impl Into<String>) -> Problem {
-    Problem::deviation(seen, detail)
-}
-
-/// The final result of a response, for observations.
-pub fn seen(response: &Result<Response, AtError>) -> String {
-    match response {
-        Ok(r) => signature(r.result),
-        Err(e) => match e.final_result() {
-            Some(result) => signature(result),
-            None if e.is_timeout() => "no answer".to_string(),
-            None => format!("error: {e}"),
-        },
-    }
-}
-
-/// Builds a case from a body; the wrapper gives every case the same frame: refuse a faulted
-/// board, start a fresh transcript slice, run, restore the supply, delete the case's sec_tags,
-/// and keep the transcript.
-pub fn case(
-    suite: &'static str,
-    name: &'static str,
-    description: &'static str,
-    body: impl Fn(&mut Ctx) -> CaseResult + Send + Sync + 'static,
-) -> FnCase<Board> {
-    let tag_base = TAG_BASE + (stable_hash(suite, name) % 100_000) * 10;
-    FnCase::new(
-        suite,
-        name,
-        description,
-        move |board: &mut Board, log: &mut CaseLog| {
-            let at = board
-                .console()
-                .map_err(|fault| Problem::infra(fault.to_string()))?;
-            let _ = at.take_urcs();
-            at.take_transcript();
-            let mut ctx = Ctx {
-                board,
-                log,
-                used: Vec::new(),
-                tag_base,
-            };
-            let outcome = body(&mut ctx);
-            if matches!(outcome, Err(Problem::Hang(_))) && !ctx.used.is_empty() {
-                // The console is wedged: bring the board back before deleting what the case
-                // wrote (the runner recovers it again before the next case, as for every hang).
-                use hil_runner::DutSession;
-                if let Err(e) = ctx.board.recover() {
-                    ctx.log
-                        .note(format!("cleanup skipped, the board did not recover: {e}"));
-                    ctx.used.clear();
-                }
-            }
-            let cleanup = cleanup(&mut ctx);
-            if let Ok(at) = ctx.board.console() {
-                ctx.log.transcript(&at.transcript().to_text());
-            }
-            match (outcome, cleanup) {
-                (Err(problem), _) => Err(problem),
-                (Ok(()), Err(problem)) => Err(problem),
-                (Ok(()), Ok(())) => Ok(()),
-            }
-        },
-    )
-}
-
-/// Restores the nominal supply voltage and deletes the sec_tags the case used. A power-off
-/// warning that outlives the supply restore is cleared by a power cycle first.
-fn cleanup(ctx: &mut Ctx) -> CaseResult {
-    let nominal = ctx.board.nominal_volts;
-    if let Ok(Some(supply)) = ctx.board.power()
-        && (supply.setpoint() != Some(nominal) || supply.output() != Some(true))
-    {
-        supply
-            .set_voltage(nominal)
-            .and_then(|_| supply.set_output(true))
-            .map_err(|e| Problem::infra(format!("restoring the supply: {e}")))?;
-    }
-    if ctx.used.is_empty() {
-        return Ok(());
-    }
-    let used = std::mem::take(&mut ctx.used);
-    let mut attempt = delete_all(ctx, &used);
-    if matches!(&attempt, Err(left) if left.iter().any(|(_, r)| r.cme() == Some(CmeCode::POWER_OFF_WARNING)))
-    {
-        // The warning outlived the supply restore: clear it the way the lab clears a hang.
-        use hil_runner::DutSession;
-        ctx.board
-            .recover()
-            .map_err(|e| Problem::infra(format!("clearing the power-off warning: {e}")))?;
-        attempt = delete_all(ctx, &used);
-    }
-    match attempt {
-        Ok(()) => Ok(()),
-        Err(left) => Err(Problem::infra(format!(
-            "cleanup left credentials on the board: {}",
-            left.iter()
-                .map(|((tag, kind), r)| format!("{tag},{} ({})", kind.0, r.result))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))),
-    }
-}
-
-type Left = Vec<((u32, CredentialType), Response)>;
-
-fn delete_all(ctx: &mut Ctx, used: &[(u32, CredentialType)]) -> Result<(), Left> {
-    let Ok(at) = ctx.board.console() else {
-        return Ok(());
-    };
-    let _ = at.command_timeout("AT+CFUN=4", Duration::from_secs(5));
-    let _ = at.command_timeout("AT+CMEE=1", Duration::from_secs(5));
-    let mut left = Vec::new();
-    for &(tag, kind) in used {
-        match at.command(&format!("AT%CMNG=3,{tag},{}", kind.0)) {
-            Ok(r) if r.is_ok() || r.cme() == Some(CmeCode::NOT_FOUND) => {}
-            // Plain ERROR (CMEE lost) for an absent item is also fine.
-            Ok(r) if r.result == FinalResult::Error => {}
-            Ok(r) => left.push(((tag, kind), r)),
-            Err(_) => {}
-        }
-    }
-    if left.is_empty() { Ok(()) } else { Err(left) }
-}
-
-fn stable_hash(suite: &str, name: &str) -> u32 {
-    // FNV-1a: stable across runs and platforms, so a case always uses the same tags.
-    let mut h: u32 = 0x811c_9dc5;
-    for b in suite.bytes().chain([b':']).chain(name.bytes()) {
-        h ^= u32::from(b);
-        h = h.wrapping_mul(0x0100_0193);
-    }
-    h
-}
-
-/// Boxes cases for the runner.
-pub fn boxed(cases: Vec<FnCase<Board>>) -> Vec<Arc<dyn Case<Board>>> {
-    cases
-        .into_iter()
-        .map(|c| Arc::new(c) as Arc<dyn Case<Board>>)
-        .collect()
+/// A board's console or supply failure as a problem: infrastructure, never the modem.
+fn board_problem(e: &impl std::fmt::Display) -> Problem {
+    Problem::infra(e.to_string())
 }

@@ -5,13 +5,17 @@
 use std::sync::Arc;
 
 use hil_lab::Board;
-use hil_model::CmeCode;
+use hil_model::{CmeCode, CredentialType};
 use hil_runner::{Case, Problem};
 use p256::pkcs8::{DecodePrivateKey, EncodePublicKey, LineEnding};
 
 use crate::fixtures::CLIENT_KEY;
-use crate::support::{CaseResult, Ctx, boxed, case, deviation, expect_cme, final_of, ok};
+use crate::support::{CaseResult, Ctx, boxed, case, deviation};
 
+/// The `%XPMNG` slot the case writes: the default one (ref §5 [D4]).
+const SLOT: u32 = 0;
+
+/// The suite's cases.
 pub fn cases() -> Vec<Arc<dyn Case<Board>>> {
     boxed(vec![case(
         "xpmng",
@@ -34,32 +38,30 @@ fn public_key_pem() -> Result<String, Problem> {
 fn second_write(ctx: &mut Ctx) -> CaseResult {
     ctx.offline()?;
     let pem = public_key_pem()?;
-    let write = format!("AT%XPMNG=0,\"{pem}\"");
-    let at = ctx.at()?;
-    let existing = final_of(at.exchange("AT%XPMNG=2"))?;
-    let occupied = existing.is_ok();
+    let occupied = ctx.xpmng_read()?.is_ok();
     ctx.observe("slot occupied before the case", occupied.to_string());
-    let at = ctx.at()?;
     if !occupied {
-        ok(at.command(&write), "first %XPMNG write")?;
-        let read = ok(at.command("AT%XPMNG=2"), "%XPMNG read")?;
-        let shown = read.raw.replace("\r\n", "\n");
-        if !shown.contains(pem.trim_end()) {
-            return Err(deviation(
-                "read differs",
-                "%XPMNG=2 does not show the key just written".to_string(),
-            ));
-        }
+        write_and_read_back(ctx, &pem)?;
     }
-    let at = ctx.at()?;
-    let second = expect_cme(
-        at.exchange(&write),
-        CmeCode::ALREADY_EXISTS,
-        "write to an occupied slot",
-    );
+    let second = ctx
+        .xpmng_write(&pem)?
+        .expect_cme(CmeCode::ALREADY_EXISTS, "write to an occupied slot");
     if !occupied {
         // Ours: delete it again through its %CMNG type (5 = public key; ref §5, INFERRED).
-        let _ = ctx.at()?.exchange("AT%CMNG=3,0,5");
+        let _absent_or_deleted = ctx.cmng_delete(SLOT, CredentialType::PUBLIC_KEY)?;
     }
     second
+}
+
+/// The first write to the empty slot, read back.
+fn write_and_read_back(ctx: &mut Ctx, pem: &str) -> CaseResult {
+    ctx.xpmng_write(pem)?.expect_ok("first %XPMNG write")?;
+    let shown = ctx.xpmng_read()?.expect_ok("%XPMNG read")?;
+    if !shown.replace("\r\n", "\n").contains(pem.trim_end()) {
+        return Err(deviation(
+            "read differs",
+            "%XPMNG=2 does not show the key just written",
+        ));
+    }
+    Ok(())
 }

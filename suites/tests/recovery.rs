@@ -19,7 +19,7 @@ fn answers(ctx: &mut Ctx) -> CaseResult {
 /// Wedges the board (no echo, no answer), then asks it something.
 fn hangs(ctx: &mut Ctx) -> CaseResult {
     let control = ctx
-        .board
+        .board()
         .sim
         .as_ref()
         .map(|sim| sim.control.clone())

@@ -29,7 +29,7 @@
 //! - [`redact`]: key-material removal applied before anything is recorded;
 //! - [`transcript`]: the structured [`Transcript`] and its text / JSON-lines export;
 //! - [`commands`]: typed helpers (`%CMNG`, `+CFUN`, `+CMEE`, identity, `%XPOFWARN`,
-//!   `%KEYGEN`, `%XVBAT`, the firmware's `#X` commands);
+//!   `%XPMNG`, `%KEYGEN`, `%XVBAT`, the firmware's `#X` commands and the boot wait);
 //! - [`error`]: the error type, [`AtError`].
 
 pub mod client;
@@ -45,6 +45,7 @@ pub mod urc;
 pub use at_console::FinalResult;
 pub use client::{AtClient, ClientConfig, ESC};
 pub use commands::cmng::{CmngEntry, CmngFilter, CmngItem};
+pub use commands::firmware::BootError;
 pub use commands::identity::Identity;
 pub use commands::keygen::{KeygenOutput, KeygenResponse};
 pub use error::AtError;

@@ -39,9 +39,9 @@ pub enum FlashBoardError {
     /// The probe failed.
     #[error(transparent)]
     Flasher(#[from] FlashError),
-    /// No boot banner after the flash.
-    #[error("after flashing, printed no READY banner: {0}")]
-    NoBanner(#[source] AtError),
+    /// No boot banner, or no answer to `AT`, after the flash.
+    #[error("after flashing, {0}")]
+    NotBooted(#[source] hil_at::BootError),
     /// The firmware does not answer `AT#XFWVER` after the flash.
     #[error("after flashing, does not report its firmware id: {0}")]
     NoFirmwareId(#[source] AtError),
@@ -101,8 +101,8 @@ pub(crate) fn flash_console(
     let since = std::time::Instant::now();
     let report = flasher.flash(image, progress)?;
     console
-        .wait_ready_since(since, crate::recover::BOOT_TIMEOUT)
-        .map_err(FlashBoardError::NoBanner)?;
+        .wait_boot(since, crate::recover::BOOT_TIMEOUT)
+        .map_err(FlashBoardError::NotBooted)?;
     let now = console
         .firmware_id()
         .map_err(FlashBoardError::NoFirmwareId)?;

@@ -6,7 +6,6 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use hil_at::AtError;
 use hil_flash::FlashError;
 use hil_power::{GuardedSupply, PowerError};
 
@@ -75,23 +74,14 @@ pub enum RecoverError {
     /// The probe could not reset the board.
     #[error("probe reset: {0}")]
     ProbeReset(#[source] FlashError),
-    /// No boot banner after power returned or the reset.
-    #[error("after the {means}, printed no READY banner: {source}")]
-    NoBanner {
+    /// No boot banner after power returned or the reset, or no `OK` to `AT` after it.
+    #[error("after the {means}, {source}")]
+    NotBooted {
         /// What was done.
         means: RecoveryMeans,
-        /// The wait that ended without the banner.
+        /// What the boot wait saw.
         #[source]
-        source: AtError,
-    },
-    /// The banner came but `AT` is not answered `OK`.
-    #[error("after the {means}, does not answer AT: {source}")]
-    NoAnswer {
-        /// What was done.
-        means: RecoveryMeans,
-        /// The failed `AT`.
-        #[source]
-        source: AtError,
+        source: hil_at::BootError,
     },
 }
 
@@ -118,12 +108,8 @@ pub fn recover(board: &mut Board) -> Result<(), RecoverError> {
         return Err(RecoverError::NoMeans);
     };
     console
-        .wait_ready_since(since, BOOT_TIMEOUT)
-        .map_err(|source| RecoverError::NoBanner { means, source })?;
-    console
-        .command("AT")
-        .and_then(|r| r.check())
-        .map_err(|source| RecoverError::NoAnswer { means, source })?;
+        .wait_boot(since, BOOT_TIMEOUT)
+        .map_err(|source| RecoverError::NotBooted { means, source })?;
     console.note(format!("recovered by {means}"));
     board.notes.push(format!("recovered by {means}"));
     Ok(())

@@ -31,9 +31,8 @@ pub fn result_line(done: usize, planned: usize, result: &TrialResult) -> String 
         ));
     }
     if kind != OutcomeKind::Pass {
-        let message = crate::text::xml_safe(&result.outcome.message());
         line.push_str("  ");
-        line.push_str(message.lines().next().unwrap_or(""));
+        line.push_str(&crate::text::xml_safe(&result.outcome.note()));
     }
     line
 }

@@ -109,7 +109,7 @@ impl Reporter for SummaryReporter {
                     "{}  {}: {}",
                     result.id,
                     result.outcome.kind().label(),
-                    result.outcome.message()
+                    result.outcome.note()
                 )));
             }
             RunEvent::RunFinished(summary) => {

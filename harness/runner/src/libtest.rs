@@ -9,11 +9,10 @@
 //!
 //! Outcomes map to libtest as: pass, expected-fail, characterized, not-applicable → `ok` (with a
 //! `note:` line on stderr for the non-pass ones); fail, unexpected-pass, error → `FAILED` with
-//! the message. Notes and failure messages are one line each ([`one_line`]): a detail that
-//! holds a whole PEM certificate stays in the reports, not on the terminal. Filters of the
-//! [`Run`] itself are not used here: libtest's arguments decide. The run's own retries setting
-//! ([`Run::with_retries`]) applies (the app layer reads it from `HIL_RETRIES`, since libtest
-//! owns the command line).
+//! the message. Notes and messages are one line ([`crate::Outcome::note`]): a detail that
+//! carries a PEM or a long response stays in the reports. Filters of the [`Run`] itself are not
+//! used here: libtest's arguments decide. The run's own retries setting ([`Run::with_retries`])
+//! applies (the app layer reads it from `HIL_RETRIES`, since libtest owns the command line).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -166,6 +165,29 @@ fn execute_trial_for_libtest<D: DutSession>(
 
 /// The libtest verdict for a result, printing a note for non-pass `ok`s.
 fn to_libtest(result: &TrialResult) -> Result<(), Failed> {
+    match verdict(result) {
+        Verdict::Failed(message) => Err(Failed::from(message)),
+        Verdict::Ok(Some(note)) => {
+            eprintln!("{note}");
+            Ok(())
+        }
+        Verdict::Ok(None) => Ok(()),
+    }
+}
+
+/// What libtest shows for a result: one line each (the outcome's [`Outcome::note`]); the
+/// reports keep the full detail.
+///
+/// [`Outcome::note`]: crate::Outcome::note
+#[derive(Debug, PartialEq, Eq)]
+enum Verdict {
+    /// `ok`, with a `note:` line for non-pass results and retried passes.
+    Ok(Option<String>),
+    /// `FAILED` with this message.
+    Failed(String),
+}
+
+fn verdict(result: &TrialResult) -> Verdict {
     let kind = result.outcome.kind();
     let max_attempts = result.max_attempts;
     let attempts = result.attempts.len();
@@ -176,42 +198,19 @@ fn to_libtest(result: &TrialResult) -> Result<(), Failed> {
     } else {
         String::new()
     };
+    let note = result.outcome.note();
     if kind.is_unexpected() {
-        return Err(Failed::from(format!(
-            "{}: {}{retry_note}",
-            kind.label(),
-            one_line(&result.outcome.message())
-        )));
+        return Verdict::Failed(format!("{}: {note}{retry_note}", kind.label()));
     }
-    if kind != OutcomeKind::Pass || !retry_note.is_empty() {
-        let message = result.outcome.message();
-        let message = if message.is_empty() {
-            "passed".to_string()
-        } else {
-            one_line(&message)
-        };
-        eprintln!(
-            "note: {}: {}: {message}{retry_note}",
-            result.id,
-            kind.label()
-        );
+    if kind == OutcomeKind::Pass && retry_note.is_empty() {
+        return Verdict::Ok(None);
     }
-    Ok(())
-}
-
-/// Longest message shown on a libtest line, in characters.
-pub const LINE_LIMIT: usize = 200;
-
-/// `message` as one terminal line: its first line, cut at [`LINE_LIMIT`] characters, with a
-/// pointer to the reports when anything was left out (e.g. the PEM text a case sent).
-pub fn one_line(message: &str) -> String {
-    let first = message.lines().next().unwrap_or("").trim_end();
-    let cut: String = first.chars().take(LINE_LIMIT).collect();
-    if cut.len() == message.trim_end().len() {
-        cut
-    } else {
-        format!("{cut} … (full text in the reports)")
-    }
+    let note = if note.is_empty() { "passed" } else { &note };
+    Verdict::Ok(Some(format!(
+        "note: {}: {}: {note}{retry_note}",
+        result.id,
+        kind.label()
+    )))
 }
 
 fn lock<D>(slot: &Mutex<DutSlot<D>>) -> std::sync::MutexGuard<'_, DutSlot<D>> {
@@ -230,32 +229,60 @@ fn unwrap_slots<D>(slots: Vec<SharedSlot<D>>) -> Vec<DutSlot<D>> {
 
 #[cfg(test)]
 mod tests {
+    use std::time::{Duration, SystemTime};
+
     use super::*;
+    use crate::case::CaseId;
+    use crate::outcome::Outcome;
 
-    #[test]
-    fn a_one_line_message_is_kept_as_it_is() {
-        assert_eq!(one_line("saw +CME ERROR: 527"), "saw +CME ERROR: 527");
-        assert_eq!(one_line("trailing\n"), "trailing");
+    fn result(outcome: Outcome) -> TrialResult {
+        TrialResult {
+            id: TrialId::new("dut", CaseId::new("cmng", "digest_crlf")),
+            description: String::new(),
+            mfw: None,
+            outcome,
+            attempts: Vec::new(),
+            max_attempts: 1,
+            started: SystemTime::UNIX_EPOCH,
+            duration: Duration::ZERO,
+        }
     }
 
+    const PEM_DETAIL: &str = "`AT%CMNG=0,1,0,\"-----BEGIN CERTIFICATE-----\nMIIBhjCCASyg\n-----END CERTIFICATE-----\n\"` was rejected: +CME ERROR: 527";
+
     #[test]
-    fn a_multi_line_message_keeps_its_first_line_and_points_at_the_reports() {
-        let pem = "expected failure +CME ERROR: 527: CRLF refused: wrote -----BEGIN CERTIFICATE-----\n\
-                   MIIBszCCAVmgAwIBAgIUJ\n-----END CERTIFICATE-----";
-        let line = one_line(pem);
-        assert_eq!(
-            line,
-            "expected failure +CME ERROR: 527: CRLF refused: wrote -----BEGIN CERTIFICATE----- \
-             … (full text in the reports)"
+    fn an_expected_failure_with_a_pem_in_its_detail_is_a_one_line_note() {
+        let xfail = result(Outcome::ExpectedFail {
+            signature: "+CME ERROR: 527".into(),
+            reason: "content validation".into(),
+            detail: PEM_DETAIL.into(),
+        });
+        let Verdict::Ok(Some(note)) = verdict(&xfail) else {
+            panic!("an expected failure is ok with a note");
+        };
+        assert_eq!(note.lines().count(), 1, "{note}");
+        assert!(
+            note.starts_with("note: dut::cmng::digest_crlf: XFAIL: expected failure +CME ERROR: 527: content validation"),
+            "{note}"
         );
-        assert!(!line.contains('\n') && !line.contains("MIIB"), "{line}");
+        assert!(!note.contains("MIIB") && note.ends_with("(full detail in the reports)"));
     }
 
     #[test]
-    fn a_long_line_is_cut_on_a_character_boundary() {
-        let long = "é".repeat(LINE_LIMIT + 10);
-        let line = one_line(&long);
-        assert!(line.starts_with(&"é".repeat(LINE_LIMIT)), "{line}");
-        assert!(line.ends_with("(full text in the reports)"), "{line}");
+    fn a_failure_message_is_one_line_too() {
+        let fail = result(Outcome::Fail {
+            seen: "+CME ERROR: 527".into(),
+            detail: PEM_DETAIL.into(),
+            expected: None,
+        });
+        let Verdict::Failed(message) = verdict(&fail) else {
+            panic!("a failure fails");
+        };
+        assert_eq!(message.lines().count(), 1, "{message}");
+        assert!(
+            message.starts_with("FAIL: saw +CME ERROR: 527: "),
+            "{message}"
+        );
+        assert_eq!(verdict(&result(Outcome::Pass)), Verdict::Ok(None));
     }
 }

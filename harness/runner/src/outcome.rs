@@ -204,6 +204,43 @@ impl Outcome {
     }
 }
 
+/// Most characters of a terminal note ([`Outcome::note`]).
+pub const NOTE_MAX_CHARS: usize = 200;
+
+/// What a cut note ends with.
+const CUT_MARK: &str = " … (full detail in the reports)";
+
+impl Outcome {
+    /// The message as one line for a terminal (libtest's `note:` lines, progress lines, the
+    /// summary): its first line, control characters blanked, at most [`NOTE_MAX_CHARS`]
+    /// characters. When anything was left out — later lines (a PEM in a command, a response)
+    /// or the rest of a long line — it ends with `… (full detail in the reports)`: the JUnit
+    /// and HTML reports keep the whole message.
+    pub fn note(&self) -> String {
+        one_line(&self.message(), NOTE_MAX_CHARS)
+    }
+}
+
+/// `text` as one line of at most `max_chars` characters (see [`Outcome::note`]).
+pub fn one_line(text: &str, max_chars: usize) -> String {
+    let text = text.trim();
+    let first = text.split(['\n', '\r']).next().unwrap_or("").trim_end();
+    let cut_lines = first.len() < text.len();
+    let cut_chars = first.chars().count() > max_chars;
+    if !cut_lines && !cut_chars {
+        return blank_controls(first);
+    }
+    let keep = max_chars.saturating_sub(CUT_MARK.chars().count());
+    let head: String = first.chars().take(keep).collect();
+    format!("{}{CUT_MARK}", blank_controls(head.trim_end()))
+}
+
+fn blank_controls(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
 fn with_detail(head: String, detail: &str) -> String {
     if detail.is_empty() {
         head
@@ -309,6 +346,46 @@ mod tests {
                 OutcomeKind::Error
             ]
         );
+    }
+
+    /// A detail carrying a command with a PEM (as a rejected or unanswered `%CMNG` write
+    /// does) gives a one-line note that says where the rest is.
+    #[test]
+    fn a_multi_line_detail_gives_a_one_line_note() {
+        let pem = "-----BEGIN CERTIFICATE-----\nMIIBhjCCASygAwIBAgIU\nQzEfMB0GA1UEAwwW\n-----END CERTIFICATE-----\n";
+        let o = Outcome::ExpectedFail {
+            signature: "+CME ERROR: 527".into(),
+            reason: "MFW >= 2.0.2 refuses CRLF certificates".into(),
+            detail: format!("`AT%CMNG=0,1,0,\"{pem}\"` was rejected: +CME ERROR: 527"),
+        };
+        assert!(
+            o.message().lines().count() > 1,
+            "the message keeps the detail"
+        );
+        let note = o.note();
+        assert_eq!(note.lines().count(), 1, "{note}");
+        assert!(!note.contains("MIIB"), "{note}");
+        assert!(
+            note.starts_with("expected failure +CME ERROR: 527: MFW >= 2.0.2"),
+            "{note}"
+        );
+        assert!(note.ends_with("(full detail in the reports)"), "{note}");
+        assert!(note.chars().count() <= NOTE_MAX_CHARS);
+    }
+
+    #[test]
+    fn a_long_line_is_cut_and_a_short_one_kept_whole() {
+        let long = Outcome::Error {
+            message: format!("infrastructure: {}", "x".repeat(500)),
+        };
+        let note = long.note();
+        assert_eq!(note.chars().count(), NOTE_MAX_CHARS, "{note}");
+        assert!(note.ends_with("(full detail in the reports)"));
+        let short = Outcome::NotApplicable {
+            reason: "no supply\tdeclared".into(),
+        };
+        assert_eq!(short.note(), "no supply declared");
+        assert_eq!(Outcome::Pass.note(), "");
     }
 
     #[test]

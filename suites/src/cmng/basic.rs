@@ -1,14 +1,12 @@
 //! The `%CMNG` happy path, list filters, read rules and overwrite (ref §1.1, §1.4).
 
-use hil_at::CmngFilter;
-use hil_at::commands::cmng::write_command;
+use hil_at::{CmngEntry, CmngFilter, FinalResult};
 use hil_lab::Board;
 use hil_model::{CmeCode, CredentialType};
-use hil_runner::FnCase;
+use hil_runner::{FnCase, Problem};
 
-use super::{check_absent, check_listed_digest};
 use crate::fixtures::{CLIENT_CERT, CLIENT_KEY, ROOT_CA};
-use crate::support::{CaseResult, Ctx, at_problem, case, deviation, final_of, ok, seen, signature};
+use crate::support::{CaseResult, Ctx, Reply, case, deviation, signature};
 
 pub(super) fn cases() -> Vec<FnCase<Board>> {
     vec![
@@ -49,15 +47,12 @@ pub(super) fn cases() -> Vec<FnCase<Board>> {
 fn write_list_read_delete(ctx: &mut Ctx) -> CaseResult {
     ctx.offline()?;
     let tag = ctx.tag(0, CredentialType::ROOT_CA);
-    let at = ctx.at()?;
-    ok(
-        at.cmng_write(tag, CredentialType::ROOT_CA, ROOT_CA),
-        "write",
-    )?;
-    check_listed_digest(at, tag, CredentialType::ROOT_CA, ROOT_CA.as_bytes())?;
-    let item = at
-        .cmng_read(tag, CredentialType::ROOT_CA)
-        .map_err(at_problem)?;
+    ctx.cmng_write(tag, CredentialType::ROOT_CA, ROOT_CA)?
+        .expect_ok("write")?;
+    ctx.check_listed_digest(tag, CredentialType::ROOT_CA, ROOT_CA.as_bytes())?;
+    let item = ctx
+        .cmng_read(tag, CredentialType::ROOT_CA)?
+        .expect_ok("read")?;
     if item.content != ROOT_CA {
         return Err(deviation(
             "read differs",
@@ -68,8 +63,9 @@ fn write_list_read_delete(ctx: &mut Ctx) -> CaseResult {
             ),
         ));
     }
-    ok(at.cmng_delete(tag, CredentialType::ROOT_CA), "delete")?;
-    check_absent(at, tag, CredentialType::ROOT_CA, "it was deleted")
+    ctx.cmng_delete(tag, CredentialType::ROOT_CA)?
+        .expect_ok("delete")?;
+    ctx.check_absent(tag, CredentialType::ROOT_CA, "it was deleted")
 }
 
 fn list_filters(ctx: &mut Ctx) -> CaseResult {
@@ -78,20 +74,14 @@ fn list_filters(ctx: &mut Ctx) -> CaseResult {
     ctx.tag(1, CredentialType::CLIENT_CERT);
     let b = ctx.tag(2, CredentialType::ROOT_CA);
     let absent = ctx.tag(3, CredentialType::ROOT_CA);
-    let at = ctx.at()?;
-    ok(
-        at.cmng_write(a, CredentialType::ROOT_CA, ROOT_CA),
-        "write a,0",
-    )?;
-    ok(
-        at.cmng_write(a, CredentialType::CLIENT_CERT, CLIENT_CERT),
-        "write a,1",
-    )?;
-    ok(
-        at.cmng_write(b, CredentialType::ROOT_CA, ROOT_CA),
-        "write b,0",
-    )?;
-    let all = at.cmng_list(CmngFilter::All).map_err(at_problem)?;
+    for (tag, kind, content, what) in [
+        (a, CredentialType::ROOT_CA, ROOT_CA, "write a,0"),
+        (a, CredentialType::CLIENT_CERT, CLIENT_CERT, "write a,1"),
+        (b, CredentialType::ROOT_CA, ROOT_CA, "write b,0"),
+    ] {
+        ctx.cmng_write(tag, kind, content)?.expect_ok(what)?;
+    }
+    let all = list(ctx, CmngFilter::All)?;
     let ours = |t: u32| all.iter().filter(|e| e.tag == t).count();
     if ours(a) != 2 || ours(b) != 1 {
         return Err(deviation(
@@ -103,23 +93,21 @@ fn list_filters(ctx: &mut Ctx) -> CaseResult {
             ),
         ));
     }
-    let by_tag = at.cmng_list(CmngFilter::Tag(a)).map_err(at_problem)?;
+    let by_tag = list(ctx, CmngFilter::Tag(a))?;
     if by_tag.len() != 2 || by_tag.iter().any(|e| e.tag != a) {
         return Err(deviation(
             "tag filter",
             format!("AT%CMNG=1,{a} listed {by_tag:?}"),
         ));
     }
-    let one = at
-        .cmng_list(CmngFilter::TagType(a, CredentialType::CLIENT_CERT))
-        .map_err(at_problem)?;
+    let one = list(ctx, CmngFilter::TagType(a, CredentialType::CLIENT_CERT))?;
     if one.len() != 1 || one[0].kind != CredentialType::CLIENT_CERT {
         return Err(deviation(
             "type filter",
             format!("AT%CMNG=1,{a},1 listed {one:?}"),
         ));
     }
-    let none = at.cmng_list(CmngFilter::Tag(absent)).map_err(at_problem)?;
+    let none = list(ctx, CmngFilter::Tag(absent))?;
     if !none.is_empty() {
         return Err(deviation(
             "empty filter",
@@ -129,58 +117,47 @@ fn list_filters(ctx: &mut Ctx) -> CaseResult {
     Ok(())
 }
 
+/// A list that must answer `OK`.
+fn list(ctx: &mut Ctx, filter: CmngFilter) -> Result<Vec<CmngEntry>, Problem> {
+    ctx.cmng_list(filter)?.expect_ok(&filter.command())
+}
+
 fn read_secrets(ctx: &mut Ctx) -> CaseResult {
     ctx.offline()?;
     let key_tag = ctx.tag(4, CredentialType::CLIENT_KEY);
     let psk_tag = ctx.tag(5, CredentialType::PSK);
-    let at = ctx.at()?;
-    ok(
-        at.cmng_write(key_tag, CredentialType::CLIENT_KEY, CLIENT_KEY),
-        "write key",
-    )?;
-    ok(
-        at.cmng_write(
-            psk_tag,
-            CredentialType::PSK,
-            "000102030405060708090a0b0c0d0e0f",
-        ),
-        "write PSK",
-    )?;
-    let key = at.exchange(&format!("AT%CMNG=2,{key_tag},2"));
-    let key_seen = seen(&key);
-    let psk = at.exchange(&format!("AT%CMNG=2,{psk_tag},3"));
-    let psk_seen = seen(&psk);
-    ctx.observe("read of a private key (type 2)", key_seen);
-    ctx.observe("read of a PSK (type 3)", psk_seen);
+    ctx.cmng_write(key_tag, CredentialType::CLIENT_KEY, CLIENT_KEY)?
+        .expect_ok("write key")?;
+    ctx.cmng_write(
+        psk_tag,
+        CredentialType::PSK,
+        "000102030405060708090a0b0c0d0e0f",
+    )?
+    .expect_ok("write PSK")?;
+    let key = ctx.cmng_read(key_tag, CredentialType::CLIENT_KEY)?;
+    let psk = ctx.cmng_read(psk_tag, CredentialType::PSK)?;
+    ctx.observe("read of a private key (type 2)", key.to_string());
+    ctx.observe("read of a PSK (type 3)", psk.to_string());
     Ok(())
 }
 
 fn overwrite(ctx: &mut Ctx) -> CaseResult {
     ctx.offline()?;
     let tag = ctx.tag(6, CredentialType::ROOT_CA);
-    let at = ctx.at()?;
-    ok(
-        at.cmng_write(tag, CredentialType::ROOT_CA, ROOT_CA),
-        "first write",
-    )?;
-    let cmd = write_command(tag, CredentialType::ROOT_CA, CLIENT_CERT, None).map_err(at_problem)?;
-    let second = final_of(at.exchange(&cmd))?;
+    ctx.cmng_write(tag, CredentialType::ROOT_CA, ROOT_CA)?
+        .expect_ok("first write")?;
+    let second = ctx.cmng_write(tag, CredentialType::ROOT_CA, CLIENT_CERT)?;
     ctx.observe("second write to the same tag and type", second.to_string());
     // Whatever the modem chose, the list must describe what it keeps.
-    let at = ctx.at()?;
     let kept = if second.is_ok() { CLIENT_CERT } else { ROOT_CA };
-    check_listed_digest(at, tag, CredentialType::ROOT_CA, kept.as_bytes())
+    ctx.check_listed_digest(tag, CredentialType::ROOT_CA, kept.as_bytes())
 }
 
 fn delete_missing(ctx: &mut Ctx) -> CaseResult {
     ctx.offline()?;
     let tag = ctx.tag(7, CredentialType::ROOT_CA);
-    let at = ctx.at()?;
-    crate::support::expect_cme(
-        at.exchange(&format!("AT%CMNG=3,{tag},0")),
-        CmeCode::NOT_FOUND,
-        "delete of a missing credential",
-    )
+    ctx.cmng_delete(tag, CredentialType::ROOT_CA)?
+        .expect_cme(CmeCode::NOT_FOUND, "delete of a missing credential")
 }
 
 /// How many root CAs fit before the modem answers 515 "memory full" (ref §2.1 [D1]); the
@@ -201,27 +178,23 @@ const CAPACITY_PROBE_LIMIT: u32 = 200;
 
 fn capacity(ctx: &mut Ctx) -> CaseResult {
     ctx.offline()?;
-    let before = ctx
-        .at()?
-        .cmng_list(CmngFilter::All)
-        .map_err(at_problem)?
-        .len();
+    let before = list(ctx, CmngFilter::All)?.len();
     let mut written = 0;
     let mut stopped_by = None;
     for n in 0..CAPACITY_PROBE_LIMIT {
         let tag = ctx.tag(n, CredentialType::ROOT_CA);
-        let result = final_of(ctx.at()?.cmng_write(tag, CredentialType::ROOT_CA, ROOT_CA))?;
-        if result.is_ok() {
-            written += 1;
-            continue;
+        match ctx.cmng_write(tag, CredentialType::ROOT_CA, ROOT_CA)? {
+            Reply::Ok(()) => written += 1,
+            Reply::Refused(result) => {
+                stopped_by = Some(result);
+                break;
+            }
         }
-        stopped_by = Some(result);
-        break;
     }
     ctx.observe("credentials stored before the case", before.to_string());
     ctx.observe("root CAs written", written.to_string());
     match stopped_by {
-        Some(result) if result == hil_at::FinalResult::CmeError(CmeCode::MEMORY_FULL.0) => {
+        Some(FinalResult::CmeError(code)) if code == CmeCode::MEMORY_FULL.0 => {
             ctx.observe("capacity (items)", (before + written as usize).to_string());
             Ok(())
         }

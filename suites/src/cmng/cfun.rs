@@ -2,12 +2,13 @@
 //! is active (`+CFUN` 1, 2, 21; CONFIRMED [D1][D3]) and allowed offline (0, 4); GNSS-only modes
 //! 31/41/44 are not named (OPEN, observed). Read and list have no documented restriction.
 
+use hil_at::{CmngFilter, FinalResult};
 use hil_lab::Board;
 use hil_model::{CmeCode, CredentialType};
-use hil_runner::FnCase;
+use hil_runner::{FnCase, Problem};
 
 use crate::fixtures::ROOT_CA;
-use crate::support::{CaseResult, Ctx, at_problem, case, deviation, final_of, ok};
+use crate::support::{CaseResult, Ctx, Reply, case, deviation};
 
 /// Every mode the reference lists for the matrix (ref §10.4).
 const MODES: [u8; 8] = [0, 1, 2, 4, 21, 31, 41, 44];
@@ -34,15 +35,25 @@ pub(super) fn cases() -> Vec<FnCase<Board>> {
 }
 
 /// Sets `mode`, then numeric errors again: whether CMEE survives a CFUN change is OPEN
-/// (ref §2.2), and this matrix is about 518, not about CMEE.
-fn set_mode(ctx: &mut Ctx, mode: u8) -> Result<bool, hil_runner::Problem> {
-    let result = final_of(ctx.at()?.exchange(&format!("AT+CFUN={mode}")))?;
+/// (ref §2.2), and this matrix is about 518, not about CMEE. False (observed) when the modem
+/// refuses the mode.
+fn set_mode(ctx: &mut Ctx, mode: u8) -> Result<bool, Problem> {
+    let result = ctx.set_cfun(mode)?;
     if !result.is_ok() {
         ctx.observe(format!("CFUN={mode}"), format!("mode refused: {result}"));
         return Ok(false);
     }
-    ok(ctx.at()?.command("AT+CMEE=1"), "AT+CMEE=1")?;
+    ctx.set_cmee(1)?.expect_ok("AT+CMEE=1")?;
     Ok(true)
+}
+
+/// The matrix's verdict: the problems found, or none.
+fn verdict(signature: &str, problems: Vec<String>) -> CaseResult {
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(deviation(signature, problems.join("; ")))
+    }
 }
 
 fn write_delete(ctx: &mut Ctx) -> CaseResult {
@@ -51,68 +62,61 @@ fn write_delete(ctx: &mut Ctx) -> CaseResult {
     let mut problems = Vec::new();
     for mode in MODES {
         // A stored item to delete, written offline.
-        ok(ctx.at()?.command("AT+CFUN=4"), "AT+CFUN=4")?;
-        let _ = ctx.at()?.exchange(&format!("AT%CMNG=3,{tag},0"));
-        ok(
-            ctx.at()?.cmng_write(tag, CredentialType::ROOT_CA, ROOT_CA),
-            "offline write",
-        )?;
+        ctx.set_cfun(4)?.expect_ok("AT+CFUN=4")?;
+        let _absent_or_deleted = ctx.cmng_delete(tag, CredentialType::ROOT_CA)?;
+        ctx.cmng_write(tag, CredentialType::ROOT_CA, ROOT_CA)?
+            .expect_ok("offline write")?;
         if !set_mode(ctx, mode)? {
             continue;
         }
-        let at = ctx.at()?;
-        let delete = at.exchange(&format!("AT%CMNG=3,{tag},0"));
-        let write = at.cmng_write(tag, CredentialType::ROOT_CA, ROOT_CA);
-        let (delete, write) = (final_of(delete)?, final_of(write)?);
+        let delete = ctx.cmng_delete(tag, CredentialType::ROOT_CA)?.result();
+        let write = ctx
+            .cmng_write(tag, CredentialType::ROOT_CA, ROOT_CA)?
+            .result();
         ctx.observe(format!("CFUN={mode}: delete"), delete.to_string());
         ctx.observe(format!("CFUN={mode}: write"), write.to_string());
-        let want_518 = ACTIVE.contains(&mode);
-        for (op, got) in [("delete", delete), ("write", write)] {
-            let refused = got == hil_at::FinalResult::CmeError(CmeCode::NOT_ALLOWED_ACTIVE.0);
-            if want_518 && !refused {
-                problems.push(format!("CFUN={mode} {op}: {got} (reference 518)"));
-            }
-            if OFFLINE.contains(&mode) && !got.is_ok() {
-                problems.push(format!("CFUN={mode} {op}: {got} (reference OK)"));
-            }
+        problems.extend(judge_update(mode, [("delete", delete), ("write", write)]));
+    }
+    ctx.set_cfun(4)?.expect_ok("back offline")?;
+    verdict("CFUN matrix", problems)
+}
+
+/// An update in `mode` against the reference: 518 in the active modes, `OK` offline.
+fn judge_update(mode: u8, results: [(&str, FinalResult); 2]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (op, got) in results {
+        let refused = got == FinalResult::CmeError(CmeCode::NOT_ALLOWED_ACTIVE.0);
+        if ACTIVE.contains(&mode) && !refused {
+            problems.push(format!("CFUN={mode} {op}: {got} (reference 518)"));
+        }
+        if OFFLINE.contains(&mode) && !got.is_ok() {
+            problems.push(format!("CFUN={mode} {op}: {got} (reference OK)"));
         }
     }
-    ok(ctx.at()?.command("AT+CFUN=4"), "back offline")?;
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(deviation("CFUN matrix", problems.join("; ")))
-    }
+    problems
 }
 
 fn read_list(ctx: &mut Ctx) -> CaseResult {
     ctx.offline()?;
     let tag = ctx.tag(1, CredentialType::ROOT_CA);
-    ok(
-        ctx.at()?.cmng_write(tag, CredentialType::ROOT_CA, ROOT_CA),
-        "write",
-    )?;
+    ctx.cmng_write(tag, CredentialType::ROOT_CA, ROOT_CA)?
+        .expect_ok("write")?;
     let mut problems = Vec::new();
     for mode in MODES {
         if !set_mode(ctx, mode)? {
             continue;
         }
-        let at = ctx.at()?;
-        match at.cmng_read(tag, CredentialType::ROOT_CA) {
-            Ok(item) if item.content == ROOT_CA => {}
-            Ok(_) => problems.push(format!("CFUN={mode} read: content differs")),
-            Err(e) => problems.push(format!("CFUN={mode} read: {}", at_problem(e))),
+        match ctx.cmng_read(tag, CredentialType::ROOT_CA)? {
+            Reply::Ok(item) if item.content == ROOT_CA => {}
+            Reply::Ok(_) => problems.push(format!("CFUN={mode} read: content differs")),
+            Reply::Refused(r) => problems.push(format!("CFUN={mode} read: {r}")),
         }
-        match at.cmng_list(hil_at::CmngFilter::Tag(tag)) {
-            Ok(items) if items.len() == 1 => {}
-            Ok(items) => problems.push(format!("CFUN={mode} list: {} items", items.len())),
-            Err(e) => problems.push(format!("CFUN={mode} list: {}", at_problem(e))),
+        match ctx.cmng_list(CmngFilter::Tag(tag))? {
+            Reply::Ok(items) if items.len() == 1 => {}
+            Reply::Ok(items) => problems.push(format!("CFUN={mode} list: {} items", items.len())),
+            Reply::Refused(r) => problems.push(format!("CFUN={mode} list: {r}")),
         }
     }
-    ok(ctx.at()?.command("AT+CFUN=4"), "back offline")?;
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(deviation("read/list refused", problems.join("; ")))
-    }
+    ctx.set_cfun(4)?.expect_ok("back offline")?;
+    verdict("read/list refused", problems)
 }

@@ -5,9 +5,8 @@ use hil_lab::Board;
 use hil_model::CredentialType;
 use hil_runner::FnCase;
 
-use super::check_listed_digest;
 use crate::fixtures::{ROOT_CA, crlf, without_trailing_newline};
-use crate::support::{CaseResult, Ctx, case, ok};
+use crate::support::{CaseResult, Ctx, case};
 
 pub(super) fn cases() -> Vec<FnCase<Board>> {
     vec![
@@ -35,10 +34,7 @@ pub(super) fn cases() -> Vec<FnCase<Board>> {
 fn digest_of(ctx: &mut Ctx, content: String) -> CaseResult {
     ctx.offline()?;
     let tag = ctx.tag(0, CredentialType::ROOT_CA);
-    let at = ctx.at()?;
-    ok(
-        at.cmng_write(tag, CredentialType::ROOT_CA, &content),
-        "write",
-    )?;
-    check_listed_digest(at, tag, CredentialType::ROOT_CA, content.as_bytes())
+    ctx.cmng_write(tag, CredentialType::ROOT_CA, &content)?
+        .expect_ok("write")?;
+    ctx.check_listed_digest(tag, CredentialType::ROOT_CA, content.as_bytes())
 }

@@ -7,9 +7,8 @@ use hil_lab::Board;
 use hil_model::{CmeCode, CredentialType};
 use hil_runner::FnCase;
 
-use super::check_absent;
 use crate::fixtures::{CLIENT_KEY, ROOT_CA, crlf, literal_backslash_n};
-use crate::support::{CaseResult, Ctx, case, expect_cme, ok};
+use crate::support::{CaseResult, Ctx, case};
 
 pub(super) fn cases() -> Vec<FnCase<Board>> {
     vec![
@@ -43,26 +42,18 @@ pub(super) fn cases() -> Vec<FnCase<Board>> {
 fn rejected(ctx: &mut Ctx, content: String, what: &str) -> CaseResult {
     ctx.offline()?;
     let tag = ctx.tag(0, CredentialType::ROOT_CA);
-    let at = ctx.at()?;
-    expect_cme(
-        at.cmng_write(tag, CredentialType::ROOT_CA, &content),
-        CmeCode::INVALID_CONTENT,
-        &format!("write of a root CA with {what}"),
-    )?;
-    check_absent(at, tag, CredentialType::ROOT_CA, "the write was refused")
+    ctx.cmng_write(tag, CredentialType::ROOT_CA, &content)?
+        .expect_cme(
+            CmeCode::INVALID_CONTENT,
+            &format!("write of a root CA with {what}"),
+        )?;
+    ctx.check_absent(tag, CredentialType::ROOT_CA, "the write was refused")
 }
 
 fn key_literal_newline(ctx: &mut Ctx) -> CaseResult {
     ctx.offline()?;
     let tag = ctx.tag(1, CredentialType::CLIENT_KEY);
-    let at = ctx.at()?;
-    ok(
-        at.cmng_write(
-            tag,
-            CredentialType::CLIENT_KEY,
-            &literal_backslash_n(CLIENT_KEY),
-        ),
-        "write of a key with literal \\n",
-    )?;
-    Ok(())
+    let key = literal_backslash_n(CLIENT_KEY);
+    ctx.cmng_write(tag, CredentialType::CLIENT_KEY, &key)?
+        .expect_ok("write of a key with literal \\n")
 }

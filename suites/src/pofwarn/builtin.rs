@@ -14,9 +14,11 @@ use hil_model::CredentialType;
 use hil_runner::{FnCase, Problem};
 
 use super::SUITE;
-use super::bench::{self, Bench, Findings, MARGIN_VOLTS, URC_DEADLINE, ms};
+use super::bench::{self, Bench, ms};
+use super::supply::MARGIN_VOLTS;
+use super::warning::URC_DEADLINE;
 use crate::fixtures;
-use crate::support::{CaseResult, at_problem, case, ok};
+use crate::support::{CaseResult, Findings, case};
 
 /// The fixed level of the built-in check (ref §4.2 [F3]).
 const BUILTIN_VOLTS: f64 = 3.0;
@@ -31,48 +33,12 @@ pub(super) fn cases() -> Vec<FnCase<Board>> {
 }
 
 fn builtin_check(b: &mut Bench<'_, '_>) -> CaseResult {
-    let nominal = b.nominal();
     let mut found = Findings::default();
-    let probe = b.ctx.tag(0, CredentialType::ROOT_CA);
-
-    b.set_volts(nominal)?;
-    b.ctx.offline()?;
-    b.delete(probe, CredentialType::ROOT_CA)?;
-    // Only the built-in check: the warning off where the command exists.
-    let disabled = b.final_result("AT%XPOFWARN=0")?;
-    b.observe("AT%XPOFWARN=0", disabled.to_string());
-    ok(b.at()?.command("AT+CGEREP=1"), "AT+CGEREP=1")?;
-    let mdmev = b.final_result("AT%MDMEV=1")?;
-    b.observe("AT%MDMEV=1", mdmev.to_string());
-    ok(b.at()?.set_cfun(1), "AT+CFUN=1")?;
-
-    let above = b.set_volts(BUILTIN_VOLTS + MARGIN_VOLTS)?;
-    b.observe("volts above 3.0 V", format!("{above:.3}"));
-    b.mark("step below 3.0 V");
-    let sent = b.command_volts(BUILTIN_VOLTS - MARGIN_VOLTS)?;
-    let urc = b.wait_warning(URC_DEADLINE)?;
-    let below = b.settle()?;
-    if below >= BUILTIN_VOLTS {
-        return Err(Problem::infra(format!(
-            "the supply measured {below:.3} V after a set point of {:.3} V: not below 3.0 V",
-            BUILTIN_VOLTS - MARGIN_VOLTS
-        )));
-    }
-    b.observe("volts below 3.0 V", format!("{below:.3}"));
-    b.observe(
-        "notification",
-        match &urc {
-            Some(u) => format!(
-                "`{}` after {} ms",
-                u.line,
-                ms(u.at.saturating_duration_since(sent))
-            ),
-            None => format!("none within {URC_DEADLINE:?}"),
-        },
-    );
-
+    let probe = b.tag(0, CredentialType::ROOT_CA);
+    only_the_builtin_check(b, probe)?;
+    let below = step_below(b)?;
     // ref §4.2 [F3]: below 3000 mV the modem disconnects and goes offline.
-    let cfun = b.at()?.cfun().map_err(at_problem)?;
+    let cfun = b.cfun()?;
     b.observe("+CFUN below 3.0 V", cfun.to_string());
     if cfun != 4 {
         found.deviate(
@@ -85,17 +51,63 @@ fn builtin_check(b: &mut Bench<'_, '_>) -> CaseResult {
     }
     // OPEN: does the built-in check also block NVM updates (528 is documented for the
     // %XPOFWARN warning, ref §4.3)?
-    ok(b.at()?.command("AT+CMEE=1"), "AT+CMEE=1")?;
+    b.set_cmee(1)?.expect_ok("AT+CMEE=1")?;
     let write = b.probe(probe, CredentialType::ROOT_CA, fixtures::ROOT_CA)?;
     b.observe(
         "%CMNG write below 3.0 V, %XPOFWARN off (OPEN)",
         write.label(),
     );
+    after_recovery(b, &mut found)?;
+    found.finish(b)
+}
 
-    // ref §4.2 [F3]: it stays offline until the application sends AT+CFUN=1.
+/// Offline at the nominal supply with the probe's sec_tag absent; `%XPOFWARN` off where the
+/// command exists, so only the built-in check acts; then the radio on.
+fn only_the_builtin_check(b: &mut Bench<'_, '_>, probe: u32) -> CaseResult {
+    let nominal = b.nominal_volts();
+    b.set_volts(nominal)?;
+    b.offline()?;
+    let _absent_or_deleted = b.cmng_delete(probe, CredentialType::ROOT_CA)?;
+    let disabled = b.disarm()?;
+    b.observe("AT%XPOFWARN=0", disabled.to_string());
+    b.command("AT+CGEREP=1")?.expect_ok("AT+CGEREP=1")?;
+    let mdmev = b.command("AT%MDMEV=1")?;
+    b.observe("AT%MDMEV=1", mdmev.to_string());
+    b.set_cfun(1)?.expect_ok("AT+CFUN=1")
+}
+
+/// One step from 100 mV above 3.0 V to 100 mV below it; the notification (if any) observed.
+/// Returns the measured volts below.
+fn step_below(b: &mut Bench<'_, '_>) -> Result<f64, Problem> {
+    let above = b.set_volts(BUILTIN_VOLTS + MARGIN_VOLTS)?;
+    b.observe("volts above 3.0 V", format!("{above:.3}"));
+    b.mark("step below 3.0 V");
+    let target = BUILTIN_VOLTS - MARGIN_VOLTS;
+    let sent = b.command_volts(target)?;
+    let urc = b.wait_warning(URC_DEADLINE)?;
+    let below = b.settle_below(target, BUILTIN_VOLTS)?;
+    b.observe("volts below 3.0 V", format!("{below:.3}"));
+    b.observe(
+        "notification",
+        match &urc {
+            Some(u) => format!(
+                "`{}` after {} ms",
+                u.line,
+                ms(u.at.saturating_duration_since(sent))
+            ),
+            None => format!("none within {URC_DEADLINE:?}"),
+        },
+    );
+    Ok(below)
+}
+
+/// ref §4.2 [F3]: after the supply recovers the modem stays offline until the application
+/// sends `AT+CFUN=1`, which brings it back.
+fn after_recovery(b: &mut Bench<'_, '_>, found: &mut Findings) -> CaseResult {
+    let nominal = b.nominal_volts();
     let back = b.set_volts(nominal)?;
     b.observe("volts after recovery", format!("{back:.3}"));
-    let cfun = b.at()?.cfun().map_err(at_problem)?;
+    let cfun = b.cfun()?;
     b.observe("+CFUN after the supply recovered", cfun.to_string());
     if cfun != 4 {
         found.deviate(
@@ -103,13 +115,13 @@ fn builtin_check(b: &mut Bench<'_, '_>) -> CaseResult {
             "after the built-in check the modem stays offline until AT+CFUN=1 (ref §4.2 [F3])",
         );
     }
-    let online = b.final_result("AT+CFUN=1")?;
-    let cfun = b.at()?.cfun().map_err(at_problem)?;
+    let online = b.set_cfun(1)?.result();
+    let cfun = b.cfun()?;
     if online != FinalResult::Ok || cfun != 1 {
         found.deviate(
             format!("AT+CFUN=1 after recovery: {online}, +CFUN: {cfun}"),
             "the application brings the modem back with AT+CFUN=1 once the supply is back (ref §4.2 [F3], [D6])",
         );
     }
-    found.finish(b.ctx.log)
+    Ok(())
 }

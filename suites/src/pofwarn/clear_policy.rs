@@ -21,9 +21,11 @@ use hil_model::CredentialType;
 use hil_runner::{FnCase, Problem};
 
 use super::SUITE;
-use super::bench::{self, Bench, Findings, Probe, STEP_VOLTS, volts};
+use super::bench::{self, Bench};
+use super::probe::Probe;
+use super::supply::{STEP_VOLTS, Trip, volts};
 use crate::fixtures;
-use crate::support::{CaseResult, case, ok};
+use crate::support::{CaseResult, Findings, case};
 
 const ROOT_CA: CredentialType = CredentialType::ROOT_CA;
 /// Threshold the warning is armed at (mV).
@@ -56,38 +58,10 @@ pub(super) fn cases() -> Vec<FnCase<Board>> {
 }
 
 fn clear_policy(b: &mut Bench<'_, '_>) -> CaseResult {
-    let level = volts(ARM_MV);
-    let nominal = b.nominal();
     let mut found = Findings::default();
-    let tag = b.ctx.tag(0, ROOT_CA);
-
-    b.set_volts(nominal)?;
-    b.ctx.offline()?;
-    b.delete(tag, ROOT_CA)?;
-    if b.digest(tag, ROOT_CA)?.is_some() {
-        return Err(Problem::infra(format!(
-            "sec_tag {tag} is still listed after its delete"
-        )));
-    }
-    b.subscribe()?;
-    b.arm(ARM_MV)?;
-    let Some(trip) = b.step_down_until_warning(level + SEARCH_ABOVE, level - SEARCH_BELOW)? else {
-        return Err(Problem::deviation(
-            "no warning",
-            format!(
-                "no warning URC with the supply stepped from {:.3} V down to {:.3} V, armed at {ARM_MV} mV (ref §4.2 [D6])",
-                level + SEARCH_ABOVE,
-                level - SEARCH_BELOW
-            ),
-        ));
-    };
-    b.observe(
-        "trip volts",
-        match trip.above {
-            Some(above) => format!("{:.3} (no warning at {above:.3})", trip.volts),
-            None => format!("{:.3} (first step)", trip.volts),
-        },
-    );
+    let tag = b.tag(0, ROOT_CA);
+    prepare(b, tag)?;
+    let trip = find_trip(b)?;
 
     // The block while the supply is low (ref §4.3).
     let low = probe(b, tag)?;
@@ -104,10 +78,65 @@ fn clear_policy(b: &mut Bench<'_, '_>) -> CaseResult {
                 trip.volts
             ),
         );
-        return found.finish(b.ctx.log);
+        return found.finish(b);
     }
+    if !released_by_supply(b, tag, &trip, low)? && !cleared_by_ladder(b, tag)? {
+        b.observe("cleared by", "nothing tried");
+        found.deviate(
+            "not cleared by a power cycle",
+            "a %CMNG write is still refused or dropped after every step up to a power cycle at the nominal supply (ref §4.4)",
+        );
+    }
+    found.finish(b)
+}
 
-    // (a) The supply alone, stepped back up: the release voltage.
+/// At the nominal supply, offline, the probe's sec_tag absent; both URCs subscribed and the
+/// warning armed.
+fn prepare(b: &mut Bench<'_, '_>, tag: u32) -> CaseResult {
+    let nominal = b.nominal_volts();
+    b.set_volts(nominal)?;
+    b.offline()?;
+    let _absent_or_deleted = b.cmng_delete(tag, ROOT_CA)?;
+    if b.cmng_digest(tag, ROOT_CA)?.is_some() {
+        return Err(Problem::infra(format!(
+            "sec_tag {tag} is still listed after its delete"
+        )));
+    }
+    b.subscribe()?;
+    b.arm(ARM_MV)
+}
+
+/// The supply stepped down until the warning comes; none in the window is a deviation.
+fn find_trip(b: &mut Bench<'_, '_>) -> Result<Trip, Problem> {
+    let level = volts(ARM_MV);
+    let (start, stop) = (level + SEARCH_ABOVE, level - SEARCH_BELOW);
+    let trip = b.step_down_until_warning(start, stop)?.ok_or_else(|| {
+        Problem::deviation(
+            "no warning",
+            format!(
+                "no warning URC with the supply stepped from {start:.3} V down to {stop:.3} V, armed at {ARM_MV} mV (ref §4.2 [D6])"
+            ),
+        )
+    })?;
+    b.observe(
+        "trip volts",
+        match trip.above {
+            Some(above) => format!("{:.3} (no warning at {above:.3})", trip.volts),
+            None => format!("{:.3} (first step)", trip.volts),
+        },
+    );
+    Ok(trip)
+}
+
+/// (a) The supply alone, stepped back up with a probe at each step: true (and the release
+/// voltage and hysteresis observed) when a probe was stored on the way.
+fn released_by_supply(
+    b: &mut Bench<'_, '_>,
+    tag: u32,
+    trip: &Trip,
+    low: Probe,
+) -> Result<bool, Problem> {
+    let level = volts(ARM_MV);
     b.mark("(a) supply stepped back up with a probe at each step");
     let mut set = trip.set;
     let mut last = low;
@@ -117,23 +146,8 @@ fn clear_policy(b: &mut Bench<'_, '_>) -> CaseResult {
         let volts = b.set_volts(set)?;
         last = probe(b, tag)?;
         if last == Probe::Stored {
-            // The trip lies in (trip.volts, trip.above], the release in (blocked_at, volts].
-            let above = trip.above.unwrap_or(trip.volts);
-            let low_mv = ((blocked_at - above) * 1000.0).max(0.0);
-            let high_mv = (volts - trip.volts) * 1000.0;
-            b.observe(
-                "release volts",
-                format!("{volts:.3} (still blocked at {blocked_at:.3})"),
-            );
-            b.observe(
-                "hysteresis mV (release − trip, from the 20 mV steps)",
-                format!("{low_mv:.0} to {high_mv:.0}"),
-            );
-            b.observe(
-                "cleared by",
-                format!("(a) nothing: the supply back at {volts:.3} V"),
-            );
-            return found.finish(b.ctx.log);
+            observe_release(b, trip, blocked_at, volts);
+            return Ok(true);
         }
         blocked_at = volts;
     }
@@ -148,8 +162,31 @@ fn clear_policy(b: &mut Bench<'_, '_>) -> CaseResult {
             (blocked_at - trip.above.unwrap_or(trip.volts)) * 1000.0
         ),
     );
+    Ok(false)
+}
 
-    // The rest of the ladder, at the nominal supply.
+/// The trip lies in (trip.volts, trip.above], the release in (blocked_at, volts].
+fn observe_release(b: &mut Bench<'_, '_>, trip: &Trip, blocked_at: f64, volts: f64) {
+    let above = trip.above.unwrap_or(trip.volts);
+    let low_mv = ((blocked_at - above) * 1000.0).max(0.0);
+    let high_mv = (volts - trip.volts) * 1000.0;
+    b.observe(
+        "release volts",
+        format!("{volts:.3} (still blocked at {blocked_at:.3})"),
+    );
+    b.observe(
+        "hysteresis mV (release − trip, from the 20 mV steps)",
+        format!("{low_mv:.0} to {high_mv:.0}"),
+    );
+    b.observe(
+        "cleared by",
+        format!("(a) nothing: the supply back at {volts:.3} V"),
+    );
+}
+
+/// The rest of the ladder, at the nominal supply: true when a step let a probe through.
+fn cleared_by_ladder(b: &mut Bench<'_, '_>, tag: u32) -> Result<bool, Problem> {
+    let nominal = b.nominal_volts();
     b.set_volts(nominal)?;
     for (label, step) in LADDER {
         b.mark(label);
@@ -158,20 +195,15 @@ fn clear_policy(b: &mut Bench<'_, '_>) -> CaseResult {
         b.observe(label, seen.label());
         if seen == Probe::Stored {
             b.observe("cleared by", label);
-            return found.finish(b.ctx.log);
+            return Ok(true);
         }
     }
-    b.observe("cleared by", "nothing tried");
-    found.deviate(
-        "not cleared by a power cycle",
-        "a %CMNG write is still refused or dropped after every step up to a power cycle at the nominal supply (ref §4.4)",
-    );
-    found.finish(b.ctx.log)
+    Ok(false)
 }
 
 /// `AT+CMEE=1` (lost by a reset or a CFUN=0, ref §2.2), then a write probe.
 fn probe(b: &mut Bench<'_, '_>, tag: u32) -> Result<Probe, Problem> {
-    ok(b.at()?.command("AT+CMEE=1"), "AT+CMEE=1")?;
+    b.set_cmee(1)?.expect_ok("AT+CMEE=1")?;
     b.probe(tag, ROOT_CA, fixtures::ROOT_CA)
 }
 
@@ -184,15 +216,15 @@ fn rearm(b: &mut Bench<'_, '_>) -> CaseResult {
 }
 
 fn disable(b: &mut Bench<'_, '_>) -> CaseResult {
-    ok(b.at()?.command("AT%XPOFWARN=0"), "AT%XPOFWARN=0")?;
+    b.disarm()?.expect_ok("AT%XPOFWARN=0")?;
     Ok(())
 }
 
 /// The warning armed again after (c), so (d)–(f) run as (a)–(b) did.
 fn cfun_cycle(b: &mut Bench<'_, '_>) -> CaseResult {
     b.arm(ARM_MV)?;
-    ok(b.at()?.set_cfun(0), "AT+CFUN=0")?;
-    ok(b.at()?.set_cfun(4), "AT+CFUN=4")?;
+    b.set_cfun(0)?.expect_ok("AT+CFUN=0")?;
+    b.set_cfun(4)?.expect_ok("AT+CFUN=4")?;
     Ok(())
 }
 

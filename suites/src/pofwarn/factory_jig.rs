@@ -23,9 +23,11 @@ use hil_model::{CmeCode, CredentialType};
 use hil_runner::{FnCase, Problem};
 
 use super::SUITE;
-use super::bench::{self, Bench, CME_528, Findings, SILENT_DROP};
+use super::bench::{self, Bench};
+use super::probe::{CME_528, SILENT_DROP};
+use super::supply::volts;
 use crate::fixtures;
-use crate::support::{CaseResult, case, ok, signature};
+use crate::support::{CaseResult, Findings, case, signature};
 
 const ROOT_CA: CredentialType = CredentialType::ROOT_CA;
 /// The warning threshold of the scenario (mV).
@@ -42,44 +44,78 @@ pub(super) fn cases() -> Vec<FnCase<Board>> {
     )]
 }
 
-fn factory_jig(b: &mut Bench<'_, '_>) -> CaseResult {
-    let nominal = b.nominal();
-    let mut found = Findings::default();
-    // Memfault's "Removing Root CA 1004" and "Cert 1001 in storage is not up-to-date".
-    let removed = b.ctx.tag(0, ROOT_CA);
-    let updated = b.ctx.tag(1, ROOT_CA);
+/// Memfault's "Removing Root CA 1004" and "Cert 1001 in storage is not up-to-date".
+struct Tags {
+    removed: u32,
+    updated: u32,
+}
 
-    // Before the jig: the board holds two stale CAs.
+/// The provisioning's two answers on the jig.
+#[derive(Clone, Copy)]
+struct Provisioning {
+    delete: FinalResult,
+    write: FinalResult,
+}
+
+/// What NVM holds afterwards, read at the nominal supply.
+struct ReadBack {
+    removed_still_stored: bool,
+    installed: bool,
+}
+
+fn factory_jig(b: &mut Bench<'_, '_>) -> CaseResult {
+    let tags = Tags {
+        removed: b.tag(0, ROOT_CA),
+        updated: b.tag(1, ROOT_CA),
+    };
+    let stale = stale_cas(b, &tags)?;
+    let volts = power_up_on_jig(b)?;
+    let jig = provision(b, &tags)?;
+    let after = read_back(b, &tags, &stale)?;
+    let retry = provision_again(b, &tags)?;
+    let mut found = Findings::default();
+    judge(&mut found, volts, jig, &after, retry, b.nominal_volts());
+    found.finish(b)
+}
+
+/// Before the jig: the board holds two stale CAs. Returns the digest of the one to update.
+fn stale_cas(b: &mut Bench<'_, '_>, tags: &Tags) -> Result<String, Problem> {
+    let nominal = b.nominal_volts();
     b.set_volts(nominal)?;
-    b.ctx.offline()?;
-    for tag in [removed, updated] {
-        ok(
-            b.at()?.cmng_write(tag, ROOT_CA, fixtures::CLIENT_CERT),
-            "writing a stale CA at the nominal supply",
-        )?;
+    b.offline()?;
+    for tag in [tags.removed, tags.updated] {
+        b.cmng_write(tag, ROOT_CA, fixtures::CLIENT_CERT)?
+            .expect_ok("writing a stale CA at the nominal supply")?;
     }
-    let stale = b.digest(updated, ROOT_CA)?.ok_or_else(|| {
+    b.cmng_digest(tags.updated, ROOT_CA)?.ok_or_else(|| {
         Problem::deviation(
             "write not listed",
-            format!("sec_tag {updated} written at the nominal supply is not listed"),
+            format!(
+                "sec_tag {} written at the nominal supply is not listed",
+                tags.updated
+            ),
         )
-    })?;
+    })
+}
 
-    // On the jig: power-up below the threshold, the application's init arms the warning.
+/// On the jig: power-up below the threshold, then the application's init arms the warning.
+/// Returns the measured volts.
+fn power_up_on_jig(b: &mut Bench<'_, '_>) -> Result<f64, Problem> {
     b.power_cycle_at(JIG_VOLTS, "power-up on the jig")?;
-    let volts = b.settle()?;
+    let volts = b.settle_below(JIG_VOLTS, volts(JIG_THRESHOLD_MV))?;
     b.observe("jig volts at boot", format!("{volts:.3}"));
-    if volts >= bench::volts(JIG_THRESHOLD_MV) {
-        return Err(Problem::infra(format!(
-            "the supply measured {volts:.3} V: not below the {JIG_THRESHOLD_MV} mV threshold"
-        )));
-    }
     b.arm(JIG_THRESHOLD_MV)?;
+    Ok(volts)
+}
 
-    // modem_key_mgmt-style provisioning.
-    b.ctx.offline()?;
-    let delete = b.delete(removed, ROOT_CA)?;
-    let write = b.write(updated, ROOT_CA, fixtures::ROOT_CA)?;
+/// `modem_key_mgmt`-style provisioning: offline, numeric errors, delete the stale CA, write
+/// the current one. The answers, and any warning URC, are observed.
+fn provision(b: &mut Bench<'_, '_>, tags: &Tags) -> Result<Provisioning, Problem> {
+    b.offline()?;
+    let delete = b.cmng_delete(tags.removed, ROOT_CA)?.result();
+    let write = b
+        .cmng_write(tags.updated, ROOT_CA, fixtures::ROOT_CA)?
+        .result();
     b.observe("delete of the stale root CA", describe(delete));
     b.observe("write of the current root CA", describe(write));
     let urcs: Vec<String> = b.take_warnings()?.into_iter().map(|u| u.line).collect();
@@ -91,18 +127,21 @@ fn factory_jig(b: &mut Bench<'_, '_>) -> CaseResult {
             urcs.join(" | ")
         },
     );
+    Ok(Provisioning { delete, write })
+}
 
-    // What NVM holds, read at the nominal supply.
+/// What NVM holds, read at the nominal supply after a power cycle.
+fn read_back(b: &mut Bench<'_, '_>, tags: &Tags, stale: &str) -> Result<ReadBack, Problem> {
     b.power_cycle("read back at the nominal supply")?;
-    b.ctx.offline()?;
-    let removed_now = b.digest(removed, ROOT_CA)?;
-    let updated_now = b.digest(updated, ROOT_CA)?;
+    b.offline()?;
+    let removed_still_stored = b.cmng_digest(tags.removed, ROOT_CA)?.is_some();
+    let updated_now = b.cmng_digest(tags.updated, ROOT_CA)?;
     let installed = updated_now
         .as_deref()
-        .is_some_and(|d| !d.eq_ignore_ascii_case(&stale));
+        .is_some_and(|d| !d.eq_ignore_ascii_case(stale));
     b.observe(
         "read-back: stale root CA",
-        if removed_now.is_some() {
+        if removed_still_stored {
             "still stored"
         } else {
             "removed"
@@ -116,18 +155,48 @@ fn factory_jig(b: &mut Bench<'_, '_>) -> CaseResult {
             None => "absent",
         },
     );
+    Ok(ReadBack {
+        removed_still_stored,
+        installed,
+    })
+}
 
-    // The reporter's question (latched or supply-level?): the same provisioning at the nominal
-    // supply after a power cycle.
-    let again = [
-        b.delete(removed, ROOT_CA)?,
-        b.write(updated, ROOT_CA, fixtures::ROOT_CA)?,
-    ];
-    let retry = format!("delete {}, write {}", again[0], again[1]);
-    b.observe("provisioning again at the nominal supply", retry.clone());
+/// The reporter's question (latched or supply-level?): the same provisioning at the nominal
+/// supply after the power cycle.
+fn provision_again(b: &mut Bench<'_, '_>, tags: &Tags) -> Result<Provisioning, Problem> {
+    let retry = Provisioning {
+        delete: b.cmng_delete(tags.removed, ROOT_CA)?.result(),
+        write: b
+            .cmng_write(tags.updated, ROOT_CA, fixtures::ROOT_CA)?
+            .result(),
+    };
+    b.observe(
+        "provisioning again at the nominal supply",
+        retry_text(retry),
+    );
+    Ok(retry)
+}
 
+fn retry_text(retry: Provisioning) -> String {
+    format!("delete {}, write {}", retry.delete, retry.write)
+}
+
+/// The reference is the reporter's expectation: provisioning succeeds on the jig.
+fn judge(
+    found: &mut Findings,
+    volts: f64,
+    jig: Provisioning,
+    after: &ReadBack,
+    retry: Provisioning,
+    nominal: f64,
+) {
+    let Provisioning { delete, write } = jig;
+    let retry_text = retry_text(retry);
     if delete == CME_528 || write == CME_528 {
-        found.deviate(signature(CME_528), report_528(volts, delete, write, &retry));
+        found.deviate(
+            signature(CME_528),
+            report_528(volts, delete, write, &retry_text),
+        );
     }
     if !matches!(
         delete,
@@ -144,7 +213,7 @@ fn factory_jig(b: &mut Bench<'_, '_>) -> CaseResult {
             format!("write of the current root CA: expected OK, got {write}"),
         );
     }
-    if write == FinalResult::Ok && !installed {
+    if write == FinalResult::Ok && !after.installed {
         found.deviate(
             SILENT_DROP,
             format!(
@@ -154,7 +223,7 @@ fn factory_jig(b: &mut Bench<'_, '_>) -> CaseResult {
             ),
         );
     }
-    if delete == FinalResult::Ok && removed_now.is_some() {
+    if delete == FinalResult::Ok && after.removed_still_stored {
         found.deviate(
             "no 528; delete silently dropped",
             format!(
@@ -162,15 +231,14 @@ fn factory_jig(b: &mut Bench<'_, '_>) -> CaseResult {
             ),
         );
     }
-    if !matches!(again[0], FinalResult::Ok | FinalResult::CmeError(513))
-        || again[1] != FinalResult::Ok
+    if !matches!(retry.delete, FinalResult::Ok | FinalResult::CmeError(513))
+        || retry.write != FinalResult::Ok
     {
         found.deviate(
             "provisioning fails at the nominal supply",
-            format!("after a power cycle at {nominal:.3} V: {retry}"),
+            format!("after a power cycle at {nominal:.3} V: {retry_text}"),
         );
     }
-    found.finish(b.ctx.log)
 }
 
 /// A result with what NCS `modem_key_mgmt` would return for it (ref §2.4).

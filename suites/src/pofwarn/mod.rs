@@ -1,9 +1,10 @@
 //! The power-off warning (POFWARN), driven by the supply (ref §4).
 //!
-//! Every case runs on a [`bench::Bench`]: the DUT's console and its programmable supply, the
-//! supply trace recorded and attached (CSV and SVG), and the board power-cycled back to its
-//! boot state afterwards. Outcomes come from what the console says and what the supply
-//! measures — never from the simulator.
+//! Every case runs on a [`bench::Bench`]: the case context with the supply trace recorded and
+//! attached (CSV and SVG), and the board power-cycled back to its boot state afterwards. Its
+//! jobs: [`supply`] (stepping and measuring), [`warning`] (arming, URCs), [`probe`] (`%CMNG`
+//! write with read-back, the suite's signatures). Outcomes come from what the console says and
+//! what the supply measures — never from the simulator.
 //!
 //! - [`threshold`]: `threshold_3000` … `threshold_3300` — the reference behaviour at each
 //!   `%XPOFWARN` threshold: URCs, offline, 528 on `%CMNG` write and delete, nothing stored;
@@ -19,8 +20,11 @@ mod bench;
 mod builtin;
 mod clear_policy;
 mod factory_jig;
+mod probe;
+mod supply;
 mod sweep;
 mod threshold;
+mod warning;
 
 use std::sync::Arc;
 

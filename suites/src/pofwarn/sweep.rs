@@ -9,13 +9,16 @@
 //! power cycle, so one-shot re-arming (nRF91x1, ref §4.1 [D7]) and whatever latches the
 //! warning (ref §4.4, OPEN) cannot carry over from the previous threshold.
 
+use std::time::Instant;
+
 use hil_lab::Board;
 use hil_power::{Level, Marker, PlotOptions, Trace};
-use hil_runner::FnCase;
+use hil_runner::{FnCase, Problem};
 
-use super::bench::{self, Bench, Findings, STEP_DWELL, STEP_VOLTS, ms, volts};
+use super::bench::{self, Bench, ms};
+use super::supply::{STEP_DWELL, STEP_VOLTS, Trip, volts};
 use super::{SUITE, THRESHOLDS_MV};
-use crate::support::{CaseResult, case};
+use crate::support::{CaseResult, Findings, case};
 
 /// The sweep window around each threshold.
 const START_ABOVE: f64 = 0.080;
@@ -44,105 +47,139 @@ struct Window {
     to_ms: f64,
 }
 
-fn sweep(b: &mut Bench<'_, '_>) -> CaseResult {
-    let epoch = b.ctx.at()?.transcript().origin();
-    let since = |t: std::time::Instant| t.saturating_duration_since(epoch).as_secs_f64() * 1e3;
-    let mut found = Findings::default();
-    let mut marks = Vec::new();
-    let mut windows = Vec::new();
-    let mut summary = Vec::new();
+/// What the sweep collected for the plot and the summary.
+#[derive(Default)]
+struct Sweep {
+    marks: Vec<Mark>,
+    windows: Vec<Window>,
+    summary: Vec<String>,
+}
 
+fn sweep(b: &mut Bench<'_, '_>) -> CaseResult {
+    let epoch = b.at()?.transcript().origin();
+    let since = |t: Instant| t.saturating_duration_since(epoch).as_secs_f64() * 1e3;
+    let mut found = Findings::default();
+    let mut sweep = Sweep::default();
     for (i, &mv) in THRESHOLDS_MV.iter().enumerate() {
-        let level = volts(mv);
         if i > 0 {
             b.power_cycle(&format!("fresh state before the {mv} mV sweep"))?;
         }
-        let from_ms = since(std::time::Instant::now());
-        b.ctx.offline()?;
-        b.subscribe()?;
-        b.arm(mv)?;
-        b.mark(format!("sweep at {mv} mV"));
-        let trip = b.step_down_until_warning(level + START_ABOVE, level - STOP_BELOW)?;
-        let to_ms = since(std::time::Instant::now());
-        windows.push(Window {
+        let from_ms = since(Instant::now());
+        let trip = sweep_one(b, mv)?;
+        sweep.windows.push(Window {
             threshold_mv: mv,
             from_ms,
-            to_ms,
+            to_ms: since(Instant::now()),
         });
-        let Some(trip) = trip else {
-            b.observe(format!("trip at {mv} mV"), "none in the window");
-            summary.push(format!("{mv}: none"));
-            found.deviate(
-                "no trip in the sweep window",
-                format!(
-                    "no warning URC within {STEP_DWELL:?} of any step from {:.3} V down to {:.3} V, armed at {mv} mV (ref §4.1 [D6])",
-                    level + START_ABOVE,
-                    level - STOP_BELOW
-                ),
-            );
-            continue;
-        };
-        b.mark(format!("trip at {:.3} V ({mv} mV armed)", trip.volts));
-        // The trip lies in (trip.volts, trip.above]: its offset from the threshold likewise.
-        let offset_low = (trip.volts - level) * 1000.0;
-        let offset = match trip.above {
-            Some(above) => format!("{offset_low:+.0} to {:+.0}", (above - level) * 1000.0),
-            None => format!("{offset_low:+.0} or more"),
-        };
-        b.observe(
-            format!("trip at {mv} mV: volts"),
-            format!(
-                "{:.3} (no warning at {})",
-                trip.volts,
-                trip.above.map_or("—".to_string(), |v| format!("{v:.3}"))
-            ),
-        );
-        b.observe(format!("trip at {mv} mV: offset mV"), offset);
-        b.observe(
-            format!("trip at {mv} mV: URC ms after the step"),
-            ms(trip.latency),
-        );
-        summary.push(match trip.above {
-            Some(above) => format!("{mv}: {:.3}–{above:.3} V", trip.volts),
-            None => format!("{mv}: ≥ {:.3} V", trip.volts),
-        });
-        if trip.above.is_none() {
-            found.deviate(
-                "warning above the sweep window",
-                format!(
-                    "`{}` on the first step, at {:.3} V, {:.0} mV above the {mv} mV threshold (ref §4.1 [D6])",
-                    trip.line,
-                    trip.volts,
-                    START_ABOVE * 1000.0
-                ),
-            );
+        match trip {
+            Some(trip) => {
+                record_trip(b, mv, &trip, &mut sweep.summary, &mut found);
+                sweep.marks.push(Mark {
+                    threshold_mv: mv,
+                    t_ms: since(trip.at),
+                    volts: trip.volts,
+                });
+            }
+            None => no_trip(b, mv, &mut sweep.summary, &mut found),
         }
-        marks.push(Mark {
-            threshold_mv: mv,
-            t_ms: since(trip.at),
-            volts: trip.volts,
-        });
     }
     b.observe(
         "trip per threshold (mV: between the step that tripped and the one before)",
-        summary.join(", "),
+        sweep.summary.join(", "),
     );
+    attach_plot(b, &sweep)?;
+    found.finish(b)
+}
 
-    let trace = b.ctx.supply()?.trace().cloned();
+/// One threshold: offline, subscribed, armed, then the supply stepped down through the window.
+fn sweep_one(b: &mut Bench<'_, '_>, mv: u16) -> Result<Option<Trip>, Problem> {
+    let level = volts(mv);
+    b.offline()?;
+    b.subscribe()?;
+    b.arm(mv)?;
+    b.mark(format!("sweep at {mv} mV"));
+    b.step_down_until_warning(level + START_ABOVE, level - STOP_BELOW)
+}
+
+/// No warning in the window: a deviation.
+fn no_trip(b: &mut Bench<'_, '_>, mv: u16, summary: &mut Vec<String>, found: &mut Findings) {
+    let level = volts(mv);
+    b.observe(format!("trip at {mv} mV"), "none in the window");
+    summary.push(format!("{mv}: none"));
+    found.deviate(
+        "no trip in the sweep window",
+        format!(
+            "no warning URC within {STEP_DWELL:?} of any step from {:.3} V down to {:.3} V, armed at {mv} mV (ref §4.1 [D6])",
+            level + START_ABOVE,
+            level - STOP_BELOW
+        ),
+    );
+}
+
+/// A trip's volts, offset from the threshold and latency; a warning on the first step (above
+/// the window) is a deviation.
+fn record_trip(
+    b: &mut Bench<'_, '_>,
+    mv: u16,
+    trip: &Trip,
+    summary: &mut Vec<String>,
+    found: &mut Findings,
+) {
+    let level = volts(mv);
+    b.mark(format!("trip at {:.3} V ({mv} mV armed)", trip.volts));
+    // The trip lies in (trip.volts, trip.above]: its offset from the threshold likewise.
+    let offset_low = (trip.volts - level) * 1000.0;
+    let offset = match trip.above {
+        Some(above) => format!("{offset_low:+.0} to {:+.0}", (above - level) * 1000.0),
+        None => format!("{offset_low:+.0} or more"),
+    };
+    b.observe(
+        format!("trip at {mv} mV: volts"),
+        format!(
+            "{:.3} (no warning at {})",
+            trip.volts,
+            trip.above.map_or("—".to_string(), |v| format!("{v:.3}"))
+        ),
+    );
+    b.observe(format!("trip at {mv} mV: offset mV"), offset);
+    b.observe(
+        format!("trip at {mv} mV: URC ms after the step"),
+        ms(trip.latency),
+    );
+    summary.push(match trip.above {
+        Some(above) => format!("{mv}: {:.3}–{above:.3} V", trip.volts),
+        None => format!("{mv}: ≥ {:.3} V", trip.volts),
+    });
+    if trip.above.is_none() {
+        found.deviate(
+            "warning above the sweep window",
+            format!(
+                "`{}` on the first step, at {:.3} V, {:.0} mV above the {mv} mV threshold (ref §4.1 [D6])",
+                trip.line,
+                trip.volts,
+                START_ABOVE * 1000.0
+            ),
+        );
+    }
+}
+
+/// The supply trace with the thresholds and trips, attached as an SVG.
+fn attach_plot(b: &mut Bench<'_, '_>, sweep: &Sweep) -> CaseResult {
+    let trace = b.supply()?.trace().cloned();
     if let Some(trace) = trace {
         let title = format!(
             "{}: %XPOFWARN threshold sweep ({:.0} mV steps)",
-            b.ctx.board.spec.name,
+            b.board_name(),
             STEP_VOLTS * 1000.0
         );
-        let svg = plot(&trace, &windows, &marks, &title);
+        let svg = plot(&trace, &sweep.windows, &sweep.marks, &title);
         b.attach(
             "pofwarn-threshold_sweep-trips.svg",
             "threshold sweep: trip points",
             &svg,
         );
     }
-    found.finish(b.ctx.log)
+    Ok(())
 }
 
 // ---- the plot ------------------------------------------------------------------------------

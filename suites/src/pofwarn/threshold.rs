@@ -15,12 +15,12 @@ use hil_model::CredentialType;
 use hil_runner::{FnCase, Problem};
 
 use super::SUITE;
-use super::bench::{
-    self, Bench, CGEV_LOW, CME_528, Findings, MARGIN_VOLTS, MDMEV_LOW, SILENT_DROP, URC_DEADLINE,
-    WRITE_PERSISTED, ms, volts,
-};
+use super::bench::{self, Bench, ms};
+use super::probe::{CME_528, SILENT_DROP, WRITE_PERSISTED};
+use super::supply::{MARGIN_VOLTS, volts};
+use super::warning::{CGEV_LOW, MDMEV_LOW, URC_DEADLINE};
 use crate::fixtures;
-use crate::support::{CaseResult, at_problem, case, ok, signature};
+use crate::support::{CaseResult, Findings, Listed, case, signature};
 
 const ROOT_CA: CredentialType = CredentialType::ROOT_CA;
 
@@ -59,40 +59,76 @@ pub(super) fn cases() -> Vec<FnCase<Board>> {
         .collect()
 }
 
-fn threshold(b: &mut Bench<'_, '_>, mv: u16) -> CaseResult {
-    let level = volts(mv);
-    let nominal = b.nominal();
-    let mut found = Findings::default();
-    // `kept` exists before the warning (the delete target), `fresh` does not (the write target).
-    let kept = b.ctx.tag(0, ROOT_CA);
-    let fresh = b.ctx.tag(1, ROOT_CA);
+/// The two sec_tags of the case: `kept` exists before the warning (the delete target),
+/// `fresh` does not (the write target).
+struct Targets {
+    kept: u32,
+    fresh: u32,
+}
 
-    // Known state at the nominal supply: offline with numeric errors (ref §3 [P1]).
+/// What the warning let through, read back at the nominal supply.
+struct ReadBack {
+    fresh_stored: bool,
+    kept_digest: Option<String>,
+}
+
+fn threshold(b: &mut Bench<'_, '_>, mv: u16) -> CaseResult {
+    let mut found = Findings::default();
+    let targets = Targets {
+        kept: b.tag(0, ROOT_CA),
+        fresh: b.tag(1, ROOT_CA),
+    };
+    let kept_before = prepare(b, &targets)?;
+    arm_above(b, mv, &mut found)?;
+    step_below(b, mv, &mut found)?;
+    let (write, delete) = during_warning(b, &targets, &mut found)?;
+    let after = read_back(b, &targets, &kept_before)?;
+    judge_write(&mut found, write, after.fresh_stored, mv);
+    judge_delete(
+        &mut found,
+        delete,
+        after.kept_digest.as_deref(),
+        &kept_before,
+        mv,
+    );
+    found.finish(b)
+}
+
+/// Known state at the nominal supply: offline with numeric errors (ref §3 [P1]), the delete
+/// target stored, the write target absent. Returns the delete target's digest.
+fn prepare(b: &mut Bench<'_, '_>, t: &Targets) -> Result<String, Problem> {
+    let nominal = b.nominal_volts();
     b.set_volts(nominal)?;
-    b.ctx.offline()?;
-    ok(
-        b.at()?.cmng_write(kept, ROOT_CA, fixtures::ROOT_CA),
-        "writing the delete target at the nominal supply",
-    )?;
-    b.delete(fresh, ROOT_CA)?;
-    let kept_digest = b.digest(kept, ROOT_CA)?.ok_or_else(|| {
+    b.offline()?;
+    b.cmng_write(t.kept, ROOT_CA, fixtures::ROOT_CA)?
+        .expect_ok("writing the delete target at the nominal supply")?;
+    let _absent_or_deleted = b.cmng_delete(t.fresh, ROOT_CA)?;
+    let kept = b.cmng_digest(t.kept, ROOT_CA)?.ok_or_else(|| {
         Problem::deviation(
             "write not listed",
-            format!("sec_tag {kept} written at the nominal supply is not listed"),
+            format!(
+                "sec_tag {} written at the nominal supply is not listed",
+                t.kept
+            ),
         )
     })?;
-    if b.digest(fresh, ROOT_CA)?.is_some() {
+    if b.cmng_digest(t.fresh, ROOT_CA)?.is_some() {
         return Err(Problem::infra(format!(
-            "sec_tag {fresh} is still listed after its delete"
+            "sec_tag {} is still listed after its delete",
+            t.fresh
         )));
     }
+    Ok(kept)
+}
 
-    // An application's state: radio on (so going offline is visible), both URCs subscribed,
-    // the warning armed (ref §4.1 [D6], §4.2 [D6]).
-    ok(b.at()?.set_cfun(1), "AT+CFUN=1")?;
+/// An application's state: radio on (so going offline is visible), both URCs subscribed, the
+/// warning armed (ref §4.1 [D6], §4.2 [D6]); the supply just above the threshold, where no
+/// warning may come.
+fn arm_above(b: &mut Bench<'_, '_>, mv: u16, found: &mut Findings) -> CaseResult {
+    b.set_cfun(1)?.expect_ok("AT+CFUN=1")?;
     b.subscribe()?;
     b.arm(mv)?;
-    let above = b.set_volts(level + MARGIN_VOLTS)?;
+    let above = b.set_volts(volts(mv) + MARGIN_VOLTS)?;
     b.observe("volts above the threshold", format!("{above:.3}"));
     if let Some(early) = b.take_warnings()?.first() {
         found.deviate(
@@ -103,28 +139,24 @@ fn threshold(b: &mut Bench<'_, '_>, mv: u16) -> CaseResult {
             ),
         );
     }
+    Ok(())
+}
 
-    // One step across the threshold; the URCs are timed from its set command.
+/// One step across the threshold; both URCs must come, timed from the step's set command.
+fn step_below(b: &mut Bench<'_, '_>, mv: u16, found: &mut Findings) -> CaseResult {
     b.mark(format!("step across {mv} mV"));
-    let sent = b.command_volts(level - MARGIN_VOLTS)?;
+    let target = volts(mv) - MARGIN_VOLTS;
+    let sent = b.command_volts(target)?;
     let cgev = b.wait_urc(CGEV_LOW, URC_DEADLINE)?;
     let mdmev = b.wait_urc(MDMEV_LOW, URC_DEADLINE)?;
-    let below = b.settle()?;
-    if below >= level {
-        return Err(Problem::infra(format!(
-            "the supply measured {below:.3} V after a set point of {:.3} V: not below {mv} mV",
-            level - MARGIN_VOLTS
-        )));
-    }
+    let below = b.settle_below(target, volts(mv))?;
     b.observe("volts below the threshold", format!("{below:.3}"));
     for (urc, line) in [(&cgev, CGEV_LOW), (&mdmev, MDMEV_LOW)] {
+        let key = format!("`{line}` latency ms");
         match urc {
-            Some(u) => b.observe(
-                format!("`{line}` latency ms"),
-                ms(u.at.saturating_duration_since(sent)),
-            ),
+            Some(u) => b.observe(key, ms(u.at.saturating_duration_since(sent))),
             None => {
-                b.observe(format!("`{line}` latency ms"), "none");
+                b.observe(key, "none");
                 found.deviate(
                     format!("no {line}"),
                     format!(
@@ -134,9 +166,18 @@ fn threshold(b: &mut Bench<'_, '_>, mv: u16) -> CaseResult {
             }
         }
     }
+    Ok(())
+}
 
-    // ref §4.2 [D6]: the modem switches itself offline.
-    let cfun = b.at()?.cfun().map_err(at_problem)?;
+/// During the warning: the modem offline (ref §4.2 [D6]), `%CMNG` write and delete refused
+/// with 528 (ref §4.3 [D1][D2]); `%XVBAT` and a list are observed. Returns the write's and
+/// the delete's results.
+fn during_warning(
+    b: &mut Bench<'_, '_>,
+    t: &Targets,
+    found: &mut Findings,
+) -> Result<(FinalResult, FinalResult), Problem> {
+    let cfun = b.cfun()?;
     b.observe("+CFUN during the warning", cfun.to_string());
     if cfun != 4 {
         found.deviate(
@@ -144,54 +185,53 @@ fn threshold(b: &mut Bench<'_, '_>, mv: u16) -> CaseResult {
             "the modem switches itself offline when the warning fires (+CFUN: 4, ref §4.2 [D6])",
         );
     }
-    match b.at()?.xvbat() {
-        Ok(mv) => b.observe("%XVBAT during the warning (mV)", mv.to_string()),
-        Err(e) => b.observe("%XVBAT during the warning (mV)", e.to_string()),
-    }
-
-    // ref §4.3 [D1][D2]: updates are refused with 528 while the warning is active.
-    ok(b.at()?.command("AT+CMEE=1"), "AT+CMEE=1")?;
-    let write = b.write(fresh, ROOT_CA, fixtures::ROOT_CA)?;
-    let delete = b.delete(kept, ROOT_CA)?;
+    let xvbat = match b.at()?.xvbat() {
+        Ok(mv) => mv.to_string(),
+        Err(e) => e.to_string(),
+    };
+    b.observe("%XVBAT during the warning (mV)", xvbat);
+    b.set_cmee(1)?.expect_ok("AT+CMEE=1")?;
+    let write = b.cmng_write(t.fresh, ROOT_CA, fixtures::ROOT_CA)?.result();
+    let delete = b.cmng_delete(t.kept, ROOT_CA)?.result();
     b.observe("%CMNG write during the warning", write.to_string());
     b.observe("%CMNG delete during the warning", delete.to_string());
     // OPEN (ref §4.3): Nordic support says reads are blocked too; the doc says updates only.
-    let list = match b.listed(kept, ROOT_CA)? {
-        Ok(Some(_)) => "OK, listed".to_string(),
-        Ok(None) => "OK, not listed".to_string(),
-        Err(r) => r.to_string(),
+    let list = match b.cmng_listed(t.kept, ROOT_CA)? {
+        Listed::Stored(_) => "OK, listed".to_string(),
+        Listed::Absent => "OK, not listed".to_string(),
+        Listed::Refused(r) => r.to_string(),
     };
     b.observe("%CMNG list during the warning (OPEN, ref §4.3)", list);
+    Ok((write, delete))
+}
 
-    // Read back at the nominal supply after a power cycle, whatever clears the warning (that is
-    // `clear_policy`'s question): nothing may have changed (ref §4.3 [C5]).
+/// Read back at the nominal supply after a power cycle, whatever clears the warning (that is
+/// `clear_policy`'s question): nothing may have changed (ref §4.3 [C5]).
+fn read_back(b: &mut Bench<'_, '_>, t: &Targets, kept_before: &str) -> Result<ReadBack, Problem> {
     b.power_cycle("read back at the nominal supply")?;
-    b.ctx.offline()?;
-    let kept_now = b.digest(kept, ROOT_CA)?;
-    let fresh_now = b.digest(fresh, ROOT_CA)?;
+    b.offline()?;
+    let kept_digest = b.cmng_digest(t.kept, ROOT_CA)?;
+    let fresh_stored = b.cmng_digest(t.fresh, ROOT_CA)?.is_some();
     b.observe(
         "read-back: write target",
-        if fresh_now.is_some() {
-            "stored"
-        } else {
-            "absent"
-        },
+        if fresh_stored { "stored" } else { "absent" },
     );
     b.observe(
         "read-back: delete target",
-        match &kept_now {
-            Some(d) if d.eq_ignore_ascii_case(&kept_digest) => "kept",
+        match &kept_digest {
+            Some(d) if d.eq_ignore_ascii_case(kept_before) => "kept",
             Some(_) => "digest changed",
             None => "deleted",
         },
     );
-    judge_write(&mut found, write, fresh_now.is_some(), mv);
-    judge_delete(&mut found, delete, kept_now.as_deref(), &kept_digest, mv);
-    found.finish(b.ctx.log)
+    Ok(ReadBack {
+        fresh_stored,
+        kept_digest,
+    })
 }
 
 /// The write during the warning against the read-back.
-pub(super) fn judge_write(found: &mut Findings, write: FinalResult, stored: bool, mv: u16) {
+fn judge_write(found: &mut Findings, write: FinalResult, stored: bool, mv: u16) {
     match (write, stored) {
         (CME_528, false) => {}
         (CME_528, true) => found.deviate(

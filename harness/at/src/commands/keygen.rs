@@ -72,6 +72,30 @@ pub fn parse_keygen(line: &str) -> Result<KeygenOutput, String> {
     })
 }
 
+/// The `%KEYGEN` command: `AT%KEYGEN=<tag>,<key_type>,<response>[,"<attributes>"]`. The
+/// attributes (e.g. `O=acme,CN=dev-1`, ref §5 [D9]) cannot hold a `"`: there is no escape.
+pub fn keygen_command(
+    tag: u32,
+    key_type: CredentialType,
+    response: KeygenResponse,
+    attributes: Option<&str>,
+) -> Result<String, AtError> {
+    let content = match response {
+        KeygenResponse::Csr => 0,
+        KeygenResponse::PublicKey => 1,
+    };
+    let mut cmd = format!("AT%KEYGEN={tag},{},{content}", key_type.0);
+    if let Some(attributes) = attributes {
+        if attributes.contains('"') {
+            return Err(AtError::InvalidRequest(format!(
+                "%KEYGEN attributes `{attributes}` contain a `\"`, which cannot be quoted"
+            )));
+        }
+        cmd.push_str(&format!(",\"{attributes}\""));
+    }
+    Ok(cmd)
+}
+
 impl AtClient {
     /// `AT%KEYGEN=<tag>,<key_type>,<response>` → the decoded output. Key type 2 (client key)
     /// or 8 (endorsement key); only while the modem is offline (`+CFUN=4`).
@@ -81,11 +105,18 @@ impl AtClient {
         key_type: CredentialType,
         response: KeygenResponse,
     ) -> Result<KeygenOutput, AtError> {
-        let content = match response {
-            KeygenResponse::Csr => 0,
-            KeygenResponse::PublicKey => 1,
-        };
-        let r = self.command(&format!("AT%KEYGEN={tag},{},{content}", key_type.0))?;
+        self.keygen_with_attributes(tag, key_type, response, None)
+    }
+
+    /// [`AtClient::keygen`] with the CSR's subject attributes, e.g. `O=acme,CN=dev-1`.
+    pub fn keygen_with_attributes(
+        &mut self,
+        tag: u32,
+        key_type: CredentialType,
+        response: KeygenResponse,
+        attributes: Option<&str>,
+    ) -> Result<KeygenOutput, AtError> {
+        let r = self.command(&keygen_command(tag, key_type, response, attributes)?)?;
         let line = r
             .lines_with_prefix("%KEYGEN:")
             .next()
@@ -119,6 +150,20 @@ mod tests {
         assert_eq!(out.der, [0x30, 0x82, 0x01]);
         assert!(out.cose.is_none());
         assert!(parse_keygen("%KEYGEN: \"MA==.0oQ=\"").is_ok());
+    }
+
+    #[test]
+    fn builds_the_command_with_and_without_attributes() {
+        let key = CredentialType::CLIENT_KEY;
+        assert_eq!(
+            keygen_command(7, key, KeygenResponse::Csr, None).unwrap(),
+            "AT%KEYGEN=7,2,0"
+        );
+        assert_eq!(
+            keygen_command(7, key, KeygenResponse::PublicKey, Some("O=a,CN=b")).unwrap(),
+            "AT%KEYGEN=7,2,1,\"O=a,CN=b\""
+        );
+        assert!(keygen_command(7, key, KeygenResponse::Csr, Some("CN=\"x")).is_err());
     }
 
     #[rstest]

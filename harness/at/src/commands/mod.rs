@@ -10,6 +10,7 @@ pub mod cmng;
 pub mod firmware;
 pub mod identity;
 pub mod keygen;
+pub mod xpmng;
 pub mod xpofwarn;
 pub mod xvbat;
 
