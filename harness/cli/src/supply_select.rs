@@ -4,9 +4,13 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use std::str::FromStr;
+
+use clap::Args;
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use hil_lab::RackSource;
-use hil_power::{GuardedSupply, Limits, PowerError, ScpiModel, SupplyDriver, SupplySpec};
+use hil_model::{ScpiModel, SupplyDriver, UnknownName};
+use hil_power::{GuardedSupply, Limits, PowerError, SupplySpec};
 
 use crate::exit::{OrConfig, config_error};
 
@@ -21,15 +25,15 @@ pub struct SupplySelection {
     pub dut: Option<String>,
 
     /// Ad hoc: the driver of the instrument.
-    #[arg(long, value_enum, global = true)]
-    pub driver: Option<DriverArg>,
+    #[arg(long, global = true, value_parser = names::<SupplyDriver>(SupplyDriver::NAMES))]
+    pub driver: Option<SupplyDriver>,
 
     /// Ad hoc: `host:port` (scpi-tcp) or a serial device path.
     #[arg(long, value_name = "ADDR", global = true)]
     pub address: Option<String>,
 
-    /// Ad hoc: SCPI dialect (generic, keysight-e36300, rigol-dp800, ...).
-    #[arg(long, value_name = "M", global = true, value_parser = parse_model)]
+    /// Ad hoc: SCPI dialect (default generic).
+    #[arg(long, value_name = "M", global = true, value_parser = names::<ScpiModel>(ScpiModel::NAMES))]
     pub model: Option<ScpiModel>,
 
     /// Ad hoc: output channel, 1-based.
@@ -53,33 +57,13 @@ pub struct SupplySelection {
     pub max_amps: Option<f64>,
 }
 
-/// Supply drivers, as named in rack files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DriverArg {
-    ScpiTcp,
-    ScpiSerial,
-    Korad,
-    Ppk2,
-}
-
-impl From<DriverArg> for SupplyDriver {
-    fn from(d: DriverArg) -> Self {
-        match d {
-            DriverArg::ScpiTcp => SupplyDriver::ScpiTcp,
-            DriverArg::ScpiSerial => SupplyDriver::ScpiSerial,
-            DriverArg::Korad => SupplyDriver::Korad,
-            DriverArg::Ppk2 => SupplyDriver::Ppk2,
-        }
-    }
-}
-
-fn parse_model(s: &str) -> Result<ScpiModel, String> {
-    serde_json::from_value(serde_json::Value::String(s.to_string())).map_err(|_| {
-        format!(
-            "unknown SCPI model `{s}` (known: generic, keysight-e36300, keysight-e3631a, \
-             rigol-dp800, siglent-spd3303x, rs-hmc804x, rs-nge100, keithley-2230, keithley-2280)"
-        )
-    })
+/// A parser for one of the shared vocabulary's enums (`names` is its `NAMES`): help and shell
+/// completion list the names, and anything else is refused with the list.
+pub fn names<T>(names: &'static [&'static str]) -> impl TypedValueParser<Value = T>
+where
+    T: FromStr<Err = UnknownName> + Clone + Send + Sync + 'static,
+{
+    PossibleValuesParser::new(names).try_map(|s| s.parse::<T>())
 }
 
 /// The supply entry and limits the selection names.
@@ -139,10 +123,9 @@ fn from_rack(sel: &SupplySelection, dut: &str) -> anyhow::Result<(SupplySpec, Li
 }
 
 fn ad_hoc_spec(sel: &SupplySelection) -> anyhow::Result<(SupplySpec, Limits)> {
-    let driver: SupplyDriver = sel
+    let driver = sel
         .driver
-        .ok_or_else(|| config_error("--address needs --driver"))?
-        .into();
+        .ok_or_else(|| config_error("--address needs --driver"))?;
     let address = sel
         .address
         .clone()

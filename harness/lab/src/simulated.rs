@@ -4,14 +4,11 @@
 use std::sync::Arc;
 
 use hil_flash::{SimTarget, TargetError};
-use hil_model::MfwVersion;
-use hil_rack::{DutSpec, Imei, Limits, ScpiModel, SerialSpec, SupplyDriver, SupplySpec};
+use hil_model::{MfwVersion, ScpiLink};
+use hil_rack::{DutSpec, Imei, Limits, SerialSpec, SupplySpec};
 use hil_sim::dut::DutControl;
 use hil_sim::rack::{SimDut, SimDutConfig, SimRackConfig};
-use hil_sim::supply::SupplyModel;
 use hil_sim::timing::Timing;
-
-use crate::error::LabError;
 
 /// Limits given to simulated DUTs that declare none: the nRF9160 supervisor range the
 /// simulator models (BOR ≈ 2.0 V, instruments-and-probes §6) up to the 5.5 V maximum.
@@ -21,45 +18,30 @@ pub const SIM_LIMITS: Limits = Limits {
     max_amps: 1.0,
 };
 
-/// The simulated-rack configuration for the rack file's simulated DUTs.
-pub fn config_for(specs: &[DutSpec], timing: Timing) -> Result<SimRackConfig, LabError> {
-    let mut duts = Vec::new();
-    for spec in specs {
-        let Some(sim) = &spec.simulated else { continue };
-        let mut cfg = SimDutConfig::new(spec.name.clone(), sim.profile.clone());
-        if let Some(model) = &sim.supply_model {
-            cfg.supply =
-                serde_json::from_value::<SupplyModel>(serde_json::Value::String(model.clone()))
-                    .map_err(|e| LabError::Dut {
-                        dut: spec.name.clone(),
-                        message: format!("simulated.supply_model `{model}`: {e}"),
-                    })?;
-        }
-        cfg.legacy_host = sim.legacy_host;
-        if !sim.policy.is_empty() {
-            let map: serde_json::Map<String, serde_json::Value> = sim
-                .policy
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
-            cfg.policy = serde_json::from_value(serde_json::Value::Object(map)).map_err(|e| {
-                LabError::Dut {
-                    dut: spec.name.clone(),
-                    message: format!("simulated.policy: {e}"),
-                }
-            })?;
-        }
-        if let Some(imei) = &spec.expected_imei {
-            cfg.imei = Some(imei.as_str().to_string());
-        }
-        duts.push(cfg);
-    }
-    Ok(SimRackConfig {
+/// The simulated-rack configuration for the rack file's simulated DUTs. The rack file has
+/// already checked their supply models and policies (they are the same types the simulator
+/// takes), so this cannot fail.
+pub fn config_for(specs: &[DutSpec], timing: Timing) -> SimRackConfig {
+    let duts = specs
+        .iter()
+        .filter_map(|spec| {
+            let sim = spec.simulated.as_ref()?;
+            let mut cfg = SimDutConfig::new(spec.name.clone(), sim.profile.clone());
+            if let Some(model) = sim.supply_model {
+                cfg.supply = model;
+            }
+            cfg.legacy_host = sim.legacy_host;
+            cfg.policy = sim.policy.clone();
+            cfg.imei = spec.expected_imei.as_ref().map(|i| i.as_str().to_string());
+            Some(cfg)
+        })
+        .collect();
+    SimRackConfig {
         duts,
         timing,
         profile_dir: None,
         link_dir: None,
-    })
+    }
 }
 
 /// The default simulated rack: one DUT per bundled modem-firmware profile. Pre-1.0 (alpha)
@@ -75,24 +57,12 @@ pub fn default_rack(timing: Timing) -> SimRackConfig {
     cfg
 }
 
-/// How a started simulated DUT's supply is reached, as a rack supply entry.
+/// How a started simulated DUT's supply is reached, as a rack supply entry (the simulator
+/// serves SCPI models over TCP).
 pub fn supply_spec(dut: &SimDut) -> SupplySpec {
-    let (driver, model) = match dut.psu_model {
-        SupplyModel::Korad => (SupplyDriver::Korad, None),
-        SupplyModel::Ppk2 => (SupplyDriver::Ppk2, None),
-        SupplyModel::GenericScpi => (SupplyDriver::ScpiTcp, Some(ScpiModel::Generic)),
-        SupplyModel::KeysightE36300 => (SupplyDriver::ScpiTcp, Some(ScpiModel::KeysightE36300)),
-        SupplyModel::KeysightE3631a => (SupplyDriver::ScpiTcp, Some(ScpiModel::KeysightE3631a)),
-        SupplyModel::RigolDp800 => (SupplyDriver::ScpiTcp, Some(ScpiModel::RigolDp800)),
-        SupplyModel::SiglentSpd3303x => (SupplyDriver::ScpiTcp, Some(ScpiModel::SiglentSpd3303x)),
-        SupplyModel::RsHmc804x => (SupplyDriver::ScpiTcp, Some(ScpiModel::RsHmc804x)),
-        SupplyModel::RsNge100 => (SupplyDriver::ScpiTcp, Some(ScpiModel::RsNge100)),
-        SupplyModel::Keithley2230 => (SupplyDriver::ScpiTcp, Some(ScpiModel::Keithley2230)),
-        SupplyModel::Keithley2280 => (SupplyDriver::ScpiTcp, Some(ScpiModel::Keithley2280)),
-    };
     SupplySpec {
-        driver,
-        model,
+        driver: dut.psu_model.driver(ScpiLink::Tcp),
+        model: dut.psu_model.scpi_model(),
         address: dut.psu.clone(),
         channel: 1,
         baud: None,
@@ -173,17 +143,52 @@ mod tests {
             "korad",
             "ppk2",
         ] {
-            let cfg = config_for(&rack(name), Timing::Fast).expect(name);
+            let cfg = config_for(&rack(name), Timing::Fast);
             assert_eq!(cfg.duts[0].supply.to_string(), name);
         }
     }
 
     #[test]
     fn an_unknown_supply_model_names_the_dut_and_the_known_ones() {
-        let err = config_for(&rack("hp-6632b"), Timing::Fast)
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("`s`") && err.contains("hp-6632b"), "{err}");
+        // Refused when the rack file is read, at the DUT's line and field.
+        let err = hil_rack::parse(
+            "name: r\nduts:\n  - name: s\n    simulated: { profile: mfw_nrf9160_1.3.6, supply_model: hp-6632b }\n",
+            "rack.yaml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with("rack.yaml:4:") && err.contains("duts[0].simulated.supply_model"),
+            "{err}"
+        );
+        assert!(err.contains("hp-6632b"), "{err}");
         assert!(err.contains("keithley-2230"), "{err}");
+    }
+
+    #[test]
+    fn the_supply_entry_of_a_simulated_dut_names_its_driver_and_dialect() {
+        use hil_rack::{ScpiModel, SupplyDriver};
+        let specs = rack("rigol-dp800");
+        let rack = hil_sim::rack::SimRack::start(config_for(&specs, Timing::Fast)).unwrap();
+        let spec = supply_spec(&rack.duts()[0]);
+        assert_eq!(spec.driver, SupplyDriver::ScpiTcp);
+        assert_eq!(spec.model, Some(ScpiModel::RigolDp800));
+        assert_eq!(spec.supply_model(), rack.duts()[0].psu_model);
+    }
+
+    #[test]
+    fn policies_from_the_rack_file_reach_the_simulator() {
+        let specs = hil_rack::parse(
+            "name: r\nduts:\n  - name: s\n    simulated:\n      profile: mfw_nrf9160_1.3.6\n      policy: { pofwarn_clear: re-arm, hysteresis_mv: 25 }\n",
+            "rack.yaml",
+        )
+        .unwrap()
+        .duts;
+        let cfg = config_for(&specs, Timing::Fast);
+        assert_eq!(
+            cfg.duts[0].policy.pofwarn_clear,
+            hil_model::policy::ClearPolicy::ReArm
+        );
+        assert_eq!(cfg.duts[0].policy.hysteresis_mv, 25);
     }
 }

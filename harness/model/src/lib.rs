@@ -2,8 +2,10 @@
 //!
 //! Owns the things both sides must agree on and nothing else: how a modem firmware (MFW)
 //! version string is parsed and ordered, how version ranges in expectation and profile data are
-//! written, the `+CME ERROR` codes of the credential commands, the `%CMNG` credential types, and
-//! the SHA-256 digest the modem prints in a `%CMNG` list.
+//! written, the `+CME ERROR` codes of the credential commands, the `%CMNG` credential types, the
+//! SHA-256 digest the modem prints in a `%CMNG` list, the bench-supply vocabulary (models,
+//! SCPI dialects, drivers; [`supply`]) and the simulator policies for the modem behaviours the
+//! reference leaves OPEN ([`policy`]).
 //!
 //! Facts come from `shared/reference/nrf91-modem-keymgmt.md` (cited as "ref §n").
 
@@ -11,8 +13,13 @@ pub mod cme;
 pub mod credential;
 pub mod digest;
 pub mod mfw;
+mod named;
+pub mod policy;
+pub mod supply;
 
 pub use cme::CmeCode;
 pub use credential::CredentialType;
 pub use digest::sha256_upper_hex;
 pub use mfw::{Family, MfwRange, MfwVersion, VersionError};
+pub use named::UnknownName;
+pub use supply::{ScpiLink, ScpiModel, SupplyDriver, SupplyModel};

@@ -2,10 +2,10 @@
 //! be (modem firmware, IMEI), and the limits the harness must respect. A DUT may instead be
 //! simulated, in which case the lab starts it in-process and fills in port, supply and probe.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
-use hil_model::MfwVersion;
+use hil_model::policy::Policy;
+use hil_model::{MfwVersion, SupplyModel};
 use schemars::JsonSchema;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
@@ -153,15 +153,21 @@ pub struct SimulatedSpec {
     /// Simulator profile (a modem firmware), e.g. `mfw_nrf9160_1.3.6`.
     #[schemars(regex(pattern = r"^\S+$"))]
     pub profile: String,
-    /// Which simulated supply feeds it (e.g. `generic-scpi`); the lab's default when absent.
+    /// Which simulated supply feeds it (e.g. `generic-scpi`, `rigol-dp800`, `korad`); the
+    /// simulator's default (`generic-scpi`) when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub supply_model: Option<String>,
+    pub supply_model: Option<SupplyModel>,
     /// Model an old at_host line discipline in front of the modem. Default false.
     #[serde(default)]
     pub legacy_host: bool,
-    /// Free-form simulator policy knobs (OPEN behaviours, fault injection).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub policy: BTreeMap<String, serde_json::Value>,
+    /// Simulator policies for the modem behaviours the reference leaves OPEN, and fault
+    /// injection; every knob not given keeps its default.
+    #[serde(default, skip_serializing_if = "is_default_policy")]
+    pub policy: Policy,
+}
+
+fn is_default_policy(policy: &Policy) -> bool {
+    *policy == Policy::default()
 }
 
 impl Checked for SimulatedSpec {
@@ -175,11 +181,6 @@ impl Checked for SimulatedSpec {
                 "profile `{}` is not a simulator profile name (e.g. mfw_nrf9160_1.3.6)",
                 self.profile
             ));
-        }
-        if let Some(m) = &self.supply_model
-            && (m.is_empty() || m.chars().any(char::is_whitespace))
-        {
-            return Err(format!("supply_model `{m}` is not a supply model name"));
         }
         Ok(self)
     }

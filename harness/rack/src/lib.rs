@@ -38,7 +38,11 @@ pub use limits::{Limits, MAX_SANE_AMPS, MAX_SANE_VOLTS};
 pub use probe::{ProbeSelector, ProbeSelectorError};
 pub use rack::RackFile;
 pub use serial::{DEFAULT_BAUD, SerialSpec};
-pub use supply::{ScpiModel, SupplyDriver, SupplySpec};
+pub use supply::SupplySpec;
+
+/// The supply vocabulary and simulator policies rack files name, defined in `hil_model`.
+pub use hil_model::policy::Policy;
+pub use hil_model::{ScpiModel, SupplyDriver, SupplyModel};
 
 /// Parses rack-file text; `origin` names it in errors (usually the file name).
 pub fn parse(text: &str, origin: &str) -> Result<RackFile, RackError> {

@@ -1,101 +1,13 @@
 //! The DUT's power supply: which driver talks to it, which SCPI dialect, where it is and which
 //! output channel feeds the DUT. Checked as a whole (a model only makes sense for SCPI drivers,
-//! a TCP driver needs `host:port`, the channel must exist on the model).
+//! a TCP driver needs `host:port`, the channel must exist on the model). The drivers and
+//! dialects are the shared vocabulary of `hil_model::supply`.
 
+use hil_model::{ScpiModel, SupplyDriver, SupplyModel};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::validate::{Checked, checked_serde};
-
-/// How the harness talks to the supply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum SupplyDriver {
-    /// SCPI text over a raw TCP socket.
-    ScpiTcp,
-    /// SCPI text over a serial port (RS-232 or USB CDC).
-    ScpiSerial,
-    /// Korad/Tenma KA3005P-style serial protocol (not SCPI).
-    Korad,
-    /// Nordic Power Profiler Kit II in source-meter mode.
-    Ppk2,
-}
-
-impl SupplyDriver {
-    pub fn is_scpi(self) -> bool {
-        matches!(self, SupplyDriver::ScpiTcp | SupplyDriver::ScpiSerial)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SupplyDriver::ScpiTcp => "scpi-tcp",
-            SupplyDriver::ScpiSerial => "scpi-serial",
-            SupplyDriver::Korad => "korad",
-            SupplyDriver::Ppk2 => "ppk2",
-        }
-    }
-}
-
-/// The SCPI dialect of a supply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
-pub enum ScpiModel {
-    /// Plain SCPI (`VOLT`, `CURR`, `OUTP`, `MEAS:VOLT?`), selected channel via `INST:NSEL`.
-    #[default]
-    #[serde(rename = "generic")]
-    Generic,
-    #[serde(rename = "keysight-e36300")]
-    KeysightE36300,
-    #[serde(rename = "keysight-e3631a")]
-    KeysightE3631a,
-    #[serde(rename = "rigol-dp800")]
-    RigolDp800,
-    #[serde(rename = "siglent-spd3303x")]
-    SiglentSpd3303x,
-    #[serde(rename = "rs-hmc804x")]
-    RsHmc804x,
-    #[serde(rename = "rs-nge100")]
-    RsNge100,
-    #[serde(rename = "keithley-2230")]
-    Keithley2230,
-    #[serde(rename = "keithley-2280")]
-    Keithley2280,
-}
-
-impl ScpiModel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ScpiModel::Generic => "generic",
-            ScpiModel::KeysightE36300 => "keysight-e36300",
-            ScpiModel::KeysightE3631a => "keysight-e3631a",
-            ScpiModel::RigolDp800 => "rigol-dp800",
-            ScpiModel::SiglentSpd3303x => "siglent-spd3303x",
-            ScpiModel::RsHmc804x => "rs-hmc804x",
-            ScpiModel::RsNge100 => "rs-nge100",
-            ScpiModel::Keithley2230 => "keithley-2230",
-            ScpiModel::Keithley2280 => "keithley-2280",
-        }
-    }
-
-    /// Number of programmable outputs of the largest model in the family.
-    pub fn channels(self) -> u8 {
-        match self {
-            ScpiModel::Generic => 8,
-            ScpiModel::KeysightE36300 | ScpiModel::KeysightE3631a | ScpiModel::RigolDp800 => 3,
-            ScpiModel::SiglentSpd3303x => 2,
-            ScpiModel::RsHmc804x | ScpiModel::RsNge100 | ScpiModel::Keithley2230 => 3,
-            ScpiModel::Keithley2280 => 1,
-        }
-    }
-
-    /// Raw-socket port used when a `scpi-tcp` address has none (Rigol listens on 5555,
-    /// the others on the Keysight convention 5025).
-    pub fn default_tcp_port(self) -> u16 {
-        match self {
-            ScpiModel::RigolDp800 => 5555,
-            _ => 5025,
-        }
-    }
-}
 
 fn default_channel() -> u8 {
     1
@@ -128,6 +40,11 @@ impl SupplySpec {
         self.driver
             .is_scpi()
             .then(|| self.model.unwrap_or_default())
+    }
+
+    /// The instrument this entry describes (`generic-scpi` for an SCPI driver without a model).
+    pub fn supply_model(&self) -> SupplyModel {
+        SupplyModel::from_driver(self.driver, self.model.unwrap_or_default())
     }
 
     /// `(host, port)` for `scpi-tcp`, with the model's default port filled in.
@@ -202,13 +119,7 @@ impl Checked for SupplySpec {
                 self.address
             ));
         }
-        let channels = match self.driver {
-            SupplyDriver::ScpiTcp | SupplyDriver::ScpiSerial => {
-                self.model.unwrap_or_default().channels()
-            }
-            SupplyDriver::Korad => 2,
-            SupplyDriver::Ppk2 => 1,
-        };
+        let channels = self.supply_model().channels();
         if self.channel == 0 || self.channel > channels {
             let what = self
                 .scpi_model()

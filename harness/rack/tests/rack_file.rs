@@ -3,7 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use hil_rack::{ScpiModel, SupplyDriver};
+use hil_model::policy::{ClearPolicy, Policy};
+use hil_rack::{ScpiModel, SupplyDriver, SupplyModel};
 use rstest::rstest;
 
 fn manifest_dir() -> PathBuf {
@@ -78,7 +79,7 @@ fn sim_example_has_eight_simulated_duts() {
 }
 
 #[test]
-fn simulated_policy_is_free_form() {
+fn simulated_policy_is_typed() {
     let text = "\
 name: sims
 duts:
@@ -87,13 +88,49 @@ duts:
       profile: mfw_nrf9160_1.3.6
       supply_model: generic-scpi
       legacy_host: true
-      policy: { pofwarn_clear: cfun-cycle, hysteresis_mv: 50, faults: [modem_waits_for_quote] }
+      policy: { pofwarn_clear: cfun-cycle, hysteresis_mv: 50, modem_waits_for_quote: true }
 ";
     let rack = hil_rack::parse(text, "r.yaml").unwrap();
     let sim = rack.duts[0].simulated.as_ref().unwrap();
     assert!(sim.legacy_host);
-    assert_eq!(sim.policy["hysteresis_mv"], serde_json::json!(50));
-    assert_eq!(sim.policy["faults"][0], "modem_waits_for_quote");
+    assert_eq!(sim.supply_model, Some(SupplyModel::default()));
+    assert_eq!(sim.policy.hysteresis_mv, 50);
+    assert_eq!(sim.policy.pofwarn_clear, ClearPolicy::CfunCycle);
+    assert!(sim.policy.modem_waits_for_quote);
+    // Knobs not given keep their defaults.
+    assert_eq!(
+        sim.policy.max_content_bytes,
+        Policy::default().max_content_bytes
+    );
+    let again = hil_rack::parse(&serde_yaml_ng::to_string(&rack).unwrap(), "again").unwrap();
+    assert_eq!(again, rack);
+}
+
+/// The done-when check of issue 9: a misspelled simulated supply model is refused with the
+/// file, the line and every valid model.
+#[test]
+fn a_misspelled_simulated_supply_model_is_refused_with_file_line_and_the_valid_models() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("typo.yaml");
+    std::fs::write(
+        &path,
+        "name: r\nduts:\n  - name: s\n    simulated: { profile: mfw_nrf9160_1.3.6, supply_model: rigol-dp900 }\n",
+    )
+    .unwrap();
+    let err = hil_rack::load(&path).unwrap_err();
+    let shown = err.to_string();
+    assert!(
+        shown.starts_with(&format!("{}:4:", path.display())),
+        "{shown}"
+    );
+    assert_eq!(err.field.as_deref(), Some("duts[0].simulated.supply_model"));
+    assert!(shown.contains("unknown variant `rigol-dp900`"), "{shown}");
+    for model in SupplyModel::NAMES {
+        assert!(
+            shown.contains(&format!("`{model}`")),
+            "{shown} lacks {model}"
+        );
+    }
 }
 
 /// Each error kind: the text, the expected 1-based line, the field path, and words of the reason.
@@ -224,6 +261,24 @@ duts:
     Some("duts[0].simulated"),
     "unknown field `timing`"
 )]
+#[case::simulated_bad_policy_value(
+    "name: r\nduts:\n  - name: s\n    simulated:\n      profile: mfw_nrf9160_1.3.6\n      policy:\n        pofwarn_clear: levle\n",
+    7,
+    Some("duts[0].simulated.policy.pofwarn_clear"),
+    "unknown variant `levle`, expected one of `level`, `re-arm`, `cfun-cycle`, `reset`, `power-cycle`"
+)]
+#[case::simulated_unknown_policy_knob(
+    "name: r\nduts:\n  - name: s\n    simulated:\n      profile: mfw_nrf9160_1.3.6\n      policy: { faults: [modem_waits_for_quote] }\n",
+    6,
+    Some("duts[0].simulated.policy"),
+    "unknown field `faults`, expected one of `pofwarn_clear`"
+)]
+#[case::simulated_bad_check_order(
+    "name: r\nduts:\n  - name: s\n    simulated:\n      profile: mfw_nrf9160_1.3.6\n      policy: { check_order: [active_mode_518, memory_full] }\n",
+    6,
+    Some("duts[0].simulated.policy.check_order[1]"),
+    "unknown variant `memory_full`, expected one of `active_mode_518`"
+)]
 #[case::empty_profile(
     "name: r\nduts:\n  - name: s\n    simulated: { profile: \"\" }\n",
     4,
@@ -335,6 +390,36 @@ fn schema_describes_the_fields_editors_need() {
     ] {
         assert!(text.contains(needle), "schema lacks {needle}");
     }
+}
+
+#[test]
+fn schema_lists_every_supply_model_driver_dialect_and_policy_value() {
+    let schema = hil_rack::json_schema();
+    let defs = &schema["$defs"];
+    let names = |def: &str| -> Vec<String> {
+        defs[def]["oneOf"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{def} lists no values: {}", defs[def]))
+            .iter()
+            .map(|v| v["const"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(names("SupplyModel"), SupplyModel::NAMES);
+    assert_eq!(names("ScpiModel"), ScpiModel::NAMES);
+    assert_eq!(names("SupplyDriver"), SupplyDriver::NAMES);
+    let simulated = &defs["SimulatedSpec"]["properties"];
+    assert!(
+        simulated["supply_model"]
+            .to_string()
+            .contains("SupplyModel")
+    );
+    assert!(simulated["policy"].to_string().contains("Policy"));
+    assert_eq!(
+        names("ClearPolicy"),
+        ["level", "re-arm", "cfun-cycle", "reset", "power-cycle"]
+    );
+    assert!(names("WriteCheck").contains(&"already_exists_519".to_owned()));
+    assert_eq!(defs["Policy"]["additionalProperties"], false);
 }
 
 #[test]

@@ -15,13 +15,14 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use clap::Args;
+use hil_model::SupplyModel;
 use hil_sim::rack::{SimDutConfig, SimRack, SimRackConfig, short_names};
-use hil_sim::supply::SupplyModel;
 
 use crate::cli::TimingArg;
 use crate::exit::{OrConfig, Status, config_error};
 use crate::output;
 use crate::signals;
+use crate::supply_select::names;
 
 #[derive(Debug, Args)]
 pub struct SimArgs {
@@ -34,9 +35,8 @@ pub struct SimArgs {
     #[arg(long, value_enum)]
     pub timing: Option<TimingArg>,
 
-    /// Simulated supply model of each DUT, e.g. generic-scpi, rigol-dp800, korad, ppk2
-    /// (default generic-scpi, or the config file's).
-    #[arg(long, value_name = "MODEL", value_parser = parse_supply)]
+    /// Simulated supply model of each DUT (default generic-scpi, or the config file's).
+    #[arg(long, value_name = "MODEL", value_parser = names::<SupplyModel>(SupplyModel::NAMES))]
     pub supply: Option<SupplyModel>,
 
     /// Frame console input like the old at_host (ref §7.3) on every DUT.
@@ -58,13 +58,6 @@ pub struct SimArgs {
     /// One JSON object per DUT per line on stdout instead of a table.
     #[arg(long)]
     pub json: bool,
-}
-
-fn parse_supply(s: &str) -> Result<SupplyModel, String> {
-    s.parse::<SupplyModel>().map_err(|e| {
-        let known: Vec<String> = SupplyModel::ALL.iter().map(|m| m.to_string()).collect();
-        format!("{e} (known: {})", known.join(", "))
-    })
 }
 
 /// The rack configuration the arguments ask for.

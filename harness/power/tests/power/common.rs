@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use hil_power::{Limits, OpenOptions, PowerSupply, ScpiModel, SupplyDriver, SupplySpec};
+use hil_power::{Limits, OpenOptions, PowerSupply, SupplySpec};
 use hil_sim::rail::{Slew, SupplyRail};
 use hil_sim::supply::{self, SimLink, SupplyEndpoint, SupplyModel, SupplyOptions};
 use hil_sim::timing::Timing;
@@ -45,16 +45,14 @@ impl Bench {
 
     /// The rack-file entry a lab would write for this instrument.
     pub fn spec(&self, channel: u8) -> SupplySpec {
-        let model = scpi_model(self.ep.model);
-        let driver = match self.ep.model {
-            SupplyModel::Korad => SupplyDriver::Korad,
-            SupplyModel::Ppk2 => SupplyDriver::Ppk2,
-            _ if self.ep.address.starts_with("tcp://") => SupplyDriver::ScpiTcp,
-            _ => SupplyDriver::ScpiSerial,
+        let link = if self.ep.address.starts_with("tcp://") {
+            SimLink::Tcp
+        } else {
+            SimLink::Serial
         };
         SupplySpec {
-            driver,
-            model,
+            driver: self.ep.model.driver(link),
+            model: self.ep.model.scpi_model(),
             address: self.ep.address.clone(),
             channel,
             baud: None,
@@ -73,21 +71,6 @@ impl Bench {
     pub fn dropped(&self) -> Vec<String> {
         self.ep.log.dropped()
     }
-}
-
-pub fn scpi_model(m: SupplyModel) -> Option<ScpiModel> {
-    Some(match m {
-        SupplyModel::GenericScpi => ScpiModel::Generic,
-        SupplyModel::KeysightE36300 => ScpiModel::KeysightE36300,
-        SupplyModel::KeysightE3631a => ScpiModel::KeysightE3631a,
-        SupplyModel::RigolDp800 => ScpiModel::RigolDp800,
-        SupplyModel::SiglentSpd3303x => ScpiModel::SiglentSpd3303x,
-        SupplyModel::RsHmc804x => ScpiModel::RsHmc804x,
-        SupplyModel::RsNge100 => ScpiModel::RsNge100,
-        SupplyModel::Keithley2230 => ScpiModel::Keithley2230,
-        SupplyModel::Keithley2280 => ScpiModel::Keithley2280,
-        SupplyModel::Korad | SupplyModel::Ppk2 => return None,
-    })
 }
 
 pub fn short_timeout() -> OpenOptions {

@@ -2,6 +2,7 @@
 
 use std::time::{Duration, Instant};
 
+use hil_power::ScpiModel;
 use hil_power::{GuardedSupply, Limits, PowerError, SettleConfig};
 use hil_sim::rail::Slew;
 use hil_sim::supply::SupplyModel;
@@ -14,7 +15,7 @@ fn guarded(bench: &Bench) -> GuardedSupply {
 }
 
 #[rstest]
-#[case::scpi(SupplyModel::RigolDp800)]
+#[case::scpi(SupplyModel::Scpi(ScpiModel::RigolDp800))]
 #[case::korad(SupplyModel::Korad)]
 #[case::ppk2(SupplyModel::Ppk2)]
 fn out_of_limits_set_points_never_reach_the_instrument(#[case] model: SupplyModel) {
@@ -62,7 +63,7 @@ fn out_of_limits_set_points_never_reach_the_instrument(#[case] model: SupplyMode
 
 #[test]
 fn output_on_needs_a_guarded_set_point() {
-    let bench = Bench::start(SupplyModel::GenericScpi);
+    let bench = Bench::start(SupplyModel::GENERIC_SCPI);
     let mut psu = guarded(&bench);
     assert!(matches!(psu.set_output(true), Err(PowerError::NoSetPoint)));
     assert!(!bench.ep.log.contains("OUTP"));
@@ -70,7 +71,7 @@ fn output_on_needs_a_guarded_set_point() {
 
 #[test]
 fn inverted_limits_are_refused() {
-    let bench = Bench::start(SupplyModel::GenericScpi);
+    let bench = Bench::start(SupplyModel::GENERIC_SCPI);
     let bad = Limits {
         min_volts: 4.0,
         max_volts: 3.0,
@@ -84,7 +85,7 @@ fn inverted_limits_are_refused() {
 
 #[test]
 fn settle_polls_a_slowly_bleeding_output() {
-    let bench = Bench::start(SupplyModel::GenericScpi);
+    let bench = Bench::start(SupplyModel::GENERIC_SCPI);
     let mut psu = guarded(&bench);
     psu.set_voltage(3.8).unwrap();
     psu.set_output(true).unwrap();
@@ -103,7 +104,7 @@ fn settle_polls_a_slowly_bleeding_output() {
 
 #[test]
 fn a_set_point_not_reached_in_time_is_an_error_with_details() {
-    let bench = Bench::start(SupplyModel::GenericScpi);
+    let bench = Bench::start(SupplyModel::GENERIC_SCPI);
     let quick = SettleConfig {
         deadline: Duration::from_millis(150),
         ..SettleConfig::default()
@@ -138,7 +139,7 @@ fn a_set_point_not_reached_in_time_is_an_error_with_details() {
 
 #[test]
 fn output_off_waits_for_the_output_to_fall() {
-    let bench = Bench::start(SupplyModel::KeysightE36300);
+    let bench = Bench::start(SupplyModel::Scpi(ScpiModel::KeysightE36300));
     let mut psu = guarded(&bench);
     psu.set_voltage(3.8).unwrap();
     psu.set_output(true).unwrap();
@@ -158,8 +159,12 @@ fn realistic_timing_settles_through_the_models_own_slew() {
     use std::sync::Arc;
 
     let rail = Arc::new(SupplyRail::new(3.8, Slew::FAST));
-    let ep =
-        hil_sim::supply::start(SupplyModel::RigolDp800, rail.clone(), Timing::Realistic).unwrap();
+    let ep = hil_sim::supply::start(
+        SupplyModel::Scpi(ScpiModel::RigolDp800),
+        rail.clone(),
+        Timing::Realistic,
+    )
+    .unwrap();
     let spec = hil_power::SupplySpec {
         driver: hil_power::SupplyDriver::ScpiTcp,
         model: Some(hil_power::ScpiModel::RigolDp800),

@@ -123,7 +123,7 @@ fn a_too_high_current_limit_is_refused() {
 
 #[test]
 fn an_invalid_profile_sends_nothing() {
-    let bench = Bench::start(SupplyModel::GenericScpi);
+    let bench = Bench::start(SupplyModel::GENERIC_SCPI);
     let mut psu = GuardedSupply::new(bench.open(), LIMITS).unwrap();
     let before = bench.ep.log.commands();
     let p = Profile::from_yaml("steps: [{set: 3.8}, {dip: {to: 1.0, hold_ms: 5}}]", "p").unwrap();
@@ -138,7 +138,7 @@ fn an_invalid_profile_sends_nothing() {
 
 #[test]
 fn the_example_runs_and_is_traced() {
-    let bench = Bench::start(SupplyModel::GenericScpi);
+    let bench = Bench::start(SupplyModel::GENERIC_SCPI);
     let mut psu = GuardedSupply::new(bench.open(), LIMITS).unwrap();
     psu.set_voltage(3.8).unwrap();
     psu.set_output(true).unwrap();

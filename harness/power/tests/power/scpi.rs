@@ -3,6 +3,7 @@
 
 use std::time::{Duration, Instant};
 
+use hil_power::ScpiModel;
 use hil_power::{OpenOptions, PowerError, PowerSupply};
 use hil_sim::supply::{SupplyModel, SupplyOptions};
 use rstest::rstest;
@@ -33,15 +34,18 @@ fn exercise(supply: &mut dyn PowerSupply, bench: &Bench) {
 }
 
 #[rstest]
-#[case::generic(SupplyModel::GenericScpi, "OUTP ON")]
-#[case::e36300(SupplyModel::KeysightE36300, "OUTP ON,(@1)")]
-#[case::e3631a(SupplyModel::KeysightE3631a, "INST:SEL P6V")]
-#[case::rigol(SupplyModel::RigolDp800, ":OUTP CH1,ON")]
-#[case::siglent(SupplyModel::SiglentSpd3303x, "CH1:VOLT 3.8000")]
-#[case::hmc(SupplyModel::RsHmc804x, "OUTP:MAST ON")]
-#[case::nge(SupplyModel::RsNge100, "OUTP:GEN ON")]
-#[case::k2230(SupplyModel::Keithley2230, "CHAN:OUTP ON")]
-#[case::k2280(SupplyModel::Keithley2280, "SOUR:VOLT:LEV:IMM:AMPL 3.8000")]
+#[case::generic(SupplyModel::GENERIC_SCPI, "OUTP ON")]
+#[case::e36300(SupplyModel::Scpi(ScpiModel::KeysightE36300), "OUTP ON,(@1)")]
+#[case::e3631a(SupplyModel::Scpi(ScpiModel::KeysightE3631a), "INST:SEL P6V")]
+#[case::rigol(SupplyModel::Scpi(ScpiModel::RigolDp800), ":OUTP CH1,ON")]
+#[case::siglent(SupplyModel::Scpi(ScpiModel::SiglentSpd3303x), "CH1:VOLT 3.8000")]
+#[case::hmc(SupplyModel::Scpi(ScpiModel::RsHmc804x), "OUTP:MAST ON")]
+#[case::nge(SupplyModel::Scpi(ScpiModel::RsNge100), "OUTP:GEN ON")]
+#[case::k2230(SupplyModel::Scpi(ScpiModel::Keithley2230), "CHAN:OUTP ON")]
+#[case::k2280(
+    SupplyModel::Scpi(ScpiModel::Keithley2280),
+    "SOUR:VOLT:LEV:IMM:AMPL 3.8000"
+)]
 fn each_model_over_tcp(#[case] model: SupplyModel, #[case] expect: &str) {
     let bench = Bench::start(model);
     let mut supply = bench.open();
@@ -56,13 +60,13 @@ fn each_model_over_tcp(#[case] model: SupplyModel, #[case] expect: &str) {
 }
 
 #[rstest]
-#[case::generic(SupplyModel::GenericScpi)]
-#[case::e36300(SupplyModel::KeysightE36300)]
-#[case::rigol(SupplyModel::RigolDp800)]
-#[case::siglent(SupplyModel::SiglentSpd3303x)]
-#[case::hmc(SupplyModel::RsHmc804x)]
-#[case::k2230(SupplyModel::Keithley2230)]
-#[case::e3631a(SupplyModel::KeysightE3631a)]
+#[case::generic(SupplyModel::GENERIC_SCPI)]
+#[case::e36300(SupplyModel::Scpi(ScpiModel::KeysightE36300))]
+#[case::rigol(SupplyModel::Scpi(ScpiModel::RigolDp800))]
+#[case::siglent(SupplyModel::Scpi(ScpiModel::SiglentSpd3303x))]
+#[case::hmc(SupplyModel::Scpi(ScpiModel::RsHmc804x))]
+#[case::k2230(SupplyModel::Scpi(ScpiModel::Keithley2230))]
+#[case::e3631a(SupplyModel::Scpi(ScpiModel::KeysightE3631a))]
 fn channel_two_reaches_the_wired_output(#[case] model: SupplyModel) {
     let bench = Bench::start_with(
         model,
@@ -83,22 +87,22 @@ fn channel_two_reaches_the_wired_output(#[case] model: SupplyModel) {
 }
 
 #[rstest]
-#[case::e3631a(SupplyModel::KeysightE3631a)]
-#[case::k2230(SupplyModel::Keithley2230)]
-#[case::generic(SupplyModel::GenericScpi)]
+#[case::e3631a(SupplyModel::Scpi(ScpiModel::KeysightE3631a))]
+#[case::k2230(SupplyModel::Scpi(ScpiModel::Keithley2230))]
+#[case::generic(SupplyModel::GENERIC_SCPI)]
 fn serial_scpi(#[case] model: SupplyModel) {
     let bench = Bench::serial(model);
     let mut supply = bench.open();
     exercise(supply.as_mut(), &bench);
     let log = bench.ep.log.commands();
-    if model != SupplyModel::GenericScpi {
+    if model != SupplyModel::GENERIC_SCPI {
         assert_eq!(log[0], "SYST:REM", "remote mode first over serial: {log:?}");
     }
 }
 
 #[test]
 fn an_instrument_error_names_the_command() {
-    let bench = Bench::start(SupplyModel::GenericScpi);
+    let bench = Bench::start(SupplyModel::GENERIC_SCPI);
     let mut supply = bench.open();
     // 40 V is beyond the simulated instrument's 30 V range; without the guard it reaches it.
     let err = supply.set_voltage(40.0).unwrap_err();
@@ -116,7 +120,7 @@ fn an_instrument_error_names_the_command() {
 
 #[test]
 fn a_hung_instrument_gives_a_timeout_not_a_hang() {
-    let bench = Bench::start(SupplyModel::RigolDp800);
+    let bench = Bench::start(SupplyModel::Scpi(ScpiModel::RigolDp800));
     let mut supply = bench.open_with(short_timeout());
     supply.set_voltage(3.3).unwrap();
     supply.set_output(true).unwrap();
@@ -143,7 +147,7 @@ fn a_hung_instrument_gives_a_timeout_not_a_hang() {
 
 #[test]
 fn a_late_answer_is_not_taken_for_the_next_one() {
-    let bench = Bench::start(SupplyModel::GenericScpi);
+    let bench = Bench::start(SupplyModel::GENERIC_SCPI);
     let mut supply = bench.open_with(short_timeout());
     supply.set_voltage(3.3).unwrap();
     supply.set_output(true).unwrap();
@@ -160,7 +164,7 @@ fn a_late_answer_is_not_taken_for_the_next_one() {
 
 #[test]
 fn slow_answers_within_the_deadline_are_fine() {
-    let bench = Bench::start(SupplyModel::GenericScpi);
+    let bench = Bench::start(SupplyModel::GENERIC_SCPI);
     bench.ep.faults.set_reply_delay(Duration::from_millis(80));
     let mut supply = bench.open();
     supply.set_voltage(3.3).unwrap();
@@ -170,7 +174,7 @@ fn slow_answers_within_the_deadline_are_fine() {
 
 #[test]
 fn siglent_pacing_keeps_commands_from_being_dropped() {
-    let bench = Bench::start(SupplyModel::SiglentSpd3303x);
+    let bench = Bench::start(SupplyModel::Scpi(ScpiModel::SiglentSpd3303x));
     // Back-to-back commands are lost on the real unit; a 10 ms gap fixed it (pyvisa issue 362).
     // The driver's 25 ms leaves margin for the host scheduling the simulator late.
     bench.ep.faults.set_min_interval(Duration::from_millis(10));

@@ -189,7 +189,7 @@ pub(crate) fn spawn(ctx: Ctx) -> io::Result<(String, JoinHandle<()>)> {
         memories: [(0.0, 0.0); 5],
     };
     let thread = thread::Builder::new()
-        .name(thread_name("korad"))
+        .name(thread_name(super::SupplyModel::Korad.as_str()))
         .spawn(move || {
             let mut pending: Vec<u8> = Vec::new();
             let mut pending_since = Instant::now();

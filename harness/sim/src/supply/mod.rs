@@ -5,7 +5,7 @@
 //! pseudo-terminal. Every supply drives a [`SupplyRail`]: a set point, output switch and current
 //! limit on the wired channel go to the rail, `MEAS` reads it back, so slew and settling come
 //! from the rail (fast timing: [`Slew::FAST`]; realistic timing: the model's own slew, see
-//! [`SupplyModel::realistic_slew`]).
+//! [`realistic_slew`]). The models are the harness's shared [`SupplyModel`] vocabulary.
 //!
 //! Every command an instrument receives is recorded in its [`CommandLog`] (tests assert that a
 //! refused set point never reached it), and [`Faults`] injects misbehaviour for driver tests:
@@ -25,122 +25,54 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
+use hil_model::ScpiModel;
 
 use crate::rail::{Slew, SupplyRail};
 use crate::timing::Timing;
 
 pub use faults::Faults;
+pub use hil_model::SupplyModel;
 pub use log::{CommandLog, LoggedCommand};
 
-/// Which instrument to simulate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum SupplyModel {
-    /// Plain single-channel SCPI: `VOLT`, `CURR`, `OUTP`, `MEAS:VOLT?`, `MEAS:CURR?`.
-    #[default]
-    GenericScpi,
-    KeysightE36300,
-    KeysightE3631a,
-    RigolDp800,
-    SiglentSpd3303x,
-    RsHmc804x,
-    RsNge100,
-    /// Named as in rack files (`keithley-2230`).
-    #[serde(rename = "keithley-2230")]
-    Keithley2230,
-    #[serde(rename = "keithley-2280")]
-    Keithley2280,
-    /// Korad/Tenma KA3005P serial protocol (behind a pty).
-    Korad,
-    /// Nordic Power Profiler Kit II in source-meter mode (behind a pty).
-    Ppk2,
-}
-
-impl SupplyModel {
-    /// All models, for table-driven tests.
-    pub const ALL: [SupplyModel; 11] = [
-        SupplyModel::GenericScpi,
-        SupplyModel::KeysightE36300,
-        SupplyModel::KeysightE3631a,
-        SupplyModel::RigolDp800,
-        SupplyModel::SiglentSpd3303x,
-        SupplyModel::RsHmc804x,
-        SupplyModel::RsNge100,
-        SupplyModel::Keithley2230,
-        SupplyModel::Keithley2280,
-        SupplyModel::Korad,
-        SupplyModel::Ppk2,
-    ];
-
-    /// True for the models that speak SCPI text (served over TCP by [`start`]).
-    pub fn is_scpi(self) -> bool {
-        !matches!(self, SupplyModel::Korad | SupplyModel::Ppk2)
-    }
-
-    /// Output slew in realistic timing. Rises are fast; with the µA load of an idle nRF91 the
-    /// output can only fall through the supply's bleed path, so falls are slow. The numbers are
-    /// INFERRED orders of magnitude (E3631A: ~8 V/ms up, τ ≈ 0.4 s bleed down), not datasheet
-    /// values for each model.
-    pub fn realistic_slew(self) -> Slew {
-        let (up, down) = match self {
-            SupplyModel::GenericScpi => (500.0, 10.0),
-            SupplyModel::KeysightE36300 => (1000.0, 10.0),
-            SupplyModel::KeysightE3631a => (8000.0, 2.0),
-            SupplyModel::RigolDp800 => (500.0, 8.0),
-            SupplyModel::SiglentSpd3303x => (300.0, 5.0),
-            SupplyModel::RsHmc804x | SupplyModel::RsNge100 => (500.0, 10.0),
-            SupplyModel::Keithley2230 => (500.0, 10.0),
-            SupplyModel::Keithley2280 => (1000.0, 50.0),
-            SupplyModel::Korad => (200.0, 3.0),
-            SupplyModel::Ppk2 => (100.0, 50.0),
-        };
-        Slew {
-            up_v_per_s: up,
-            down_v_per_s: down,
-        }
-    }
-
-    /// Extra time before a query answer in realistic timing.
-    pub fn realistic_reply_delay(self) -> Duration {
-        match self {
-            SupplyModel::KeysightE3631a => Duration::from_millis(40),
-            SupplyModel::Korad => Duration::from_millis(10),
-            SupplyModel::Ppk2 => Duration::ZERO,
-            _ => Duration::from_millis(3),
-        }
+/// Output slew of `model` in realistic timing. Rises are fast; with the µA load of an idle
+/// nRF91 the output can only fall through the supply's bleed path, so falls are slow. The numbers
+/// are INFERRED orders of magnitude (E3631A: ~8 V/ms up, τ ≈ 0.4 s bleed down), not datasheet
+/// values for each model.
+pub fn realistic_slew(model: SupplyModel) -> Slew {
+    let (up, down) = match model {
+        SupplyModel::Scpi(scpi) => match scpi {
+            ScpiModel::Generic => (500.0, 10.0),
+            ScpiModel::KeysightE36300 => (1000.0, 10.0),
+            ScpiModel::KeysightE3631a => (8000.0, 2.0),
+            ScpiModel::RigolDp800 => (500.0, 8.0),
+            ScpiModel::SiglentSpd3303x => (300.0, 5.0),
+            ScpiModel::RsHmc804x | ScpiModel::RsNge100 => (500.0, 10.0),
+            ScpiModel::Keithley2230 => (500.0, 10.0),
+            ScpiModel::Keithley2280 => (1000.0, 50.0),
+        },
+        SupplyModel::Korad => (200.0, 3.0),
+        SupplyModel::Ppk2 => (100.0, 50.0),
+    };
+    Slew {
+        up_v_per_s: up,
+        down_v_per_s: down,
     }
 }
 
-impl std::fmt::Display for SupplyModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let s = serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
-        f.write_str(&s)
+/// Extra time before a query answer of `model` in realistic timing.
+pub fn realistic_reply_delay(model: SupplyModel) -> Duration {
+    match model {
+        SupplyModel::Scpi(ScpiModel::KeysightE3631a) => Duration::from_millis(40),
+        SupplyModel::Korad => Duration::from_millis(10),
+        SupplyModel::Ppk2 => Duration::ZERO,
+        SupplyModel::Scpi(_) => Duration::from_millis(3),
     }
 }
 
-impl std::str::FromStr for SupplyModel {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(|_| {
-            let known: Vec<String> = SupplyModel::ALL.iter().map(|m| m.to_string()).collect();
-            format!("unknown supply model `{s}` (known: {})", known.join(", "))
-        })
-    }
-}
-
-/// How a simulated SCPI supply is reached.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SimLink {
-    /// Raw SCPI socket on 127.0.0.1 (what [`start`] uses for SCPI models).
-    #[default]
-    Tcp,
-    /// Serial SCPI behind a pseudo-terminal (an E3631A or a 2231A on RS-232).
-    Serial,
-}
+/// How a simulated SCPI supply is reached: a raw SCPI socket on 127.0.0.1 (`Tcp`, what
+/// [`start`] uses) or serial SCPI behind a pseudo-terminal (`Serial`, an E3631A or a 2231A on
+/// RS-232). The harness's [`ScpiLink`] under the simulator's name.
+pub use hil_model::ScpiLink as SimLink;
 
 /// Everything [`start_with`] can be told beyond model, rail and timing.
 #[derive(Debug, Clone)]
@@ -203,9 +135,9 @@ pub fn start_with(
     match timing {
         Timing::Fast => rail.set_slew(Slew::FAST),
         Timing::Realistic => {
-            rail.set_slew(model.realistic_slew());
-            faults.set_reply_delay(model.realistic_reply_delay());
-            if model == SupplyModel::SiglentSpd3303x {
+            rail.set_slew(realistic_slew(model));
+            faults.set_reply_delay(realistic_reply_delay(model));
+            if model == SupplyModel::Scpi(ScpiModel::SiglentSpd3303x) {
                 // Back-to-back commands are silently dropped by the real unit (pyvisa issue 362).
                 faults.set_min_interval(Duration::from_millis(10));
             }
@@ -227,7 +159,7 @@ pub fn start_with(
     let (address, thread) = match model {
         SupplyModel::Korad => korad::spawn(ctx)?,
         SupplyModel::Ppk2 => ppk2::spawn(ctx)?,
-        scpi_model => match options.link {
+        SupplyModel::Scpi(scpi_model) => match options.link {
             SimLink::Tcp => scpi::server::spawn_tcp(scpi_model, ctx)?,
             SimLink::Serial => scpi::server::spawn_pty(scpi_model, ctx)?,
         },

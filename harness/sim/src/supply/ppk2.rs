@@ -131,7 +131,7 @@ pub(crate) fn spawn(ctx: Ctx) -> io::Result<(String, JoinHandle<()>)> {
         vdd_mv: (rail.setpoint() * 1000.0).round().clamp(800.0, 5000.0) as u16,
     };
     let thread = thread::Builder::new()
-        .name(thread_name("ppk2"))
+        .name(thread_name(super::SupplyModel::Ppk2.as_str()))
         .spawn(move || {
             let mut pending: Vec<u8> = Vec::new();
             let mut last_byte = Instant::now();

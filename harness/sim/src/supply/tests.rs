@@ -54,7 +54,7 @@ fn num(s: &str) -> f64 {
 #[test]
 fn generic_scpi_round_trip_and_error_queue() {
     let rail = rail();
-    let ep = start(SupplyModel::GenericScpi, rail.clone(), Timing::Fast).unwrap();
+    let ep = start(SupplyModel::GENERIC_SCPI, rail.clone(), Timing::Fast).unwrap();
     let mut c = Client::connect(&ep);
     assert!(c.query("*IDN?").contains("GENERIC-PSU"));
     c.send("VOLT 3.3");
@@ -89,42 +89,42 @@ fn each_dialect_drives_the_rail() {
     // (model, commands to set 3.3 V and switch on, query of the measured voltage)
     let cases: &[(SupplyModel, &[&str], &str)] = &[
         (
-            SupplyModel::KeysightE36300,
+            SupplyModel::Scpi(ScpiModel::KeysightE36300),
             &["VOLT 3.3,(@1)", "OUTP ON,(@1)"],
             "MEAS:VOLT? (@1)",
         ),
         (
-            SupplyModel::KeysightE3631a,
+            SupplyModel::Scpi(ScpiModel::KeysightE3631a),
             &["APPL P6V,3.3,0.5", "OUTP ON"],
             "MEAS:VOLT? P6V",
         ),
         (
-            SupplyModel::RigolDp800,
+            SupplyModel::Scpi(ScpiModel::RigolDp800),
             &[":INST:NSEL 1", ":SOUR:VOLT 3.3", ":OUTP CH1,ON"],
             ":MEAS:VOLT? CH1",
         ),
         (
-            SupplyModel::SiglentSpd3303x,
+            SupplyModel::Scpi(ScpiModel::SiglentSpd3303x),
             &["CH1:VOLT 3.3", "OUTP CH1,ON"],
             "MEAS:VOLT? CH1",
         ),
         (
-            SupplyModel::RsHmc804x,
+            SupplyModel::Scpi(ScpiModel::RsHmc804x),
             &["INST:NSEL 1", "VOLT 3.3", "OUTP:CHAN ON", "OUTP:MAST ON"],
             "MEAS:VOLT?",
         ),
         (
-            SupplyModel::RsNge100,
+            SupplyModel::Scpi(ScpiModel::RsNge100),
             &["INST:NSEL 1", "VOLT 3.3", "OUTP:SEL ON", "OUTP:GEN ON"],
             "MEAS:VOLT?",
         ),
         (
-            SupplyModel::Keithley2230,
+            SupplyModel::Scpi(ScpiModel::Keithley2230),
             &["INST:SEL CH1", "SOUR:VOLT 3.300V", "CHAN:OUTP ON"],
             "MEAS:VOLT? CH1",
         ),
         (
-            SupplyModel::Keithley2280,
+            SupplyModel::Scpi(ScpiModel::Keithley2280),
             &["SOUR:VOLT:LEV:IMM:AMPL 3.3", "OUTP:STAT ON"],
             "MEAS:VOLT?",
         ),
@@ -149,11 +149,21 @@ fn each_dialect_drives_the_rail() {
 
 #[test]
 fn dialects_reject_foreign_forms() {
-    let ep = start(SupplyModel::RigolDp800, rail(), Timing::Fast).unwrap();
+    let ep = start(
+        SupplyModel::Scpi(ScpiModel::RigolDp800),
+        rail(),
+        Timing::Fast,
+    )
+    .unwrap();
     let mut c = Client::connect(&ep);
     c.send("CH1:VOLT 3.3");
     assert_eq!(c.query("SYST:ERR?"), "-113,\"Undefined header\"");
-    let ep = start(SupplyModel::SiglentSpd3303x, rail(), Timing::Fast).unwrap();
+    let ep = start(
+        SupplyModel::Scpi(ScpiModel::SiglentSpd3303x),
+        rail(),
+        Timing::Fast,
+    )
+    .unwrap();
     let mut c = Client::connect(&ep);
     c.send(":APPL CH1,3.3");
     assert_eq!(c.query("SYST:ERR?"), "-113,\"Undefined header\"");
@@ -163,7 +173,12 @@ fn dialects_reject_foreign_forms() {
 fn rs_needs_both_switches() {
     let rail = rail();
     rail.set_output(false);
-    let ep = start(SupplyModel::RsHmc804x, rail.clone(), Timing::Fast).unwrap();
+    let ep = start(
+        SupplyModel::Scpi(ScpiModel::RsHmc804x),
+        rail.clone(),
+        Timing::Fast,
+    )
+    .unwrap();
     let mut c = Client::connect(&ep);
     c.send("OUTP:MAST OFF");
     c.send("INST:NSEL 1");
@@ -178,7 +193,7 @@ fn rs_needs_both_switches() {
 #[test]
 fn faults_hang_drop_and_slow() {
     let rail = rail();
-    let ep = start(SupplyModel::GenericScpi, rail.clone(), Timing::Fast).unwrap();
+    let ep = start(SupplyModel::GENERIC_SCPI, rail.clone(), Timing::Fast).unwrap();
     let mut c = Client::connect(&ep);
     ep.faults.set_min_interval(Duration::from_millis(200));
     c.send("VOLT 3.0");
@@ -212,7 +227,7 @@ fn serial_scpi_e3631a_wants_remote_first() {
         ..SupplyOptions::default()
     };
     let ep = start_with(
-        SupplyModel::KeysightE3631a,
+        SupplyModel::Scpi(ScpiModel::KeysightE3631a),
         rail.clone(),
         Timing::Fast,
         opts,
@@ -305,10 +320,13 @@ fn ppk2_source_meter_opcodes() {
 
 #[test]
 fn model_names_are_kebab_case() {
-    assert_eq!(SupplyModel::KeysightE3631a.to_string(), "keysight-e3631a");
+    assert_eq!(
+        SupplyModel::Scpi(ScpiModel::KeysightE3631a).to_string(),
+        "keysight-e3631a"
+    );
     assert_eq!(
         "rs-nge100".parse::<SupplyModel>().unwrap(),
-        SupplyModel::RsNge100
+        SupplyModel::Scpi(ScpiModel::RsNge100)
     );
-    assert_eq!(SupplyModel::default(), SupplyModel::GenericScpi);
+    assert_eq!(SupplyModel::default(), SupplyModel::GENERIC_SCPI);
 }

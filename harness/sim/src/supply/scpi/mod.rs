@@ -18,21 +18,20 @@ mod rigol_dp800;
 mod rs_hmc;
 mod siglent_spd3303x;
 
-use super::SupplyModel;
+use hil_model::ScpiModel;
 use instrument::Dialect;
 
-/// The dialect of a SCPI model. `None` for Korad and PPK2.
-pub(crate) fn dialect(model: SupplyModel) -> Option<&'static dyn Dialect> {
-    Some(match model {
-        SupplyModel::GenericScpi => &generic::Generic,
-        SupplyModel::KeysightE36300 => &keysight_e36300::E36300,
-        SupplyModel::KeysightE3631a => &keysight_e3631a::E3631a,
-        SupplyModel::RigolDp800 => &rigol_dp800::Dp800,
-        SupplyModel::SiglentSpd3303x => &siglent_spd3303x::Spd3303x,
-        SupplyModel::RsHmc804x => &rs_hmc::RsSupply::HMC804X,
-        SupplyModel::RsNge100 => &rs_hmc::RsSupply::NGE100,
-        SupplyModel::Keithley2230 => &keithley_2230::K2230,
-        SupplyModel::Keithley2280 => &keithley_2280::K2280,
-        SupplyModel::Korad | SupplyModel::Ppk2 => return None,
-    })
+/// The simulated dialect of a SCPI model.
+pub(crate) fn dialect(model: ScpiModel) -> &'static dyn Dialect {
+    match model {
+        ScpiModel::Generic => &generic::Generic,
+        ScpiModel::KeysightE36300 => &keysight_e36300::E36300,
+        ScpiModel::KeysightE3631a => &keysight_e3631a::E3631a,
+        ScpiModel::RigolDp800 => &rigol_dp800::Dp800,
+        ScpiModel::SiglentSpd3303x => &siglent_spd3303x::Spd3303x,
+        ScpiModel::RsHmc804x => &rs_hmc::RsSupply::HMC804X,
+        ScpiModel::RsNge100 => &rs_hmc::RsSupply::NGE100,
+        ScpiModel::Keithley2230 => &keithley_2230::K2230,
+        ScpiModel::Keithley2280 => &keithley_2280::K2280,
+    }
 }

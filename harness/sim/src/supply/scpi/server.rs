@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use super::instrument::Instrument;
 use crate::pty::PtyEndpoint;
 use crate::supply::{Ctx, SupplyModel, thread_name};
+use hil_model::ScpiModel;
 
 /// How often a blocked thread looks at its stop flag.
 const POLL: Duration = Duration::from_millis(20);
@@ -26,19 +27,13 @@ struct Session {
 }
 
 impl Session {
-    fn new(model: SupplyModel, ctx: Ctx, serial: bool) -> io::Result<Self> {
-        let dialect = super::dialect(model).ok_or_else(|| {
-            io::Error::new(
-                ErrorKind::InvalidInput,
-                format!("{model} is not a SCPI model"),
-            )
-        })?;
-        Ok(Session {
-            inst: Instrument::new(dialect, ctx.rail.clone(), ctx.channel, serial),
+    fn new(model: ScpiModel, ctx: Ctx, serial: bool) -> Self {
+        Session {
+            inst: Instrument::new(super::dialect(model), ctx.rail.clone(), ctx.channel, serial),
             ctx,
             last_executed: None,
             pending: Vec::new(),
-        })
+        }
     }
 
     /// Feeds received bytes; returns the answers to send, each with its terminator.
@@ -87,13 +82,13 @@ impl Session {
 }
 
 /// Listens on 127.0.0.1 (ephemeral port) and serves clients one after another.
-pub(crate) fn spawn_tcp(model: SupplyModel, ctx: Ctx) -> io::Result<(String, JoinHandle<()>)> {
+pub(crate) fn spawn_tcp(model: ScpiModel, ctx: Ctx) -> io::Result<(String, JoinHandle<()>)> {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
     listener.set_nonblocking(true)?;
     let address = format!("tcp://{}", listener.local_addr()?);
-    let mut session = Session::new(model, ctx, false)?;
+    let mut session = Session::new(model, ctx, false);
     let thread = thread::Builder::new()
-        .name(thread_name(&model.to_string()))
+        .name(thread_name(SupplyModel::Scpi(model).as_str()))
         .spawn(move || {
             while !session.ctx.stopped() {
                 match listener.accept() {
@@ -135,12 +130,12 @@ fn serve_tcp(session: &mut Session, mut stream: TcpStream) {
 }
 
 /// Serial SCPI behind a pseudo-terminal.
-pub(crate) fn spawn_pty(model: SupplyModel, ctx: Ctx) -> io::Result<(String, JoinHandle<()>)> {
+pub(crate) fn spawn_pty(model: ScpiModel, ctx: Ctx) -> io::Result<(String, JoinHandle<()>)> {
     let pty = PtyEndpoint::open()?;
     let address = pty.path().to_string_lossy().into_owned();
-    let mut session = Session::new(model, ctx, true)?;
+    let mut session = Session::new(model, ctx, true);
     let thread = thread::Builder::new()
-        .name(thread_name(&model.to_string()))
+        .name(thread_name(SupplyModel::Scpi(model).as_str()))
         .spawn(move || {
             let mut buf = [0u8; 1024];
             while !session.ctx.stopped() {
