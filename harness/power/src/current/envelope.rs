@@ -70,7 +70,12 @@ impl Envelope {
 
     fn close(&mut self) {
         if let Some(b) = self.open.take() {
-            self.trace.buckets.push(CurrentBucket {
+            let buckets = &mut self.trace.buckets;
+            if buckets.len() == buckets.capacity() {
+                // Grow by a quarter, not double: a long capture wastes little.
+                buckets.reserve_exact((buckets.len() / 4).max(1024));
+            }
+            buckets.push(CurrentBucket {
                 t_ms: self.t0_ms + b.index as f64 * self.bucket_ms,
                 span_ms: self.bucket_ms as f32,
                 min_ua: b.min,

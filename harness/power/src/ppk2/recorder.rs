@@ -90,8 +90,8 @@ impl Recorder {
             envelope: Envelope::new(source, t0_ms, SAMPLE_PERIOD, options.bucket),
             ring: Ring {
                 start: 0,
-                microamps: VecDeque::with_capacity(cap.min(1 << 16)),
-                logic: VecDeque::with_capacity(cap.min(1 << 16)),
+                microamps: VecDeque::with_capacity(cap),
+                logic: VecDeque::with_capacity(cap),
                 cap,
             },
             open: Vec::new(),
@@ -126,6 +126,9 @@ impl Recorder {
             logic: Vec::new(),
             cut,
         };
+        let expected = (end - start).min(self.max_window as u64).min(1 << 20) as usize;
+        window.microamps.reserve_exact(expected);
+        window.logic.reserve_exact(expected);
         let past_end = end.min(self.ring.end());
         for i in start..past_end {
             let k = (i - self.ring.start) as usize;
