@@ -86,13 +86,23 @@ fn ppk2_api_reads_the_metadata_and_decodes_the_stream() {
         serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"));
     eprintln!(
         "ppk2-api decoded {} samples in {:.2} s, mean {:.1} µA",
-        v["samples"], v["elapsed"].as_f64().unwrap_or(0.0), v["mean_ua"].as_f64().unwrap_or(0.0)
+        v["samples"],
+        v["elapsed"].as_f64().unwrap_or(0.0),
+        v["mean_ua"].as_f64().unwrap_or(0.0)
     );
     // Its metadata parser took the simulated unit's calibration, value for value.
     let m = &v["modifiers"];
     for (n, c) in CALIBRATION.iter().enumerate() {
         let n = n.to_string();
-        for (key, want) in [("R", c.r), ("GS", c.gs), ("GI", c.gi), ("O", c.o), ("S", c.s), ("I", c.i), ("UG", c.ug)] {
+        for (key, want) in [
+            ("R", c.r),
+            ("GS", c.gs),
+            ("GI", c.gi),
+            ("O", c.o),
+            ("S", c.s),
+            ("I", c.i),
+            ("UG", c.ug),
+        ] {
             assert_eq!(m[key][&n].as_f64(), Some(want), "{key}{n}");
         }
     }
@@ -100,10 +110,26 @@ fn ppk2_api_reads_the_metadata_and_decodes_the_stream() {
     // Its decoder (conversion and spike filter) sees the DUT's 12.3 mA.
     assert!(v["samples"].as_u64().unwrap_or(0) > 1000, "{line}");
     let mean = v["mean_ua"].as_f64().unwrap();
-    assert!((mean - 12_300.0).abs() <= 123.0, "ppk2-api decoded {mean} µA for 12.3 mA");
-    assert!(rail.output_on(), "it switched DUT power on through the simulated unit");
+    assert!(
+        (mean - 12_300.0).abs() <= 123.0,
+        "ppk2-api decoded {mean} µA for 12.3 mA"
+    );
+    assert!(
+        rail.output_on(),
+        "it switched DUT power on through the simulated unit"
+    );
     let cmds = ep.log.commands();
-    for want in ["GetMetaData", "RegulatorSet 3700", "SetPowerMode 2", "DeviceRunningSet 1", "AverageStart", "AverageStop"] {
-        assert!(cmds.iter().any(|c| c == want), "{want} missing from {cmds:?}");
+    for want in [
+        "GetMetaData",
+        "RegulatorSet 3700",
+        "SetPowerMode 2",
+        "DeviceRunningSet 1",
+        "AverageStart",
+        "AverageStop",
+    ] {
+        assert!(
+            cmds.iter().any(|c| c == want),
+            "{want} missing from {cmds:?}"
+        );
     }
 }

@@ -53,6 +53,8 @@ pub const AMPERE_METER: u8 = 1;
 pub const MIN_MV: u16 = 800;
 pub const MAX_MV: u16 = 5000;
 const MAX_METADATA: usize = 8192;
+/// How long `measure_current` waits for the first bucket of a fresh recording.
+const FIRST_READING_WAIT: Duration = Duration::from_millis(500);
 /// A recording that got no sample at all for this long is an error, not an empty trace.
 const NO_SAMPLES_AFTER: Duration = Duration::from_secs(1);
 
@@ -355,7 +357,14 @@ impl PowerSupply for Ppk2Supply {
                 self.unsupported("current comes from the sample stream: start a recording first")
             );
         };
-        match c.recent_microamps() {
+        // Just after the start no bucket is closed yet: give the stream a moment.
+        let deadline = Instant::now() + FIRST_READING_WAIT;
+        let mut reading = c.recent_microamps();
+        while reading.is_none() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(2));
+            reading = c.recent_microamps();
+        }
+        match reading {
             Some(ua) => Ok(Reading::measured(ua / 1e6)),
             None => Err(PowerError::Timeout {
                 supply: self.label.clone(),

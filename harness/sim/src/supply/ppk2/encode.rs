@@ -117,20 +117,11 @@ pub fn adc_for(range: u8, amps: f64, vdd_mv: u16) -> f64 {
 }
 
 /// Chooses ranges as the current moves (with hysteresis) and encodes samples.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Encoder {
     range: u8,
     /// Samples whose current did not fit the ADC (clamped).
     pub saturated: u64,
-}
-
-impl Default for Encoder {
-    fn default() -> Self {
-        Encoder {
-            range: 0,
-            saturated: 0,
-        }
-    }
 }
 
 impl Encoder {
@@ -139,9 +130,8 @@ impl Encoder {
         let full = f64::from(ADC_MAX);
         let fits = |r: u8, frac: f64| adc_for(r, amps, vdd_mv) <= frac * full;
         let lowest = (0..5u8).find(|&r| fits(r, UP_FRACTION)).unwrap_or(4);
-        if lowest > self.range || (lowest < self.range && fits(lowest, DOWN_FRACTION)) {
-            self.range = lowest;
-        } else if !fits(self.range, 1.0) {
+        let switch_down = lowest < self.range && fits(lowest, DOWN_FRACTION);
+        if lowest > self.range || switch_down || !fits(self.range, 1.0) {
             self.range = lowest;
         }
         let adc = adc_for(self.range, amps, vdd_mv).round();
