@@ -127,6 +127,15 @@ pub enum PowerError {
     /// A voltage profile is malformed or exceeds the limits.
     #[error(transparent)]
     Profile(#[from] ProfileError),
+    /// The PPK2's metadata (calibration) reply is unusable.
+    #[error("{supply}: unusable GetMetaData reply: {problem}")]
+    BadMetadata {
+        supply: String,
+        problem: crate::ppk2::MetadataError,
+    },
+    /// A sample-stream recording could not start, run or stop as asked.
+    #[error("{supply}: sample stream: {what}")]
+    Stream { supply: String, what: String },
 }
 
 fn partial_note(partial: &str) -> String {

@@ -57,6 +57,11 @@ impl GuardedSupply {
         self.inner.capabilities()
     }
 
+    /// The supply's background current recording, if it has one (see [`PowerSupply::recorder`]).
+    pub fn recorder(&mut self) -> Option<&mut dyn crate::CurrentRecorder> {
+        self.inner.recorder()
+    }
+
     /// The last voltage set through the guard.
     pub fn setpoint(&self) -> Option<f64> {
         self.setpoint

@@ -8,7 +8,11 @@
 //! - Drivers: [`ScpiSupply`] (per-model command tables for generic SCPI, Keysight E36300 and
 //!   E3631A, Rigol DP800, Siglent SPD3303X, R&S HMC804x/NGE100, Keithley 2230/2280) over a
 //!   [`transport::Transport`] (raw TCP or serial), [`KoradSupply`] (KA3005P protocol, 80 ms
-//!   pacing) and [`Ppk2Supply`] (Nordic PPK2 as a source meter).
+//!   pacing) and [`Ppk2Supply`] (Nordic PPK2 as a source or ampere meter, with its 100 kS/s
+//!   current stream decoded in a reader thread).
+//! - [`current`]: [`CurrentTrace`] (min/max/mean current per time bucket on the AT transcript's
+//!   clock), raw [`RawWindow`]s and [`DataLoss`], and the [`CurrentRecorder`] a supply offers
+//!   through [`PowerSupply::recorder`].
 //! - [`open`]: from a rack file's [`SupplySpec`] to a connected driver.
 //! - [`Profile`] and [`run_profile`]: YAML voltage profiles (steps, ramps, dips) validated
 //!   against the limits, run on a guarded supply into a trace exportable as CSV, JSON and SVG.
@@ -28,6 +32,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod current;
 pub mod error;
 pub mod guard;
 pub mod korad;
@@ -44,12 +49,16 @@ pub use svg::{Level, Marker, PlotOptions};
 pub mod trace;
 pub mod transport;
 
+pub use current::{
+    CurrentBucket, CurrentRecorder, CurrentRecording, CurrentTrace, DataLoss, RawWindow,
+    RecordOptions, WindowCut, WindowStats,
+};
 pub use error::{PowerError, Quantity};
 pub use guard::GuardedSupply;
 pub use hil_rack::{Limits, ScpiModel, SupplyDriver, SupplySpec};
 pub use korad::{KoradOptions, KoradSupply};
 pub use open::{OpenOptions, open, open_with};
-pub use ppk2::Ppk2Supply;
+pub use ppk2::{Ppk2Mode, Ppk2Supply};
 pub use profile::{Profile, ProfileError, RampPace, Step};
 pub use runner::{ProfileRunError, RunOptions, run_profile};
 pub use scpi::ScpiSupply;

@@ -1,5 +1,6 @@
 //! The supply interface every driver implements, and what a measurement is.
 
+use crate::current::CurrentRecorder;
 use crate::error::PowerError;
 
 /// Where a reading comes from.
@@ -64,5 +65,9 @@ pub trait PowerSupply: Send {
     fn describe(&self) -> String;
     fn capabilities(&self) -> Capabilities {
         Capabilities::FULL
+    }
+    /// The supply's background current recording (a PPK2's sample stream), if it has one.
+    fn recorder(&mut self) -> Option<&mut dyn CurrentRecorder> {
+        None
     }
 }

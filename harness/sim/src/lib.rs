@@ -6,10 +6,11 @@
 //! - [`dut`]: a simulated board — the firmware-under-test's own console code (`at-console`)
 //!   in front of the modem, powered from a [`rail`], behind a [`pty`] that any serial program opens;
 //! - [`supply`]: simulated bench supplies (SCPI over TCP on 127.0.0.1, Korad and PPK2 over a pty)
-//!   that drive a DUT's rail;
+//!   that drive a DUT's rail (the PPK2 streams the DUT's [`load`] current at 100 kS/s);
 //! - [`rack`]: starts a set of DUTs with their supplies and reports where to reach them.
 
 pub mod dut;
+pub mod load;
 pub mod modem;
 pub mod profile;
 pub mod pty;

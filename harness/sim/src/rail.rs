@@ -4,12 +4,15 @@
 //! DUT follows the set point with a linear slew (separate rates up and down, as a bench supply
 //! with little load falls more slowly than it rises). The DUT side reads the instantaneous
 //! voltage, and the lowest voltage since it last looked, so a short dip between two polls is not
-//! missed; it reports its load current back for the supply's `MEAS:CURR?`.
+//! missed; it reports its load current back for the supply's `MEAS:CURR?`, as a schedule of
+//! steps ([`LoadSchedule`]) so a sampling instrument (the PPK2) can read it at any instant.
 //!
 //! Evaluation is lazy (computed from timestamps), so no thread ticks the rail.
 
 use std::sync::Mutex;
 use std::time::Instant;
+
+use crate::load::{LoadLevel, LoadSchedule};
 
 /// Slew rates of a supply output, in volts per second.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -35,7 +38,7 @@ struct State {
     from_v: f64,
     t0: Instant,
     slew: Slew,
-    load_a: f64,
+    load: LoadSchedule,
     /// Lowest voltage seen since the DUT last called [`SupplyRail::take_min_volts`].
     min_since_take: f64,
 }
@@ -73,15 +76,16 @@ pub struct SupplyRail {
 impl SupplyRail {
     /// A rail whose output is on at `volts`, already settled.
     pub fn new(volts: f64, slew: Slew) -> Self {
+        let now = Instant::now();
         SupplyRail {
             state: Mutex::new(State {
                 setpoint_v: volts,
                 current_limit_a: 1.0,
                 output_on: true,
                 from_v: volts,
-                t0: Instant::now(),
+                t0: now,
                 slew,
-                load_a: 0.0,
+                load: LoadSchedule::new(now, LoadLevel::ZERO),
                 min_since_take: volts,
             }),
         }
@@ -145,19 +149,41 @@ impl SupplyRail {
         })
     }
 
-    /// The DUT reports what it draws; the supply measures it (clamped to the current limit).
+    /// The DUT reports what it draws from now on; the supply measures it (clamped to the
+    /// current limit).
     pub fn set_load_amps(&self, amps: f64) {
-        self.with(|s| s.load_a = amps);
+        self.schedule_load(Instant::now(), LoadLevel::steady(amps), &[]);
+    }
+
+    /// The DUT draws `level` from `from` on, then each later step of `then` (replacing what
+    /// was scheduled after `from`).
+    pub fn schedule_load(&self, from: Instant, level: LoadLevel, then: &[(Instant, LoadLevel)]) {
+        self.with(|s| s.load.set_from(from, level, then));
     }
 
     /// Measured output current: the DUT's load while the output is on.
     pub fn amps(&self) -> f64 {
         self.with(|s| {
-            if s.output_on && s.volts_at(Instant::now()) > 0.0 {
-                s.load_a.min(s.current_limit_a)
+            let now = Instant::now();
+            if s.output_on && s.volts_at(now) > 0.0 {
+                s.load.at(now).amps.min(s.current_limit_a)
             } else {
                 0.0
             }
+        })
+    }
+
+    /// What a sampling instrument sees between `from` and `to`: the load steps (see
+    /// [`LoadSchedule::between`]), whether the output is live, and the current limit.
+    pub fn load_between(
+        &self,
+        from: Instant,
+        to: Instant,
+        out: &mut Vec<(Instant, LoadLevel)>,
+    ) -> (bool, f64) {
+        self.with(|s| {
+            s.load.between(from, to, out);
+            (s.output_on && s.volts_at(to) > 0.0, s.current_limit_a)
         })
     }
 }

@@ -99,6 +99,8 @@ fn the_board_reports_its_load_to_the_rail() {
     let rack = one("load", PROFILE);
     let dut = &rack.duts()[0];
     let mut c = Client::open(dut);
+    // The boot draw (profile `current.booting`) comes first, then the board idles.
+    wait_for("boot draw over", || dut.control.rail().amps() < 0.01);
     let idle = dut.control.rail().amps();
     assert!(idle > 0.0 && idle < 0.01, "a few mA idle: {idle}");
     assert_eq!(c.command("AT+CFUN=1"), "OK\r\n");

@@ -66,6 +66,14 @@ pub trait Transport: Send {
     fn discard_input(&mut self) -> io::Result<()>;
     /// Where it is connected, e.g. `10.0.0.5:5025` or `/dev/ttyUSB0`.
     fn describe(&self) -> String;
+    /// A second handle on the same connection, for a reader thread (a PPK2 recording) while
+    /// this one keeps sending commands.
+    fn try_clone(&self) -> io::Result<Box<dyn Transport>> {
+        Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            format!("{} cannot be shared with a reader thread", self.describe()),
+        ))
+    }
 }
 
 /// Reads up to and including `\n`; returns the line without terminator and trailing `\r`.

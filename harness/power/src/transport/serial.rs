@@ -107,4 +107,12 @@ impl Transport for SerialTransport {
     fn describe(&self) -> String {
         self.path.clone()
     }
+
+    fn try_clone(&self) -> io::Result<Box<dyn Transport>> {
+        let port = self.port.try_clone().map_err(io::Error::other)?;
+        Ok(Box::new(SerialTransport {
+            port,
+            path: self.path.clone(),
+        }))
+    }
 }

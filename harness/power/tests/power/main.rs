@@ -6,6 +6,7 @@ mod guard;
 mod junk;
 mod korad;
 mod ppk2;
+mod ppk2_stream;
 mod profile;
 mod scpi;
 mod trace;

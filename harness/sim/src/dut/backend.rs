@@ -6,6 +6,9 @@
 
 use std::time::Duration;
 
+use super::current::ModemDraw;
+use crate::profile::{CurrentFigures, DrawState};
+
 /// The modem side of a simulated board.
 pub trait ModemBackend: Send + 'static {
     /// Executes one command (no terminator). `Some(answer)`: information lines and final result,
@@ -21,4 +24,21 @@ pub trait ModemBackend: Send + 'static {
     fn latency(&self, command: &[u8]) -> Duration;
     /// Whether the radio is on (`CFUN=1`), for the load current reported to the rail.
     fn radio_on(&self) -> bool;
+    /// What the board's current model needs (default: active or off from [`Self::radio_on`],
+    /// no NVM activity).
+    fn draw(&self) -> ModemDraw {
+        ModemDraw {
+            state: if self.radio_on() {
+                DrawState::Active
+            } else {
+                DrawState::Off
+            },
+            nvm_writes: 0,
+            keygens: 0,
+        }
+    }
+    /// Current figures per state (the firmware profile's `current:` section).
+    fn current_figures(&self) -> CurrentFigures {
+        CurrentFigures::default()
+    }
 }

@@ -26,9 +26,10 @@ use at_console::LocalCommand;
 use at_console::response::{Banner, ERR_TIMEOUT, FwVersion, OK};
 
 use super::backend::ModemBackend;
+use super::current::CurrentModel;
 use super::framer::{Framer, Intake};
 use super::options::DutOptions;
-use super::power::{PowerEvent, PowerMonitor, load_amps};
+use super::power::{PowerEvent, PowerMonitor};
 use super::stats::DutStats;
 use super::uart::Transmitter;
 use crate::rail::SupplyRail;
@@ -62,6 +63,7 @@ pub struct Board<M> {
     pub(super) modem: M,
     rail: Arc<SupplyRail>,
     power: PowerMonitor,
+    current: CurrentModel,
     frozen: bool,
     busy: Busy,
     /// When the last byte of a still-partial line arrived (arms the idle timer).
@@ -81,6 +83,7 @@ impl<M: ModemBackend> Board<M> {
         Board {
             fw_id: options.fw_id.clone(),
             power: PowerMonitor::new(options.supervisor),
+            current: CurrentModel::new(modem.current_figures()),
             options,
             framer,
             modem,
@@ -146,9 +149,14 @@ impl<M: ModemBackend> Board<M> {
                 self.boot(now, volts);
             }
         }
-        let radio = self.power.powered() && self.modem.radio_on();
-        self.rail
-            .set_load_amps(load_amps(self.power.powered(), radio));
+        self.update_load(now);
+    }
+
+    /// Schedules on the rail what the board draws, if that changed.
+    fn update_load(&mut self, now: Instant) {
+        if let Some((level, then)) = self.current.update(now, self.modem.draw()) {
+            self.rail.schedule_load(now, level, &then);
+        }
     }
 
     fn report_volts(&mut self, volts: f64) {
@@ -163,6 +171,7 @@ impl<M: ModemBackend> Board<M> {
 
     fn power_lost(&mut self) {
         self.stats.power_losses += 1;
+        self.current.power_lost();
         self.tx.clear();
         self.quiesce();
         // The board and its modem share the supply: when the board counts as unpowered (the
@@ -190,6 +199,7 @@ impl<M: ModemBackend> Board<M> {
     }
 
     fn start_firmware(&mut self, now: Instant) {
+        self.current.boot(now);
         self.quiesce();
         self.stats.boots += 1;
         let banner = Banner(&self.fw_id).to_string();
@@ -208,6 +218,7 @@ impl<M: ModemBackend> Board<M> {
         }
         self.modem.reboot();
         self.start_firmware(now);
+        self.update_load(now);
         true
     }
 
@@ -277,6 +288,7 @@ impl<M: ModemBackend> Board<M> {
         }
         let tx = &mut self.tx;
         let intake = self.framer.push(byte, &mut |e: &[u8]| tx.send(e, now));
+        let forwarded = matches!(intake, Intake::Forward(_));
         match intake {
             Intake::Nothing => {}
             Intake::Reply(text) => tx.send(text.as_bytes(), now),
@@ -320,6 +332,10 @@ impl<M: ModemBackend> Board<M> {
             }
         }
         self.last_rx = self.framer.has_partial_line().then_some(now);
+        if forwarded {
+            // The command may have changed the modem's state or written NVM.
+            self.update_load(now);
+        }
     }
 
     /// The earliest moment something is due (an answer, the idle timer, a byte on the wire).

@@ -6,13 +6,15 @@
 //! to the modem, local commands (`AT#XFWVER`, `AT#XRESET`, `ATE0/1`) are handled as the firmware
 //! does (firmware.md §3), URCs come out as whole lines between replies. See [`board`] for the
 //! behaviour and its sources, [`legacy_host`] for the old `at_host` framer (ref §7.3 (a)),
-//! [`power`] for the supervisor thresholds, [`uart`] for wire timing. [`DutControl`] is the
+//! [`power`] for the supervisor thresholds, [`current`] for what the board draws, [`uart`] for
+//! wire timing. [`DutControl`] is the
 //! handle from outside (flash an image, reset, freeze, NVM snapshot); [`RunningDut`] stops and
 //! joins the thread when dropped.
 
 mod backend;
 pub mod board;
 mod control;
+pub mod current;
 pub mod framer;
 pub mod legacy_host;
 mod modem_glue;

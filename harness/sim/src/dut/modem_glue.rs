@@ -4,7 +4,9 @@ use std::time::Duration;
 
 use super::backend::ModemBackend;
 use super::control::DutControl;
+use super::current::ModemDraw;
 use crate::modem::{Modem, Reply};
+use crate::profile::{CurrentFigures, DrawState};
 
 impl ModemBackend for Modem {
     fn execute(&mut self, command: &[u8]) -> Option<Vec<u8>> {
@@ -32,6 +34,18 @@ impl ModemBackend for Modem {
 
     fn radio_on(&self) -> bool {
         self.cfun() == 1
+    }
+
+    fn draw(&self) -> ModemDraw {
+        ModemDraw {
+            state: DrawState::of(self.cfun(), self.pofwarn_active()),
+            nvm_writes: self.nvm_writes(),
+            keygens: self.keygens(),
+        }
+    }
+
+    fn current_figures(&self) -> CurrentFigures {
+        self.profile().current.clone()
     }
 }
 

@@ -1,4 +1,5 @@
-//! The DUT's view of its supply rail: supervisor thresholds and load current.
+//! The DUT's view of its supply rail: supervisor thresholds (its load current is in
+//! [`super::current`]).
 //!
 //! nRF9160 supervisor (ref instruments §6, PS "supply monitoring"): brown-out reset below
 //! ≈2.00 V, power-on reset releases on the way up at ≈2.15 V. Between the two the chip stays
@@ -100,18 +101,6 @@ impl PowerMonitor {
     }
 }
 
-/// Load current the board reports to its rail, in amperes.
-///
-/// Plausible figures, not measurements: a few mA for the application core with the modem
-/// offline (CFUN=0/4), tens of mA average with the modem active (CFUN=1); nothing unpowered.
-pub fn load_amps(powered: bool, cfun_active: bool) -> f64 {
-    match (powered, cfun_active) {
-        (false, _) => 0.0,
-        (true, false) => 0.003,
-        (true, true) => 0.045,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,11 +154,5 @@ mod tests {
             por_v: 2.1,
         };
         assert!(nan.validate().is_err());
-    }
-
-    #[test]
-    fn load_follows_power_and_cfun() {
-        assert_eq!(load_amps(false, true), 0.0);
-        assert!(load_amps(true, true) > load_amps(true, false));
     }
 }

@@ -122,6 +122,7 @@ impl Modem {
         };
 
         let key = SigningKey::random(&mut OsRng);
+        self.keygens += 1;
         let (der, payload_id) = if public_only {
             let spki = key
                 .verifying_key()

@@ -33,6 +33,8 @@ pub struct Item {
 #[derive(Debug, Clone, Default)]
 pub struct Store {
     items: BTreeMap<(u32, u8), Item>,
+    /// Writes and deletes that reached NVM (factory items not counted).
+    writes: u64,
 }
 
 impl Store {
@@ -45,11 +47,21 @@ impl Store {
     }
 
     pub fn put(&mut self, tag: u32, kind: u8, content: Vec<u8>, origin: Origin) {
+        if origin != Origin::Factory {
+            self.writes += 1;
+        }
         self.items.insert((tag, kind), Item { content, origin });
     }
 
     pub fn remove(&mut self, tag: u32, kind: u8) -> bool {
-        self.items.remove(&(tag, kind)).is_some()
+        let removed = self.items.remove(&(tag, kind)).is_some();
+        self.writes += u64::from(removed);
+        removed
+    }
+
+    /// Writes and deletes so far (what the simulated board's current model watches).
+    pub fn writes(&self) -> u64 {
+        self.writes
     }
 
     /// Items counted against the capacity: user-addressable tags only.

@@ -7,6 +7,7 @@
 //! `shared/reference/nrf91-modem-keymgmt.md` it comes from (e.g. `ref §1.3 [F5]`).
 //! Facts that are OPEN are not profile data; they are [`Policy`](crate::modem::Policy) knobs.
 
+pub mod current;
 mod load;
 
 use std::collections::BTreeMap;
@@ -15,6 +16,7 @@ use std::time::Duration;
 use hil_model::MfwVersion;
 use serde::{Deserialize, Serialize};
 
+pub use current::{CurrentFigures, DrawState, Pulse};
 pub use load::{ProfileError, bundled_profile, bundled_profiles, load_profile, load_profile_dir};
 
 /// One modem firmware version's behaviour.
@@ -38,6 +40,9 @@ pub struct Profile {
     #[serde(default)]
     pub preinstalled: Vec<Preinstalled>,
     pub latency: Latency,
+    /// Current drawn per state, for the simulated PPK2 (defaults INFERRED, see [`current`]).
+    #[serde(default)]
+    pub current: CurrentFigures,
 }
 
 /// Identification strings (ref §6).
@@ -238,6 +243,7 @@ impl Profile {
         if self.pofwarn.default_mv.is_some() && !self.pofwarn.command {
             return Err("pofwarn.default_mv needs pofwarn.command".into());
         }
+        self.current.validate()?;
         for p in &self.preinstalled {
             if p.content.is_empty() {
                 return Err(format!(

@@ -1,4 +1,5 @@
-//! Fault injection for simulated instruments: hang, drop-if-too-fast, slow answers.
+//! Fault injection for simulated instruments: hang, drop-if-too-fast, slow answers, and lost
+//! samples in a PPK2 stream.
 //!
 //! The knobs are atomics so a test can flip them while a driver is talking to the instrument.
 
@@ -12,6 +13,7 @@ pub struct Faults {
     hang: AtomicBool,
     min_interval_us: AtomicU64,
     reply_delay_us: AtomicU64,
+    drop_samples: AtomicU64,
 }
 
 impl Faults {
@@ -44,5 +46,16 @@ impl Faults {
 
     pub fn reply_delay(&self) -> Duration {
         Duration::from_micros(self.reply_delay_us.load(Ordering::SeqCst))
+    }
+
+    /// A streaming PPK2 leaves out its next `n` samples (their counter values too), as if they
+    /// were lost on the way to the host.
+    pub fn drop_samples(&self, n: u64) {
+        self.drop_samples.fetch_add(n, Ordering::SeqCst);
+    }
+
+    /// Takes the samples still to drop (the streaming instrument calls this).
+    pub(crate) fn take_drop_samples(&self) -> u64 {
+        self.drop_samples.swap(0, Ordering::SeqCst)
     }
 }

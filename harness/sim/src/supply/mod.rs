@@ -14,7 +14,7 @@
 mod faults;
 mod korad;
 mod log;
-mod ppk2;
+pub mod ppk2;
 pub mod scpi;
 #[cfg(test)]
 mod tests;

@@ -1,11 +1,19 @@
 //! Simulated Nordic Power Profiler Kit II behind a pseudo-terminal.
 //!
-//! Single-byte opcodes with fixed-length arguments and no acknowledgement: `0x19` GetMetaData
-//! (answers `key: value` lines ending `END\n`), `0x11` SetPowerMode (1 = ampere meter,
-//! 2 = source meter), `0x0D` RegulatorSet (mV, big-endian u16, clamped to 800–5000),
-//! `0x0C` DeviceRunningSet (DUT power 0/1), `0x06`/`0x07` AverageStart/Stop (accepted; the
-//! simulation sends no sample stream), `0x20` Reset. The rail is driven only in source-meter
-//! mode with DUT power on. Logged as `RegulatorSet 3300`, `DeviceRunningSet 1`, ...
+//! Single-byte opcodes with fixed-length arguments and no acknowledgement (ref instruments §2):
+//! `0x19` GetMetaData (answers `key: value` lines ending `END\n`, with the unit's calibration,
+//! see [`encode`]), `0x11` SetPowerMode (1 = ampere meter, 2 = source meter), `0x0D`
+//! RegulatorSet (mV, big-endian u16, clamped to 800–5000), `0x0C` DeviceRunningSet (DUT power
+//! 0/1), `0x06`/`0x07` AverageStart/Stop (the 100 kS/s sample stream of the DUT's current,
+//! [`stream`]), `0x20` Reset. Logged as `RegulatorSet 3300`, `DeviceRunningSet 1`, ...
+//!
+//! As a source meter the unit drives the rail (set point, output on with DUT power on) and
+//! measures what the DUT draws. As an ampere meter it sits in series with another supply, which
+//! the simulation represents by leaving the rail as it is; it measures while the DUT path is on
+//! (`DeviceRunningSet 1`).
+
+pub mod encode;
+pub mod stream;
 
 use std::io;
 use std::thread::{self, JoinHandle};
@@ -13,8 +21,11 @@ use std::time::{Duration, Instant};
 
 use super::{Ctx, thread_name};
 use crate::pty::PtyEndpoint;
+use stream::Stream;
 
 const POLL: Duration = Duration::from_millis(10);
+/// How often a streaming unit wakes to write samples.
+const STREAM_POLL: Duration = Duration::from_millis(1);
 /// Half-received arguments older than this are discarded.
 const STALE: Duration = Duration::from_millis(200);
 
@@ -45,40 +56,52 @@ struct Ppk2 {
     source_mode: bool,
     running: bool,
     vdd_mv: u16,
+    stream: Option<Stream>,
+    /// The rolling counter carries on from one stream to the next.
+    counter: u8,
 }
 
 impl Ppk2 {
     fn metadata(&self) -> String {
-        let mut s = String::from("Calibrated: 0\n");
-        for (i, r) in ["1031.64", "101.65", "10.15", "0.94", "0.043"]
-            .iter()
-            .enumerate()
-        {
-            s += &format!("R{i}: {r}\n");
-        }
-        for key in ["GS", "GI", "O", "S", "I", "UG"] {
-            for i in 0..5 {
-                let v = match key {
-                    "GS" | "GI" | "UG" => "1.00",
-                    _ => "0.00",
-                };
-                s += &format!("{key}{i}: {v}\n");
-            }
-        }
-        s += &format!(
-            "VDD: {}\nHW: 9173\nmode: {}\nIA: 56\nEND\n",
-            self.vdd_mv,
-            if self.source_mode { 2 } else { 1 }
-        );
-        s
+        encode::metadata_reply(self.vdd_mv, self.source_mode)
     }
 
+    /// Drives the rail as a source meter; as an ampere meter the rail is the other supply's.
     fn apply(&mut self) {
+        if !self.source_mode {
+            return;
+        }
         let rail = &self.ctx.rail;
         rail.set_voltage(f64::from(self.vdd_mv) / 1000.0);
-        let on = self.source_mode && self.running;
-        if rail.output_on() != on {
-            rail.set_output(on);
+        if rail.output_on() != self.running {
+            rail.set_output(self.running);
+        }
+    }
+
+    /// Writes the samples due by `now`.
+    fn stream_due(&mut self, now: Instant, pty: &PtyEndpoint) {
+        let Some(stream) = &mut self.stream else {
+            return;
+        };
+        let mut drop = self.ctx.faults.take_drop_samples();
+        stream.generate(now, &self.ctx.rail, self.running, self.vdd_mv, &mut drop);
+        if drop > 0 {
+            self.ctx.faults.drop_samples(drop);
+        }
+        stream.flush(pty);
+    }
+
+    fn stop_stream(&mut self) {
+        if let Some(s) = self.stream.take() {
+            self.counter = s.counter();
+            if s.overflowed > 0 || s.saturated() > 0 {
+                tracing::debug!(
+                    overflowed = s.overflowed,
+                    saturated = s.saturated(),
+                    dropped = s.dropped,
+                    "simulated PPK2 stream ended with losses"
+                );
+            }
         }
     }
 
@@ -109,10 +132,18 @@ impl Ppk2 {
                 self.running = *r == 1;
                 self.apply();
             }
+            (AVERAGE_START, _) => {
+                self.stop_stream();
+                self.stream = Some(Stream::new(at, self.counter));
+            }
+            (AVERAGE_STOP, _) => self.stop_stream(),
             (RESET, _) => {
+                self.stop_stream();
+                if self.source_mode && self.ctx.rail.output_on() {
+                    self.ctx.rail.set_output(false);
+                }
                 self.running = false;
                 self.source_mode = false;
-                self.apply();
             }
             _ => {}
         }
@@ -129,6 +160,8 @@ pub(crate) fn spawn(ctx: Ctx) -> io::Result<(String, JoinHandle<()>)> {
         source_mode: true,
         running: rail.output_on(),
         vdd_mv: (rail.setpoint() * 1000.0).round().clamp(800.0, 5000.0) as u16,
+        stream: None,
+        counter: 0,
     };
     let thread = thread::Builder::new()
         .name(thread_name(super::SupplyModel::Ppk2.as_str()))
@@ -137,8 +170,14 @@ pub(crate) fn spawn(ctx: Ctx) -> io::Result<(String, JoinHandle<()>)> {
             let mut last_byte = Instant::now();
             let mut buf = [0u8; 256];
             while !ppk.ctx.stopped() {
-                let n = pty.read_timeout(&mut buf, POLL).unwrap_or(0);
+                let wait = if ppk.stream.is_some() {
+                    STREAM_POLL
+                } else {
+                    POLL
+                };
+                let n = pty.read_timeout(&mut buf, wait).unwrap_or(0);
                 let now = Instant::now();
+                ppk.stream_due(now, &pty);
                 if n == 0 {
                     if !pending.is_empty() && now.saturating_duration_since(last_byte) > STALE {
                         pending.clear();
