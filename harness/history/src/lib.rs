@@ -19,7 +19,8 @@
 //! The pieces, one job each:
 //! - [`state_dir`]: where the harness keeps state (`--state-dir`, `HIL_STATE_DIR`, platform);
 //! - [`schema`]: the tables and their versioned migrations;
-//! - [`open`]: opening (WAL, busy timeout, integrity check) and moving a damaged file aside;
+//! - [`open`]: opening (WAL, busy timeout, integrity check, migrations);
+//! - [`repair`]: moving a damaged file aside and starting a new one;
 //! - [`record`]: one transaction per run;
 //! - [`query`]: recent runs and each trial's recent outcomes;
 //! - [`diff`]: what changed between two runs, grouped;
@@ -35,6 +36,7 @@ pub mod open;
 pub mod query;
 pub mod record;
 pub mod render;
+pub mod repair;
 pub mod sample;
 pub mod schema;
 pub mod since;

@@ -1,15 +1,15 @@
 //! Opening the history database: WAL mode, a short busy timeout, the integrity check and the
-//! schema migrations; a damaged file is moved aside (never deleted) and a new one started.
+//! schema migrations; a damaged file goes to [`crate::repair`].
 
-use std::fs::{File, TryLockError};
+use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Duration;
 
-use chrono::{DateTime, Utc};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 use crate::error::{Damage, HistoryError, Repaired};
+use crate::repair;
 use crate::schema::{self, SchemaCheck};
 
 /// The run history: one SQLite database file.
@@ -36,7 +36,7 @@ impl Default for OpenOptions {
 }
 
 /// Why an open attempt did not give a usable connection.
-enum Failure {
+pub(crate) enum Failure {
     Damaged(Damage),
     Other(HistoryError),
 }
@@ -65,7 +65,7 @@ impl History {
                 options,
                 repaired: None,
             }),
-            Err(Failure::Damaged(_)) => repair(path, options),
+            Err(Failure::Damaged(_)) => repair::repair(path, options),
             Err(Failure::Other(e)) => Err(e),
         }
     }
@@ -82,7 +82,7 @@ impl History {
 }
 
 /// One attempt: open, check integrity, WAL mode, migrate.
-fn connect(path: &Path, options: OpenOptions) -> Result<Connection, Failure> {
+pub(crate) fn connect(path: &Path, options: OpenOptions) -> Result<Connection, Failure> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -169,106 +169,5 @@ pub(crate) fn error_of(path: &Path, options: OpenOptions, e: rusqlite::Error) ->
             path: path.to_path_buf(),
             message: e.to_string(),
         },
-    }
-}
-
-/// Under the repair lock: checks again (another process may have repaired the file in the
-/// meantime), moves a still damaged file aside and starts a new database.
-fn repair(path: PathBuf, options: OpenOptions) -> Result<History, HistoryError> {
-    let _lock = RepairLock::acquire(&path, options)?;
-    let damage = match connect(&path, options) {
-        Ok(conn) => {
-            return Ok(History {
-                conn,
-                path,
-                options,
-                repaired: None,
-            });
-        }
-        Err(Failure::Other(e)) => return Err(e),
-        Err(Failure::Damaged(damage)) => damage,
-    };
-    let moved_to = move_aside(&path)?;
-    tracing::warn!(path = %path.display(), moved_to = %moved_to.display(), %damage,
-        "run history damaged; moved aside");
-    let conn = connect(&path, options).map_err(|f| match f {
-        Failure::Other(e) => e,
-        Failure::Damaged(damage) => HistoryError::Damaged {
-            path: path.clone(),
-            damage,
-        },
-    })?;
-    Ok(History {
-        conn,
-        path,
-        options,
-        repaired: Some(Repaired { damage, moved_to }),
-    })
-}
-
-/// Renames the database and its `-wal`/`-shm` companions to `<name>.damaged-<timestamp>…`
-/// (a stale WAL must never be replayed into the new database).
-fn move_aside(path: &Path) -> Result<PathBuf, HistoryError> {
-    let io = |source| HistoryError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let stamp = DateTime::<Utc>::from(SystemTime::now()).format("%Y%m%dT%H%M%SZ");
-    let base = format!("{}.damaged-{stamp}", path.display());
-    let target = (0..)
-        .map(|n| match n {
-            0 => PathBuf::from(&base),
-            n => PathBuf::from(format!("{base}.{n}")),
-        })
-        .find(|p| !p.exists())
-        .expect("an unused name");
-    for suffix in ["-wal", "-shm"] {
-        let companion = PathBuf::from(format!("{}{suffix}", path.display()));
-        if companion.exists() {
-            let to = PathBuf::from(format!("{}{suffix}", target.display()));
-            std::fs::rename(&companion, to).map_err(io)?;
-        }
-    }
-    std::fs::rename(path, &target).map_err(io)?;
-    Ok(target)
-}
-
-/// An exclusive lock on `<name>.repair-lock`, so two processes never repair at once.
-struct RepairLock(File);
-
-impl RepairLock {
-    fn acquire(path: &Path, options: OpenOptions) -> Result<Self, HistoryError> {
-        let lock_path = PathBuf::from(format!("{}.repair-lock", path.display()));
-        let file = File::create(&lock_path).map_err(|source| HistoryError::Io {
-            path: lock_path.clone(),
-            source,
-        })?;
-        let deadline = Instant::now() + options.busy_timeout;
-        loop {
-            match file.try_lock() {
-                Ok(()) => return Ok(RepairLock(file)),
-                Err(TryLockError::WouldBlock) if Instant::now() < deadline => {
-                    std::thread::sleep(Duration::from_millis(20));
-                }
-                Err(TryLockError::WouldBlock) => {
-                    return Err(HistoryError::Locked {
-                        path: lock_path,
-                        waited: options.busy_timeout,
-                    });
-                }
-                Err(TryLockError::Error(source)) => {
-                    return Err(HistoryError::Io {
-                        path: lock_path,
-                        source,
-                    });
-                }
-            }
-        }
-    }
-}
-
-impl Drop for RepairLock {
-    fn drop(&mut self) {
-        let _ = self.0.unlock();
     }
 }
