@@ -178,12 +178,13 @@ fn history_json_lists_runs_and_each_trials_outcomes() {
     assert_eq!(runs[0]["id"], 2, "most recent first");
     assert_eq!(runs[0]["rack"], "sim");
     assert_eq!(runs[0]["ended"], "completed");
+    assert_eq!(runs[0]["counts"]["fail"], 1);
     // Only the selected trials are counted: 7 cmng cases on one board.
     let counted: i64 = runs[0]["counts"]
-        .as_array()
+        .as_object()
         .unwrap()
-        .iter()
-        .map(|c| c[1].as_i64().unwrap())
+        .values()
+        .map(|n| n.as_i64().unwrap())
         .sum();
     assert_eq!(counted, 7);
     let trials = view["trials"].as_array().unwrap();

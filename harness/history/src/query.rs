@@ -214,27 +214,24 @@ impl History {
         Ok(runs)
     }
 
-    fn counts(&self, run: RunId, filter: &RunFilter) -> rusqlite::Result<Vec<(OutcomeKind, i64)>> {
+    fn counts(
+        &self,
+        run: RunId,
+        filter: &RunFilter,
+    ) -> rusqlite::Result<BTreeMap<OutcomeKind, i64>> {
         let sql = format!(
             "SELECT t.outcome, count(*) FROM trials t WHERE t.run_id = ?1 AND {TRIAL_MATCH}
              GROUP BY t.outcome"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let found = stmt
-            .query_map(params![run.0, filter.dut, filter.case_glob()], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut counts = Vec::new();
-        for kind in OutcomeKind::ALL {
-            let n: i64 = found
-                .iter()
-                .filter(|(text, _)| parse_outcome(text) == Some(kind))
-                .map(|(_, n)| n)
-                .sum();
-            if n > 0 {
-                counts.push((kind, n));
-            }
+        let rows = stmt.query_map(params![run.0, filter.dut, filter.case_glob()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })?;
+        let mut counts = BTreeMap::new();
+        for row in rows {
+            let (text, n) = row?;
+            let kind = parse_outcome(&text).ok_or_else(|| bad_value(0, "outcome", &text))?;
+            counts.insert(kind, n);
         }
         Ok(counts)
     }
@@ -335,7 +332,7 @@ fn run_row(r: &Row<'_>) -> rusqlite::Result<RunRow> {
         duration_ms: r.get(7)?,
         ended: RunEnd::parse(&ended).ok_or_else(|| bad_value(8, "ended", &ended))?,
         not_run: r.get(9)?,
-        counts: Vec::new(),
+        counts: BTreeMap::new(),
     })
 }
 

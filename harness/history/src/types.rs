@@ -1,5 +1,6 @@
 //! The stored vocabulary: run ids, timestamps, how a run ended, trial keys and trial states.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -154,23 +155,20 @@ pub struct RunRow {
     pub ended: RunEnd,
     /// Planned trials that did not run (stopped or aborted runs).
     pub not_run: i64,
-    /// Trials per outcome (of the trials the query selected), in [`OutcomeKind::ALL`] order,
-    /// zero counts left out.
-    pub counts: Vec<(OutcomeKind, i64)>,
+    /// Trials per outcome (of the trials the query selected); outcomes with none left out.
+    /// JSON: `{"pass": 174, "fail": 2, …}`.
+    pub counts: BTreeMap<OutcomeKind, i64>,
 }
 
 impl RunRow {
     /// Trials counted.
     pub fn trials(&self) -> i64 {
-        self.counts.iter().map(|(_, n)| n).sum()
+        self.counts.values().sum()
     }
 
     /// The count of one outcome.
     pub fn count(&self, kind: OutcomeKind) -> i64 {
-        self.counts
-            .iter()
-            .find(|(k, _)| *k == kind)
-            .map_or(0, |(_, n)| *n)
+        self.counts.get(&kind).copied().unwrap_or(0)
     }
 }
 

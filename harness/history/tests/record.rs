@@ -72,6 +72,7 @@ fn a_run_and_its_trials_are_stored() {
             (OutcomeKind::Fail, 1),
             (OutcomeKind::Characterized, 1)
         ]
+        .into()
     );
 
     let trials = history.trials(recorded.run).unwrap();

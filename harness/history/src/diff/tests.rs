@@ -17,7 +17,7 @@ fn run(id: i64) -> RunRow {
         duration_ms: 1,
         ended: RunEnd::Completed,
         not_run: 0,
-        counts: Vec::new(),
+        counts: BTreeMap::new(),
     }
 }
 
