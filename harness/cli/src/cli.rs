@@ -4,7 +4,7 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use hil_sim::timing::Timing;
 
-use crate::commands::{at, bench, doctor, flash, probes, psu, run, schema, sim};
+use crate::commands::{at, bench, diff, doctor, flash, history, probes, psu, run, schema, sim};
 
 /// Hardware-in-the-loop conformance for nRF91 modems.
 ///
@@ -41,6 +41,10 @@ pub enum Command {
     Schema(schema::SchemaArgs),
     /// Benchmark the conformance runner: wall time, peak memory, parallel efficiency.
     Bench(bench::BenchArgs),
+    /// Recent runs from the run history, and each trial's recent outcomes.
+    History(history::HistoryArgs),
+    /// What changed between two recorded runs (default: the last two completed runs of a rack).
+    Diff(diff::DiffArgs),
 }
 
 /// Timing of simulated DUTs.

@@ -2,8 +2,10 @@
 
 pub mod at;
 pub mod bench;
+pub mod diff;
 pub mod doctor;
 pub mod flash;
+pub mod history;
 pub mod probes;
 pub mod psu;
 pub mod run;
@@ -25,5 +27,7 @@ pub fn dispatch(command: Command) -> anyhow::Result<Status> {
         Command::Probes(args) => probes::run(args),
         Command::Schema(args) => schema::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::History(args) => history::run(args),
+        Command::Diff(args) => diff::run(args),
     }
 }
