@@ -232,3 +232,22 @@ fn a_killed_server_is_a_dropped_connection_not_a_hang() {
     let again = port.write_all(b"AT\r").unwrap_err();
     assert_eq!(again.kind(), io::ErrorKind::ConnectionAborted, "{again}");
 }
+
+#[test]
+fn a_port_in_use_says_so() {
+    if !ser2net::available_or_skip("a_port_in_use_says_so") {
+        return;
+    }
+    // labgrid's exporter runs ser2net without kickolduser: a second client is turned away.
+    let pty = PtyEndpoint::open().expect("pty");
+    let server = Ser2net::start_with(pty.path(), 115_200, Accepter::Rfc2217, false).unwrap();
+    let spec = PortSpec::parse(&server.url()).unwrap();
+    let _first = open_serial_with(&spec, &SerialConfig::new(115_200)).unwrap();
+    let e = open_serial_with(&spec, &SerialConfig::new(115_200)).unwrap_err();
+    assert_eq!(
+        e.kind,
+        serialport::ErrorKind::Io(io::ErrorKind::ConnectionAborted),
+        "{e}"
+    );
+    assert!(e.description.contains("Port already in use"), "{e}");
+}
