@@ -26,6 +26,8 @@ struct Script {
     close_after: Option<usize>,
     /// Echo data back (escaped).
     echo: bool,
+    /// Send FLOWCONTROL-SUSPEND with the acknowledgement of the flow control setting.
+    suspend: bool,
 }
 
 fn serve(script: Script) -> (Endpoint, JoinHandle<Vec<u8>>) {
@@ -98,6 +100,10 @@ fn answer(event: &Event, script: Script, out: &mut Vec<u8>) {
             ack[0] += 100;
             if let (1, Some(baud)) = (payload[0], script.baud) {
                 ack[1..].copy_from_slice(&baud.to_be_bytes());
+            }
+            // Before the acknowledgement, so the client has seen it once open returns.
+            if script.suspend && payload[0] == 5 {
+                telnet::encode_subnegotiation(44, &[108], out);
             }
             telnet::encode_subnegotiation(44, &ack, out);
         }
@@ -260,4 +266,25 @@ fn raw_tcp_passes_bytes_and_refuses_line_changes() {
     assert_eq!(e.kind, serialport::ErrorKind::InvalidInput);
     assert!(e.description.contains("raw TCP"), "{e}");
     assert!(port.write_data_terminal_ready(true).is_err());
+}
+
+#[test]
+fn a_suspended_server_gets_no_data_and_the_write_times_out() {
+    let (ep, server) = serve(Script {
+        suspend: true,
+        ..Script::default()
+    });
+    let options = NetworkOptions {
+        write_timeout: Duration::from_millis(200),
+        ..quick()
+    };
+    let port = NetworkPort::rfc2217(&ep, &LineSettings::new(115_200), options).unwrap();
+    match port.send(b"held back") {
+        Err(Error::Timeout { during, .. }) => {
+            assert!(during.contains("FLOWCONTROL-SUSPEND"), "{during}")
+        }
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+    drop(port);
+    assert!(server.join().unwrap().is_empty(), "no data sent while suspended");
 }
