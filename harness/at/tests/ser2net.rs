@@ -106,3 +106,22 @@ fn a_bad_network_spec_is_a_clear_open_error() {
         other => panic!("expected PortOpen, got {other:?}"),
     }
 }
+
+#[test]
+fn a_network_port_in_use_is_port_busy() {
+    if !ser2net::available_or_skip("a_network_port_in_use_is_port_busy") {
+        return;
+    }
+    let rack = sim_one("mfw_nrf9160_1.3.6");
+    let dut = &rack.duts()[0];
+    // Without kickolduser, as a labgrid exporter runs it.
+    let server = Ser2net::start_with(&dut.serial, dut.baud, Accepter::Rfc2217, false).unwrap();
+    let _first = over(&server, dut.baud);
+    match AtClient::open(server.url(), dut.baud) {
+        Err(AtError::PortBusy { path, detail }) => {
+            assert_eq!(path, server.url());
+            assert!(detail.contains("Port already in use"), "{detail}");
+        }
+        other => panic!("expected PortBusy, got {other:?}"),
+    }
+}

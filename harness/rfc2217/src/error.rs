@@ -23,6 +23,11 @@ pub enum Error {
     #[error("{port}: the connection was dropped while {during}")]
     ConnectionDropped { port: String, during: String },
 
+    /// The server turned the client away because another client holds the port (ser2net:
+    /// "Port already in use").
+    #[error("{port} is busy (another client holds it); the server said {said:?}")]
+    PortBusy { port: String, said: String },
+
     /// Nothing (or not enough) arrived in time.
     #[error("{port}: timed out after {:.3} s while {during}", waited.as_secs_f64())]
     Timeout {
@@ -78,6 +83,7 @@ impl Error {
             Error::InvalidSpec { .. } | Error::NotApplied { .. } => io::ErrorKind::InvalidInput,
             Error::Connect { source, .. } | Error::Io { source, .. } => source.kind(),
             Error::ConnectionDropped { .. } => io::ErrorKind::ConnectionAborted,
+            Error::PortBusy { .. } => io::ErrorKind::ResourceBusy,
             Error::Timeout { .. } => io::ErrorKind::TimedOut,
             Error::NegotiationRefused { .. } => io::ErrorKind::ConnectionRefused,
             Error::Unsupported { .. } => io::ErrorKind::Unsupported,
@@ -102,6 +108,8 @@ impl From<Error> for serialport::Error {
             Error::InvalidSpec { .. } | Error::NotApplied { .. } | Error::Unsupported { .. } => {
                 serialport::ErrorKind::InvalidInput
             }
+            // What `serialport` reports for a local port another program holds.
+            Error::PortBusy { .. } => serialport::ErrorKind::NoDevice,
             other => serialport::ErrorKind::Io(other.io_kind()),
         };
         serialport::Error::new(kind, e.to_string())

@@ -128,8 +128,8 @@ impl Shared {
         Ok(shared)
     }
 
-    /// A server that turns a client away (ser2net: "Port already in use") says why as data
-    /// before closing; a drop while opening quotes it.
+    /// A server that turns a client away says why as data before closing (ser2net: "Port
+    /// already in use"); a drop while opening quotes it, and a busy port is [`Error::PortBusy`].
     fn with_last_words(&self, e: Error) -> Error {
         let Error::ConnectionDropped { port, during } = e else {
             return e;
@@ -137,12 +137,16 @@ impl Shared {
         let mut buf = [0u8; 200];
         let n = self.lock().session.read(&mut buf);
         let said = String::from_utf8_lossy(&buf[..n]).trim().to_owned();
-        let during = if said.is_empty() {
-            during
+        if said.to_ascii_lowercase().contains("in use") {
+            Error::PortBusy { port, said }
+        } else if said.is_empty() {
+            Error::ConnectionDropped { port, during }
         } else {
-            format!("{during}; the server said {said:?}")
-        };
-        Error::ConnectionDropped { port, during }
+            Error::ConnectionDropped {
+                port,
+                during: format!("{during}; the server said {said:?}"),
+            }
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {

@@ -286,5 +286,8 @@ fn a_suspended_server_gets_no_data_and_the_write_times_out() {
         other => panic!("expected a timeout, got {other:?}"),
     }
     drop(port);
-    assert!(server.join().unwrap().is_empty(), "no data sent while suspended");
+    assert!(
+        server.join().unwrap().is_empty(),
+        "no data sent while suspended"
+    );
 }
