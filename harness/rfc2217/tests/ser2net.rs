@@ -184,7 +184,6 @@ fn modem_control_on_a_pty_is_sent_but_not_confirmed() {
     let strict = SerialConfig {
         network: NetworkOptions {
             await_control_acks: true,
-            ack_timeout: Duration::from_millis(300),
             ..NetworkOptions::default()
         },
         ..SerialConfig::new(115_200)
