@@ -1,13 +1,15 @@
 //! Opening the console port: exclusive, raw, input flushed, errors that name the path.
 //!
-//! Works the same on hardware (`/dev/ttyACM0`, `/dev/serial/by-id/...`) and on the simulated
+//! Works the same on hardware (`/dev/ttyACM0`, `/dev/serial/by-id/...`), on the simulated
 //! rack's pseudo-terminals, where the modem-control ioctls (DTR/RTS) fail with ENOTTY: those are
-//! best-effort and never fatal.
+//! best-effort and never fatal, and over the network (`rfc2217://host:port`, e.g. a labgrid
+//! place's console, or `tcp://host:port`), through `hil_rfc2217::open_serial_with`.
 
 use std::io;
 use std::path::Path;
 use std::time::Duration;
 
+use hil_rfc2217::{PortSpec, SerialConfig, open_serial_with};
 use serialport::{ClearBuffer, SerialPort};
 
 use crate::error::AtError;
@@ -19,7 +21,11 @@ use crate::error::AtError;
 /// previous client) are discarded.
 pub fn open(path: &Path, baud: u32) -> Result<Box<dyn SerialPort>, AtError> {
     let shown = path.display().to_string();
-    if let Err(e) = std::fs::metadata(path) {
+    let spec = PortSpec::parse(&shown).map_err(|e| AtError::PortOpen {
+        path: shown.clone(),
+        detail: e.to_string(),
+    })?;
+    if let (PortSpec::Device(_), Err(e)) = (&spec, std::fs::metadata(path)) {
         return Err(match e.kind() {
             io::ErrorKind::NotFound => AtError::PortMissing { path: shown },
             _ => AtError::PortOpen {
@@ -28,11 +34,10 @@ pub fn open(path: &Path, baud: u32) -> Result<Box<dyn SerialPort>, AtError> {
             },
         });
     }
-    let port = serialport::new(shown.clone(), baud)
+    let config = SerialConfig::new(baud)
         .timeout(Duration::from_millis(100))
-        .dtr_on_open(true)
-        .open()
-        .map_err(|e| open_error(&shown, e))?;
+        .dtr_on_open(true);
+    let port = open_serial_with(&spec, &config).map_err(|e| open_error(&shown, e))?;
     // Best effort: ptys refuse modem-control ioctls with ENOTTY.
     let _ = port.clear(ClearBuffer::Input);
     Ok(port)

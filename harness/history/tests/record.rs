@@ -150,6 +150,8 @@ struct Board {
 }
 
 impl DutSession for Board {
+    type RecoverError = std::convert::Infallible;
+
     fn name(&self) -> &str {
         &self.name
     }
@@ -159,7 +161,7 @@ impl DutSession for Board {
     fn properties(&self) -> Vec<(String, String)> {
         vec![(props::IMEI_HASH.into(), format!("hash-{}", self.name))]
     }
-    fn recover(&mut self) -> Result<(), String> {
+    fn recover(&mut self) -> Result<(), Self::RecoverError> {
         Ok(())
     }
 }

@@ -1,5 +1,5 @@
 //! The DUT's console port: a path (ptys, symlinks and `/dev/serial/by-id/...` are all fine)
-//! and a baud rate. Written either as a bare path or as `{ port: <path>, baud: <n> }`.
+//! or a network port (`rfc2217://host:port`, `tcp://host:port`), and a baud rate. Written either as a bare path or as `{ port: <path>, baud: <n> }`.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -30,6 +30,8 @@ impl SerialSpec {
         if self.port.as_os_str().is_empty() {
             return Err("the serial port path is empty".into());
         }
+        // A device path, or a network serial port (rfc2217://host:port, tcp://host:port).
+        hil_rfc2217::PortSpec::parse(&self.port.to_string_lossy()).map_err(|e| e.to_string())?;
         if self.baud == 0 || self.baud > 12_000_000 {
             return Err(format!(
                 "baud {} is out of range (1 to 12000000)",
@@ -84,7 +86,7 @@ impl schemars::JsonSchema for SerialSpec {
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
-            "description": "Console port: a path (e.g. /dev/serial/by-id/usb-SEGGER_J-Link_000960012345-if00), or { port, baud }. Baud defaults to 115200.",
+            "description": "Console port: a path (e.g. /dev/serial/by-id/usb-SEGGER_J-Link_000960012345-if00) or a network port (rfc2217://host:port, tcp://host:port), or { port, baud }. Baud defaults to 115200.",
             "oneOf": [
                 { "type": "string", "minLength": 1 },
                 {
@@ -98,5 +100,21 @@ impl schemars::JsonSchema for SerialSpec {
                 }
             ]
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn console_ports_may_be_network_urls() {
+        let spec: SerialSpec = serde_yaml_ng::from_str("rfc2217://rack-host-1:4001").unwrap();
+        assert_eq!(spec.port, PathBuf::from("rfc2217://rack-host-1:4001"));
+        let long: SerialSpec =
+            serde_yaml_ng::from_str("{ port: \"tcp://rack-host-1:4002\", baud: 9600 }").unwrap();
+        assert_eq!(long.baud, 9600);
+        let e = serde_yaml_ng::from_str::<SerialSpec>("rfc2217://rack-host-1").unwrap_err();
+        assert!(e.to_string().contains("port is required"), "{e}");
     }
 }

@@ -23,7 +23,8 @@ pub struct SupplySpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<ScpiModel>,
     /// `host:port` (or `host`, port defaulting per model; `tcp://` prefix allowed) for
-    /// `scpi-tcp`; a device path for the serial drivers.
+    /// `scpi-tcp`; for the serial drivers a device path, `rfc2217://host:port` (e.g. ser2net)
+    /// or `tcp://host:port` (a raw TCP serial server).
     pub address: String,
     /// Output channel, 1-based (default 1).
     #[serde(default = "default_channel")]
@@ -112,12 +113,9 @@ impl Checked for SupplySpec {
                 "driver `{}` needs a device path as address",
                 self.driver.as_str()
             ));
-        } else if self.address.starts_with("tcp://") {
-            return Err(format!(
-                "driver `{}` talks over a serial port; `{}` is a TCP address (use scpi-tcp)",
-                self.driver.as_str(),
-                self.address
-            ));
+        } else {
+            // A device path, or a network serial port (rfc2217://host:port, tcp://host:port).
+            hil_rfc2217::PortSpec::parse(&self.address).map_err(|e| e.to_string())?;
         }
         let channels = self.supply_model().channels();
         if self.channel == 0 || self.channel > channels {
@@ -164,5 +162,26 @@ mod tests {
     #[case("host:http")]
     fn refuses_addresses(#[case] a: &str) {
         assert!(split_host_port(a, 5025).is_err(), "{a}");
+    }
+
+    #[rstest]
+    #[case("korad", "/dev/ttyUSB0", None)]
+    #[case("korad", "rfc2217://rack-host-1:4001", None)]
+    #[case("ppk2", "tcp://rack-host-1:4002", None)]
+    #[case("scpi-serial", "rfc2217://[::1]:4003", None)]
+    #[case("korad", "rfc2217://rack-host-1", Some("port is required"))]
+    #[case("ppk2", "telnet://rack-host-1:23", Some("unknown scheme"))]
+    fn serial_drivers_take_paths_and_network_ports(
+        #[case] driver: &str,
+        #[case] address: &str,
+        #[case] error: Option<&str>,
+    ) {
+        let yaml = format!("{{ driver: {driver}, address: \"{address}\" }}");
+        let got: Result<SupplySpec, _> = serde_yaml_ng::from_str(&yaml);
+        match (got, error) {
+            (Ok(spec), None) => assert_eq!(spec.address, address),
+            (Err(e), Some(why)) => assert!(e.to_string().contains(why), "{address}: {e}"),
+            (got, _) => panic!("{address}: unexpected {got:?}"),
+        }
     }
 }

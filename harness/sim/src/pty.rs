@@ -58,6 +58,12 @@ impl PtyEndpoint {
         self.link.as_deref().unwrap_or(&self.path)
     }
 
+    /// The port's line settings as its client last set them (baud rate, stop bits; a pty
+    /// forces 8 data bits and no parity).
+    pub fn termios(&self) -> io::Result<termios::Termios> {
+        termios::tcgetattr(&self._slave_keepalive).map_err(io::Error::from)
+    }
+
     /// Waits up to `timeout` for bytes from the client; `Ok(0)` means nothing arrived.
     pub fn read_timeout(&self, buf: &mut [u8], timeout: Duration) -> io::Result<usize> {
         let ms = timeout.as_millis().min(i32::MAX as u128) as i32;

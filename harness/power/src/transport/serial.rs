@@ -1,9 +1,11 @@
-//! Serial transport (RS-232, USB CDC-ACM) over the `serialport` crate. Modem-control lines are
+//! Serial transport (RS-232, USB CDC-ACM) over the `serialport` crate, or over the network
+//! (`rfc2217://host:port`, `tcp://host:port`) through `hil_rfc2217`. Modem-control lines are
 //! best effort: pseudo-terminals and cheap adapters reject them, which is not an error.
 
 use std::io::{self, ErrorKind, Read, Write};
 use std::time::{Duration, Instant};
 
+use hil_rfc2217::{PortSpec, SerialConfig, open_serial_with};
 use serialport::{ClearBuffer, SerialPort, StopBits};
 
 use super::{Transport, remaining};
@@ -51,10 +53,11 @@ impl SerialTransport {
         } else {
             StopBits::One
         };
-        let mut port = serialport::new(path, settings.baud)
+        let spec = PortSpec::parse(path)?;
+        let config = SerialConfig::new(settings.baud)
             .stop_bits(stop)
-            .timeout(Duration::from_millis(100))
-            .open()?;
+            .timeout(Duration::from_millis(100));
+        let mut port = open_serial_with(&spec, &config)?;
         if settings.assert_dtr {
             // ENOTTY on a pty, missing line on cheap adapters: both fine.
             let _ = port.write_data_terminal_ready(true);

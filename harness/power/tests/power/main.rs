@@ -5,6 +5,7 @@ mod common;
 mod guard;
 mod junk;
 mod korad;
+mod network;
 mod ppk2;
 mod ppk2_stream;
 mod profile;
