@@ -8,6 +8,7 @@
 //! - [`target_dir`]: the cargo target directory, where `cargo test --test hil` reports go;
 //! - [`provenance`]: the workspace root, git commit and host recorded with a run;
 //! - [`lab`]: bringing the lab up and printing what bring-up did;
+//! - [`history`]: where the run history is, and recording a finished run in it;
 //! - [`run`]: the run of every suite, its reporters, executing it and what it concluded;
 //! - [`libtest`]: the `cargo test --test hil` entry point;
 //! - [`error`]: why a run could not start ([`AppError`]).
@@ -16,6 +17,7 @@
 
 pub mod env;
 pub mod error;
+pub mod history;
 pub mod lab;
 pub mod libtest;
 pub mod provenance;
@@ -25,6 +27,7 @@ pub mod target_dir;
 
 pub use env::Env;
 pub use error::AppError;
+pub use history::{HistoryNote, HistoryPlace};
 pub use lab::{board_faults, bring_up, print_lab};
 pub use libtest::libtest_main;
 pub use run::{

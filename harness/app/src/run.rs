@@ -3,9 +3,10 @@
 
 use hil_lab::{Board, Lab};
 use hil_report::ReportDir;
-use hil_runner::{Reporter, Run, RunInfo, Selection, Summary};
+use hil_runner::{DutInfo, Reporter, Run, RunInfo, Selection, Summary};
 
 use crate::error::AppError;
+use crate::history::{self, FinishedRun, HistoryNote};
 use crate::lab::board_faults;
 use crate::settings::Settings;
 
@@ -53,21 +54,33 @@ pub fn print_plan(lab: &Lab, run: &Run<Board>) -> usize {
     listed
 }
 
-/// Runs `run` on the boards of `lab` with the reporters of `settings`.
+/// Runs `run` on the boards of `lab` with the reporters of `settings`, then records it in the
+/// run history (a problem there is a note, never an error).
 pub fn execute(lab: Lab, run: &Run<Board>, settings: &Settings) -> Result<Finished, AppError> {
     let faults = board_faults(&lab);
     let (boards, guard) = lab.into_parts();
+    let duts: Vec<DutInfo> = boards.iter().map(DutInfo::of).collect();
     let output = run
         .execute(boards, reporters(settings))
         .map_err(AppError::Start)?;
     // Boards first, then the simulator serving them.
     drop(output.duts);
     drop(guard);
+    let history = history::record(
+        &settings.history,
+        FinishedRun {
+            info: run.info(),
+            duts: &duts,
+            results: &output.results,
+            summary: &output.summary,
+        },
+    );
     Ok(Finished {
         summary: output.summary,
         report: ReportDir::new(&settings.report_dir),
         rack: settings.lab.rack.describe(),
         faults,
+        history,
     })
 }
 
@@ -82,6 +95,8 @@ pub struct Finished {
     pub rack: String,
     /// One line per board that did not come up (its cases are reported as errors).
     pub faults: Vec<String>,
+    /// Whether the run is in the run history (a warning when not).
+    pub history: HistoryNote,
 }
 
 impl Finished {

@@ -8,6 +8,7 @@
 //! | simulated timing | `--timing` | `HIL_TIMING` | fast |
 //! | report directory | `--report-dir` | `HIL_REPORT_DIR` | `hil-report` (`hil run`), `<cargo target dir>/hil-report` (`cargo test --test hil`) |
 //! | retries | `--retries` | `HIL_RETRIES` | 0 |
+//! | state directory (run history) | `--state-dir` | `HIL_STATE_DIR` | the per-user state directory + `hil` |
 //! | firmware image | `--firmware` | `FUT_ELF` | the rack file's image, else the CI build output |
 //!
 //! A variable that does not parse is an error naming it, never a silent default.
@@ -22,6 +23,7 @@ use hil_sim::timing::Timing;
 use crate::env::{
     CARGO_TARGET_DIR, Env, FUT_ELF, HIL_RACK, HIL_REPORT_DIR, HIL_RETRIES, HIL_TIMING,
 };
+use crate::history::HistoryPlace;
 use crate::provenance::Provenance;
 use crate::target_dir::{LIBTEST_REPORT_DIR, target_dir};
 
@@ -59,6 +61,8 @@ pub struct RunRequest {
     pub report_dir: Option<PathBuf>,
     /// `--retries`.
     pub retries: Option<u32>,
+    /// `--state-dir`.
+    pub state_dir: Option<PathBuf>,
     /// `--list`: list the trials, run nothing, flash nothing, write no reports.
     pub list: bool,
     /// The trial filter (`hil run`; libtest applies its own).
@@ -74,6 +78,7 @@ impl Default for RunRequest {
             },
             report_dir: None,
             retries: None,
+            state_dir: None,
             list: false,
             filter: Filter::all(),
         }
@@ -147,6 +152,8 @@ pub struct Settings {
     pub reporters: ReporterOptions,
     /// Commit and host recorded with the run.
     pub provenance: Provenance,
+    /// Where the run is recorded.
+    pub history: HistoryPlace,
 }
 
 impl Settings {
@@ -176,6 +183,7 @@ impl Settings {
             filter: request.filter,
             reporters: reporter_options(frontend, env),
             provenance: Provenance::from_env(env),
+            history: HistoryPlace::resolve(request.state_dir.as_deref(), env),
         })
     }
 }

@@ -9,6 +9,9 @@
 //! - fixed: before fail, error or unexpected pass, now pass or characterized;
 //! - other changes: any other change of outcome (fail -> error, pass -> not applicable, …)
 //!   and a changed signature with the same outcome (fail with 518 -> fail with 528).
+//!
+//! Observations that differ only in timing (latencies in milliseconds) are not changes
+//! (the `timing` module).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -209,7 +212,10 @@ fn observation_changes(
         .collect();
     let keys: BTreeSet<&str> = old.keys().chain(new.keys()).copied().collect();
     keys.into_iter()
-        .filter(|k| old.get(k) != new.get(k))
+        .filter(|k| match (old.get(k), new.get(k)) {
+            (Some(a), Some(b)) => !timing::same_apart_from_timing(k, a, b),
+            (a, b) => a != b,
+        })
         .map(|k| ValueChange {
             key: k.to_string(),
             before: old.get(k).map(|v| v.to_string()),
@@ -271,3 +277,4 @@ impl History {
 
 #[cfg(test)]
 mod tests;
+mod timing;

@@ -9,6 +9,10 @@
 //! Ctrl-C (or SIGTERM) lets each DUT finish its current case, then the reports are written and
 //! the summary says the run was stopped; a second Ctrl-C aborts at once (the JUnit file is
 //! rewritten atomically after every result, so it stays valid).
+//!
+//! Every run is recorded in the run history (`--state-dir`, `HIL_STATE_DIR`, else the per-user
+//! state directory) for `hil history` and `hil diff`; a locked or damaged history database is a
+//! warning line, never a different result or exit status.
 
 use std::path::PathBuf;
 
@@ -17,6 +21,7 @@ use hil_app::{Env, Frontend, LabRequest, RunRequest, Settings};
 use hil_runner::{Filter, IgnoredMode, StopFlag};
 
 use crate::cli::TimingArg;
+use crate::commands::history::StateDirArgs;
 use crate::exit::{OrConfig, Status, config_error};
 use crate::signals;
 
@@ -73,6 +78,9 @@ pub struct RunArgs {
     /// List the trials that would run, and do not run them.
     #[arg(long)]
     pub list: bool,
+
+    #[command(flatten)]
+    pub state: StateDirArgs,
 }
 
 impl RunArgs {
@@ -87,6 +95,7 @@ impl RunArgs {
             },
             report_dir: self.report_dir.clone(),
             retries: self.retries,
+            state_dir: self.state.state_dir.clone(),
             list: self.list,
             filter: self.filter(),
         }
@@ -136,6 +145,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<Status> {
         .with_stop_flag(stop);
     let finished = hil_app::execute(lab, &run, &settings).or_config()?;
     eprintln!("{}", finished.reports_line());
+    // The history never changes the run's result: a problem there is this warning line.
+    eprintln!("{}", finished.history);
     // Boards that did not come up still get their cases reported (as errors), but the exit
     // status says the lab itself is not right.
     if let Some(problem) = finished.lab_problem() {

@@ -9,7 +9,8 @@ use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
-/// The `hil` binary with the harness's environment variables cleared.
+/// The `hil` binary with the harness's environment variables cleared, and the run history in
+/// a state directory of the tests (never the user's).
 pub fn hil() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_hil"));
     for var in [
@@ -22,6 +23,10 @@ pub fn hil() -> Command {
     ] {
         cmd.env_remove(var);
     }
+    cmd.env(
+        "HIL_STATE_DIR",
+        concat!(env!("CARGO_TARGET_TMPDIR"), "/hil-state"),
+    );
     cmd.env("CI", "1").stdin(Stdio::null());
     cmd
 }
