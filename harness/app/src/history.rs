@@ -1,11 +1,14 @@
 //! The run history behind `hil run`: where it is (`--state-dir`, `HIL_STATE_DIR`, the
-//! platform's per-user state directory) and recording a finished run. Recording never fails
-//! the run: any problem with the database becomes one warning line for the summary.
+//! platform's per-user state directory), what it says about the rack's earlier runs (for the
+//! reports that remember) and recording a finished run. The history never fails a run: any
+//! problem with the database becomes one warning line for the summary.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use hil_history::{History, Recorded, RunRecord, state_dir};
+use hil_history::{History, Recorded, RunEnd, RunFilter, RunRecord, state_dir};
+use hil_report::PastRuns;
+use hil_report::past::STRIP_RUNS;
 use hil_runner::{DutInfo, RunInfo, Summary, TrialResult};
 
 use crate::env::{Env, HIL_STATE_DIR};
@@ -72,16 +75,74 @@ pub struct FinishedRun<'a> {
     pub summary: &'a Summary,
 }
 
-/// Records `run` at `place`; never fails (a problem is a [`HistoryNote::NotRecorded`]).
-pub fn record(place: &HistoryPlace, run: FinishedRun<'_>) -> HistoryNote {
-    let path = match place {
-        HistoryPlace::File(path) => path,
-        HistoryPlace::Unknown(why) => return HistoryNote::NotRecorded(why.clone()),
-    };
-    let record = RunRecord::finished(run.info, run.duts, run.results, run.summary);
-    match History::open(path).and_then(|mut history| history.record_run(&record)) {
-        Ok(recorded) => HistoryNote::Recorded(recorded),
-        Err(e) => HistoryNote::NotRecorded(e.to_string()),
+/// The run history, opened once before a run (a damaged file is moved aside then) and used
+/// for the earlier runs and then for recording.
+pub enum RunHistory {
+    /// Open.
+    Open(Box<History>),
+    /// Not usable (why); the run goes on without it.
+    Unusable(String),
+}
+
+impl RunHistory {
+    /// Opens the history at `place` (creating it if needed).
+    pub fn open(place: &HistoryPlace) -> RunHistory {
+        match place {
+            HistoryPlace::File(path) => match History::open(path) {
+                Ok(history) => RunHistory::Open(Box::new(history)),
+                Err(e) => RunHistory::Unusable(e.to_string()),
+            },
+            HistoryPlace::Unknown(why) => RunHistory::Unusable(why.clone()),
+        }
+    }
+
+    /// The earlier runs of `rack`: each trial's outcomes from the latest completed run back,
+    /// over at most [`STRIP_RUNS`]` - 1` runs. `None` without a completed earlier run.
+    pub fn past(&self, rack: &str) -> Option<PastRuns> {
+        let RunHistory::Open(history) = self else {
+            return None;
+        };
+        let filter = RunFilter {
+            rack: Some(rack.to_string()),
+            limit: STRIP_RUNS - 1,
+            ..RunFilter::default()
+        };
+        let view = match history.history(&filter) {
+            Ok(view) => view,
+            Err(e) => {
+                eprintln!("warning: reading the run history: {e}");
+                return None;
+            }
+        };
+        let first = view
+            .runs
+            .iter()
+            .position(|r| r.ended == RunEnd::Completed)?;
+        let previous = &view.runs[first];
+        Some(PastRuns {
+            previous: format!("run {} ({})", previous.id, previous.started),
+            trials: view
+                .trials
+                .iter()
+                .map(|t| {
+                    let outcomes = t.outcomes.iter().skip(first).map(|o| o.outcome).collect();
+                    (t.trial.to_string(), outcomes)
+                })
+                .collect(),
+        })
+    }
+
+    /// Records `run`; never fails (a problem is a [`HistoryNote::NotRecorded`]).
+    pub fn record(self, run: FinishedRun<'_>) -> HistoryNote {
+        let mut history = match self {
+            RunHistory::Open(history) => history,
+            RunHistory::Unusable(why) => return HistoryNote::NotRecorded(why),
+        };
+        let record = RunRecord::finished(run.info, run.duts, run.results, run.summary);
+        match history.record_run(&record) {
+            Ok(recorded) => HistoryNote::Recorded(recorded),
+            Err(e) => HistoryNote::NotRecorded(e.to_string()),
+        }
     }
 }
 

@@ -1,12 +1,14 @@
 //! The run of every suite: building it, its reporters, executing it on a lab and what it
 //! concluded — one place for `hil run` and `cargo test --test hil`.
 
+use std::sync::Arc;
+
 use hil_lab::{Board, Lab};
 use hil_report::ReportDir;
 use hil_runner::{DutInfo, Reporter, Run, RunInfo, Selection, Summary};
 
 use crate::error::AppError;
-use crate::history::{self, FinishedRun, HistoryNote};
+use crate::history::{FinishedRun, HistoryNote, RunHistory};
 use crate::lab::board_faults;
 use crate::settings::Settings;
 
@@ -60,21 +62,20 @@ pub fn execute(lab: Lab, run: &Run<Board>, settings: &Settings) -> Result<Finish
     let faults = board_faults(&lab);
     let (boards, guard) = lab.into_parts();
     let duts: Vec<DutInfo> = boards.iter().map(DutInfo::of).collect();
-    let output = run
-        .execute(boards, reporters(settings))
-        .map_err(AppError::Start)?;
+    let history = RunHistory::open(&settings.history);
+    let past = history.past(&run.info().rack).map(Arc::new);
+    let reporters =
+        ReportDir::new(&settings.report_dir).reporters_with_past(settings.reporters, past);
+    let output = run.execute(boards, reporters).map_err(AppError::Start)?;
     // Boards first, then the simulator serving them.
     drop(output.duts);
     drop(guard);
-    let history = history::record(
-        &settings.history,
-        FinishedRun {
-            info: run.info(),
-            duts: &duts,
-            results: &output.results,
-            summary: &output.summary,
-        },
-    );
+    let history = history.record(FinishedRun {
+        info: run.info(),
+        duts: &duts,
+        results: &output.results,
+        summary: &output.summary,
+    });
     Ok(Finished {
         summary: output.summary,
         report: ReportDir::new(&settings.report_dir),

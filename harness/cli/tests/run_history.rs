@@ -1,5 +1,6 @@
 //! `hil run` records every run in the run history: two runs of a simulated rack between which
-//! one board's modem policy changed give a `hil diff` naming exactly the trials that changed;
+//! one board's modem policy changed give a `hil diff` naming exactly the trials that changed,
+//! and the second run's reports remember the first;
 //! a truncated, foreign or locked history database changes neither the results nor the exit
 //! status of a run (a warning line says what happened).
 
@@ -136,6 +137,33 @@ fn diff_names_exactly_the_trials_a_changed_modem_policy_changed() {
     ] {
         assert_eq!(diff[group], serde_json::json!([]), "{group}");
     }
+
+    // The second run's HTML opens with the change, and its JUnit names the previous outcome.
+    let html = std::fs::read_to_string(dir.path().join("r2/conformance.html")).unwrap();
+    let start = html
+        .find("<section class=\"changes\"")
+        .expect("a changes section");
+    let section = &html[start..start + html[start..].find("</section>").unwrap()];
+    assert!(
+        section.contains("Changes since the previous run"),
+        "{section}"
+    );
+    assert!(section.contains("new failures (1)"), "{section}");
+    assert!(
+        section.contains("b2::console::multiline_pem_verbatim"),
+        "{section}"
+    );
+    assert_eq!(section.matches("<li>").count(), 1, "{section}");
+    let xml = std::fs::read_to_string(dir.path().join("r2/junit.xml")).unwrap();
+    assert_eq!(xml.matches("name=\"previous_outcome\"").count(), 1);
+    let case = xml
+        .find("<testcase name=\"b2::console::multiline_pem_verbatim\"")
+        .unwrap();
+    let case = &xml[case..case + xml[case..].find("</testcase>").unwrap()];
+    assert!(
+        case.contains("<property name=\"previous_outcome\" value=\"pass\"/>"),
+        "{case}"
+    );
 }
 
 /// What a run with a healthy history gives: its results and exit status.

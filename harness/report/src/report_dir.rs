@@ -2,12 +2,14 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use hil_runner::Reporter;
 
 use crate::html::HtmlReporter;
 use crate::jsonl::JsonLinesReporter;
 use crate::junit::{JunitOptions, JunitReporter};
+use crate::past::PastRuns;
 use crate::progress::ProgressReporter;
 use crate::summary::SummaryReporter;
 use crate::transcripts::{TRANSCRIPTS_DIR, TranscriptWriter};
@@ -39,19 +41,27 @@ impl ReportDir {
     /// referenced) and the event log, then what `options` add: live progress on stderr and the
     /// summary table on stdout.
     pub fn reporters(&self, options: ReporterOptions) -> Vec<Box<dyn Reporter>> {
+        self.reporters_with_past(options, None)
+    }
+
+    /// [`ReportDir::reporters`] whose JUnit and HTML remember `past` (the rack's earlier runs
+    /// from the run history): changes since the previous run, outcome strips, `previous_outcome`.
+    pub fn reporters_with_past(
+        &self,
+        options: ReporterOptions,
+        past: Option<Arc<PastRuns>>,
+    ) -> Vec<Box<dyn Reporter>> {
         let mut reporters: Vec<Box<dyn Reporter>> = vec![
             Box::new(TranscriptWriter::new(&self.dir)),
             Box::new(JunitReporter::new(
                 &self.junit,
                 JunitOptions {
                     transcripts_root: Some(self.transcripts.clone()),
+                    past: past.clone(),
                     ..JunitOptions::default()
                 },
             )),
-            Box::new(HtmlReporter::new(
-                &self.html,
-                Some(self.transcripts.clone()),
-            )),
+            Box::new(HtmlReporter::new(&self.html, Some(self.transcripts.clone())).with_past(past)),
         ];
         match JsonLinesReporter::create(&self.events) {
             Ok(r) => reporters.push(Box::new(r)),

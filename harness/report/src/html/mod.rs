@@ -1,16 +1,19 @@
 //! The HTML conformance matrix: one self-contained file (inline CSS, no scripts, no external
 //! assets) readable from disk. Rewritten atomically after each DUT finishes and at the end.
 
+mod changes;
 mod links;
 mod matrix;
 mod render;
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use hil_runner::{Counts, DutInfo, Reporter, RunEvent, RunInfo, Summary, TrialResult};
 
 use crate::atomic::write_atomically;
+use crate::past::PastRuns;
 
 pub use links::{href, svg_data_uri};
 pub use matrix::{Column, Matrix, Row};
@@ -25,6 +28,7 @@ pub struct HtmlReporter {
     duts: Vec<(DutInfo, Counts, Option<String>)>,
     results: Vec<TrialResult>,
     finished: Option<Summary>,
+    past: Option<Arc<PastRuns>>,
     last_error: Option<io::Error>,
 }
 
@@ -45,8 +49,16 @@ impl HtmlReporter {
             duts: Vec::new(),
             results: Vec::new(),
             finished: None,
+            past: None,
             last_error: None,
         }
+    }
+
+    /// With what the run history says about earlier runs: the page then shows the changes
+    /// since the previous run and each trial's recent outcomes.
+    pub fn with_past(mut self, past: Option<Arc<PastRuns>>) -> Self {
+        self.past = past;
+        self
     }
 
     pub fn path(&self) -> &Path {
@@ -66,6 +78,7 @@ impl HtmlReporter {
             finished: self.finished.as_ref(),
             page_dir: &self.page_dir,
             transcripts_root: self.transcripts_root.as_ref(),
+            past: self.past.as_deref(),
         })
     }
 

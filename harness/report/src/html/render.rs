@@ -7,8 +7,10 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use hil_runner::{Attempt, Counts, DutInfo, OutcomeKind, RunInfo, Summary, TrialResult};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
+use super::changes::{changes_section, strip};
 use super::links::{href, svg_data_uri};
 use super::matrix::{Matrix, worst};
+use crate::past::PastRuns;
 use crate::text::xml_safe;
 use crate::transcripts::{has_transcript_file, transcript_path};
 
@@ -24,6 +26,8 @@ pub struct Page<'a> {
     pub page_dir: &'a Path,
     /// Root of the transcript files, when they are written.
     pub transcripts_root: Option<&'a PathBuf>,
+    /// Earlier runs of the rack, from the run history (when known).
+    pub past: Option<&'a PastRuns>,
 }
 
 /// The whole HTML document.
@@ -44,6 +48,9 @@ pub fn render_page(page: &Page<'_>) -> String {
             body {
                 h1 { (clean(&title)) }
                 (header(page))
+                @if let Some(past) = page.past {
+                    (changes_section(past, page.results))
+                }
                 h2 { "Summary" }
                 (summary_table(page))
                 h2 { "Conformance matrix (modem firmware × case)" }
@@ -60,11 +67,11 @@ pub fn render_page(page: &Page<'_>) -> String {
 }
 
 /// Escaping happens in maud; this removes control characters browsers choke on.
-fn clean(text: &str) -> String {
+pub(super) fn clean(text: &str) -> String {
     xml_safe(text)
 }
 
-fn kind_class(prefix: &str, kind: OutcomeKind) -> String {
+pub(super) fn kind_class(prefix: &str, kind: OutcomeKind) -> String {
     format!("{prefix}-{}", kind.as_str())
 }
 
@@ -200,6 +207,9 @@ fn matrix(page: &Page<'_>) -> Markup {
                                                 title=(clean(&r.outcome.message())) {
                                                 (clean(&r.id.dut)) " " (r.outcome.kind().label())
                                                 @if r.is_flaky() { " (flaky)" }
+                                            }
+                                            @if let Some(past) = page.past {
+                                                (strip(past, r))
                                             }
                                         }
                                     },

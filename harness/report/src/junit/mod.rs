@@ -4,17 +4,23 @@
 //! Suite properties: `dut`, `mfw`, `app_firmware`, `harness_version`, `rack`, `host`,
 //! `git_commit`, then the DUT's own properties (IMEI hash, HWVERSION, …), and `dut_lost` when
 //! recovery failed. Suite attributes add `hostname`, `timestamp` and a `skipped` count.
+//!
+//! With the run history's earlier runs ([`JunitOptions::past`]), a testcase whose outcome
+//! differs from the previous run's gets a `previous_outcome` property (`pass`, `fail`, …, or
+//! `none` when the previous run did not have the trial).
 
 mod testcase;
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use hil_runner::{DutInfo, OutcomeKind, Reporter, RunEvent, RunInfo, TrialResult, props};
 use quick_junit::{Property, Report, TestCase, TestSuite, XmlString};
 
 use crate::atomic::write_atomically;
+use crate::past::PastRuns;
 use crate::text::xml_safe;
 
 use testcase::{CaseStyle, test_case, timestamp};
@@ -30,6 +36,8 @@ pub struct JunitOptions {
     pub transcripts_root: Option<PathBuf>,
     /// Transcript bytes kept inline per testcase (the file has all of it).
     pub max_transcript: usize,
+    /// Earlier runs of the rack from the run history, for `previous_outcome`.
+    pub past: Option<Arc<PastRuns>>,
 }
 
 impl Default for JunitOptions {
@@ -38,6 +46,7 @@ impl Default for JunitOptions {
             report_name: "hil-conformance".to_string(),
             transcripts_root: None,
             max_transcript: 16 * 1024,
+            past: None,
         }
     }
 }
@@ -117,7 +126,10 @@ impl JunitReporter {
     }
 
     fn add_result(&mut self, result: &TrialResult) {
-        let case = test_case(result, &self.style);
+        let mut case = test_case(result, &self.style);
+        if let Some(previous) = self.previous_outcome(result) {
+            case.add_properties([Property::new("previous_outcome", previous)]);
+        }
         let suite = self.suite(&result.id.dut);
         suite.started.get_or_insert(result.started);
         if result.outcome.kind() == OutcomeKind::NotApplicable {
@@ -125,6 +137,17 @@ impl JunitReporter {
         }
         suite.time += result.duration;
         suite.cases.push(case);
+    }
+
+    /// The previous run's outcome of `result`'s trial, when it differs from this one's.
+    fn previous_outcome(&self, result: &TrialResult) -> Option<&'static str> {
+        let past = self.options.past.as_ref()?;
+        let name = result.id.to_string();
+        let before = past.previous_outcome(&name);
+        if before == Some(result.outcome.kind()) {
+            return None;
+        }
+        Some(before.map_or("none", OutcomeKind::as_str))
     }
 
     /// The report as it stands.

@@ -1,0 +1,208 @@
+//! What the run history says about earlier runs, for the reports that remember: each trial's
+//! outcomes in the rack's previous runs. The app builds it from the run history before a run
+//! (this crate does not read the history database); reports without it look as before.
+//!
+//! From it the reports show: the HTML "Changes since the previous run" section, the strip of a
+//! trial's last outcomes with its flakiness figure (outcome changes over the strip), and the
+//! JUnit `previous_outcome` property where the outcome differs from the previous run's.
+
+use std::collections::BTreeMap;
+
+use hil_runner::{OutcomeKind, TrialResult};
+
+/// The HTML strip shows this many outcomes: the previous runs' and this run's.
+pub const STRIP_RUNS: usize = 10;
+
+/// Earlier runs of the rack.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PastRuns {
+    /// The previous run, as the page names it (e.g. `run 41 (2026-03-01T06:00:00Z)`).
+    pub previous: String,
+    /// Per trial name (`<dut>::<suite>::<case>`): its outcomes in the earlier runs, most recent
+    /// first, the first being the previous run's; `None` where a run did not have the trial.
+    pub trials: BTreeMap<String, Vec<Option<OutcomeKind>>>,
+}
+
+impl PastRuns {
+    /// The trial's outcome in the previous run; `None` when that run did not have it.
+    pub fn previous_outcome(&self, trial: &str) -> Option<OutcomeKind> {
+        self.trials
+            .get(trial)
+            .and_then(|o| o.first().copied().flatten())
+    }
+
+    /// The trial's last [`STRIP_RUNS`] outcomes, oldest first, ending with `now`.
+    pub fn strip(&self, trial: &str, now: OutcomeKind) -> Strip {
+        let past = self.trials.get(trial).map(Vec::as_slice).unwrap_or(&[]);
+        let mut outcomes: Vec<Option<OutcomeKind>> =
+            past.iter().take(STRIP_RUNS - 1).rev().copied().collect();
+        outcomes.push(Some(now));
+        Strip { outcomes }
+    }
+
+    /// What changed since the previous run for each of `results` whose outcome differs.
+    pub fn changes<'a>(&self, results: &'a [TrialResult]) -> Vec<Change<'a>> {
+        results
+            .iter()
+            .filter_map(|result| {
+                let name = result.id.to_string();
+                let before = self.previous_outcome(&name);
+                let after = result.outcome.kind();
+                (before != Some(after)).then(|| Change {
+                    group: ChangeGroup::of(before, after),
+                    before,
+                    result,
+                })
+            })
+            .collect()
+    }
+}
+
+/// A trial's recent outcomes, oldest first (`None`: not in that run).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Strip {
+    pub outcomes: Vec<Option<OutcomeKind>>,
+}
+
+impl Strip {
+    fn present(&self) -> Vec<OutcomeKind> {
+        self.outcomes.iter().filter_map(|o| *o).collect()
+    }
+
+    /// How many times the outcome changed from one run (that had the trial) to the next.
+    pub fn changes(&self) -> usize {
+        self.present().windows(2).filter(|w| w[0] != w[1]).count()
+    }
+
+    /// Flaky: it went between passing and failing (fail or error) more than once — one change
+    /// alone is a regression or a fix (the rule of `hil history`).
+    pub fn is_flaky(&self) -> bool {
+        let flips = self
+            .present()
+            .windows(2)
+            .filter(|w| is_pass(w[0]) && is_failure(w[1]) || is_failure(w[0]) && is_pass(w[1]))
+            .count();
+        flips >= 2
+    }
+}
+
+fn is_pass(kind: OutcomeKind) -> bool {
+    kind == OutcomeKind::Pass
+}
+
+fn is_failure(kind: OutcomeKind) -> bool {
+    matches!(kind, OutcomeKind::Fail | OutcomeKind::Error)
+}
+
+/// How a trial changed, as `hil diff` groups it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ChangeGroup {
+    /// Now fails or errors; before it did neither.
+    NewFailure,
+    /// Now an unexpected pass.
+    NewUnexpectedPass,
+    /// Now an expected failure.
+    NewExpectedFailure,
+    /// Before a failure, error or unexpected pass; now a pass or characterized.
+    Fixed,
+    /// Not in the previous run.
+    New,
+    /// Any other change of outcome.
+    Other,
+}
+
+impl ChangeGroup {
+    /// The group of a change from `before` to `after`.
+    pub fn of(before: Option<OutcomeKind>, after: OutcomeKind) -> ChangeGroup {
+        use OutcomeKind::*;
+        let Some(before) = before else {
+            return ChangeGroup::New;
+        };
+        let was_failure = matches!(before, Fail | Error);
+        match after {
+            Fail | Error if !was_failure => ChangeGroup::NewFailure,
+            UnexpectedPass => ChangeGroup::NewUnexpectedPass,
+            ExpectedFail => ChangeGroup::NewExpectedFailure,
+            Pass | Characterized if was_failure || before == UnexpectedPass => ChangeGroup::Fixed,
+            _ => ChangeGroup::Other,
+        }
+    }
+
+    /// The heading of the group.
+    pub fn title(self) -> &'static str {
+        match self {
+            ChangeGroup::NewFailure => "new failures",
+            ChangeGroup::NewUnexpectedPass => "new unexpected passes",
+            ChangeGroup::NewExpectedFailure => "new expected failures",
+            ChangeGroup::Fixed => "fixed",
+            ChangeGroup::New => "not in the previous run",
+            ChangeGroup::Other => "other changes",
+        }
+    }
+}
+
+/// One trial whose outcome differs from the previous run's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change<'a> {
+    pub group: ChangeGroup,
+    /// The previous run's outcome (`None`: it did not have the trial).
+    pub before: Option<OutcomeKind>,
+    pub result: &'a TrialResult,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use OutcomeKind::*;
+
+    fn past(outcomes: &[Option<OutcomeKind>]) -> PastRuns {
+        PastRuns {
+            previous: "run 1".into(),
+            trials: [("d::s::c".to_string(), outcomes.to_vec())].into(),
+        }
+    }
+
+    #[test]
+    fn the_strip_is_oldest_first_and_ends_with_this_run() {
+        let p = past(&[Some(Fail), None, Some(Pass)]);
+        assert_eq!(p.previous_outcome("d::s::c"), Some(Fail));
+        let s = p.strip("d::s::c", Pass);
+        assert_eq!(s.outcomes, [Some(Pass), None, Some(Fail), Some(Pass)]);
+        assert_eq!(s.changes(), 2);
+        assert!(s.is_flaky());
+        assert_eq!(p.strip("x::y::z", Pass).outcomes, [Some(Pass)]);
+    }
+
+    #[test]
+    fn the_strip_holds_ten_runs() {
+        let p = past(&[Some(Pass); 20]);
+        let s = p.strip("d::s::c", Fail);
+        assert_eq!(s.outcomes.len(), STRIP_RUNS);
+        assert_eq!(s.changes(), 1);
+        assert!(!s.is_flaky(), "one change is a regression");
+    }
+
+    #[test]
+    fn changes_are_grouped_like_hil_diff() {
+        assert_eq!(ChangeGroup::of(Some(Pass), Fail), ChangeGroup::NewFailure);
+        assert_eq!(ChangeGroup::of(Some(Fail), Error), ChangeGroup::Other);
+        assert_eq!(ChangeGroup::of(Some(Fail), Pass), ChangeGroup::Fixed);
+        assert_eq!(
+            ChangeGroup::of(Some(UnexpectedPass), Pass),
+            ChangeGroup::Fixed
+        );
+        assert_eq!(
+            ChangeGroup::of(Some(ExpectedFail), UnexpectedPass),
+            ChangeGroup::NewUnexpectedPass
+        );
+        assert_eq!(
+            ChangeGroup::of(Some(Pass), ExpectedFail),
+            ChangeGroup::NewExpectedFailure
+        );
+        assert_eq!(ChangeGroup::of(None, Pass), ChangeGroup::New);
+        assert_eq!(
+            ChangeGroup::of(Some(Pass), NotApplicable),
+            ChangeGroup::Other
+        );
+    }
+}
