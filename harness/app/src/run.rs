@@ -63,7 +63,8 @@ pub fn execute(lab: Lab, run: &Run<Board>, settings: &Settings) -> Result<Finish
     let (boards, guard) = lab.into_parts();
     let duts: Vec<DutInfo> = boards.iter().map(DutInfo::of).collect();
     let history = RunHistory::open(&settings.history);
-    let past = history.past(&run.info().rack).map(Arc::new);
+    let recorded_as = history_info(run.info(), settings);
+    let past = history.past(&recorded_as.rack).map(Arc::new);
     let reporters =
         ReportDir::new(&settings.report_dir).reporters_with_past(settings.reporters, past);
     let output = run.execute(boards, reporters).map_err(AppError::Start)?;
@@ -71,7 +72,7 @@ pub fn execute(lab: Lab, run: &Run<Board>, settings: &Settings) -> Result<Finish
     drop(output.duts);
     drop(guard);
     let history = history.record(FinishedRun {
-        info: run.info(),
+        info: &recorded_as,
         duts: &duts,
         results: &output.results,
         summary: &output.summary,
@@ -83,6 +84,16 @@ pub fn execute(lab: Lab, run: &Run<Board>, settings: &Settings) -> Result<Finish
         faults,
         history,
     })
+}
+
+/// The run as the history records it: a shard's runs under `<rack> shard K/N`, so the
+/// previous run of a shard is the same shard's (never another shard's boards).
+fn history_info(info: &RunInfo, settings: &Settings) -> RunInfo {
+    let mut info = info.clone();
+    if let Some(shard) = settings.lab.options.shard {
+        info.rack = format!("{} shard {shard}", info.rack);
+    }
+    info
 }
 
 /// What a finished run concluded.

@@ -15,7 +15,7 @@
 
 use std::path::PathBuf;
 
-use hil_lab::{LabOptions, RackSource};
+use hil_lab::{LabOptions, RackSource, Shard};
 use hil_report::{LiveProgress, ReporterOptions};
 use hil_runner::Filter;
 use hil_sim::timing::Timing;
@@ -63,6 +63,8 @@ pub struct RunRequest {
     pub retries: Option<u32>,
     /// `--state-dir`.
     pub state_dir: Option<PathBuf>,
+    /// `--shard K/N`: only this shard of the rack's boards.
+    pub shard: Option<Shard>,
     /// `--list`: list the trials, run nothing, flash nothing, write no reports.
     pub list: bool,
     /// The trial filter (`hil run`; libtest applies its own).
@@ -79,6 +81,7 @@ impl Default for RunRequest {
             report_dir: None,
             retries: None,
             state_dir: None,
+            shard: None,
             list: false,
             filter: Filter::all(),
         }
@@ -165,6 +168,7 @@ impl Settings {
     ) -> Result<Settings, SettingsError> {
         let mut lab = LabSettings::resolve(request.lab, env)?;
         lab.options.flash &= !request.list;
+        lab.options.shard = request.shard;
         let report_dir = request
             .report_dir
             .or_else(|| env.path(HIL_REPORT_DIR))

@@ -16,6 +16,7 @@ use hil_sim::timing::Timing;
 use crate::board::Board;
 use crate::board_bringup::bring_up_board;
 use crate::error::LabError;
+use crate::shard::Shard;
 use crate::simulated;
 use crate::source::RackSource;
 
@@ -38,6 +39,8 @@ pub struct LabOptions {
     pub artifacts_dir: Option<PathBuf>,
     /// Default deadline of a console transaction.
     pub console_timeout: Duration,
+    /// Only this shard of the rack's boards (the others are not started, opened or flashed).
+    pub shard: Option<Shard>,
 }
 
 impl Default for LabOptions {
@@ -50,6 +53,7 @@ impl Default for LabOptions {
             workspace_root: PathBuf::from("."),
             artifacts_dir: None,
             console_timeout: Duration::from_secs(5),
+            shard: None,
         }
     }
 }
@@ -81,10 +85,17 @@ impl Lab {
                 (rack.name, rack.duts, rack.firmware_image)
             }
         };
+        if let Some(shard) = opts.shard {
+            shard.retain(&mut specs, |s| &s.name);
+        }
 
         let sim = match source {
             RackSource::Simulated => {
-                let rack = SimRack::start(simulated::default_rack(opts.timing))?;
+                let mut cfg = simulated::default_rack(opts.timing);
+                if let Some(shard) = opts.shard {
+                    shard.retain(&mut cfg.duts, |d| &d.name);
+                }
+                let rack = SimRack::start(cfg)?;
                 specs = rack.duts().iter().map(simulated::default_spec).collect();
                 Some(rack)
             }

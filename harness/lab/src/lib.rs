@@ -12,6 +12,7 @@
 //! - [`flashing`]: putting the firmware-under-test on a board, skipped when it already runs it;
 //! - [`recover`]: bringing a hung board back by power-cycling it through its supply;
 //! - [`bringup`]: all of the above for every DUT, in parallel (one board: `board_bringup`);
+//! - [`shard`]: the stable 1/N of a rack's boards one CI job runs (`--shard K/N`);
 //! - [`doctor`]: a health check of every DUT with what is wrong and how to fix it.
 
 pub mod board;
@@ -23,6 +24,7 @@ pub mod fault;
 pub mod flashing;
 pub mod identity;
 pub mod recover;
+pub mod shard;
 pub mod simulated;
 pub mod source;
 
@@ -31,4 +33,5 @@ pub use bringup::{Lab, LabOptions};
 pub use error::LabError;
 pub use fault::{BoardFault, SupplyFault};
 pub use recover::RecoverError;
+pub use shard::Shard;
 pub use source::RackSource;

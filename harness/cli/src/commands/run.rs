@@ -18,6 +18,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use hil_app::{Env, Frontend, LabRequest, RunRequest, Settings};
+use hil_lab::Shard;
 use hil_runner::{Filter, IgnoredMode, StopFlag};
 
 use crate::cli::TimingArg;
@@ -79,6 +80,11 @@ pub struct RunArgs {
     #[arg(long)]
     pub list: bool,
 
+    /// Run only shard K of N of the rack's boards (by board, stable: boards sorted by name,
+    /// board i in shard i mod N + 1), e.g. one CI job per shard; merge with `hil report merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+
     #[command(flatten)]
     pub state: StateDirArgs,
 }
@@ -96,6 +102,7 @@ impl RunArgs {
             report_dir: self.report_dir.clone(),
             retries: self.retries,
             state_dir: self.state.state_dir.clone(),
+            shard: self.shard,
             list: self.list,
             filter: self.filter(),
         }
