@@ -4,7 +4,9 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use hil_sim::timing::Timing;
 
-use crate::commands::{at, bench, diff, doctor, flash, history, probes, psu, run, schema, sim};
+use crate::commands::{
+    at, bench, diff, doctor, flash, history, probes, psu, report, run, schema, sim,
+};
 
 /// Hardware-in-the-loop conformance for nRF91 modems.
 ///
@@ -45,6 +47,8 @@ pub enum Command {
     History(history::HistoryArgs),
     /// What changed between two recorded runs (default: the last two completed runs of a rack).
     Diff(diff::DiffArgs),
+    /// Work on report directories: merge the reports of several shards or hosts into one.
+    Report(report::ReportArgs),
 }
 
 /// Timing of simulated DUTs.

@@ -57,6 +57,8 @@ impl ReportDir {
                 &self.junit,
                 JunitOptions {
                     transcripts_root: Some(self.transcripts.clone()),
+                    // `[[ATTACHMENT|…]]` paths relative to where the run started (CI's project dir).
+                    attachments_relative_to: std::env::current_dir().ok(),
                     past: past.clone(),
                     ..JunitOptions::default()
                 },

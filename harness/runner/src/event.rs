@@ -10,13 +10,13 @@ use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime};
 
 use hil_model::MfwVersion;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::outcome::{OutcomeKind, TrialId, TrialResult};
 use crate::session::DutSession;
 
 /// Facts about the run as a whole, recorded in every report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunInfo {
     /// Rack id from the rack file (`sim` for the simulated rack).
     pub rack: String,
@@ -70,7 +70,7 @@ fn local_host_name() -> String {
 }
 
 /// A DUT as reports see it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DutInfo {
     pub name: String,
     pub firmware: Option<MfwVersion>,
@@ -96,7 +96,7 @@ impl DutInfo {
 }
 
 /// Result counts (per DUT or total).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
     pub pass: usize,
     pub fail: usize,
@@ -161,7 +161,7 @@ impl Counts {
 }
 
 /// The end-of-run summary.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     pub per_dut: Vec<(DutInfo, Counts)>,
     pub total: Counts,
@@ -185,7 +185,7 @@ impl Summary {
 }
 
 /// What reporters receive, in order per DUT.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum RunEvent {
     RunStarted {

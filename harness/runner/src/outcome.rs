@@ -4,12 +4,12 @@ use std::fmt;
 use std::time::{Duration, SystemTime};
 
 use hil_model::MfwVersion;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::case::{Attachment, CaseId, CaseLog};
 
 /// A trial: one case on one DUT, named `<dut>::<suite>::<case>`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct TrialId {
     pub dut: String,
     pub case: CaseId,
@@ -31,7 +31,7 @@ impl fmt::Display for TrialId {
 }
 
 /// The classified result of a trial (or of one attempt).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Outcome {
     /// The reference behaviour was seen and none other was expected.
@@ -66,7 +66,7 @@ pub enum Outcome {
 }
 
 /// The outcome's kind, for counting and colouring.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OutcomeKind {
     Pass,
@@ -261,7 +261,7 @@ impl fmt::Display for Outcome {
 }
 
 /// One execution of a case.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attempt {
     /// 1-based.
     pub number: u32,
@@ -274,7 +274,7 @@ pub struct Attempt {
 }
 
 /// The full record of a trial: one result however many attempts it took.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrialResult {
     pub id: TrialId,
     pub description: String,

@@ -8,6 +8,7 @@ pub mod flash;
 pub mod history;
 pub mod probes;
 pub mod psu;
+pub mod report;
 pub mod run;
 pub mod schema;
 pub mod sim;
@@ -29,5 +30,6 @@ pub fn dispatch(command: Command) -> anyhow::Result<Status> {
         Command::Bench(args) => bench::run(args),
         Command::History(args) => history::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Report(args) => report::run(args),
     }
 }

@@ -36,6 +36,9 @@ pub struct JunitOptions {
     pub transcripts_root: Option<PathBuf>,
     /// Transcript bytes kept inline per testcase (the file has all of it).
     pub max_transcript: usize,
+    /// The directory the run started in: attachment paths under it are written relative to
+    /// it (absolute when `None`, or for files elsewhere).
+    pub attachments_relative_to: Option<PathBuf>,
     /// Earlier runs of the rack from the run history, for `previous_outcome`.
     pub past: Option<Arc<PastRuns>>,
 }
@@ -46,6 +49,7 @@ impl Default for JunitOptions {
             report_name: "hil-conformance".to_string(),
             transcripts_root: None,
             max_transcript: 16 * 1024,
+            attachments_relative_to: None,
             past: None,
         }
     }
@@ -92,6 +96,10 @@ impl JunitReporter {
                 .as_deref()
                 .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())),
             max_transcript: options.max_transcript,
+            relative_to: options
+                .attachments_relative_to
+                .as_deref()
+                .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())),
         };
         JunitReporter {
             path: path.into(),

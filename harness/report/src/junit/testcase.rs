@@ -9,7 +9,9 @@
 //!   `rerunFailure`/`rerunError` (still failing), plus a plain `FLAKY:`/`RERUN:` line because
 //!   Jenkins and GitLab ignore those elements;
 //! - `system-out`: the status lines, observations, notes, the redacted transcript (clipped)
-//!   and one `[[ATTACHMENT|<absolute path>]]` line per file.
+//!   and one `[[ATTACHMENT|<path>]]` line per file: relative to the directory the run started
+//!   in when the file is under it (GitLab resolves them against the project directory, and
+//!   they stay valid when the report directory is merged or moved along), else absolute.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -27,6 +29,8 @@ use crate::transcripts::{has_transcript_file, transcript_path};
 pub(crate) struct CaseStyle {
     /// Root of the transcript files (absolute), when they are written.
     pub transcripts_root: Option<PathBuf>,
+    /// Attachment paths under this (absolute) directory are written relative to it.
+    pub relative_to: Option<PathBuf>,
     /// Transcript bytes kept inline in `system-out`.
     pub max_transcript: usize,
 }
@@ -247,7 +251,14 @@ fn system_out(result: &TrialResult, style: &CaseStyle) -> String {
         out.push_str("--- end of transcript ---\n");
     }
     for path in attachment_paths(result, style) {
-        // Alone on its line, absolute: what the Jenkins JUnit Attachments plugin and GitLab read.
+        // Alone on its line: what the Jenkins JUnit Attachments plugin and GitLab read.
+        let path = match &style.relative_to {
+            Some(base) => path
+                .strip_prefix(base)
+                .map(Path::to_path_buf)
+                .unwrap_or(path),
+            None => path,
+        };
         let _ = writeln!(out, "[[ATTACHMENT|{}]]", path.display());
     }
     out

@@ -1,0 +1,51 @@
+//! `hil report merge DIR... --out DIR`: one report directory from several (one per shard or
+//! rack host): one JUnit file with a testsuite per DUT, one HTML matrix with every board,
+//! transcripts and artifacts in the merged directory with their links intact. A DUT in two
+//! inputs is refused.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use crate::exit::{Status, config_error};
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(subcommand)]
+    pub command: ReportCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Merge report directories of `hil run` (e.g. one per `--shard`) into one.
+    Merge(MergeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Report directories to merge (each written by `hil run`).
+    #[arg(value_name = "DIR", required = true)]
+    pub inputs: Vec<PathBuf>,
+
+    /// The merged report directory (created).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+pub fn run(args: ReportArgs) -> anyhow::Result<Status> {
+    match args.command {
+        ReportCommand::Merge(args) => merge(args),
+    }
+}
+
+fn merge(args: MergeArgs) -> anyhow::Result<Status> {
+    let merged = hil_report::merge(&args.inputs, &args.out).map_err(config_error)?;
+    eprintln!(
+        "merged {} report directories: {} DUTs, {} trials",
+        args.inputs.len(),
+        merged.duts,
+        merged.trials
+    );
+    eprintln!("{}", hil_app::reports_line(&merged.report));
+    Ok(Status::Success)
+}

@@ -1,0 +1,242 @@
+//! Merging report directories (one per shard or rack host) into one: the event logs of the
+//! inputs are replayed into a fresh set of reporters, so the merged JUnit has one testsuite
+//! per DUT, the HTML matrix every board, the transcripts are rewritten and the artifacts
+//! (supply traces, …) copied with their links pointing into the merged directory.
+//!
+//! A DUT in two inputs is refused: merging is for disjoint shards, not for re-runs.
+
+use std::fs;
+use std::io::{self, BufRead, BufReader};
+use std::path::{Path, PathBuf};
+
+use hil_runner::{Counts, DutInfo, RunEvent, RunInfo, Summary};
+
+use crate::report_dir::{ReportDir, ReporterOptions};
+
+/// The folder of a report directory holding the boards' artifacts.
+pub const ARTIFACTS_DIR: &str = "artifacts";
+
+/// Why report directories could not be merged.
+#[derive(Debug, thiserror::Error)]
+pub enum MergeError {
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("{}:{line}: not a run event: {problem}", path.display())]
+    BadEvent {
+        path: PathBuf,
+        line: usize,
+        problem: String,
+    },
+    #[error("{}: no run in the event log (is it a report directory of `hil run`?)", path.display())]
+    NoRun { path: PathBuf },
+    #[error("DUT `{dut}` is in both {} and {}: merge disjoint shards only", first.display(), second.display())]
+    DuplicateDut {
+        dut: String,
+        first: PathBuf,
+        second: PathBuf,
+    },
+    #[error("nothing to merge: name at least one report directory")]
+    NoInputs,
+}
+
+/// One input: its directory and its events.
+struct Input {
+    dir: PathBuf,
+    info: RunInfo,
+    duts: Vec<DutInfo>,
+    planned: usize,
+    events: Vec<RunEvent>,
+    summary: Option<Summary>,
+}
+
+/// What a merge wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Merged {
+    pub report: ReportDir,
+    pub duts: usize,
+    pub trials: usize,
+}
+
+/// Merges the report directories `inputs` into `out` (created).
+pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<Merged, MergeError> {
+    if inputs.is_empty() {
+        return Err(MergeError::NoInputs);
+    }
+    let inputs = inputs
+        .iter()
+        .map(|dir| read_input(dir))
+        .collect::<Result<Vec<_>, _>>()?;
+    check_disjoint(&inputs)?;
+    let io_err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| MergeError::Io { path, source }
+    };
+    fs::create_dir_all(out).map_err(io_err(out))?;
+    let out_abs = std::path::absolute(out).map_err(io_err(out))?;
+    for input in &inputs {
+        copy_tree(&input.dir.join(ARTIFACTS_DIR), &out.join(ARTIFACTS_DIR))?;
+    }
+    let report = ReportDir::new(out);
+    let mut reporters = report.reporters(ReporterOptions::FILES_ONLY);
+    let mut send = |event: &RunEvent| reporters.iter_mut().for_each(|r| r.on_event(event));
+    let first = &inputs[0];
+    let started = inputs
+        .iter()
+        .map(|i| i.info.started)
+        .min()
+        .unwrap_or(first.info.started);
+    send(&RunEvent::RunStarted {
+        info: RunInfo {
+            started,
+            ..first.info.clone()
+        },
+        duts: inputs.iter().flat_map(|i| i.duts.clone()).collect(),
+        planned: inputs.iter().map(|i| i.planned).sum(),
+    });
+    let mut trials = 0;
+    for input in &inputs {
+        let from = std::path::absolute(&input.dir).map_err(io_err(&input.dir))?;
+        for event in &input.events {
+            let event = relocated(event, &from, &out_abs);
+            trials += usize::from(matches!(event, RunEvent::CaseFinished(_)));
+            send(&event);
+        }
+    }
+    send(&RunEvent::RunFinished(merged_summary(&inputs)));
+    Ok(Merged {
+        report,
+        duts: inputs.iter().map(|i| i.duts.len()).sum(),
+        trials,
+    })
+}
+
+fn read_input(dir: &Path) -> Result<Input, MergeError> {
+    let path = ReportDir::new(dir).events;
+    let file = fs::File::open(&path).map_err(|source| MergeError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    let mut start = None;
+    let mut events = Vec::new();
+    let mut summary = None;
+    for (n, line) in BufReader::new(file).lines().enumerate() {
+        let line = line.map_err(|source| MergeError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let event: RunEvent = serde_json::from_str(&line).map_err(|e| MergeError::BadEvent {
+            path: path.clone(),
+            line: n + 1,
+            problem: e.to_string(),
+        })?;
+        match event {
+            RunEvent::RunStarted {
+                info,
+                duts,
+                planned,
+            } => start = Some((info, duts, planned)),
+            RunEvent::RunFinished(s) => summary = Some(s),
+            other => events.push(other),
+        }
+    }
+    let (info, duts, planned) = start.ok_or(MergeError::NoRun { path })?;
+    Ok(Input {
+        dir: dir.to_path_buf(),
+        info,
+        duts,
+        planned,
+        events,
+        summary,
+    })
+}
+
+fn check_disjoint(inputs: &[Input]) -> Result<(), MergeError> {
+    for (i, a) in inputs.iter().enumerate() {
+        for b in &inputs[i + 1..] {
+            if let Some(dut) = a
+                .duts
+                .iter()
+                .find(|d| b.duts.iter().any(|e| e.name == d.name))
+            {
+                return Err(MergeError::DuplicateDut {
+                    dut: dut.name.clone(),
+                    first: a.dir.clone(),
+                    second: b.dir.clone(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `event` with attachment paths under `from` moved under `to`.
+fn relocated(event: &RunEvent, from: &Path, to: &Path) -> RunEvent {
+    let mut event = event.clone();
+    if let RunEvent::CaseFinished(result) = &mut event {
+        for attempt in &mut result.attempts {
+            for attachment in &mut attempt.log.attachments {
+                let path = std::path::absolute(&attachment.path)
+                    .unwrap_or_else(|_| attachment.path.clone());
+                if let Ok(rest) = path.strip_prefix(from) {
+                    attachment.path = to.join(rest);
+                }
+            }
+        }
+    }
+    event
+}
+
+fn merged_summary(inputs: &[Input]) -> Summary {
+    let mut total = Counts::default();
+    let mut per_dut = Vec::new();
+    let (mut duration, mut stopped, mut not_run) = (std::time::Duration::ZERO, false, 0);
+    for input in inputs {
+        match &input.summary {
+            Some(s) => {
+                total.merge(&s.total);
+                per_dut.extend(s.per_dut.iter().cloned());
+                duration = duration.max(s.duration);
+                stopped |= s.stopped;
+                not_run += s.not_run;
+            }
+            // A run that never finished: its planned trials did not all run.
+            None => stopped = true,
+        }
+    }
+    Summary {
+        per_dut,
+        total,
+        duration,
+        stopped,
+        not_run,
+    }
+}
+
+/// Copies the files under `from` (if it exists) into `to`, keeping the layout.
+fn copy_tree(from: &Path, to: &Path) -> Result<(), MergeError> {
+    let io_err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| MergeError::Io { path, source }
+    };
+    if !from.is_dir() {
+        return Ok(());
+    }
+    fs::create_dir_all(to).map_err(io_err(to))?;
+    for entry in fs::read_dir(from).map_err(io_err(from))? {
+        let entry = entry.map_err(io_err(from))?;
+        let (src, dst) = (entry.path(), to.join(entry.file_name()));
+        if entry.file_type().map_err(io_err(&src))?.is_dir() {
+            copy_tree(&src, &dst)?;
+        } else {
+            fs::copy(&src, &dst).map_err(io_err(&src))?;
+        }
+    }
+    Ok(())
+}
