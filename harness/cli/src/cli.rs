@@ -5,7 +5,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use hil_sim::timing::Timing;
 
 use crate::commands::{
-    at, bench, diff, doctor, flash, history, probes, psu, report, run, schema, sim,
+    at, bench, diff, doctor, flash, history, probes, psu, rack, report, run, schema, sim,
 };
 
 /// Hardware-in-the-loop conformance for nRF91 modems.
@@ -49,6 +49,8 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Work on report directories: merge the reports of several shards or hosts into one.
     Report(report::ReportArgs),
+    /// Rack files: discover the boards on this host's serial ports.
+    Rack(rack::RackArgs),
 }
 
 /// Timing of simulated DUTs.

@@ -13,11 +13,13 @@
 //! - [`recover`]: bringing a hung board back by power-cycling it through its supply;
 //! - [`bringup`]: all of the above for every DUT, in parallel (one board: `board_bringup`);
 //! - [`shard`]: the stable 1/N of a rack's boards one CI job runs (`--shard K/N`);
+//! - [`discover`]: asking the consoles in a directory who they are, and a rack file skeleton;
 //! - [`doctor`]: a health check of every DUT with what is wrong and how to fix it.
 
 pub mod board;
 mod board_bringup;
 pub mod bringup;
+pub mod discover;
 pub mod doctor;
 pub mod error;
 pub mod fault;

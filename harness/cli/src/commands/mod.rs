@@ -8,6 +8,7 @@ pub mod flash;
 pub mod history;
 pub mod probes;
 pub mod psu;
+pub mod rack;
 pub mod report;
 pub mod run;
 pub mod schema;
@@ -31,5 +32,6 @@ pub fn dispatch(command: Command) -> anyhow::Result<Status> {
         Command::History(args) => history::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Report(args) => report::run(args),
+        Command::Rack(args) => rack::run(args),
     }
 }
