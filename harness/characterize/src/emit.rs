@@ -322,3 +322,8 @@ fn policy_fields(fill: &mut Fill, p: &mut Policy, f: &Findings) {
         fill.fields.insert(path.to_string(), fill.carried);
     }
 }
+
+/// `t` as an RFC 3339 UTC date and time (whole seconds).
+pub fn rfc3339(t: std::time::SystemTime) -> String {
+    chrono::DateTime::<chrono::Utc>::from(t).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
