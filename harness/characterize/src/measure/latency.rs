@@ -75,8 +75,9 @@ fn run_once(
     out: &mut BTreeMap<String, Vec<u64>>,
 ) -> Result<(), Error> {
     let mut time = |s: &mut Session, key: &str, cmd: &str| -> Result<FinalResult, Error> {
+        // Any final result: `%XPMNG=2` on an empty slot answers 513 after the same work.
         let r = s.exchange(cmd)?;
-        if r.result == FinalResult::Ok {
+        if r.result != FinalResult::Error {
             out.entry(key.to_string())
                 .or_default()
                 .push(processing_ms(&r, baud));
