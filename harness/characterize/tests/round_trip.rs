@@ -10,6 +10,9 @@ use hil_lab::{Board, Lab, LabOptions, RackSource};
 use hil_model::policy::{ClearPolicy, OverwritePolicy, Policy, SecretReadPolicy};
 use hil_sim::profile::{Measurement, Profile, Source, bundled_profile};
 
+/// A check on the emitted policy block.
+type PolicyCheck = Box<dyn Fn(&Policy) -> bool + Sync>;
+
 fn run_info(board: &str) -> Measurement {
     Measurement {
         date: "2026-01-01T00:00:00Z".into(),
@@ -107,7 +110,7 @@ fn every_bundled_profile_round_trips_and_the_board_is_left_as_it_was() {
 
 #[test]
 fn non_default_policies_are_named_in_the_policy_block() {
-    let cases: Vec<(&str, &str, Box<dyn Fn(&Policy) -> bool + Sync>)> = vec![
+    let cases: Vec<(&str, &str, PolicyCheck)> = vec![
         (
             "level",
             "{ pofwarn_clear: level, hysteresis_mv: 60 }",

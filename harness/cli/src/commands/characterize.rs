@@ -130,12 +130,12 @@ fn report(out: &Path, p: &Profile, base: Option<&Profile>, took: std::time::Dura
         p.name(),
         took.as_secs_f64()
     );
-    if let Some(prov) = &p.provenance {
-        if !prov.unmeasured.is_empty() {
-            println!("not measured:");
-            for (path, why) in &prov.unmeasured {
-                println!("  {path}: {why}");
-            }
+    if let Some(prov) = &p.provenance
+        && !prov.unmeasured.is_empty()
+    {
+        println!("not measured:");
+        for (path, why) in &prov.unmeasured {
+            println!("  {path}: {why}");
         }
     }
     if let Some(base) = base {
