@@ -4,7 +4,9 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use hil_sim::timing::Timing;
 
-use crate::commands::{at, bench, diff, doctor, flash, history, probes, psu, run, schema, sim};
+use crate::commands::{
+    at, bench, characterize, diff, doctor, flash, history, probes, psu, run, schema, sim,
+};
 
 /// Hardware-in-the-loop conformance for nRF91 modems.
 ///
@@ -33,6 +35,8 @@ pub enum Command {
     Psu(psu::PsuArgs),
     /// Flash the firmware-under-test onto the rack's boards.
     Flash(flash::FlashArgs),
+    /// Measure one DUT's modem into a modem-firmware profile for the simulator (with `--base`: a diff).
+    Characterize(characterize::CharacterizeArgs),
     /// Check every DUT of the rack (probe, port, AT, identity, supply) and say how to fix problems.
     Doctor(doctor::DoctorArgs),
     /// List attached debug probes.

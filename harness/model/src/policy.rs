@@ -132,6 +132,8 @@ pub struct Policy {
     pub secret_read: SecretReadPolicy,
     /// Whether `+CMEE` survives `AT+CFUN=0` (ref §2.2, OPEN). Default false (INFERRED).
     pub cmee_survives_cfun: bool,
+    /// `+CMEE` value after a reset or power-up (ref §2.2, OPEN). Default 0 (INFERRED).
+    pub cmee_boot: u8,
     /// Precedence of the write checks (ref §9, OPEN). Default 518, 528, 527, 519, 515.
     pub check_order: Vec<WriteCheck>,
     /// Number of user items the store holds before 515 (ref §2.1; the real capacity is OPEN,
@@ -174,6 +176,7 @@ impl Default for Policy {
             protected_overwrite: OverwritePolicy::AlreadyExists519,
             secret_read: SecretReadPolicy::Refuse514,
             cmee_survives_cfun: false,
+            cmee_boot: 0,
             check_order: vec![
                 WriteCheck::ActiveMode518,
                 WriteCheck::PowerOffWarning528,

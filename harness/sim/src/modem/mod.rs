@@ -270,7 +270,11 @@ impl Modem {
     }
 
     fn boot(&mut self) {
-        self.vol = Volatile::default();
+        // ref §2.2: the CMEE default after boot is OPEN (policy `cmee_boot`).
+        self.vol = Volatile {
+            cmee: self.policy.cmee_boot.min(2),
+            ..Volatile::default()
+        };
         self.urcs.clear();
         self.pending_quote = None;
         self.warn_boot();

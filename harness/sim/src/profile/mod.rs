@@ -9,15 +9,18 @@
 
 pub mod current;
 mod load;
+pub mod provenance;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use hil_model::MfwVersion;
+use hil_model::policy::Policy;
 use serde::{Deserialize, Serialize};
 
 pub use current::{CurrentFigures, DrawState, Pulse};
 pub use load::{ProfileError, bundled_profile, bundled_profiles, load_profile, load_profile_dir};
+pub use provenance::{Measurement, Provenance, Source};
 
 /// One modem firmware version's behaviour.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -43,6 +46,13 @@ pub struct Profile {
     /// Current drawn per state, for the simulated PPK2 (defaults INFERRED, see [`current`]).
     #[serde(default)]
     pub current: CurrentFigures,
+    /// OPEN-fact policies measured on hardware for this firmware (`hil characterize`): a board
+    /// running the profile starts with them unless its own configuration sets a policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<Policy>,
+    /// Where each field comes from (characterized profiles only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
 }
 
 /// Identification strings (ref §6).
