@@ -29,12 +29,8 @@ pub fn one(name: &str, profile: &str) -> SimRack {
 }
 
 /// Polls `cond` until it holds or `SOON` passes.
-pub fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
-    let deadline = Instant::now() + SOON;
-    while !cond() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(2));
-    }
+pub fn wait_for(what: &str, cond: impl FnMut() -> bool) {
+    hil_testkit::wait_for(what, SOON, cond);
 }
 
 /// Switches the board's rail off and waits until the board has noticed.
