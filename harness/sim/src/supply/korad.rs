@@ -11,6 +11,7 @@ use std::io;
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
+use super::arrival::Arrival;
 use super::{Ctx, thread_name};
 use crate::pty::PtyEndpoint;
 
@@ -80,6 +81,7 @@ fn parse(buf: &[u8], flushing: bool) -> Parsed {
 
 struct Korad {
     ctx: Ctx,
+    /// Earliest possible arrival of the last executed command.
     last_executed: Option<Instant>,
     ocp: bool,
     ovp: bool,
@@ -88,18 +90,23 @@ struct Korad {
 }
 
 impl Korad {
-    /// Handles one framed command; returns the bytes to answer.
-    fn on_command(&mut self, text: String, at: Instant) -> Option<Vec<u8>> {
+    /// Handles one framed command; returns the bytes to answer. A command is too soon when it
+    /// came less than the processing time after the last executed one for certain (from the
+    /// earliest either could have arrived: a pty carries no arrival stamps).
+    fn on_command(&mut self, text: String, arrival: Arrival) -> Option<Vec<u8>> {
         let faults = &self.ctx.faults;
-        let too_soon = self
-            .last_executed
-            .is_some_and(|last| at.saturating_duration_since(last) < faults.min_interval());
+        let too_soon = self.last_executed.is_some_and(|last| {
+            arrival
+                .at
+                .saturating_duration_since(last.min(arrival.earliest))
+                < faults.min_interval()
+        });
         if faults.hang() || too_soon {
-            self.ctx.log.push(text, at, false);
+            self.ctx.log.push(text, arrival, false);
             return None;
         }
-        self.ctx.log.push(text.clone(), at, true);
-        self.last_executed = Some(at);
+        self.ctx.log.push(text.clone(), arrival, true);
+        self.last_executed = Some(arrival.earliest);
         let rail = &self.ctx.rail;
         let reply = match text.as_str() {
             "*IDN?" => IDN.as_bytes().to_vec(),
@@ -193,6 +200,10 @@ pub(crate) fn spawn(ctx: Ctx) -> io::Result<(String, JoinHandle<()>)> {
         .spawn(move || {
             let mut pending: Vec<u8> = Vec::new();
             let mut pending_since = Instant::now();
+            // Bytes read now arrived after the previous read returned (it took all there was);
+            // how long after, a thread that may have run late cannot tell.
+            let mut previous_read = Instant::now();
+            let mut pending_earliest = previous_read;
             let mut buf = [0u8; 256];
             while !korad.ctx.stopped() {
                 let n = pty.read_timeout(&mut buf, POLL).unwrap_or(0);
@@ -200,15 +211,21 @@ pub(crate) fn spawn(ctx: Ctx) -> io::Result<(String, JoinHandle<()>)> {
                 if n > 0 {
                     if pending.is_empty() {
                         pending_since = now;
+                        pending_earliest = previous_read;
                     }
                     pending.extend_from_slice(&buf[..n]);
                 }
+                previous_read = now;
                 let flushing = n == 0 && now.saturating_duration_since(pending_since) >= IDLE_FLUSH;
                 while !pending.is_empty() {
                     match parse(&pending, flushing) {
                         Parsed::Command(text, used) => {
                             pending.drain(..used);
-                            if let Some(reply) = korad.on_command(text, pending_since) {
+                            let arrival = Arrival {
+                                at: pending_since,
+                                earliest: pending_earliest.min(pending_since),
+                            };
+                            if let Some(reply) = korad.on_command(text, arrival) {
                                 let _ = pty.write_timeout(&reply, Duration::from_secs(1));
                             }
                             pending_since = now;

@@ -4,9 +4,8 @@
 //! arguments; [`instrument`] holds the channels (the wired one lives on the rail), the error
 //! queue and the IEEE 488.2 common commands; each dialect file maps its model's command forms
 //! onto the instrument; [`server`] runs the TCP and pty front ends with the fault knobs, timing
-//! TCP commands by their arrival ([`arrival`]).
+//! TCP commands by their arrival ([`super::arrival`]).
 
-mod arrival;
 pub(crate) mod instrument;
 pub(crate) mod parse;
 pub(crate) mod server;

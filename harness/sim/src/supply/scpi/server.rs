@@ -8,9 +8,9 @@ use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use super::arrival::{self, Arrival, ArrivalClock};
 use super::instrument::Instrument;
 use crate::pty::PtyEndpoint;
+use crate::supply::arrival::{self, Arrival, ArrivalClock};
 use crate::supply::{Ctx, SupplyModel, thread_name};
 
 /// How often a blocked thread looks at its stop flag.
@@ -70,7 +70,7 @@ impl Session {
         }
         let faults = &self.ctx.faults;
         if faults.hang() {
-            self.ctx.log.push(text, at, false);
+            self.ctx.log.push(text, arrival, false);
             return None;
         }
         let min = faults.min_interval();
@@ -78,10 +78,10 @@ impl Session {
             && !min.is_zero()
             && at.saturating_duration_since(last.min(arrival.earliest)) < min
         {
-            self.ctx.log.push(text, at, false);
+            self.ctx.log.push(text, arrival, false);
             return None;
         }
-        self.ctx.log.push(text.clone(), at, true);
+        self.ctx.log.push(text.clone(), arrival, true);
         self.last_executed = Some(arrival.earliest);
         let reply = self.inst.execute(&text)?;
         let delay = self.ctx.faults.reply_delay();

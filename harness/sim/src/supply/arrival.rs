@@ -1,4 +1,8 @@
-//! When a command reached the simulated instrument: the kernel's receive time stamp of the TCP
+//! When a command reached a simulated instrument, for the ones that lose commands sent too close
+//! together. An [`Arrival`] is a range: a pty carries no stamps, so a command read from one
+//! arrived after the previous read returned and before this one did.
+//!
+//! Over TCP: the kernel's receive time stamp of the TCP
 //! segment that carried its line end (`SO_TIMESTAMPNS`, Linux), not the moment the simulator's
 //! thread got round to reading it. On a loaded host that thread can be scheduled tens of
 //! milliseconds late; judged by its read time, two commands a driver paced 25 ms apart could
