@@ -1,8 +1,8 @@
 //! What the runner needs from a live DUT session.
 //!
-//! The suites crate defines the session type (AT client, supply, identity) and implements
-//! [`DutSession`] for it; the lab implementation recovers a board by power-cycling it through its
-//! supply. The runner never touches the hardware itself.
+//! The lab's board (`hil_lab::Board`: AT console, supply, probe, identity) implements
+//! [`DutSession`], recovering a board by power-cycling it through its supply; the runner's own
+//! tests use a fake (`hil-testkit`). The runner never touches the hardware itself.
 
 use hil_model::MfwVersion;
 
