@@ -81,8 +81,8 @@ fn parse(buf: &[u8], flushing: bool) -> Parsed {
 
 struct Korad {
     ctx: Ctx,
-    /// Earliest possible arrival of the last executed command.
-    last_executed: Option<Instant>,
+    /// When the last executed command arrived.
+    last_executed: Option<Arrival>,
     ocp: bool,
     ovp: bool,
     beep: bool,
@@ -90,23 +90,18 @@ struct Korad {
 }
 
 impl Korad {
-    /// Handles one framed command; returns the bytes to answer. A command is too soon when it
-    /// came less than the processing time after the last executed one for certain (from the
-    /// earliest either could have arrived: a pty carries no arrival stamps).
+    /// Handles one framed command; returns the bytes to answer.
     fn on_command(&mut self, text: String, arrival: Arrival) -> Option<Vec<u8>> {
         let faults = &self.ctx.faults;
-        let too_soon = self.last_executed.is_some_and(|last| {
-            arrival
-                .at
-                .saturating_duration_since(last.min(arrival.earliest))
-                < faults.min_interval()
-        });
+        let too_soon = self
+            .last_executed
+            .is_some_and(|last| too_soon(last, arrival, faults.min_interval()));
         if faults.hang() || too_soon {
             self.ctx.log.push(text, arrival, false);
             return None;
         }
         self.ctx.log.push(text.clone(), arrival, true);
-        self.last_executed = Some(arrival.earliest);
+        self.last_executed = Some(arrival);
         let rail = &self.ctx.rail;
         let reply = match text.as_str() {
             "*IDN?" => IDN.as_bytes().to_vec(),
@@ -184,6 +179,20 @@ impl Korad {
     }
 }
 
+/// Whether a command came less than `min` after the last executed one. A pty carries no arrival
+/// stamps: two commands read together came back to back; one read later came at most its read
+/// time minus the earliest the other could have arrived after it (so a reader thread that ran
+/// late on a loaded host does not make paced commands look too close).
+fn too_soon(last: Arrival, this: Arrival, min: Duration) -> bool {
+    if min.is_zero() {
+        return false;
+    }
+    if this.at == last.at {
+        return true;
+    }
+    this.at.saturating_duration_since(last.earliest) < min
+}
+
 pub(crate) fn spawn(ctx: Ctx) -> io::Result<(String, JoinHandle<()>)> {
     let pty = PtyEndpoint::open()?;
     let address = pty.path().to_string_lossy().into_owned();
@@ -244,6 +253,31 @@ pub(crate) fn spawn(ctx: Ctx) -> io::Result<(String, JoinHandle<()>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_commands_certainly_too_close_are_too_soon() {
+        let t0 = Instant::now();
+        let t = |ms| t0 + Duration::from_millis(ms);
+        let min = PROCESSING_TIME;
+        let a = Arrival {
+            at: t(40),
+            earliest: t(0),
+        };
+        // Read together with `a`: back to back.
+        assert!(too_soon(a, a, min));
+        // Read 60 ms after `a` was, but `a` may have arrived up to 40 ms before its read.
+        let b = Arrival {
+            at: t(100),
+            earliest: t(40),
+        };
+        assert!(!too_soon(a, b, min));
+        let c = Arrival {
+            at: t(70),
+            earliest: t(40),
+        };
+        assert!(too_soon(a, c, min));
+        assert!(!too_soon(a, c, Duration::ZERO));
+    }
 
     #[test]
     fn frames_commands_without_terminators() {
