@@ -52,7 +52,19 @@ pub struct Client {
 
 impl Client {
     /// Opens the board's serial port and discards anything already waiting (e.g. the banner).
+    /// A powered board that has not finished sending its boot banner yet (a loaded host runs
+    /// the board thread late) is waited for first, so the banner cannot land in the first
+    /// answer.
     pub fn open(dut: &SimDut) -> Client {
+        if dut.control.powered() {
+            let banner = at_console::response::Banner(&dut.control.fw_id())
+                .to_string()
+                .len() as u64;
+            wait_for("the boot banner to be sent", || {
+                let stats = dut.control.stats();
+                stats.boots >= 1 && stats.bytes_out >= banner
+            });
+        }
         let mut c = Client::open_raw(dut);
         c.drain();
         c
