@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use hil_sim::rack::{SimDut, SimDutConfig, SimRack, SimRackConfig};
 use hil_sim::timing::Timing;
-use serialport::{ClearBuffer, SerialPort};
+use serialport::SerialPort;
 
 /// Generous ceiling for anything the simulator should do "at once" (slow CI machines).
 pub const SOON: Duration = Duration::from_secs(5);
@@ -51,22 +51,15 @@ pub struct Client {
 }
 
 impl Client {
-    /// Opens the board's serial port and discards anything already waiting (e.g. the banner).
-    /// A powered board that has not finished sending its boot banner yet (a loaded host runs
-    /// the board thread late) is waited for first, so the banner cannot land in the first
-    /// answer.
+    /// Opens a freshly started board's serial port and reads its boot banner, whether it is
+    /// already waiting or still on its way (a loaded host runs the board thread late; flushing
+    /// the port instead could miss a banner the kernel had not delivered yet, which then landed
+    /// in the first answer). For the first client of a board only: a later one finds no banner.
     pub fn open(dut: &SimDut) -> Client {
-        if dut.control.powered() {
-            let banner = at_console::response::Banner(&dut.control.fw_id())
-                .to_string()
-                .len() as u64;
-            wait_for("the boot banner to be sent", || {
-                let stats = dut.control.stats();
-                stats.boots >= 1 && stats.bytes_out >= banner
-            });
-        }
         let mut c = Client::open_raw(dut);
-        c.drain();
+        if dut.control.powered() {
+            c.read_banner();
+        }
         c
     }
 
@@ -77,12 +70,6 @@ impl Client {
             .open()
             .unwrap_or_else(|e| panic!("open {}: {e}", dut.serial.display()));
         Client { port }
-    }
-
-    /// Discards everything received so far (waits a little for bytes still in flight).
-    pub fn drain(&mut self) {
-        let _ = self.port.clear(ClearBuffer::Input);
-        let _ = self.read_for(Duration::from_millis(20));
     }
 
     pub fn send(&mut self, bytes: &[u8]) {
