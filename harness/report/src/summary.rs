@@ -84,7 +84,10 @@ pub fn verdict(summary: &Summary) -> String {
 /// Prints the table, the unexpected results and the verdict when the run finishes.
 pub struct SummaryReporter {
     out: Box<dyn Write + Send>,
-    unexpected: Vec<String>,
+    /// DUT names in the rack's order (from `RunStarted`).
+    duts: Vec<String>,
+    /// (DUT, line) of each unexpected result, in arrival order.
+    unexpected: Vec<(String, String)>,
 }
 
 impl SummaryReporter {
@@ -96,6 +99,7 @@ impl SummaryReporter {
     pub fn new(out: Box<dyn Write + Send>) -> Self {
         SummaryReporter {
             out,
+            duts: Vec::new(),
             unexpected: Vec::new(),
         }
     }
@@ -104,19 +108,28 @@ impl SummaryReporter {
 impl Reporter for SummaryReporter {
     fn on_event(&mut self, event: &RunEvent) {
         match event {
+            RunEvent::RunStarted { duts, .. } => {
+                self.duts = duts.iter().map(|d| d.name.clone()).collect();
+            }
             RunEvent::CaseFinished(result) if result.outcome.is_unexpected() => {
-                self.unexpected.push(crate::text::xml_safe(&format!(
+                let line = crate::text::xml_safe(&format!(
                     "{}  {}: {}",
                     result.id,
                     result.outcome.kind().label(),
                     result.outcome.note()
-                )));
+                ));
+                self.unexpected.push((result.id.dut.clone(), line));
             }
             RunEvent::RunFinished(summary) => {
                 let _ = writeln!(self.out, "{}", summary_table(summary));
                 if !self.unexpected.is_empty() {
                     let _ = writeln!(self.out, "Unexpected results:");
-                    for line in &self.unexpected {
+                    // Grouped by DUT in the rack's order, whatever order the DUTs finished in.
+                    let duts = &self.duts;
+                    let rank = |dut: &str| duts.iter().position(|d| d == dut);
+                    self.unexpected
+                        .sort_by_key(|(dut, _)| rank(dut).unwrap_or(usize::MAX));
+                    for (_, line) in &self.unexpected {
                         let _ = writeln!(self.out, "  {line}");
                     }
                 }

@@ -1,15 +1,13 @@
 //! The scheduler against fake DUTs: parallel across DUTs, sequential per DUT, recovery after a
 //! hang, lost DUTs, retries, the stop flag, filters and expectations.
 
-mod fake;
-
 use std::time::Duration;
 
-use fake::{FakeDut, Lab, Recorder, case, passing};
 use hil_runner::{
     Expectations, Filter, IgnoredMode, OutcomeKind, Problem, Run, RunError, RunEvent, RunInfo,
     StopFlag,
 };
+use hil_testkit::{FakeDut, Lab, Recorder, case, passing};
 
 const MFW_9160: &str = "mfw_nrf9160_1.3.6";
 

@@ -80,6 +80,23 @@ impl HtmlReporter {
         }
     }
 
+    /// Keeps results grouped by DUT in the rack's order (each DUT's own in the order they ran),
+    /// so the page and its `#r-N` anchors do not depend on how the DUT threads interleaved.
+    fn insert_in_dut_order(&mut self, result: TrialResult) {
+        let rank = |duts: &[(DutInfo, Counts, Option<String>)], name: &str| {
+            duts.iter()
+                .position(|(d, _, _)| d.name == name)
+                .unwrap_or(usize::MAX)
+        };
+        let mine = rank(&self.duts, &result.id.dut);
+        let at = self
+            .results
+            .iter()
+            .rposition(|r| rank(&self.duts, &r.id.dut) <= mine)
+            .map_or(0, |i| i + 1);
+        self.results.insert(at, result);
+    }
+
     fn dut_mut(&mut self, dut: &DutInfo) -> &mut (DutInfo, Counts, Option<String>) {
         match self.duts.iter().position(|(d, _, _)| d.name == dut.name) {
             Some(i) => &mut self.duts[i],
@@ -108,7 +125,7 @@ impl Reporter for HtmlReporter {
                 if let Some(slot) = self.duts.iter_mut().find(|(d, _, _)| d.name == name) {
                     slot.1.add(result);
                 }
-                self.results.push(result.as_ref().clone());
+                self.insert_in_dut_order(result.as_ref().clone());
             }
             RunEvent::DutFinished {
                 dut, counts, lost, ..

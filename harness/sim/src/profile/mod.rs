@@ -1,13 +1,15 @@
 //! Modem firmware profiles: what one MFW version does, as data.
 //!
-//! One YAML file per modem firmware under `harness/sim/profiles/` (bundled into the binary with
-//! `include_str!`, see [`bundled_profiles`]) or in any directory loaded at run time with
-//! [`load_profile_dir`]. Adding a firmware version is adding a file: no code. Every behaviour
+//! One YAML file per modem firmware under `harness/sim/profiles/` (every `*.yaml` there is
+//! bundled into the binary by `build.rs`, see [`bundled_profiles`]) or in any directory loaded at
+//! run time with [`load_profile_dir`]. Adding a firmware version is adding a file: no code, no
+//! list to edit; the default simulated rack gets a board for it. Every behaviour
 //! difference carries a `cite` naming the section and source tag of
 //! `shared/reference/nrf91-modem-keymgmt.md` it comes from (e.g. `ref §1.3 [F5]`).
 //! Facts that are OPEN are not profile data; they are [`Policy`](crate::modem::Policy) knobs.
 
 pub mod current;
+mod files;
 mod load;
 pub mod provenance;
 

@@ -1,5 +1,6 @@
 //! Configuration of the simulated rack: which boards, with which modem firmware, supply and
-//! firmware-under-test options. Deserialisable (rack files, `hil sim --config`), strict about
+//! firmware-under-test options. Built by the lab from a rack file's `simulated:` entries (or
+//! one board per bundled profile), and read from YAML by `hil sim --config`: strict about
 //! unknown fields, every field but `name` and `profile` optional.
 
 use std::path::PathBuf;
