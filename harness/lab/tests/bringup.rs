@@ -254,3 +254,47 @@ fn every_simulated_supply_model_is_driven_through_its_own_driver() {
             .unwrap_or_else(|e| panic!("{model}: power cycle: {e}"));
     }
 }
+
+/// What the simulator refuses in a rack file (an unknown profile, an unknown policy knob or a
+/// value it cannot take) is a rack-file error at the line of the value.
+#[test]
+fn unknown_simulator_profiles_and_policy_knobs_name_their_line() {
+    let head = "name: r\nduts:\n  - name: ok\n    simulated: { profile: mfw_nrf9160_1.3.6 }\n  - name: s\n    simulated:\n";
+    let cases = [
+        (
+            "      profile: mfw_nrf9160_9.9.9\n",
+            7,
+            "duts[1].simulated.profile",
+            "unknown simulator profile `mfw_nrf9160_9.9.9`",
+        ),
+        (
+            "      profile: mfw_nrf9160_1.3.6\n      policy:\n        hysteresis_mv: 10\n        no_such_knob: 1\n",
+            10,
+            "duts[1].simulated.policy",
+            "no_such_knob",
+        ),
+        (
+            "      profile: mfw_nrf9160_1.3.6\n      policy: { hysteresis_mv: lots }\n",
+            8,
+            "duts[1].simulated.policy",
+            "lots",
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rack.yaml");
+    for (tail, line, field, words) in cases {
+        std::fs::write(&path, format!("{head}{tail}")).unwrap();
+        let err = match Lab::bring_up(&RackSource::File(path.clone()), &opts()) {
+            Ok(_) => panic!("accepted: {tail}"),
+            Err(e) => e,
+        };
+        let shown = err.to_string();
+        assert!(matches!(err, hil_lab::LabError::Rack(_)), "{shown}");
+        assert!(
+            shown.starts_with(&format!("{}:{line}:", path.display())),
+            "{shown}"
+        );
+        assert!(shown.contains(field), "{shown}");
+        assert!(shown.contains(words), "{shown}");
+    }
+}

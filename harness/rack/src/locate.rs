@@ -177,7 +177,13 @@ duts:
             Key("no_such_knob"),
         ];
         assert_eq!(at(&knob), Some(9));
-        let nested = [Key("duts"), Index(1), Key("simulated"), Key("policy"), Key("other")];
+        let nested = [
+            Key("duts"),
+            Index(1),
+            Key("simulated"),
+            Key("policy"),
+            Key("other"),
+        ];
         assert_eq!(at(&nested), Some(10));
     }
 

@@ -37,7 +37,10 @@ fn a_deeply_nested_400_kb_file_is_refused_with_file_and_line() {
         shown.starts_with(&format!("{}:5:", path.display())),
         "{shown}"
     );
-    assert!(shown.contains(&format!("deeper than {MAX_DEPTH}")), "{shown}");
+    assert!(
+        shown.contains(&format!("deeper than {MAX_DEPTH}")),
+        "{shown}"
+    );
 }
 
 #[test]
@@ -63,7 +66,10 @@ fn a_file_larger_than_the_limit_is_refused_unparsed_with_a_line() {
     assert!(err.message.contains("larger than 1024 KiB"), "{err}");
     let line = err.line.expect("a line");
     assert!(line > 4, "{err}");
-    assert!(err.to_string().starts_with(&format!("{}:{line}:", path.display())));
+    assert!(
+        err.to_string()
+            .starts_with(&format!("{}:{line}:", path.display()))
+    );
     let err = hil_rack::parse(&text, "rack.yaml").unwrap_err();
     assert!(err.message.contains("larger than"), "{err}");
 }
@@ -76,7 +82,10 @@ fn a_byte_order_mark_is_accepted() {
     assert_eq!(rack.name, "bench");
     // Lines are still counted from the first line.
     let text = "\u{feff}name: r\nduts:\n  - name: a\n    serail: /dev/x\n";
-    assert_eq!(hil_rack::parse(text, "rack.yaml").unwrap_err().line, Some(4));
+    assert_eq!(
+        hil_rack::parse(text, "rack.yaml").unwrap_err().line,
+        Some(4)
+    );
 }
 
 #[test]

@@ -80,7 +80,11 @@ fn deep_block_nesting_is_refused() {
 
 #[test]
 fn depth_just_under_the_limit_passes() {
-    let text = format!("a: {}{}\n", "[".repeat(MAX_DEPTH - 1), "]".repeat(MAX_DEPTH - 1));
+    let text = format!(
+        "a: {}{}\n",
+        "[".repeat(MAX_DEPTH - 1),
+        "]".repeat(MAX_DEPTH - 1)
+    );
     prescan(&text).expect("passes");
 }
 
