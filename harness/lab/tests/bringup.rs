@@ -298,3 +298,130 @@ fn unknown_simulator_profiles_and_policy_knobs_name_their_line() {
         assert!(shown.contains(words), "{shown}");
     }
 }
+
+/// A rack entry for `dut` as a real board: its pty, and the supply at `supply` (JSON is YAML).
+fn real_entry(name: &str, dut: &hil_sim::rack::SimDut, supply: &hil_rack::SupplySpec) -> String {
+    format!(
+        "  - name: {name}\n    serial: {{ port: {port} }}\n    supply: {supply}\n    limits: {{ min_volts: 2.0, max_volts: 5.0, max_amps: 1.0 }}\n",
+        port = dut.serial.display(),
+        supply = serde_json::to_string(supply).unwrap(),
+    )
+}
+
+fn two_sims() -> SimRack {
+    SimRack::start(SimRackConfig {
+        duts: vec![
+            SimDutConfig::new("a", "mfw_nrf9160_1.3.6"),
+            SimDutConfig::new("b", "mfw_nrf9160_1.3.6"),
+        ],
+        timing: Timing::Fast,
+        profile_dir: None,
+        link_dir: None,
+    })
+    .unwrap()
+}
+
+/// A supply that refuses the connection, or accepts it and never answers, makes its board an
+/// infrastructure error at bring-up naming the supply; the other board comes up.
+#[test]
+fn a_supply_that_does_not_answer_faults_its_board_at_bring_up() {
+    let sim = two_sims();
+    let (a, b) = (&sim.duts()[0], &sim.duts()[1]);
+    let refused = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap()
+    };
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let silent_addr = silent.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in silent.incoming() {
+            held.push(conn);
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    for (address, words) in [
+        (refused.to_string(), "opening the supply"),
+        (silent_addr.to_string(), "does not answer"),
+    ] {
+        let dead = hil_rack::SupplySpec {
+            address: address.clone(),
+            ..hil_lab::simulated::supply_spec(b)
+        };
+        let text = format!(
+            "name: r\nduts:\n{}{}",
+            real_entry("good", a, &hil_lab::simulated::supply_spec(a)),
+            real_entry("dead", b, &dead),
+        );
+        let path = dir.path().join("rack.yaml");
+        std::fs::write(&path, text).unwrap();
+        let lab = Lab::bring_up(
+            &RackSource::File(path),
+            &LabOptions {
+                flash: false,
+                ..opts()
+            },
+        )
+        .expect("the lab comes up");
+        let (mut boards, _guard) = lab.into_parts();
+        assert!(boards[0].fault().is_none(), "{:?}", boards[0].fault());
+        assert!(matches!(boards[0].supply(), SupplyState::Usable(_)));
+        let board = &mut boards[1];
+        let fault = board.fault().expect("the dead supply faults the board");
+        assert!(
+            matches!(fault, hil_lab::BoardFault::Supply { .. }),
+            "{fault}"
+        );
+        let shown = fault.to_string();
+        assert!(shown.contains(&address) && shown.contains(words), "{shown}");
+        let recover = board.recover().unwrap_err().to_string();
+        assert!(
+            recover.contains(&address),
+            "recovery names the supply: {recover}"
+        );
+    }
+}
+
+/// Bring-up opens the console (exclusive) before it sends anything to the supply: a board whose
+/// console another program holds gets no byte on its supply.
+#[test]
+fn a_busy_console_means_nothing_reaches_the_supply() {
+    let sim = two_sims();
+    let (a, b) = (&sim.duts()[0], &sim.duts()[1]);
+    let held = hil_at::AtClient::open_with(&b.serial, b.baud, hil_at::ClientConfig::default())
+        .expect("another program holds b's console");
+    let text = format!(
+        "name: r\nduts:\n{}{}",
+        real_entry("a", a, &hil_lab::simulated::supply_spec(a)),
+        real_entry("b", b, &hil_lab::simulated::supply_spec(b)),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rack.yaml");
+    std::fs::write(&path, text).unwrap();
+    let lab = Lab::bring_up(
+        &RackSource::File(path),
+        &LabOptions {
+            flash: false,
+            ..opts()
+        },
+    )
+    .expect("the lab comes up");
+    assert!(
+        lab.boards[0].fault().is_none(),
+        "{:?}",
+        lab.boards[0].fault()
+    );
+    let fault = lab.boards[1].fault().expect("b's console is busy");
+    assert!(
+        matches!(fault, hil_lab::BoardFault::ConsoleOpen(_)),
+        "{fault}"
+    );
+    assert!(
+        matches!(lab.boards[1].supply(), SupplyState::Failed(f) if matches!(**f, hil_lab::SupplyFault::NotOpened))
+    );
+    let sent_a = a.control.supply_log().expect("a's scpi log").commands();
+    assert!(!sent_a.is_empty(), "a's supply was driven");
+    let sent_b = b.control.supply_log().expect("b's scpi log").commands();
+    assert!(sent_b.is_empty(), "nothing reached b's supply: {sent_b:?}");
+    drop(held);
+}
