@@ -185,7 +185,10 @@ fn bind_and_flash_on(
         .resync(Duration::from_secs(2))
         .is_err_and(|e| e.final_result().is_none());
     let before = if silent {
-        notes.push("the console did not answer before flashing (blank board?)".to_string());
+        notes.push(match image {
+            Some(_) => "the console did not answer before flashing (blank board?)".to_string(),
+            None => "the console did not answer".to_string(),
+        });
         None
     } else {
         Some(read_and_bind(spec, console, notes, false)?)

@@ -425,3 +425,42 @@ fn a_busy_console_means_nothing_reaches_the_supply() {
     assert!(sent_b.is_empty(), "nothing reached b's supply: {sent_b:?}");
     drop(held);
 }
+
+/// Under `--no-flash` (or without an image) nothing speaks of flashing: a silent board is a
+/// board that does not answer, not one that stopped answering "after flashing".
+#[test]
+fn a_silent_board_without_flashing_is_not_described_as_flashed() {
+    let sim = two_sims();
+    let (a, b) = (&sim.duts()[0], &sim.duts()[1]);
+    b.control.freeze(true);
+    let text = format!(
+        "name: r\nduts:\n  - name: a\n    serial: {}\n  - name: b\n    serial: {}\n",
+        a.serial.display(),
+        b.serial.display()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rack.yaml");
+    std::fs::write(&path, text).unwrap();
+    let lab = Lab::bring_up(
+        &RackSource::File(path),
+        &LabOptions {
+            flash: false,
+            console_timeout: Duration::from_millis(500),
+            ..opts()
+        },
+    )
+    .expect("the lab comes up");
+    assert!(lab.boards[0].fault().is_none());
+    let board = &lab.boards[1];
+    let fault = board.fault().expect("b is silent").to_string();
+    assert!(fault.contains("does not answer"), "{fault}");
+    assert!(!fault.contains("flash"), "{fault}");
+    for note in &board.notes {
+        assert!(!note.contains("flash"), "{note}");
+    }
+    assert!(
+        lab.notes.iter().any(|n| n == "flashing disabled"),
+        "{:?}",
+        lab.notes
+    );
+}
