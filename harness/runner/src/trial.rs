@@ -21,6 +21,10 @@ use crate::outcome::{Attempt, Outcome, TrialId, TrialResult};
 use crate::session::DutSession;
 use crate::stop::StopFlag;
 
+/// The most extra attempts a run may give a trial (`--retries`, `HIL_RETRIES`): a failing case
+/// on a slow board already takes minutes per attempt.
+pub const MAX_RETRIES: u32 = 10;
+
 /// What every trial of a run shares.
 #[derive(Debug, Clone, Copy)]
 pub struct TrialContext<'a> {

@@ -25,8 +25,8 @@ pub struct AtArgs {
     #[arg(long, value_name = "PATH", env = "HIL_PORT")]
     pub port: PathBuf,
 
-    /// Baud rate.
-    #[arg(long, default_value_t = 115_200)]
+    /// Baud rate (1 to 12000000, as in a rack file).
+    #[arg(long, default_value_t = hil_rack::DEFAULT_BAUD, value_parser = parse_baud)]
     pub baud: u32,
 
     /// Deadline of each command, seconds.
@@ -36,6 +36,14 @@ pub struct AtArgs {
     /// Commands to send, in order (quote each one: `hil at --port P 'AT+CGMR' 'AT%HWVERSION'`).
     #[arg(value_name = "COMMAND", required = true)]
     pub commands: Vec<String>,
+}
+
+/// A baud rate within the rack file's limits.
+fn parse_baud(s: &str) -> Result<u32, String> {
+    let baud = s
+        .parse::<u32>()
+        .map_err(|_| format!("`{s}` is not a baud rate"))?;
+    hil_rack::SerialSpec::check_baud(baud)
 }
 
 fn parse_secs(s: &str) -> Result<f64, String> {
