@@ -138,6 +138,8 @@ fn lost_during(problem: &Problem, why: &str) -> Outcome {
             "the DUT stopped answering during this case and could not be recovered ({why}); \
              nothing is concluded about the modem"
         ),
+        // A DUT that never came up fails recovery for the reason the case already gives.
+        Problem::Infra(m) if why.contains(m.as_str()) => format!("{problem} (not recoverable)"),
         other => format!("{other}; then the DUT could not be recovered ({why})"),
     };
     Outcome::Error { message }
