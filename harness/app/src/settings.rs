@@ -217,9 +217,15 @@ fn retries_from(env: &Env) -> Result<u32, SettingsError> {
     let Some(text) = env.text(HIL_RETRIES) else {
         return Ok(0);
     };
-    text.parse().map_err(|_| SettingsError {
-        name: HIL_RETRIES,
-        value: text,
-        problem: "not a number of extra attempts (0, 1, 2, …)".to_string(),
-    })
+    match text.parse::<u32>() {
+        Ok(n) if n <= hil_runner::MAX_RETRIES => Ok(n),
+        _ => Err(SettingsError {
+            name: HIL_RETRIES,
+            value: text,
+            problem: format!(
+                "not a number of extra attempts from 0 to {} (as `--retries`)",
+                hil_runner::MAX_RETRIES
+            ),
+        }),
+    }
 }

@@ -161,7 +161,14 @@ fn ad_hoc_spec(sel: &SupplySelection) -> anyhow::Result<(SupplySpec, Limits)> {
         channel: sel.channel,
         baud: sel.baud,
     };
-    Ok((spec, limits))
+    Ok((rack_checked(spec)?, limits))
+}
+
+/// The ad hoc supply through the rack file's own check of a supply entry (address shape,
+/// channel range of the model, baud), so the command line accepts exactly what a rack file does.
+fn rack_checked(spec: SupplySpec) -> anyhow::Result<SupplySpec> {
+    let value = serde_json::to_value(&spec)?;
+    serde_json::from_value::<SupplySpec>(value).or_config_with(|| "supply".to_string())
 }
 
 /// Connects to the selected supply behind the limit guard.

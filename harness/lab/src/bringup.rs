@@ -16,6 +16,7 @@ use hil_sim::timing::Timing;
 use crate::board::Board;
 use crate::board_bringup::bring_up_board;
 use crate::error::LabError;
+use crate::rack_lines;
 use crate::simulated;
 use crate::source::RackSource;
 
@@ -88,12 +89,13 @@ impl Lab {
                 specs = rack.duts().iter().map(simulated::default_spec).collect();
                 Some(rack)
             }
-            RackSource::File(_) => {
+            RackSource::File(path) => {
                 let cfg = simulated::config_for(&specs, opts.timing);
                 if cfg.duts.is_empty() {
                     None
                 } else {
-                    let rack = SimRack::start(cfg)?;
+                    let rack = SimRack::start(cfg)
+                        .map_err(|e| rack_lines::located(path, &specs, e.into()))?;
                     for spec in specs.iter_mut().filter(|s| s.simulated.is_some()) {
                         if let Some(dut) = rack.dut(&spec.name) {
                             simulated::fill_in(spec, dut);

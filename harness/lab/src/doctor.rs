@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::board::{Board, BoardState};
 use crate::bringup::{Lab, LabOptions};
 use crate::error::LabError;
-use crate::fault::BoardFault;
+use crate::fault::{BoardFault, SupplyFault, describe_supply};
 use crate::source::RackSource;
 
 /// How a check ended.
@@ -58,14 +58,16 @@ fn check_board(board: &mut Board, probes: &[hil_flash::ProbeInfo]) -> Vec<Check>
     let at = check_at(board);
     let identity = check_identity(board);
     let supply = check_supply(board);
-    [probe, port, at, identity, supply]
+    [probe, port, at, identity]
+        .map(|(check, status, detail, fix)| (check, status, detail, fix.to_string()))
         .into_iter()
+        .chain([supply])
         .map(|(check, status, detail, fix)| Check {
             dut: board.spec.name.clone(),
             check,
             status,
             detail,
-            fix: fix.to_string(),
+            fix,
         })
         .collect()
 }
@@ -133,6 +135,12 @@ fn check_at(board: &Board) -> Row {
         Some(BoardFault::NoSerialPort | BoardFault::ConsoleOpen(_)) => {
             ("at", Status::Skip, "no console".into(), "")
         }
+        Some(BoardFault::Supply { .. }) => (
+            "at",
+            Status::Skip,
+            "not asked: the supply does not work".into(),
+            "",
+        ),
         Some(BoardFault::NoAnswer { source, .. }) => (
             "at",
             Status::Fail,
@@ -167,14 +175,32 @@ fn check_identity(board: &Board) -> Row {
     }
 }
 
-fn check_supply(board: &mut Board) -> Row {
+/// The supply row; its fix names the supply the rack file gives.
+fn check_supply(board: &mut Board) -> (&'static str, Status, String, String) {
+    let named = board
+        .spec
+        .supply
+        .as_ref()
+        .map(describe_supply)
+        .unwrap_or_default();
     let supply = match board.power() {
+        Err(fault @ SupplyFault::NotOpened) => {
+            return (
+                "supply",
+                Status::Skip,
+                format!("{named}: {fault}"),
+                String::new(),
+            );
+        }
         Err(fault) => {
             return (
                 "supply",
                 Status::Fail,
-                fault.to_string(),
-                "check the supply address, cable and limits",
+                format!("{named}: {fault}"),
+                format!(
+                    "check the supply {named} is on, reachable, in remote control, and the rack \
+                     file's driver, address, channel and limits"
+                ),
             );
         }
         Ok(None) => {
@@ -182,7 +208,7 @@ fn check_supply(board: &mut Board) -> Row {
                 "supply",
                 Status::Skip,
                 "no supply in the rack file".into(),
-                "",
+                String::new(),
             );
         }
         Ok(Some(supply)) => supply,
@@ -193,12 +219,12 @@ fn check_supply(board: &mut Board) -> Row {
             .map(|v| format!("{id}; output {:.3} V", v.value))
     });
     match answered {
-        Ok(detail) => ("supply", Status::Ok, detail, ""),
+        Ok(detail) => ("supply", Status::Ok, detail, String::new()),
         Err(e) => (
             "supply",
             Status::Fail,
-            e.to_string(),
-            "check the supply is on, remote control enabled and the address right",
+            format!("{named}: {e}"),
+            format!("check the supply {named} is on, remote control enabled and the address right"),
         ),
     }
 }

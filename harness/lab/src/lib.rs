@@ -22,6 +22,7 @@ pub mod error;
 pub mod fault;
 pub mod flashing;
 pub mod identity;
+mod rack_lines;
 pub mod recover;
 pub mod simulated;
 pub mod source;

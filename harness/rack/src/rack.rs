@@ -2,6 +2,7 @@
 //! must be unique. The uniqueness check runs while each DUT is read, so a duplicate is reported
 //! at its own line.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -73,7 +74,9 @@ impl<'de> Visitor<'de> for DutList {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<DutSpec>, A::Error> {
         let mut duts: Vec<DutSpec> = Vec::new();
-        while let Some(dut) = seq.next_element_seed(UniqueDut { earlier: &duts })? {
+        let mut seen = HashMap::new();
+        while let Some(dut) = seq.next_element_seed(UniqueDut { seen: &seen })? {
+            seen.insert(dut.name.clone(), duts.len());
             duts.push(dut);
         }
         if duts.is_empty() {
@@ -85,7 +88,8 @@ impl<'de> Visitor<'de> for DutList {
 
 /// Reads one DUT and refuses it, at its own location, if an earlier one has its name.
 struct UniqueDut<'a> {
-    earlier: &'a [DutSpec],
+    /// Index of each earlier DUT by name (a map, so a long list is not quadratic).
+    seen: &'a HashMap<String, usize>,
 }
 
 impl<'de> DeserializeSeed<'de> for UniqueDut<'_> {
@@ -106,7 +110,7 @@ impl<'de> Visitor<'de> for UniqueDut<'_> {
         let dut = DutSpec::unchecked(MapAccessDeserializer::new(map))?
             .check()
             .map_err(de::Error::custom)?;
-        if let Some(i) = self.earlier.iter().position(|d| d.name == dut.name) {
+        if let Some(i) = self.seen.get(&dut.name) {
             return Err(de::Error::custom(format!(
                 "duplicate DUT name `{}` (already used by duts[{i}])",
                 dut.name

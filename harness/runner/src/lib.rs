@@ -37,4 +37,4 @@ pub use outcome::{Attempt, Outcome, OutcomeKind, TrialId, TrialResult};
 pub use run::{Run, RunError, RunOutput};
 pub use session::{DutSession, props};
 pub use stop::StopFlag;
-pub use trial::{TrialContext, TrialExecution, execute_trial};
+pub use trial::{MAX_RETRIES, TrialContext, TrialExecution, execute_trial};

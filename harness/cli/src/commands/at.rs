@@ -1,6 +1,9 @@
 //! `hil at`: sends AT commands to a console through the harness's own client and prints each
 //! answer (information lines, then the final result) and any URC that arrived meanwhile.
 //!
+//! Commands and everything printed go through the transcripts' redaction (`hil_at::redact`):
+//! a PSK or private-key write shows as `[REDACTED n bytes]`, in the echo, answers and errors.
+//!
 //! Exit status: 0 when every command got `OK`; 1 when one was answered with an error (the
 //! remaining commands still run) or timed out (its partial output is shown and the remaining
 //! commands are not sent); 2 when the port cannot be opened.
@@ -11,6 +14,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::Args;
+use hil_at::redact::{redact_lines, redact_text};
 use hil_at::{AtClient, AtError, ClientConfig, Response, Urc};
 
 use crate::exit::{Status, config_error};
@@ -21,8 +25,8 @@ pub struct AtArgs {
     #[arg(long, value_name = "PATH", env = "HIL_PORT")]
     pub port: PathBuf,
 
-    /// Baud rate.
-    #[arg(long, default_value_t = 115_200)]
+    /// Baud rate (1 to 12000000, as in a rack file).
+    #[arg(long, default_value_t = hil_rack::DEFAULT_BAUD, value_parser = parse_baud)]
     pub baud: u32,
 
     /// Deadline of each command, seconds.
@@ -32,6 +36,14 @@ pub struct AtArgs {
     /// Commands to send, in order (quote each one: `hil at --port P 'AT+CGMR' 'AT%HWVERSION'`).
     #[arg(value_name = "COMMAND", required = true)]
     pub commands: Vec<String>,
+}
+
+/// A baud rate within the rack file's limits.
+fn parse_baud(s: &str) -> Result<u32, String> {
+    let baud = s
+        .parse::<u32>()
+        .map_err(|_| format!("`{s}` is not a baud rate"))?;
+    hil_rack::SerialSpec::check_baud(baud)
 }
 
 fn parse_secs(s: &str) -> Result<f64, String> {
@@ -54,9 +66,10 @@ pub fn run(args: AtArgs) -> anyhow::Result<Status> {
     })?;
     let mut out = std::io::stdout().lock();
     let mut all_ok = true;
-    for cmd in &args.commands {
+    for command in &args.commands {
+        let cmd = redact_text(command);
         writeln!(out, "> {cmd}")?;
-        let result = at.exchange(cmd);
+        let result = at.exchange(command);
         print_urcs(&mut out, &mut at)?;
         match result {
             Ok(response) => {
@@ -98,7 +111,7 @@ pub fn run(args: AtArgs) -> anyhow::Result<Status> {
 }
 
 fn print_response(out: &mut impl std::io::Write, response: &Response) -> std::io::Result<()> {
-    for line in &response.lines {
+    for line in redact_lines(&response.lines) {
         writeln!(out, "{line}")?;
     }
     writeln!(out, "{}", response.result)
@@ -111,7 +124,7 @@ fn print_urcs(out: &mut impl std::io::Write, at: &mut AtClient) -> anyhow::Resul
             out,
             "[URC +{:.3}s] {}",
             urc.since_open.as_secs_f64(),
-            urc.line
+            redact_text(&urc.line)
         )?;
     }
     Ok(())

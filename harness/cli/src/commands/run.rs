@@ -54,8 +54,12 @@ pub struct RunArgs {
     #[arg(long, value_name = "DIR")]
     pub report_dir: Option<PathBuf>,
 
-    /// Extra attempts for a failed or errored trial (default: `HIL_RETRIES`, else 0).
-    #[arg(long, value_name = "N")]
+    /// Extra attempts for a failed or errored trial, 0 to 10 (default: `HIL_RETRIES`, else 0).
+    #[arg(
+        long,
+        value_name = "N",
+        value_parser = clap::value_parser!(u32).range(0..=i64::from(hil_runner::MAX_RETRIES))
+    )]
     pub retries: Option<u32>,
 
     /// Timing of simulated DUTs (default: `HIL_TIMING`, else fast).
