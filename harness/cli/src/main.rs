@@ -10,8 +10,10 @@ mod cli;
 mod commands;
 mod exit;
 mod flash_progress;
+mod lease_args;
 mod logging;
 mod output;
+mod rack_select;
 mod signals;
 mod supply_select;
 

@@ -175,7 +175,7 @@ enum Pass {
     Busy {
         board: String,
         key: LeaseKey,
-        holder: Option<LockRecord>,
+        holder: Option<Box<LockRecord>>,
     },
     Failed(LeaseError),
 }
@@ -225,7 +225,7 @@ impl LeaseRequest {
                 (self.on_wait)(&Waiting {
                     board: &board,
                     key: &key,
-                    holder: holder.as_ref(),
+                    holder: holder.as_deref(),
                     waited,
                     limit,
                 });
@@ -249,7 +249,7 @@ impl LeaseRequest {
                     return Err(Pass::Busy {
                         board: w.boards.join(", "),
                         key: w.key.clone(),
-                        holder,
+                        holder: holder.map(Box::new),
                     });
                 }
                 Err(e) => return Err(Pass::Failed(e)),

@@ -12,14 +12,14 @@ use crate::state_dir::StateDirError;
 #[derive(Debug, thiserror::Error)]
 pub enum LeaseError {
     /// Someone else holds a board's lease.
-    #[error("{}", busy_message(board, key, holder.as_ref(), *waited))]
+    #[error("{}", busy_message(board, key, holder.as_deref(), *waited))]
     Busy {
         /// The board, as the failing command names it (``board `dk-1` ``, or the hardware).
         board: String,
         /// Its hardware that is leased.
         key: LeaseKey,
-        /// Who holds it, when recorded.
-        holder: Option<LockRecord>,
+        /// Who holds it, when recorded (boxed: a record is large).
+        holder: Option<Box<LockRecord>>,
         /// How long the command waited (`None`: it was not asked to wait).
         waited: Option<Duration>,
     },
@@ -45,7 +45,7 @@ impl LeaseError {
     pub(crate) fn busy(
         board: String,
         key: LeaseKey,
-        holder: Option<LockRecord>,
+        holder: Option<Box<LockRecord>>,
         waited: Option<Duration>,
     ) -> LeaseError {
         LeaseError::Busy {

@@ -2,6 +2,7 @@
 
 pub mod at;
 pub mod bench;
+pub mod boards;
 pub mod diff;
 pub mod doctor;
 pub mod flash;
@@ -29,5 +30,6 @@ pub fn dispatch(command: Command) -> anyhow::Result<Status> {
         Command::Bench(args) => bench::run(args),
         Command::History(args) => history::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Boards(args) => boards::run(args),
     }
 }
