@@ -82,17 +82,25 @@ fn run_cmd(rack: &Path, state: &Path, report: &Path) -> std::process::Command {
     cmd
 }
 
-/// Whether a lock file in `state` names `pid` as its holder.
-fn holds_a_lease(state: &Path, pid: u32) -> bool {
+/// The board's hardware leases: its console port and its supply.
+const BOARD_LEASES: usize = 2;
+
+/// Whether `pid` holds all the board's leases in `state` (each lock file names its holder once
+/// taken; a holder stopped halfway through taking them does not count).
+fn holds_the_board(state: &Path, pid: u32) -> bool {
     let Ok(entries) = std::fs::read_dir(state.join("leases")) else {
         return false;
     };
-    entries.flatten().any(|e| {
-        std::fs::read_to_string(e.path())
-            .ok()
-            .and_then(|t| serde_json::from_str::<LockRecord>(&t).ok())
-            .is_some_and(|r| r.holder.pid == pid)
-    })
+    let held = entries
+        .flatten()
+        .filter(|e| {
+            std::fs::read_to_string(e.path())
+                .ok()
+                .and_then(|t| serde_json::from_str::<LockRecord>(&t).ok())
+                .is_some_and(|r| r.holder.pid == pid)
+        })
+        .count();
+    held == BOARD_LEASES
 }
 
 /// A first `hil run`, stopped (SIGSTOP) while it holds its lease. A run that ends before it
@@ -104,7 +112,7 @@ fn stopped_holder(rack: &Path, state: &Path, reports: &Path) -> (Child, PathBuf)
         cmd.stdout(Stdio::null()).stderr(Stdio::null());
         let mut child = cmd.spawn().expect("spawn hil run");
         let started = Instant::now();
-        while !holds_a_lease(state, child.id()) && child.try_wait().unwrap().is_none() {
+        while !holds_the_board(state, child.id()) && child.try_wait().unwrap().is_none() {
             assert!(
                 started.elapsed() < DEADLINE,
                 "the first run never held a lease"
@@ -113,7 +121,7 @@ fn stopped_holder(rack: &Path, state: &Path, reports: &Path) -> (Child, PathBuf)
         }
         signal(&child, libc::SIGSTOP);
         // Stopped while still holding it (a stopped child is not reported as exited).
-        if child.try_wait().unwrap().is_none() && holds_a_lease(state, child.id()) {
+        if child.try_wait().unwrap().is_none() && holds_the_board(state, child.id()) {
             return (child, report);
         }
         signal(&child, libc::SIGCONT);
