@@ -49,18 +49,13 @@ pub(crate) fn try_take(
         path: path.clone(),
         source,
     };
-    // Never truncate on open: the file may be someone else's held lock.
-    let file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&path)
-        .map_err(io)?;
+    let (file, writable) = open_lock_file(&path).map_err(io)?;
     for attempt in 1..=BUSY_TRIES {
         match file.try_lock() {
             Ok(()) => {
-                write_record(&file, record).map_err(io)?;
+                if writable {
+                    write_record(&file, record).map_err(io)?;
+                }
                 return Ok(Attempt::Taken(KeyLock {
                     key: key.clone(),
                     file,
@@ -90,6 +85,23 @@ pub(crate) fn peek(dir: &Path, key: &LeaseKey) -> Result<Option<Option<LockRecor
         Ok(()) => Ok(None),
         Err(TryLockError::WouldBlock) => Ok(Some(read_record(&path))),
         Err(TryLockError::Error(source)) => Err(LeaseError::Io { path, source }),
+    }
+}
+
+/// Opens (creating) the lock file; never truncates it: it may be someone else's held lock. A
+/// file another user created and this one may not write is still lockable, read-only — the
+/// lease holds, only its record cannot be written. Returns the file and whether it is writable.
+fn open_lock_file(path: &Path) -> std::io::Result<(File, bool)> {
+    let mut options = OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o666);
+    match options.open(path) {
+        Ok(file) => Ok((file, true)),
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            File::open(path).map(|file| (file, false))
+        }
+        Err(e) => Err(e),
     }
 }
 
