@@ -280,3 +280,30 @@ fn a_holder_killed_with_sigkill_frees_the_board_at_once() {
     let out = output(cmd, 60);
     assert!(out.status.success(), "{}", text(&out.stderr));
 }
+
+#[test]
+fn boards_without_a_rack_file_has_nothing_to_lease_and_a_bad_one_is_named() {
+    let mut cmd = hil();
+    cmd.arg("boards");
+    let out = output(cmd, 60);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("nothing is leased"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(
+        &bad,
+        "name: r\nduts:\n  - name: dk-1\n    serial: 5\n    baud: x\n",
+    )
+    .unwrap();
+    let mut cmd = hil();
+    cmd.args(["boards", "--rack"]).arg(&bad);
+    let out = output(cmd, 60);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("bad.yaml:"), "{stderr}");
+}
