@@ -1,12 +1,14 @@
 //! What identifies a piece of hardware, so every command that names it — through any rack
 //! file, or ad hoc on the command line — takes the same lease: the debug probe's
 //! `VID:PID[:serial]`, the console port's canonical path (symlinks such as
-//! `/dev/serial/by-id/...` resolved), the supply's address and output channel.
+//! `/dev/serial/by-id/...` resolved) or network endpoint (`rfc2217://` and `tcp://` to one
+//! `host:port` are one port), the supply's address and output channel.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use hil_rack::{DutSpec, ProbeSelector, SupplySpec};
+use hil_rfc2217::PortSpec;
 use sha2::{Digest, Sha256};
 
 /// One piece of hardware a lease guards.
@@ -16,6 +18,8 @@ pub enum LeaseKey {
     Probe(String),
     /// A console port, by its canonical path (as given when it does not exist).
     Port(PathBuf),
+    /// A serial port served over the network (ser2net), by its `host:port`.
+    NetworkPort(String),
     /// A supply output: `host:port` of a TCP instrument or the canonical device path of a
     /// serial one, and the channel.
     Supply {
@@ -27,9 +31,14 @@ pub enum LeaseKey {
 }
 
 impl LeaseKey {
-    /// The console port at `path`, symlinks resolved.
+    /// The console port `path` names: a device (symlinks resolved) or a network port.
     pub fn port(path: &Path) -> LeaseKey {
-        LeaseKey::Port(canonical(path))
+        match PortSpec::parse(&path.to_string_lossy()) {
+            Ok(PortSpec::Rfc2217(endpoint) | PortSpec::RawTcp(endpoint)) => {
+                LeaseKey::NetworkPort(endpoint_key(&endpoint.host, endpoint.port))
+            }
+            Ok(PortSpec::Device(_)) | Err(_) => LeaseKey::Port(canonical(path)),
+        }
     }
 
     /// The probe `selector` names.
@@ -41,11 +50,12 @@ impl LeaseKey {
     /// port are the same instrument.
     pub fn supply(spec: &SupplySpec) -> LeaseKey {
         let address = match spec.tcp_endpoint() {
-            Some((host, port)) if host.contains(':') => {
-                format!("[{}]:{port}", host.to_ascii_lowercase())
-            }
-            Some((host, port)) => format!("{}:{port}", host.to_ascii_lowercase()),
-            None => canonical(Path::new(&spec.address)).display().to_string(),
+            Some((host, port)) => endpoint_key(&host, port),
+            // A serial instrument: a device, or a network port in front of one.
+            None => match LeaseKey::port(Path::new(&spec.address)) {
+                LeaseKey::NetworkPort(endpoint) => endpoint,
+                other => other.id(),
+            },
         };
         LeaseKey::Supply {
             address,
@@ -74,11 +84,12 @@ impl LeaseKey {
     /// The lock file's name: the kind, a readable form of the key, and a digest of the whole
     /// key so that two keys never share a file.
     pub fn file_name(&self) -> String {
-        let (kind, id) = match self {
-            LeaseKey::Probe(p) => ("probe", p.clone()),
-            LeaseKey::Port(p) => ("port", p.display().to_string()),
-            LeaseKey::Supply { address, channel } => ("supply", format!("{address}#{channel}")),
+        let kind = match self {
+            LeaseKey::Probe(_) => "probe",
+            LeaseKey::Port(_) | LeaseKey::NetworkPort(_) => "port",
+            LeaseKey::Supply { .. } => "supply",
         };
+        let id = self.id();
         let readable: String = id
             .chars()
             .map(|c| match c {
@@ -94,15 +105,38 @@ impl LeaseKey {
     }
 }
 
+impl LeaseKey {
+    /// The key without its kind: a probe selector, a path or `host:port` (`#channel` added for
+    /// a supply).
+    fn id(&self) -> String {
+        match self {
+            LeaseKey::Probe(p) | LeaseKey::NetworkPort(p) => p.clone(),
+            LeaseKey::Port(p) => p.display().to_string(),
+            LeaseKey::Supply { address, channel } => format!("{address}#{channel}"),
+        }
+    }
+}
+
 impl fmt::Display for LeaseKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             LeaseKey::Probe(p) => write!(f, "probe {p}"),
             LeaseKey::Port(p) => write!(f, "port {}", p.display()),
+            LeaseKey::NetworkPort(endpoint) => write!(f, "port {endpoint} (network)"),
             LeaseKey::Supply { address, channel } => {
                 write!(f, "supply {address} channel {channel}")
             }
         }
+    }
+}
+
+/// `host:port` with the host in lower case, an IPv6 host in brackets.
+fn endpoint_key(host: &str, port: u16) -> String {
+    let host = host.to_ascii_lowercase();
+    if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
     }
 }
 
@@ -157,6 +191,24 @@ mod tests {
         assert_eq!(a.to_string(), "supply psu-1.lab:5025 channel 1");
         let v6 = LeaseKey::supply(&scpi("[::1]:5025", 1));
         assert_eq!(v6.to_string(), "supply [::1]:5025 channel 1");
+    }
+
+    #[test]
+    fn network_ports_are_keyed_by_endpoint_whatever_the_scheme() {
+        let a = LeaseKey::port(Path::new("rfc2217://Rack-Host-2:4001"));
+        assert_eq!(a, LeaseKey::port(Path::new("tcp://rack-host-2:4001")));
+        assert_eq!(a.to_string(), "port rack-host-2:4001 (network)");
+        let serial_supply = SupplySpec {
+            driver: SupplyDriver::Ppk2,
+            model: None,
+            address: "rfc2217://rack-host-2:4002".into(),
+            channel: 1,
+            baud: None,
+        };
+        assert_eq!(
+            LeaseKey::supply(&serial_supply).to_string(),
+            "supply rack-host-2:4002 channel 1"
+        );
     }
 
     #[test]
