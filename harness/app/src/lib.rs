@@ -7,6 +7,7 @@
 //!   environment (command line, then environment variable, then default);
 //! - [`target_dir`]: the cargo target directory, where `cargo test --test hil` reports go;
 //! - [`provenance`]: the workspace root, git commit and host recorded with a run;
+//! - [`leases`]: the state directory and the board-lease request of a command;
 //! - [`lab`]: bringing the lab up and printing what bring-up did;
 //! - [`run`]: the run of every suite, its reporters, executing it and what it concluded;
 //! - [`libtest`]: the `cargo test --test hil` entry point;
@@ -17,6 +18,7 @@
 pub mod env;
 pub mod error;
 pub mod lab;
+pub mod leases;
 pub mod libtest;
 pub mod provenance;
 pub mod run;
@@ -26,6 +28,7 @@ pub mod target_dir;
 pub use env::Env;
 pub use error::AppError;
 pub use lab::{board_faults, bring_up, print_lab};
+pub use leases::{lease_request, state_dir};
 pub use libtest::libtest_main;
 pub use run::{
     Finished, build_run, create_report_dir, execute, print_plan, reporters, reports_line,

@@ -9,12 +9,16 @@
 //! | report directory | `--report-dir` | `HIL_REPORT_DIR` | `hil-report` (`hil run`), `<cargo target dir>/hil-report` (`cargo test --test hil`) |
 //! | retries | `--retries` | `HIL_RETRIES` | 0 |
 //! | firmware image | `--firmware` | `FUT_ELF` | the rack file's image, else the CI build output |
+//! | state directory (board leases) | `--state-dir` | `HIL_STATE_DIR` | the per-user state directory + `hil` |
+//! | wait for leased boards | `--wait-for-boards` | — | fail at once |
+//! | run id in leases | — | `HIL_RUN_ID` | none |
 //!
 //! A variable that does not parse is an error naming it, never a silent default.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
-use hil_lab::{LabOptions, RackSource};
+use hil_lab::{LabOptions, Leasing, RackSource};
 use hil_report::{LiveProgress, ReporterOptions};
 use hil_runner::Filter;
 use hil_sim::timing::Timing;
@@ -37,6 +41,16 @@ pub enum Frontend {
     Libtest,
 }
 
+impl Frontend {
+    /// How board leases name it.
+    pub fn program(self) -> &'static str {
+        match self {
+            Frontend::Cli => "hil run",
+            Frontend::Libtest => "cargo test --test hil",
+        }
+    }
+}
+
 /// What the command line asked for about the lab; `None` means not given.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LabRequest {
@@ -48,6 +62,12 @@ pub struct LabRequest {
     pub timing: Option<Timing>,
     /// `false` never flashes (`--no-flash`, `hil doctor`).
     pub flash: bool,
+    /// `--state-dir`.
+    pub state_dir: Option<PathBuf>,
+    /// `--wait-for-boards`: how long to wait for boards another command holds.
+    pub wait_for_boards: Option<Duration>,
+    /// The program named as the leases' holder (default: the front end, e.g. `hil run`).
+    pub program: Option<String>,
 }
 
 /// What the command line asked for about a run; `None` means not given.
@@ -109,6 +129,13 @@ impl LabSettings {
             Some(timing) => timing,
             None => timing_from(env)?,
         };
+        let program = request.program.as_deref().unwrap_or("hil");
+        let leases = crate::leases::lease_request(
+            program,
+            request.state_dir.as_deref(),
+            request.wait_for_boards,
+            env,
+        );
         Ok(LabSettings {
             rack: rack_source(request.rack, env),
             options: LabOptions {
@@ -117,6 +144,7 @@ impl LabSettings {
                 fut_elf: env.path(FUT_ELF),
                 flash: request.flash,
                 workspace_root: crate::provenance::workspace_root(env.cwd()),
+                leasing: Leasing::On(leases),
                 ..LabOptions::default()
             },
         })
@@ -156,7 +184,11 @@ impl Settings {
         request: RunRequest,
         env: &Env,
     ) -> Result<Settings, SettingsError> {
-        let mut lab = LabSettings::resolve(request.lab, env)?;
+        let mut lab_request = request.lab;
+        lab_request
+            .program
+            .get_or_insert_with(|| frontend.program().to_string());
+        let mut lab = LabSettings::resolve(lab_request, env)?;
         lab.options.flash &= !request.list;
         let report_dir = request
             .report_dir

@@ -5,7 +5,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use hil_sim::timing::Timing;
 
 use crate::commands::{
-    at, bench, characterize, diff, doctor, flash, history, probes, psu, run, schema, sim,
+    at, bench, boards, characterize, diff, doctor, flash, history, probes, psu, run, schema, sim,
 };
 
 /// Hardware-in-the-loop conformance for nRF91 modems.
@@ -39,6 +39,8 @@ pub enum Command {
     Characterize(characterize::CharacterizeArgs),
     /// Check every DUT of the rack (probe, port, AT, identity, supply) and say how to fix problems.
     Doctor(doctor::DoctorArgs),
+    /// List every board of a rack with its lease (free, or held by whom).
+    Boards(boards::BoardsArgs),
     /// List attached debug probes.
     Probes(probes::ProbesArgs),
     /// Print the JSON Schema of the rack file.

@@ -10,12 +10,14 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use hil_flash::FirmwareImage;
+use hil_lease::Leases;
 use hil_sim::rack::SimRack;
 use hil_sim::timing::Timing;
 
 use crate::board::Board;
 use crate::board_bringup::bring_up_board;
 use crate::error::LabError;
+use crate::leasing::{Leasing, lease_boards};
 use crate::rack_lines;
 use crate::simulated;
 use crate::source::RackSource;
@@ -39,6 +41,8 @@ pub struct LabOptions {
     pub artifacts_dir: Option<PathBuf>,
     /// Default deadline of a console transaction.
     pub console_timeout: Duration,
+    /// Whether rack-file boards are leased before they are touched.
+    pub leasing: Leasing,
 }
 
 impl Default for LabOptions {
@@ -51,6 +55,7 @@ impl Default for LabOptions {
             workspace_root: PathBuf::from("."),
             artifacts_dir: None,
             console_timeout: Duration::from_secs(5),
+            leasing: Leasing::Off,
         }
     }
 }
@@ -64,11 +69,14 @@ pub struct Lab {
     /// Rack-level notes (e.g. why flashing was skipped).
     pub notes: Vec<String>,
     sim: Option<SimRack>,
+    leases: Leases,
 }
 
-/// Keeps the simulated rack running while the boards are used elsewhere.
+/// Keeps the simulated rack running, and the boards leased, while the boards are used
+/// elsewhere.
 pub struct LabGuard {
     _sim: Option<SimRack>,
+    _leases: Leases,
 }
 
 impl Lab {
@@ -82,6 +90,9 @@ impl Lab {
                 (rack.name, rack.duts, rack.firmware_image)
             }
         };
+
+        // Before anything touches a board: its lease (exclusive, all boards or none).
+        let (leases, lease_note) = lease_boards(&specs, &opts.leasing)?;
 
         let sim = match source {
             RackSource::Simulated => {
@@ -106,7 +117,7 @@ impl Lab {
             }
         };
 
-        let mut notes = Vec::new();
+        let mut notes: Vec<String> = lease_note.into_iter().collect();
         let image = if opts.flash {
             find_image(opts, rack_firmware.as_deref(), &mut notes)?
         } else {
@@ -135,6 +146,7 @@ impl Lab {
             image: image.map(|i| i.path().to_path_buf()),
             notes,
             sim,
+            leases,
         })
     }
 
@@ -145,7 +157,13 @@ impl Lab {
 
     /// Hands the boards out; the guard must live as long as they are used.
     pub fn into_parts(self) -> (Vec<Board>, LabGuard) {
-        (self.boards, LabGuard { _sim: self.sim })
+        (
+            self.boards,
+            LabGuard {
+                _sim: self.sim,
+                _leases: self.leases,
+            },
+        )
     }
 }
 

@@ -10,6 +10,7 @@ use hil_lab::doctor::{Status as CheckStatus, diagnose};
 
 use crate::cli::TimingArg;
 use crate::exit::{OrConfig, Status};
+use crate::lease_args::LeaseArgs;
 use crate::output;
 
 #[derive(Debug, Args)]
@@ -25,6 +26,9 @@ pub struct DoctorArgs {
     /// One JSON object per check per line instead of a table.
     #[arg(long)]
     pub json: bool,
+
+    #[command(flatten)]
+    pub lease: LeaseArgs,
 }
 
 pub fn run(args: DoctorArgs) -> anyhow::Result<Status> {
@@ -32,6 +36,9 @@ pub fn run(args: DoctorArgs) -> anyhow::Result<Status> {
         rack: args.rack,
         timing: Some(args.timing.into()),
         flash: false,
+        state_dir: args.lease.state_dir,
+        wait_for_boards: args.lease.wait_for_boards,
+        program: Some("hil doctor".to_string()),
         ..LabRequest::default()
     };
     let LabSettings {

@@ -2,6 +2,7 @@
 
 pub mod at;
 pub mod bench;
+pub mod boards;
 pub mod characterize;
 pub mod diff;
 pub mod doctor;
@@ -31,5 +32,6 @@ pub fn dispatch(command: Command) -> anyhow::Result<Status> {
         Command::History(args) => history::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Characterize(args) => characterize::run(args),
+        Command::Boards(args) => boards::run(args),
     }
 }

@@ -18,6 +18,7 @@ use hil_runner::{Filter, IgnoredMode, StopFlag};
 
 use crate::cli::TimingArg;
 use crate::exit::{OrConfig, Status, config_error};
+use crate::lease_args::LeaseArgs;
 use crate::signals;
 
 #[derive(Debug, Args)]
@@ -77,6 +78,9 @@ pub struct RunArgs {
     /// List the trials that would run, and do not run them.
     #[arg(long)]
     pub list: bool,
+
+    #[command(flatten)]
+    pub lease: LeaseArgs,
 }
 
 impl RunArgs {
@@ -88,6 +92,9 @@ impl RunArgs {
                 firmware: self.firmware.clone(),
                 timing: self.timing.map(Into::into),
                 flash: !self.no_flash,
+                state_dir: self.lease.state_dir.clone(),
+                wait_for_boards: self.lease.wait_for_boards,
+                program: None,
             },
             report_dir: self.report_dir.clone(),
             retries: self.retries,
