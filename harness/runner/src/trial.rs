@@ -8,11 +8,15 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant, SystemTime};
 
+use crate::bound::bounded_message;
 use crate::case::{Case, CaseLog, Problem};
 use crate::classify::classify;
 use crate::event::{Counts, DutInfo, EventSink, RunEvent};
 use crate::expectations::{Expectation, Expectations};
-use crate::outcome::{Attempt, Outcome, TrialId, TrialResult};
+use crate::outcome::{Attempt, Outcome, TrialId, TrialResult, one_line};
+
+/// Most characters of the cause repeated in each case a lost DUT did not run.
+const LOST_NOTE_CHARS: usize = 240;
 use crate::session::DutSession;
 use crate::stop::StopFlag;
 
@@ -77,11 +81,12 @@ pub fn execute_trial<D: DutSession>(
         let started = SystemTime::now();
         let attempt_clock = Instant::now();
         let mut log = CaseLog::new();
-        let problem = run_case(case, dut, &mut log);
+        let problem = run_case(case, dut, &mut log).map_err(Problem::bounded);
+        log.bound();
         let duration = attempt_clock.elapsed();
         let outcome = classify(expectation, &problem);
         let recovery = match &problem {
-            Err(p) if p.needs_recovery() => Some(recover(dut)),
+            Err(p) if p.needs_recovery() => Some(recover(dut).map_err(|why| bounded_message(&why))),
             _ => None,
         };
         if let Some(Err(why)) = &recovery {
@@ -208,8 +213,13 @@ pub(crate) fn execute_reported<D: DutSession>(
             id,
             description: case.description().to_string(),
             mfw: slot.session.firmware().cloned(),
+            // The cause once per board (the suite's `dut_lost`, the trial that lost it); here
+            // its first line, short, so a long cause is not repeated in every case.
             outcome: Outcome::Error {
-                message: format!("not run: the DUT is lost ({why})"),
+                message: format!(
+                    "not run: the DUT is lost ({})",
+                    one_line(why, LOST_NOTE_CHARS)
+                ),
             },
             attempts: Vec::new(),
             max_attempts: ctx.retries.saturating_add(1),
