@@ -68,7 +68,10 @@ fn a_filter_that_selects_nothing_is_a_usage_error_naming_it() {
         "{last}"
     );
     assert!(!text(&out.stdout).contains("PASSED"));
-    assert!(!report.join("junit.xml").exists(), "no report of a run that did not start");
+    assert!(
+        !report.join("junit.xml").exists(),
+        "no report of a run that did not start"
+    );
 }
 
 #[test]
@@ -191,7 +194,11 @@ fn the_first_junit_exists_before_the_first_case_and_a_killed_run_leaves_no_tmp_f
         .args(["run", "--filter", "identity", "--report-dir"])
         .arg(&report);
     let out = output(again, 300);
-    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", text(&out.stderr));
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        text(&out.stderr)
+    );
     assert!(!report.join(".hil-tmp").exists());
 }
 
@@ -293,14 +300,20 @@ fn root_with(tool: &str) -> bool {
     false
 }
 
-/// A run into `report` exits 2, never says PASSED, and says which report is the problem.
-fn assert_refused(report: &Path, out: &std::process::Output, names: &str) {
+/// The run exited 2, never says PASSED, and says which report is the problem.
+fn assert_refused(out: &std::process::Output, names: &str) {
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(!text(&out.stdout).contains("PASSED"), "{}", text(&out.stdout));
+    assert!(
+        !text(&out.stdout).contains("PASSED"),
+        "{}",
+        text(&out.stdout)
+    );
     let last = stderr.lines().last().unwrap_or_default();
-    assert!(last.starts_with("error: ") && last.contains(names), "{last}");
-    let _ = report;
+    assert!(
+        last.starts_with("error: ") && last.contains(names),
+        "{last}"
+    );
 }
 
 #[test]
@@ -312,7 +325,11 @@ fn an_immutable_report_directory_fails_the_run_before_bring_up() {
     let report = dir.path().join("report");
     std::fs::create_dir(&report).unwrap();
     let chattr = |flag: &str| {
-        let ok = Command::new("chattr").arg(flag).arg(&report).status().unwrap();
+        let ok = Command::new("chattr")
+            .arg(flag)
+            .arg(&report)
+            .status()
+            .unwrap();
         assert!(ok.success(), "chattr {flag}");
     };
     chattr("+i");
@@ -321,15 +338,19 @@ fn an_immutable_report_directory_fails_the_run_before_bring_up() {
         .arg(&report);
     let out = output(cmd, 120);
     chattr("-i");
-    assert_refused(&report, &out, &report.display().to_string());
+    assert_refused(&out, &report.display().to_string());
     assert!(
         !text(&out.stderr).contains("lab: "),
         "refused before bring-up"
     );
 }
 
-/// A tmpfs of `size` mounted on a fresh directory; unmounted when dropped.
-struct Tmpfs(PathBuf, tempfile::TempDir);
+/// A tmpfs of `size` mounted on a fresh directory; unmounted when dropped (then the
+/// directory goes).
+struct Tmpfs {
+    point: PathBuf,
+    _dir: tempfile::TempDir,
+}
 
 impl Tmpfs {
     fn mount(size: &str) -> Tmpfs {
@@ -342,13 +363,13 @@ impl Tmpfs {
             .status()
             .unwrap();
         assert!(ok.success(), "mount a {size} tmpfs");
-        Tmpfs(point, dir)
+        Tmpfs { point, _dir: dir }
     }
 }
 
 impl Drop for Tmpfs {
     fn drop(&mut self) {
-        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+        let _ = Command::new("umount").arg("-l").arg(&self.point).status();
     }
 }
 
@@ -359,15 +380,15 @@ fn a_full_filesystem_fails_the_run_before_bring_up() {
     }
     let fs = Tmpfs::mount("64k");
     // Fill it: writing stops at ENOSPC.
-    let mut fill = std::fs::File::create(fs.0.join("fill")).unwrap();
+    let mut fill = std::fs::File::create(fs.point.join("fill")).unwrap();
     let _ = std::io::Write::write_all(&mut fill, &vec![0u8; 1 << 20]);
     drop(fill);
-    let report = fs.0.join("report");
+    let report = fs.point.join("report");
     let mut cmd = hil();
     cmd.args(["run", "--filter", "identity", "--report-dir"])
         .arg(&report);
     let out = output(cmd, 120);
-    assert_refused(&report, &out, &report.display().to_string());
+    assert_refused(&out, &report.display().to_string());
 }
 
 #[test]
@@ -377,12 +398,12 @@ fn a_filesystem_that_fills_up_mid_run_makes_the_run_incomplete_and_says_which_re
     }
     // Room for the probe and the first reports, not for all of them.
     let fs = Tmpfs::mount("64k");
-    let report = fs.0.join("report");
+    let report = fs.point.join("report");
     let mut cmd = hil();
     cmd.args(["run", "--filter", "identity", "--report-dir"])
         .arg(&report);
     let out = output(cmd, 300);
-    assert_refused(&report, &out, "reports incomplete");
+    assert_refused(&out, "reports incomplete");
     let verdict = verdict(&out.stdout);
     assert!(verdict.starts_with("INCOMPLETE: "), "{verdict}");
     assert!(verdict.contains("No space left on device"), "{verdict}");

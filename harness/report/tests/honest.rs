@@ -77,7 +77,10 @@ fn validates(file: &Path) -> Option<(bool, String)> {
         .arg(file)
         .output()
     {
-        Ok(o) => Some((o.status.success(), String::from_utf8_lossy(&o.stderr).into())),
+        Ok(o) => Some((
+            o.status.success(),
+            String::from_utf8_lossy(&o.stderr).into(),
+        )),
         Err(e) if std::env::var("HIL_REQUIRE_XMLLINT").as_deref() == Ok("1") => {
             panic!("HIL_REQUIRE_XMLLINT=1 but xmllint cannot run: {e}")
         }
@@ -144,7 +147,11 @@ fn a_stopped_run_carries_its_status_and_a_red_run_stopped_case() {
         panic!("run::stopped is not an error: {:?}", stopped.status);
     };
     for name in ["dut1::cmng::second", "dut2::cmng::third"] {
-        assert!(text.as_str().contains(name), "{name} not listed: {}", text.as_str());
+        assert!(
+            text.as_str().contains(name),
+            "{name} not listed: {}",
+            text.as_str()
+        );
     }
     if let Some((valid, messages)) = validates(&report.junit) {
         assert!(valid, "{messages}");
@@ -215,9 +222,7 @@ fn a_report_that_cannot_be_written_is_incomplete_until_a_write_succeeds() {
     let mut junit = JunitReporter::new(blocker.join("junit.xml"), JunitOptions::default());
     let cases = vec![case("only", Arc::new(|_, _| Ok(())))];
     let out = run(cases, &["dut1"], StopFlag::new(), Vec::new());
-    for event in [hil_runner::RunEvent::RunFinished(out.summary.clone())] {
-        junit.on_event(&event);
-    }
+    junit.on_event(&hil_runner::RunEvent::RunFinished(out.summary.clone()));
     let incomplete = junit.incomplete().expect("the write failed");
     assert_eq!(incomplete.report, "JUnit");
     assert_eq!(incomplete.path, blocker.join("junit.xml"));
@@ -284,5 +289,9 @@ fn every_report_file_stays_under_2_mb_whatever_the_board_sends() {
     let transcript = std::fs::read_to_string(report.transcripts.join("dut1/cmng.c0.txt")).unwrap();
     assert!(transcript.len() > 1_000_000, "the raw output up to the cap");
     assert!(transcript.contains("bytes dropped"), "and what was dropped");
-    assert_eq!(parse(&report.junit).tests, 16, "every result is still there");
+    assert_eq!(
+        parse(&report.junit).tests,
+        16,
+        "every result is still there"
+    );
 }

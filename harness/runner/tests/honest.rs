@@ -10,8 +10,8 @@ use std::time::Duration;
 use fake::{FakeDut, Lab, case, passing};
 use hil_runner::bound::{MESSAGE_HEAD, MESSAGE_TAIL, TRANSCRIPT_CAP};
 use hil_runner::{
-    Expectations, IncompleteReport, Problem, Reporter, Run, RunEvent, RunInfo, RunStatus,
-    StopFlag, Summary,
+    Expectations, IncompleteReport, Problem, Reporter, Run, RunEvent, RunInfo, RunStatus, StopFlag,
+    Summary,
 };
 
 const MFW_9160: &str = "mfw_nrf9160_1.3.6";
@@ -54,7 +54,10 @@ fn a_report_that_cannot_be_written_makes_the_run_an_infrastructure_error() {
         .unwrap();
     assert_eq!(out.summary.total.pass, 1);
     assert_eq!(out.summary.status(), RunStatus::InfrastructureError);
-    assert!(!out.summary.is_success(), "never a pass with a report missing");
+    assert!(
+        !out.summary.is_success(),
+        "never a pass with a report missing"
+    );
     assert_eq!(out.summary.exit_code(), 1);
     assert_eq!(
         out.summary.incomplete_reports[0].to_string(),
@@ -106,7 +109,9 @@ fn a_flooding_board_gives_bounded_results_and_the_cause_once() {
         case("cmng", "floods", Duration::ZERO, move |_, log| {
             log.transcript(&hang);
             log.note(format!("unterminated output: {hang}"));
-            Err(Problem::hang(format!("no final result; partial output: {hang}")))
+            Err(Problem::hang(format!(
+                "no final result; partial output: {hang}"
+            )))
         }),
         passing("cmng", "second"),
         passing("cmng", "third"),
@@ -124,7 +129,10 @@ fn a_flooding_board_gives_bounded_results_and_the_cause_once() {
     assert!(attempt.log.transcript.len() < TRANSCRIPT_CAP + 128);
     assert!(attempt.log.transcript.contains("bytes dropped"));
     let why = attempt.recovery.clone().unwrap().unwrap_err();
-    assert!(why.len() < message_cap && why.contains("bytes left out"), "{why}");
+    assert!(
+        why.len() < message_cap && why.contains("bytes left out"),
+        "{why}"
+    );
     for lost in &out.results[1..] {
         let message = lost.outcome.message();
         assert!(message.starts_with("not run: the DUT is lost"), "{message}");
