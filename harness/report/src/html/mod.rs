@@ -81,7 +81,8 @@ impl HtmlReporter {
 
     fn render_at(&self, detail: Detail) -> String {
         let slimmed;
-        let results = if self.level == 0 && detail == DETAIL_LEVELS[0] {
+        // The results are kept at the finest level; a coarser one is made for this page.
+        let results = if detail == DETAIL_LEVELS[0] {
             &self.results
         } else {
             slimmed = self

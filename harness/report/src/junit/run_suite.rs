@@ -35,15 +35,16 @@ pub(crate) fn run_suite(
         return None;
     }
     let mut suite = TestSuite::new(RUN_SUITE);
+    suite.add_property(Property::new(RUN_STATUS_PROPERTY, status.as_str()));
+    // Before the run starts (the first file, written before bring-up) nothing is planned yet.
     if let Some(run) = run {
         suite.set_timestamp(timestamp(run.started));
         suite.extra.insert(
             XmlString::new("hostname"),
             XmlString::new(xml_safe(&run.host)),
         );
+        suite.add_property(Property::new("hil.planned_trials", planned.to_string()));
     }
-    suite.add_property(Property::new(RUN_STATUS_PROPERTY, status.as_str()));
-    suite.add_property(Property::new("hil.planned_trials", planned.to_string()));
     if let Some(summary) = finished {
         if summary.stopped || summary.not_run > 0 {
             suite.add_test_case(stopped_case(summary));
