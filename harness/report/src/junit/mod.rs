@@ -1,11 +1,11 @@
 //! The JUnit reporter: one `<testsuite>` per DUT, rewritten atomically after every result so a
 //! killed run still leaves valid XML holding every finished result.
 //!
-//! Suite properties: `hil.run_status` (see [`run_suite`]), `dut`, `mfw`, `app_firmware`,
+//! Suite properties: `hil.run_status` ([`RUN_STATUS_PROPERTY`]), `dut`, `mfw`, `app_firmware`,
 //! `harness_version`, `rack`, `host`, `git_commit`, then the DUT's own properties (IMEI hash,
 //! HWVERSION, …), and `dut_lost` when recovery failed. Suite attributes add `hostname`,
 //! `timestamp` and a `skipped` count. Unless the run completed, a `run` testsuite says how it
-//! ended ([`run_suite`]). The file stays under [`crate::budget::FILE_CAP`]: with many large
+//! ended ([`RUN_SUITE`]). The file stays under [`crate::budget::FILE_CAP`]: with many large
 //! results each shows less ([`crate::budget`]).
 
 mod run_suite;
