@@ -396,8 +396,8 @@ fn a_filesystem_that_fills_up_mid_run_makes_the_run_incomplete_and_says_which_re
     if !root_with("mount") {
         return;
     }
-    // Room for the probe and the first reports, not for all of them.
-    let fs = Tmpfs::mount("64k");
+    // Room for the probe (16 KiB) and the first junit.xml, not for all the reports.
+    let fs = Tmpfs::mount("40k");
     let report = fs.point.join("report");
     let mut cmd = hil();
     cmd.args(["run", "--filter", "identity", "--report-dir"])
