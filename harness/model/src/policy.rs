@@ -156,7 +156,8 @@ pub struct Policy {
     pub store_write_hangs: bool,
     /// Fault injection: after this many commands the modem answers nothing and streams endless
     /// output, through resets and power cycles (a broken board; reports must stay bounded).
-    /// Default none.
+    /// Default none (and then not written out).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub babble_after_commands: Option<u32>,
     /// Whether `AT%XPOFWARN?` answers `%XPOFWARN: <state>,<v>` (ref §4.1: no read form
     /// documented, OPEN). Default false → `ERROR`.
