@@ -15,13 +15,19 @@ pub enum AppError {
     /// An environment variable is not valid.
     #[error(transparent)]
     Settings(#[from] SettingsError),
-    /// The report directory could not be created.
-    #[error("creating the report directory {}: {source}", path.display())]
+    /// The report directory cannot take the run's reports (not creatable, not writable, full).
+    #[error("the report directory {} cannot be written: {source}", path.display())]
     ReportDir {
         /// The directory.
         path: PathBuf,
         /// Why.
-        source: std::io::Error,
+        source: hil_report::ReportDirError,
+    },
+    /// The filter selects no trial: a run of nothing is not a pass.
+    #[error("no trial matches the filter {filter}; `hil run --list` shows the trial names")]
+    NothingSelected {
+        /// The filter, as given.
+        filter: String,
     },
     /// The lab did not come up (bad rack file, bad image, simulator not starting).
     #[error("bringing up {rack}: {source}")]

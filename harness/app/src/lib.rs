@@ -31,6 +31,7 @@ pub use lab::{board_faults, bring_up, print_lab};
 pub use leases::{lease_request, state_dir};
 pub use libtest::libtest_main;
 pub use run::{
-    Finished, build_run, create_report_dir, execute, print_plan, reporters, reports_line,
+    Finished, build_run, check_selection, create_report_dir, discard_reports, execute,
+    planned_trials, print_plan, report_problem, reporters, reports_line, reports_line_of,
 };
 pub use settings::{Frontend, LabRequest, LabSettings, RunRequest, Settings, SettingsError};

@@ -3,7 +3,9 @@
 
 use hil_lab::{Board, Lab};
 use hil_report::ReportDir;
-use hil_runner::{Reporter, Run, RunInfo, Selection, Summary};
+use hil_runner::{
+    Filter, IgnoredMode, IncompleteReport, Reporter, Run, RunInfo, Selection, Summary,
+};
 
 use crate::error::AppError;
 use crate::lab::board_faults;
@@ -20,14 +22,65 @@ pub fn build_run(lab: &Lab, settings: &Settings) -> Result<Run<Board>, AppError>
         .with_filter(settings.filter.clone()))
 }
 
-/// The report directory of `settings`, created.
+/// The report directory of `settings`, ready for the run (call it before bring-up): created,
+/// cleared of what an earlier run left, checked writable, with a first `junit.xml` saying the
+/// run is running ([`ReportDir::prepare`]).
 pub fn create_report_dir(settings: &Settings) -> Result<ReportDir, AppError> {
     let report = ReportDir::new(&settings.report_dir);
-    std::fs::create_dir_all(&report.dir).map_err(|source| AppError::ReportDir {
+    report.prepare().map_err(|source| AppError::ReportDir {
         path: report.dir.clone(),
         source,
     })?;
     Ok(report)
+}
+
+/// Removes what [`create_report_dir`] wrote, for a run that did not start after all.
+pub fn discard_reports(settings: &Settings) {
+    let report = ReportDir::new(&settings.report_dir);
+    let _ = std::fs::remove_file(&report.junit);
+    report.tidy();
+}
+
+/// The trials `run` would execute on the boards of `lab` (ignored and filtered-out ones not
+/// counted).
+pub fn planned_trials(lab: &Lab, run: &Run<Board>) -> usize {
+    lab.boards
+        .iter()
+        .flat_map(|board| run.plan_for(board.name()))
+        .filter(|(_, selection)| *selection == Selection::Run)
+        .count()
+}
+
+/// Refuses a selection that matches no trial: a run of nothing is not a pass.
+pub fn check_selection(lab: &Lab, run: &Run<Board>, filter: &Filter) -> Result<(), AppError> {
+    if planned_trials(lab, run) > 0 {
+        return Ok(());
+    }
+    Err(AppError::NothingSelected {
+        filter: describe_filter(filter),
+    })
+}
+
+/// The filter as the command line gave it, for an error message.
+fn describe_filter(filter: &Filter) -> String {
+    let mut parts: Vec<String> = filter.patterns.iter().map(|p| format!("`{p}`")).collect();
+    if parts.is_empty() {
+        parts.push("(no pattern)".to_string());
+    }
+    let mut text = parts.join(", ");
+    if !filter.skip.is_empty() {
+        let skips: Vec<String> = filter.skip.iter().map(|p| format!("`{p}`")).collect();
+        text.push_str(&format!(" skipping {}", skips.join(", ")));
+    }
+    if filter.exact {
+        text.push_str(" (exact)");
+    }
+    match filter.ignored {
+        IgnoredMode::Exclude => text.push_str(" (ignored cases left out)"),
+        IgnoredMode::Include => text.push_str(" (ignored cases included)"),
+        IgnoredMode::Only => text.push_str(" (ignored cases only)"),
+    }
+    text
 }
 
 /// The reporters of `settings`: the report files, plus what the front end shows live.
@@ -63,9 +116,11 @@ pub fn execute(lab: Lab, run: &Run<Board>, settings: &Settings) -> Result<Finish
     // Boards first, then the simulator serving them.
     drop(output.duts);
     drop(guard);
+    let report = ReportDir::new(&settings.report_dir);
+    report.tidy();
     Ok(Finished {
         summary: output.summary,
-        report: ReportDir::new(&settings.report_dir),
+        report,
         rack: settings.lab.rack.describe(),
         faults,
     })
@@ -90,9 +145,15 @@ impl Finished {
         self.summary.exit_code() == 0
     }
 
-    /// Where the reports are, one line.
+    /// Where the reports are, one line, naming only the reports that were written completely.
     pub fn reports_line(&self) -> String {
-        reports_line(&self.report)
+        reports_line_of(&self.report, &self.summary.incomplete_reports)
+    }
+
+    /// The reports that could not be written, one line, when there are any: the run's results
+    /// are then not all on record.
+    pub fn report_problem(&self) -> Option<String> {
+        report_problem(&self.summary.incomplete_reports)
     }
 
     /// The lab's problem when boards did not come up: their results are errors, and the lab
@@ -112,10 +173,36 @@ impl Finished {
 
 /// `reports: <junit> (JUnit), <html> (HTML), <transcripts>`.
 pub fn reports_line(report: &ReportDir) -> String {
-    format!(
-        "reports: {} (JUnit), {} (HTML), {}",
-        report.junit.display(),
-        report.html.display(),
-        report.transcripts.display()
-    )
+    reports_line_of(report, &[])
+}
+
+/// [`reports_line`] without the reports in `incomplete` (a run never names a file it did not
+/// write).
+pub fn reports_line_of(report: &ReportDir, incomplete: &[IncompleteReport]) -> String {
+    let written = |path: &std::path::Path| !incomplete.iter().any(|r| r.path == path);
+    let mut parts = Vec::new();
+    if written(&report.junit) {
+        parts.push(format!("{} (JUnit)", report.junit.display()));
+    }
+    if written(&report.html) {
+        parts.push(format!("{} (HTML)", report.html.display()));
+    }
+    if written(&report.transcripts) {
+        parts.push(report.transcripts.display().to_string());
+    }
+    if parts.is_empty() {
+        return "reports: none written completely".to_string();
+    }
+    format!("reports: {}", parts.join(", "))
+}
+
+/// `reports incomplete: …`, when a report could not be written.
+pub fn report_problem(incomplete: &[IncompleteReport]) -> Option<String> {
+    (!incomplete.is_empty()).then(|| {
+        let list: Vec<String> = incomplete.iter().map(|r| r.to_string()).collect();
+        format!(
+            "reports incomplete (the run's results are not all on record): {}",
+            list.join("; ")
+        )
+    })
 }

@@ -154,6 +154,11 @@ pub struct Policy {
     /// Fault injection (ref §7.3(b)): the alpha credential-store hang; every `%CMNG` write
     /// gets no answer and stores nothing. Default false.
     pub store_write_hangs: bool,
+    /// Fault injection: after this many commands the modem answers nothing and streams endless
+    /// output, through resets and power cycles (a broken board; reports must stay bounded).
+    /// Default none (and then not written out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub babble_after_commands: Option<u32>,
     /// Whether `AT%XPOFWARN?` answers `%XPOFWARN: <state>,<v>` (ref §4.1: no read form
     /// documented, OPEN). Default false → `ERROR`.
     pub xpofwarn_read_form: bool,
@@ -190,6 +195,7 @@ impl Default for Policy {
             param_error: ParamErrorStyle::Cme50,
             modem_waits_for_quote: false,
             store_write_hangs: false,
+            babble_after_commands: None,
             xpofwarn_read_form: false,
             power_loss_volts: 2.0,
         }

@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use comfy_table::{Cell, CellAlignment, Table};
-use hil_runner::{Counts, Reporter, RunEvent, Summary};
+use hil_runner::{Counts, Reporter, RunEvent, RunStatus, Summary};
 
 const HEADER: [&str; 11] = [
     "DUT",
@@ -60,18 +60,40 @@ pub fn summary_table(summary: &Summary) -> Table {
     table
 }
 
-/// The verdict line.
+/// The verdict line. Its first word says how the run ended: `INCOMPLETE` (a report could not
+/// be written), `STOPPED` (planned trials did not run), else `FAILED` or `PASSED`.
 pub fn verdict(summary: &Summary) -> String {
     let unexpected = summary.total.unexpected();
-    let mut line = if unexpected == 0 {
-        "PASSED: no unexpected results".to_string()
+    let results = if unexpected == 0 {
+        "no unexpected results".to_string()
     } else {
         format!(
-            "FAILED: {unexpected} unexpected (fail {}, xpass {}, error {})",
+            "{unexpected} unexpected (fail {}, xpass {}, error {})",
             summary.total.fail, summary.total.unexpected_pass, summary.total.error
         )
     };
-    if summary.stopped || summary.not_run > 0 {
+    let mut line = match summary.status() {
+        RunStatus::InfrastructureError => format!(
+            "INCOMPLETE: reports not written completely: {}; {results}",
+            summary
+                .incomplete_reports
+                .iter()
+                .map(|r| r.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        RunStatus::Stopped => format!(
+            "STOPPED: {} planned trials not run; {results}",
+            summary.not_run
+        ),
+        RunStatus::Running | RunStatus::Completed if unexpected > 0 => {
+            format!("FAILED: {results}")
+        }
+        RunStatus::Running | RunStatus::Completed => format!("PASSED: {results}"),
+    };
+    if summary.status() == RunStatus::InfrastructureError
+        && (summary.stopped || summary.not_run > 0)
+    {
         line.push_str(&format!(
             "; STOPPED: {} planned trials not run",
             summary.not_run

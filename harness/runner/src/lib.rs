@@ -2,6 +2,7 @@
 //! scheduling with retries, and the events reporters consume.
 //!
 //! The pieces, one job each:
+//! - [`bound`]: bounds on what one result carries (a board streaming endless bytes);
 //! - [`case`]: what a conformance case is ([`Case`]) and what it records ([`CaseLog`], [`Problem`]);
 //! - [`session`]: what the runner needs from a live DUT ([`DutSession`]);
 //! - [`expectations`]: per-case, per-firmware expectations loaded from YAML data;
@@ -15,6 +16,7 @@
 //! Trials are named `<dut>::<suite>::<case>`; that name is unique per run and is what filters,
 //! JUnit and the HTML matrix use.
 
+pub mod bound;
 pub mod case;
 pub mod classify;
 pub mod event;
@@ -29,7 +31,10 @@ pub mod trial;
 
 pub use case::{Attachment, Case, CaseId, CaseLog, FnCase, Problem};
 pub use classify::{HANG_SIGNATURE, classify};
-pub use event::{Collector, Counts, DutInfo, EventSink, Reporter, RunEvent, RunInfo, Summary};
+pub use event::{
+    Collector, Counts, DutInfo, EventSink, IncompleteReport, Reporter, RunEvent, RunInfo,
+    RunStatus, Summary, incomplete_reports,
+};
 pub use expectations::{Expectation, ExpectationEntry, Expectations, ExpectationsError, Issue};
 pub use filter::{Filter, IgnoredMode, Selection};
 pub use libtest::{LibtestOutput, run_libtest};

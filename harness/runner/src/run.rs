@@ -9,7 +9,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::case::{Case, CaseId};
-use crate::event::{Collector, Counts, EventSink, Reporter, RunEvent, RunInfo, Summary};
+use crate::event::{
+    Collector, Counts, EventSink, Reporter, RunEvent, RunInfo, Summary, incomplete_reports,
+};
 use crate::expectations::{Expectations, ExpectationsError};
 use crate::filter::{Filter, Selection};
 use crate::outcome::{TrialId, TrialResult};
@@ -162,27 +164,28 @@ impl<D: DutSession> Run<D> {
             stop: &self.stop,
         };
 
-        let finished: Vec<(DutSlot<D>, Vec<TrialResult>, usize)> = std::thread::scope(|scope| {
-            let handles: Vec<_> = slots
-                .into_iter()
-                .zip(plans)
-                .map(|(slot, plan)| {
-                    let events = events.clone();
-                    let ctx = &ctx;
-                    std::thread::Builder::new()
-                        .name(format!("dut-{}", slot.info.name))
-                        .spawn_scoped(scope, move || run_dut(ctx, slot, plan, &events))
-                        .expect("spawn a DUT thread")
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("a DUT thread panicked outside a case"))
-                .collect()
-        });
+        let finished: Vec<(DutSlot<D>, Vec<TrialResult>, Vec<TrialId>)> =
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = slots
+                    .into_iter()
+                    .zip(plans)
+                    .map(|(slot, plan)| {
+                        let events = events.clone();
+                        let ctx = &ctx;
+                        std::thread::Builder::new()
+                            .name(format!("dut-{}", slot.info.name))
+                            .spawn_scoped(scope, move || run_dut(ctx, slot, plan, &events))
+                            .expect("spawn a DUT thread")
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().expect("a DUT thread panicked outside a case"))
+                    .collect()
+            });
 
-        let not_run = finished.iter().map(|f| f.2).sum();
-        let summary = summarize(finished.iter().map(|f| &f.0), clock, &self.stop, not_run);
+        let not_run = finished.iter().flat_map(|f| f.2.iter().cloned()).collect();
+        let mut summary = summarize(finished.iter().map(|f| &f.0), clock, &self.stop, not_run);
         let mut results = Vec::new();
         let mut duts = Vec::new();
         for (slot, dut_results, _) in finished {
@@ -192,6 +195,7 @@ impl<D: DutSession> Run<D> {
         events.send(RunEvent::RunFinished(summary.clone()));
         drop(events);
         let reporters = collector.finish();
+        summary.incomplete_reports = incomplete_reports(&reporters);
         Ok(RunOutput {
             summary,
             results,
@@ -217,7 +221,7 @@ pub(crate) fn summarize<'a, D: 'a>(
     slots: impl IntoIterator<Item = &'a DutSlot<D>>,
     clock: Instant,
     stop: &StopFlag,
-    not_run: usize,
+    not_run: Vec<TrialId>,
 ) -> Summary {
     let mut total = Counts::default();
     let mut per_dut = Vec::new();
@@ -230,17 +234,19 @@ pub(crate) fn summarize<'a, D: 'a>(
         total,
         duration: clock.elapsed(),
         stopped: stop.is_requested(),
-        not_run,
+        not_run: not_run.len(),
+        not_run_trials: not_run,
+        incomplete_reports: Vec::new(),
     }
 }
 
-/// One DUT thread: its cases in order until done or stopped. Returns how many did not run.
+/// One DUT thread: its cases in order until done or stopped. Returns the trials not run.
 fn run_dut<D: DutSession>(
     ctx: &TrialContext<'_>,
     mut slot: DutSlot<D>,
     plan: Vec<&dyn Case<D>>,
     events: &EventSink,
-) -> (DutSlot<D>, Vec<TrialResult>, usize) {
+) -> (DutSlot<D>, Vec<TrialResult>, Vec<TrialId>) {
     events.send(RunEvent::DutStarted {
         dut: slot.info.clone(),
         planned: plan.len(),
@@ -253,7 +259,10 @@ fn run_dut<D: DutSession>(
         }
         results.push(execute_reported(ctx, &mut slot, *case, events));
     }
-    let not_run = plan.len() - results.len();
+    let not_run = plan[results.len()..]
+        .iter()
+        .map(|case| TrialId::new(slot.info.name.clone(), case.id()))
+        .collect();
     events.send(slot.finished_event());
     (slot, results, not_run)
 }

@@ -13,11 +13,15 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant, SystemTime};
 
+use crate::bound::bounded_message;
 use crate::case::{Case, CaseLog, Problem};
 use crate::classify::classify;
 use crate::event::{Counts, DutInfo, EventSink, RunEvent};
 use crate::expectations::{Expectation, Expectations};
-use crate::outcome::{Attempt, Outcome, TrialId, TrialResult};
+use crate::outcome::{Attempt, Outcome, TrialId, TrialResult, one_line};
+
+/// Most characters of the cause repeated in each case a lost DUT did not run.
+const LOST_NOTE_CHARS: usize = 240;
 use crate::session::DutSession;
 use crate::stop::StopFlag;
 
@@ -87,10 +91,11 @@ pub fn execute_trial<D: DutSession>(
         let started = SystemTime::now();
         let attempt_clock = Instant::now();
         let mut log = CaseLog::new();
-        let problem = run_case(case, dut, &mut log);
+        let problem = run_case(case, dut, &mut log).map_err(Problem::bounded);
+        log.bound();
         let duration = attempt_clock.elapsed();
         let recovery = match &problem {
-            Err(p) if p.needs_recovery() => Some(recover(dut)),
+            Err(p) if p.needs_recovery() => Some(recover(dut).map_err(|why| bounded_message(&why))),
             _ => None,
         };
         let outcome = match (&recovery, &problem) {
@@ -248,11 +253,16 @@ pub(crate) fn execute_reported<D: DutSession>(
             id,
             description: case.description().to_string(),
             mfw,
-            // A case the data skips would not have run anyway: it stays not-applicable.
+            // A case the data skips would not have run anyway: it stays not-applicable. The
+            // cause once per board (the suite's `dut_lost`, the trial that lost it); here its
+            // first line, short, so a long cause is not repeated in every case.
             outcome: match skipped {
                 Some(reason) => Outcome::NotApplicable { reason },
                 None => Outcome::Error {
-                    message: format!("not run: the DUT is lost ({why})"),
+                    message: format!(
+                        "not run: the DUT is lost ({})",
+                        one_line(why, LOST_NOTE_CHARS)
+                    ),
                 },
             },
             attempts: Vec::new(),

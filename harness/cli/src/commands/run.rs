@@ -3,11 +3,14 @@
 //! JUnit, the HTML conformance matrix, transcripts and an event log into the report directory.
 //!
 //! Exit status: 0 when every result is as expected, 1 on an unexpected result or a stopped run,
-//! 2 on a usage or configuration error — including a DUT that could not be brought up (port
-//! missing, identity mismatch, flash failure), after the reports are written.
+//! 2 on a usage or configuration error — a filter that selects no trial, a report directory
+//! that cannot be written, a DUT that could not be brought up (port missing, identity
+//! mismatch, flash failure), a report that could not be written during the run (the last two
+//! after the reports are written, as far as they can be).
 //!
 //! Ctrl-C (or SIGTERM) lets each DUT finish its current case, then the reports are written and
-//! the summary says the run was stopped; a second Ctrl-C aborts at once (the JUnit file is
+//! the summary says the run was stopped (`STOPPED: …`, and JUnit's `run::stopped`); a second
+//! Ctrl-C aborts at once with one line saying where the partial reports are (the JUnit file is
 //! rewritten atomically after every result, so it stays valid).
 
 use std::path::PathBuf;
@@ -129,7 +132,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<Status> {
 
     // Signals first: a Ctrl-C during bring-up stops the run before its first case.
     let stop = StopFlag::new();
-    signals::register(&stop.as_atomic())?;
+    signals::register_with_abort_line(
+        &stop.as_atomic(),
+        &format!(
+            "aborted: the run did not finish; partial reports in {} (junit.xml says `hil.run_status` = running)",
+            settings.report_dir.display()
+        ),
+    )?;
     let _notice = signals::Notice::start(
         stop.as_atomic(),
         "stop requested: finishing the current cases, then writing reports (again to abort)",
@@ -145,8 +154,17 @@ pub fn run(args: RunArgs) -> anyhow::Result<Status> {
     let run = hil_app::build_run(&lab, &settings)
         .or_config()?
         .with_stop_flag(stop);
+    if let Err(e) = hil_app::check_selection(&lab, &run, &settings.filter) {
+        // Nothing ran: leave no `junit.xml` saying a run is under way.
+        hil_app::discard_reports(&settings);
+        return Err(config_error(e));
+    }
     let finished = hil_app::execute(lab, &run, &settings).or_config()?;
     eprintln!("{}", finished.reports_line());
+    // Reports that could not be written: the results are not all on record, whatever they say.
+    if let Some(problem) = finished.report_problem() {
+        return Err(config_error(problem));
+    }
     // Boards that did not come up still get their cases reported (as errors), but the exit
     // status says the lab itself is not right.
     if let Some(problem) = finished.lab_problem() {

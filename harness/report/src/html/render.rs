@@ -75,7 +75,19 @@ fn rfc3339(t: std::time::SystemTime) -> String {
 fn header(page: &Page<'_>) -> Markup {
     let status = match page.finished {
         None => ("running (partial results)".to_string(), "status-bad"),
-        Some(s) if s.stopped => (
+        Some(s) if !s.incomplete_reports.is_empty() => (
+            format!(
+                "incomplete: {} report(s) could not be written ({})",
+                s.incomplete_reports.len(),
+                s.incomplete_reports
+                    .iter()
+                    .map(|r| r.to_string())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            "status-bad",
+        ),
+        Some(s) if s.stopped || s.not_run > 0 => (
             format!("stopped: {} planned trials not run", s.not_run),
             "status-bad",
         ),
