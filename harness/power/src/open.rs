@@ -110,12 +110,12 @@ pub fn open_with(
 
 /// How often a supply without a sample stream is asked for its current while a case records:
 /// the model's practical rate. INFERRED from each link's round trip, not from datasheets: a
-/// SCPI query over TCP answers in a few milliseconds (10 readings/s leave the link free for the
+/// SCPI query over TCP answers in a few milliseconds (20 readings/s leave the link free for the
 /// case's own commands); over RS-232 (an E3631A answers in ~40 ms) and on a Korad (80 ms
 /// between commands) 4 readings/s.
 pub fn poll_interval(spec: &SupplySpec) -> Duration {
     match spec.driver {
-        SupplyDriver::ScpiTcp => Duration::from_millis(100),
+        SupplyDriver::ScpiTcp => Duration::from_millis(50),
         SupplyDriver::ScpiSerial | SupplyDriver::Korad => Duration::from_millis(250),
         // The PPK2 streams 100 kS/s itself; it is never polled.
         SupplyDriver::Ppk2 => Duration::from_millis(1),
