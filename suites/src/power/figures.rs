@@ -79,10 +79,13 @@ struct Entry {
     figures: BTreeMap<String, Figure>,
 }
 
+/// The figures of one firmware range, by name.
+type Named = BTreeMap<String, Figure>;
+
 /// Every case's entries, in file order.
 #[derive(Debug)]
 pub struct Figures {
-    cases: BTreeMap<String, Vec<(MfwRange, BTreeMap<String, Figure>)>>,
+    cases: BTreeMap<String, Vec<(MfwRange, Named)>>,
 }
 
 impl Figures {
