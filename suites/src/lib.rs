@@ -12,7 +12,9 @@
 //!   overwrite, the CFUN matrix, content validation;
 //! - [`xpmng`] and [`keygen`]: the public-key slot and on-device key generation;
 //! - [`console`]: the AT console under a multi-line PEM, an over-long line, a lost quote;
-//! - [`pofwarn`]: the power-off warning driven by the supply.
+//! - [`pofwarn`]: the power-off warning driven by the supply;
+//! - [`power`]: current measured between AT events against per-firmware figures
+//!   (`expectations/power-figures.yaml`), and the draw around the power-off warning.
 //!
 //! [`cases`] and [`expectations`] are what the app layer (`hil-app`) runs, behind both
 //! `hil run` and `cargo test --test hil`. Writing a case: [`guide`] (`docs/writing-cases.md`);
@@ -26,6 +28,7 @@ pub mod guide;
 pub mod identity;
 pub mod keygen;
 pub mod pofwarn;
+pub mod power;
 pub mod support;
 pub mod xpmng;
 
@@ -44,6 +47,7 @@ pub fn cases() -> Vec<Arc<dyn Case<Board>>> {
     all.extend(keygen::cases());
     all.extend(console::cases());
     all.extend(pofwarn::cases());
+    all.extend(power::cases());
     all
 }
 
@@ -60,6 +64,10 @@ pub const EXPECTATION_FILES: &[(&str, &str)] = &[
     (
         "suites/expectations/pofwarn.yaml",
         include_str!("../expectations/pofwarn.yaml"),
+    ),
+    (
+        "suites/expectations/power.yaml",
+        include_str!("../expectations/power.yaml"),
     ),
 ];
 

@@ -4,6 +4,7 @@
 
 mod links;
 mod matrix;
+mod power_plot;
 mod render;
 
 use std::io;

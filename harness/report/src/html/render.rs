@@ -9,6 +9,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::links::{href, svg_data_uri};
 use super::matrix::{Matrix, worst};
+use super::power_plot;
 use crate::text::xml_safe;
 use crate::transcripts::{has_transcript_file, transcript_path};
 
@@ -280,7 +281,8 @@ fn result_section(page: &Page<'_>, index: usize, r: &TrialResult) -> Markup {
                         }
                     }
                 }
-                @for attachment in log.attachments.iter().filter(|a| a.is_svg()) {
+                (power_plot::timeline(page, &log.attachments))
+                @for attachment in log.attachments.iter().filter(|a| a.is_svg() && !power_plot::is_timeline(a)) {
                     @if let Some(uri) = svg_data_uri(&attachment.path) {
                         details open[kind.is_unexpected()] {
                             summary { (clean(&attachment.label)) " (SVG)" }
