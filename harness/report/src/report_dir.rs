@@ -2,12 +2,14 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use hil_runner::Reporter;
 
 use crate::html::HtmlReporter;
 use crate::jsonl::JsonLinesReporter;
 use crate::junit::{JunitOptions, JunitReporter};
+use crate::marks::RunMarks;
 use crate::progress::ProgressReporter;
 use crate::summary::SummaryReporter;
 use crate::transcripts::{TRANSCRIPTS_DIR, TranscriptWriter};
@@ -39,19 +41,32 @@ impl ReportDir {
     /// referenced) and the event log, then what `options` add: live progress on stderr and the
     /// summary table on stdout.
     pub fn reporters(&self, options: ReporterOptions) -> Vec<Box<dyn Reporter>> {
+        self.marked_reporters(options, Arc::new(RunMarks::default()))
+    }
+
+    /// [`ReportDir::reporters`] for a run with quarantined trials or boards held out: JUnit,
+    /// HTML and the summary show `marks`.
+    pub fn marked_reporters(
+        &self,
+        options: ReporterOptions,
+        marks: Arc<RunMarks>,
+    ) -> Vec<Box<dyn Reporter>> {
         let mut reporters: Vec<Box<dyn Reporter>> = vec![
             Box::new(TranscriptWriter::new(&self.dir)),
-            Box::new(JunitReporter::new(
-                &self.junit,
-                JunitOptions {
-                    transcripts_root: Some(self.transcripts.clone()),
-                    ..JunitOptions::default()
-                },
-            )),
-            Box::new(HtmlReporter::new(
-                &self.html,
-                Some(self.transcripts.clone()),
-            )),
+            Box::new(
+                JunitReporter::new(
+                    &self.junit,
+                    JunitOptions {
+                        transcripts_root: Some(self.transcripts.clone()),
+                        ..JunitOptions::default()
+                    },
+                )
+                .with_marks(marks.clone()),
+            ),
+            Box::new(
+                HtmlReporter::new(&self.html, Some(self.transcripts.clone()))
+                    .with_marks(marks.clone()),
+            ),
         ];
         match JsonLinesReporter::create(&self.events) {
             Ok(r) => reporters.push(Box::new(r)),
@@ -65,7 +80,7 @@ impl ReportDir {
             }
         }
         if options.summary_table {
-            reporters.push(Box::new(SummaryReporter::stdout()));
+            reporters.push(Box::new(SummaryReporter::stdout().with_marks(marks)));
         }
         reporters
     }

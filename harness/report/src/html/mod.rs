@@ -7,10 +7,12 @@ mod render;
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use hil_runner::{Counts, DutInfo, Reporter, RunEvent, RunInfo, Summary, TrialResult};
 
 use crate::atomic::write_atomically;
+use crate::marks::RunMarks;
 
 pub use links::{href, svg_data_uri};
 pub use matrix::{Column, Matrix, Row};
@@ -26,6 +28,7 @@ pub struct HtmlReporter {
     results: Vec<TrialResult>,
     finished: Option<Summary>,
     last_error: Option<io::Error>,
+    marks: Arc<RunMarks>,
 }
 
 impl HtmlReporter {
@@ -46,7 +49,15 @@ impl HtmlReporter {
             results: Vec::new(),
             finished: None,
             last_error: None,
+            marks: Arc::new(RunMarks::default()),
         }
+    }
+
+    /// With quarantine and maintenance marks: a badge on each quarantined result and a
+    /// status line saying what the run did not test or did not count.
+    pub fn with_marks(mut self, marks: Arc<RunMarks>) -> Self {
+        self.marks = marks;
+        self
     }
 
     pub fn path(&self) -> &Path {
@@ -66,6 +77,7 @@ impl HtmlReporter {
             finished: self.finished.as_ref(),
             page_dir: &self.page_dir,
             transcripts_root: self.transcripts_root.as_ref(),
+            marks: &self.marks,
         })
     }
 

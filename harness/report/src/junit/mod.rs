@@ -5,16 +5,19 @@
 //! `git_commit`, then the DUT's own properties (IMEI hash, HWVERSION, …), and `dut_lost` when
 //! recovery failed. Suite attributes add `hostname`, `timestamp` and a `skipped` count.
 
+mod run_properties;
 mod testcase;
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use hil_runner::{DutInfo, OutcomeKind, Reporter, RunEvent, RunInfo, TrialResult, props};
 use quick_junit::{Property, Report, TestCase, TestSuite, XmlString};
 
 use crate::atomic::write_atomically;
+use crate::marks::{RunMarks, Standing, Tally};
 use crate::text::xml_safe;
 
 use testcase::{CaseStyle, test_case, timestamp};
@@ -73,6 +76,8 @@ pub struct JunitReporter {
     suites: Vec<SuiteState>,
     finished: Option<Duration>,
     last_error: Option<io::Error>,
+    marks: Arc<RunMarks>,
+    tally: Tally,
 }
 
 impl JunitReporter {
@@ -92,7 +97,17 @@ impl JunitReporter {
             suites: Vec::new(),
             finished: None,
             last_error: None,
+            marks: Arc::new(RunMarks::default()),
+            tally: Tally::default(),
         }
+    }
+
+    /// With quarantine and maintenance marks: testcase properties `quarantined`,
+    /// `quarantine_until`, `quarantine_issue`, `quarantine_expired`, `quarantine_shielded`, and
+    /// `<testsuites>` properties saying what the run did not count or did not test.
+    pub fn with_marks(mut self, marks: Arc<RunMarks>) -> Self {
+        self.marks = marks;
+        self
     }
 
     pub fn path(&self) -> &Path {
@@ -117,7 +132,9 @@ impl JunitReporter {
     }
 
     fn add_result(&mut self, result: &TrialResult) {
-        let case = test_case(result, &self.style);
+        let mut case = test_case(result, &self.style);
+        self.marks.count(&mut self.tally, result);
+        case.add_properties(quarantine_properties(&self.marks, result));
         let suite = self.suite(&result.id.dut);
         suite.started.get_or_insert(result.started);
         if result.outcome.kind() == OutcomeKind::NotApplicable {
@@ -172,6 +189,7 @@ impl JunitReporter {
             .report()
             .to_string()
             .map_err(|e| io::Error::other(e.to_string()))?;
+        let xml = run_properties::insert(&xml, &self.marks.run_properties(&self.tally));
         write_atomically(&self.path, xml.as_bytes())
     }
 
@@ -181,6 +199,28 @@ impl JunitReporter {
             self.last_error = Some(e);
         }
     }
+}
+
+/// The testcase properties of a quarantined trial (none for the others).
+fn quarantine_properties(marks: &RunMarks, result: &TrialResult) -> Vec<Property> {
+    let mark = match marks.standing(result) {
+        Standing::Plain => return Vec::new(),
+        Standing::Shielded(mark) | Standing::Expired(mark) => mark,
+    };
+    let mut out = vec![
+        Property::new("quarantined", xml_safe(&mark.reason)),
+        Property::new("quarantine_until", xml_safe(&mark.until)),
+    ];
+    if let Some(issue) = &mark.issue {
+        out.push(Property::new("quarantine_issue", xml_safe(issue)));
+    }
+    if mark.expired {
+        out.push(Property::new("quarantine_expired", "true"));
+    }
+    if marks.shields(result) {
+        out.push(Property::new("quarantine_shielded", "true"));
+    }
+    out
 }
 
 fn suite_properties(run: Option<&RunInfo>, state: &SuiteState) -> Vec<Property> {
