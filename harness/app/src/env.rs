@@ -18,6 +18,9 @@ pub const HIL_REPORT_DIR: &str = "HIL_REPORT_DIR";
 pub const HIL_RETRIES: &str = "HIL_RETRIES";
 /// A prebuilt firmware image to flash (`--firmware` wins; the rack file's image comes after).
 pub const FUT_ELF: &str = "FUT_ELF";
+/// Where lab state (board health) lives (`--state-dir` wins; default: the per-user state
+/// directory).
+pub const HIL_STATE_DIR: &str = "HIL_STATE_DIR";
 /// The cargo target directory, when the user set it.
 pub const CARGO_TARGET_DIR: &str = "CARGO_TARGET_DIR";
 /// Set on CI machines: progress is plain lines, not bars.
@@ -28,11 +31,12 @@ pub const HOSTNAME: &str = "HOSTNAME";
 pub const COMMIT_VARS: [&str; 3] = ["GITHUB_SHA", "CI_COMMIT_SHA", "GIT_COMMIT"];
 
 /// Every variable [`Env::capture`] reads.
-pub const VARS: [&str; 11] = [
+pub const VARS: [&str; 12] = [
     HIL_RACK,
     HIL_TIMING,
     HIL_REPORT_DIR,
     HIL_RETRIES,
+    HIL_STATE_DIR,
     FUT_ELF,
     CARGO_TARGET_DIR,
     CI,

@@ -10,6 +10,7 @@
 //! - [`lab`]: bringing the lab up and printing what bring-up did;
 //! - [`run`]: the run of every suite, its reporters, executing it and what it concluded;
 //! - [`libtest`]: the `cargo test --test hil` entry point;
+//! - [`nightly`]: board health and the quarantine around a `hil run`;
 //! - [`error`]: why a run could not start ([`AppError`]).
 
 #![warn(missing_docs)]
@@ -18,6 +19,7 @@ pub mod env;
 pub mod error;
 pub mod lab;
 pub mod libtest;
+pub mod nightly;
 pub mod provenance;
 pub mod run;
 pub mod settings;
@@ -27,7 +29,11 @@ pub use env::Env;
 pub use error::AppError;
 pub use lab::{board_faults, bring_up, print_lab};
 pub use libtest::libtest_main;
+pub use nightly::Nightly;
 pub use run::{
-    Finished, build_run, create_report_dir, execute, print_plan, reporters, reports_line,
+    Finished, build_run, create_report_dir, execute, execute_marked, print_plan, reporters,
+    reports_line,
 };
-pub use settings::{Frontend, LabRequest, LabSettings, RunRequest, Settings, SettingsError};
+pub use settings::{
+    Frontend, LabRequest, LabSettings, NightlyRequest, RunRequest, Settings, SettingsError,
+};

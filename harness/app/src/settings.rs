@@ -9,6 +9,9 @@
 //! | report directory | `--report-dir` | `HIL_REPORT_DIR` | `hil-report` (`hil run`), `<cargo target dir>/hil-report` (`cargo test --test hil`) |
 //! | retries | `--retries` | `HIL_RETRIES` | 0 |
 //! | firmware image | `--firmware` | `FUT_ELF` | the rack file's image, else the CI build output |
+//! | state directory (board health) | `--state-dir` | `HIL_STATE_DIR` | the per-user state directory + `hil` |
+//! | maintenance threshold | `--maintenance-after` | — | the rack file's `maintenance_after`, else 3 |
+//! | quarantine file | `--quarantine` | — | the rack file's `quarantine` |
 //!
 //! A variable that does not parse is an error naming it, never a silent default.
 
@@ -20,7 +23,8 @@ use hil_runner::Filter;
 use hil_sim::timing::Timing;
 
 use crate::env::{
-    CARGO_TARGET_DIR, Env, FUT_ELF, HIL_RACK, HIL_REPORT_DIR, HIL_RETRIES, HIL_TIMING,
+    CARGO_TARGET_DIR, Env, FUT_ELF, HIL_RACK, HIL_REPORT_DIR, HIL_RETRIES, HIL_STATE_DIR,
+    HIL_TIMING,
 };
 use crate::provenance::Provenance;
 use crate::target_dir::{LIBTEST_REPORT_DIR, target_dir};
@@ -63,6 +67,21 @@ pub struct RunRequest {
     pub list: bool,
     /// The trial filter (`hil run`; libtest applies its own).
     pub filter: Filter,
+    /// Board health and quarantine (`hil run`).
+    pub nightly: NightlyRequest,
+}
+
+/// What the command line asked for about board health and quarantine; `None` means not given.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NightlyRequest {
+    /// `--state-dir`.
+    pub state_dir: Option<PathBuf>,
+    /// `--maintenance-after N`.
+    pub maintenance_after: Option<u32>,
+    /// `--quarantine FILE`.
+    pub quarantine: Option<PathBuf>,
+    /// `--quarantine-verify`: run only quarantined trials and say which now pass.
+    pub quarantine_verify: bool,
 }
 
 impl Default for RunRequest {
@@ -76,6 +95,7 @@ impl Default for RunRequest {
             retries: None,
             list: false,
             filter: Filter::all(),
+            nightly: NightlyRequest::default(),
         }
     }
 }
@@ -147,6 +167,8 @@ pub struct Settings {
     pub reporters: ReporterOptions,
     /// Commit and host recorded with the run.
     pub provenance: Provenance,
+    /// Board health and quarantine: what the command line gave, and `HIL_STATE_DIR`.
+    pub nightly: NightlyRequest,
 }
 
 impl Settings {
@@ -176,6 +198,10 @@ impl Settings {
             filter: request.filter,
             reporters: reporter_options(frontend, env),
             provenance: Provenance::from_env(env),
+            nightly: NightlyRequest {
+                state_dir: request.nightly.state_dir.or_else(|| env.path(HIL_STATE_DIR)),
+                ..request.nightly
+            },
         })
     }
 }

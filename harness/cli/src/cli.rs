@@ -4,7 +4,7 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use hil_sim::timing::Timing;
 
-use crate::commands::{at, bench, doctor, flash, probes, psu, run, schema, sim};
+use crate::commands::{at, bench, boards_health, doctor, flash, probes, psu, run, schema, sim};
 
 /// Hardware-in-the-loop conformance for nRF91 modems.
 ///
@@ -41,6 +41,8 @@ pub enum Command {
     Schema(schema::SchemaArgs),
     /// Benchmark the conformance runner: wall time, peak memory, parallel efficiency.
     Bench(bench::BenchArgs),
+    /// The rack's boards and their health; `ready NAME` / `maintenance NAME --reason TEXT`.
+    Boards(boards_health::BoardsArgs),
 }
 
 /// Timing of simulated DUTs.

@@ -2,6 +2,7 @@
 
 pub mod at;
 pub mod bench;
+pub mod boards_health;
 pub mod doctor;
 pub mod flash;
 pub mod probes;
@@ -25,5 +26,6 @@ pub fn dispatch(command: Command) -> anyhow::Result<Status> {
         Command::Probes(args) => probes::run(args),
         Command::Schema(args) => schema::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Boards(args) => boards_health::run(args),
     }
 }

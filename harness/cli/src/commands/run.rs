@@ -6,14 +6,20 @@
 //! 2 on a usage or configuration error — including a DUT that could not be brought up (port
 //! missing, identity mismatch, flash failure), after the reports are written.
 //!
+//! A rack file's boards have a health record in the state directory: a board in maintenance is
+//! not touched (its cases are reported skipped, plus one `<dut>::health::maintenance` error), and
+//! after the run each board's infrastructure errors are counted. Quarantined trials run and are
+//! reported, but their unexpected results do not set the exit status until the entry expires.
+//!
 //! Ctrl-C (or SIGTERM) lets each DUT finish its current case, then the reports are written and
 //! the summary says the run was stopped; a second Ctrl-C aborts at once (the JUnit file is
 //! rewritten atomically after every result, so it stays valid).
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::Args;
-use hil_app::{Env, Frontend, LabRequest, RunRequest, Settings};
+use hil_app::{Env, Frontend, LabRequest, Nightly, NightlyRequest, RunRequest, Settings};
 use hil_runner::{Filter, IgnoredMode, StopFlag};
 
 use crate::cli::TimingArg;
@@ -73,6 +79,24 @@ pub struct RunArgs {
     /// List the trials that would run, and do not run them.
     #[arg(long)]
     pub list: bool,
+
+    /// Where board health is kept (default: `HIL_STATE_DIR`, else the per-user state directory).
+    #[arg(long, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
+
+    /// Consecutive runs with an infrastructure error before a board goes into maintenance
+    /// (default: the rack file's `maintenance_after`, else 3).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub maintenance_after: Option<u32>,
+
+    /// Quarantine file: trials whose unexpected results do not set the exit status until their
+    /// entry expires (default: the rack file's `quarantine`).
+    #[arg(long, value_name = "FILE")]
+    pub quarantine: Option<PathBuf>,
+
+    /// Run only the quarantined trials and say which now pass (their entries can go).
+    #[arg(long)]
+    pub quarantine_verify: bool,
 }
 
 impl RunArgs {
@@ -89,6 +113,12 @@ impl RunArgs {
             retries: self.retries,
             list: self.list,
             filter: self.filter(),
+            nightly: NightlyRequest {
+                state_dir: self.state_dir.clone(),
+                maintenance_after: self.maintenance_after,
+                quarantine: self.quarantine.clone(),
+                quarantine_verify: self.quarantine_verify,
+            },
         }
     }
 
@@ -111,7 +141,10 @@ impl RunArgs {
 }
 
 pub fn run(args: RunArgs) -> anyhow::Result<Status> {
-    let settings = Settings::resolve(Frontend::Cli, args.request(), &Env::capture()).or_config()?;
+    let mut settings =
+        Settings::resolve(Frontend::Cli, args.request(), &Env::capture()).or_config()?;
+    let mut nightly = Nightly::prepare(&settings).or_config()?;
+    settings.lab.options.boards = nightly.selection();
     if !settings.list {
         hil_app::create_report_dir(&settings).or_config()?;
     }
@@ -131,10 +164,31 @@ pub fn run(args: RunArgs) -> anyhow::Result<Status> {
         return Ok(Status::Success);
     }
     hil_app::print_lab(&lab);
-    let run = hil_app::build_run(&lab, &settings)
+    for held in nightly.held_out() {
+        eprintln!("lab: {}: NOT TOUCHED: {}", held.dut.name, held.reason);
+    }
+    let mut run = hil_app::build_run(&lab, &settings)
         .or_config()?
-        .with_stop_flag(stop);
-    let finished = hil_app::execute(lab, &run, &settings).or_config()?;
+        .with_held_out(nightly.held_out());
+    if let Some(filter) = nightly.verify_filter(&lab, &run) {
+        run = run.with_filter(filter);
+    }
+    let marks = Arc::new(nightly.marks(&lab, &run));
+    if nightly.verify {
+        eprintln!(
+            "quarantine verify: running only the {} quarantined trials",
+            marks.quarantined.len()
+        );
+    }
+    let run = run.with_stop_flag(stop);
+    let finished = hil_app::execute_marked(lab, &run, &settings, marks).or_config()?;
+    let health = nightly.record(&finished.boards, &finished.results, finished.summary.stopped);
+    for line in health.or_config()? {
+        eprintln!("{line}");
+    }
+    if nightly.verify {
+        print_verify(&finished);
+    }
     eprintln!("{}", finished.reports_line());
     // Boards that did not come up still get their cases reported (as errors), but the exit
     // status says the lab itself is not right.
@@ -142,6 +196,30 @@ pub fn run(args: RunArgs) -> anyhow::Result<Status> {
         return Err(config_error(problem));
     }
     Ok(Status::from_ok(finished.as_expected()))
+}
+
+/// One line per quarantined trial: whether it now ends as expected (its entry can go).
+fn print_verify(finished: &hil_app::Finished) {
+    for result in &finished.results {
+        let Some(mark) = finished.marks.quarantined.get(&result.id.to_string()) else {
+            continue;
+        };
+        if result.outcome.is_unexpected() {
+            println!(
+                "quarantine verify: {} still {} ({})",
+                result.id,
+                result.outcome.kind().label(),
+                mark.entry
+            );
+        } else {
+            println!(
+                "quarantine verify: {} now {}: {} can be removed",
+                result.id,
+                result.outcome.kind().label(),
+                mark.entry
+            );
+        }
+    }
 }
 
 #[cfg(test)]
