@@ -122,7 +122,10 @@ impl Finished {
 
     /// Unexpected results the quarantine shielded.
     pub fn shielded(&self) -> usize {
-        self.results.iter().filter(|r| self.marks.shields(r)).count()
+        self.results
+            .iter()
+            .filter(|r| self.marks.shields(r))
+            .count()
     }
 
     /// Where the reports are, one line.

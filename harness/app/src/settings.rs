@@ -199,7 +199,10 @@ impl Settings {
             reporters: reporter_options(frontend, env),
             provenance: Provenance::from_env(env),
             nightly: NightlyRequest {
-                state_dir: request.nightly.state_dir.or_else(|| env.path(HIL_STATE_DIR)),
+                state_dir: request
+                    .nightly
+                    .state_dir
+                    .or_else(|| env.path(HIL_STATE_DIR)),
                 ..request.nightly
             },
         })

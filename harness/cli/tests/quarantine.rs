@@ -73,7 +73,11 @@ fn a_shielded_failure_exits_0_and_says_so_everywhere() {
         "{xml}"
     );
     let parsed = junit(&report.join("junit.xml"));
-    let cases: Vec<_> = parsed.test_suites.iter().flat_map(|s| &s.test_cases).collect();
+    let cases: Vec<_> = parsed
+        .test_suites
+        .iter()
+        .flat_map(|s| &s.test_cases)
+        .collect();
     for name in HANGS {
         let case = cases.iter().find(|c| c.name.as_str() == name).unwrap();
         assert_eq!(property(case, "quarantined"), Some("legacy host wedges"));
@@ -102,7 +106,10 @@ fn an_expired_entry_no_longer_shields_and_the_summary_says_so() {
         first.contains("QUARANTINE EXPIRED: 2 entries no longer shield (q.yaml entry 1"),
         "{stdout}"
     );
-    assert!(stdout.contains("[quarantine EXPIRED after 2000-01-01"), "{stdout}");
+    assert!(
+        stdout.contains("[quarantine EXPIRED after 2000-01-01"),
+        "{stdout}"
+    );
     assert!(stdout.contains("FAILED: 2 unexpected"), "{stdout}");
 }
 
@@ -130,7 +137,11 @@ fn verify_runs_only_quarantined_trials_and_says_which_now_pass() {
         "{stdout}"
     );
     let parsed = junit(&dir.path().join("report/junit.xml"));
-    let ran = parsed.test_suites.iter().flat_map(|s| &s.test_cases).count();
+    let ran = parsed
+        .test_suites
+        .iter()
+        .flat_map(|s| &s.test_cases)
+        .count();
     assert_eq!(ran, 3);
 }
 
@@ -143,5 +154,8 @@ fn a_bad_entry_is_refused_with_its_file_and_line() {
         &[],
     );
     assert_eq!(code, Some(2), "{stderr}");
-    assert!(stderr.contains("q.yaml:3:") && stderr.contains("`next week` is not a date"), "{stderr}");
+    assert!(
+        stderr.contains("q.yaml:3:") && stderr.contains("`next week` is not a date"),
+        "{stderr}"
+    );
 }

@@ -107,7 +107,8 @@ impl Lab {
                 let rack = hil_rack::load(path)?;
                 let mut duts = rack.duts;
                 if let BoardSelection::Only(names) = &opts.boards
-                    && let Some(unknown) = names.iter().find(|n| !duts.iter().any(|d| &d.name == *n))
+                    && let Some(unknown) =
+                        names.iter().find(|n| !duts.iter().any(|d| &d.name == *n))
                 {
                     let known: Vec<&str> = duts.iter().map(|d| d.name.as_str()).collect();
                     return Err(LabError::Dut {

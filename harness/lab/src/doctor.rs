@@ -118,9 +118,7 @@ fn credential_round_trip(console: &mut hil_at::AtClient) -> Result<(), String> {
     let kind = CredentialType::PSK_IDENTITY;
     let before = console.cfun().map_err(|e| format!("AT+CFUN?: {e}"))?;
     if before != 4 && before != 0 {
-        console
-            .set_cfun(4)
-            .map_err(|e| format!("AT+CFUN=4: {e}"))?;
+        console.set_cfun(4).map_err(|e| format!("AT+CFUN=4: {e}"))?;
     }
     let listed = |console: &mut hil_at::AtClient| {
         console

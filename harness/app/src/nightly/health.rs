@@ -49,7 +49,10 @@ impl BoardOutcome {
 
 impl HealthState {
     /// The records of `rack`'s boards (none when no board has a key: all simulated in-process).
-    pub fn load(rack: &RackFile, request: &NightlyRequest) -> Result<Option<HealthState>, AppError> {
+    pub fn load(
+        rack: &RackFile,
+        request: &NightlyRequest,
+    ) -> Result<Option<HealthState>, AppError> {
         let keyed: Vec<(BoardKey, &str)> = rack
             .duts
             .iter()
@@ -175,7 +178,10 @@ fn verdict(outcome: &BoardOutcome, results: &[TrialResult], stopped: bool) -> Ru
     if let Some(fault) = &outcome.fault {
         return RunVerdict::InfraError(fault.clone());
     }
-    let mut mine = results.iter().filter(|r| r.id.dut == outcome.dut).peekable();
+    let mut mine = results
+        .iter()
+        .filter(|r| r.id.dut == outcome.dut)
+        .peekable();
     if mine.peek().is_none() {
         return RunVerdict::NotExercised;
     }

@@ -38,7 +38,9 @@ impl Nightly {
         let request = &settings.nightly;
         let rack = match &settings.lab.rack {
             RackSource::Simulated => None,
-            RackSource::File(path) => Some(hil_rack::load(path).map_err(|e| AppError::Nightly(e.to_string()))?),
+            RackSource::File(path) => {
+                Some(hil_rack::load(path).map_err(|e| AppError::Nightly(e.to_string()))?)
+            }
         };
         let quarantine_file: Option<PathBuf> = request
             .quarantine
@@ -67,16 +69,19 @@ impl Nightly {
     /// The boards to bring up: all but those in maintenance.
     pub fn selection(&self) -> BoardSelection {
         match &self.health {
-            Some(h) if !h.held_out().is_empty() => BoardSelection::Except(
-                h.held_out().into_iter().map(|held| held.dut.name).collect(),
-            ),
+            Some(h) if !h.held_out().is_empty() => {
+                BoardSelection::Except(h.held_out().into_iter().map(|held| held.dut.name).collect())
+            }
             _ => BoardSelection::All,
         }
     }
 
     /// The boards in maintenance, as the run reports them.
     pub fn held_out(&self) -> Vec<HeldOut> {
-        self.health.as_ref().map(HealthState::held_out).unwrap_or_default()
+        self.health
+            .as_ref()
+            .map(HealthState::held_out)
+            .unwrap_or_default()
     }
 
     /// The marks the reports show: quarantined trials of `run` on `lab`, boards held out.

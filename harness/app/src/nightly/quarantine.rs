@@ -43,7 +43,9 @@ impl QuarantineState {
                     continue;
                 }
                 let name = id.to_string();
-                let Some(covered) = self.list.lookup(&name, board.name(), board.mfw(), self.today)
+                let Some(covered) = self
+                    .list
+                    .lookup(&name, board.name(), board.mfw(), self.today)
                 else {
                     continue;
                 };

@@ -104,7 +104,12 @@ fn list(rack: &hil_rack::RackFile, state_dir: Option<&std::path::Path>) -> anyho
                     h.last_error.clone().unwrap_or_default(),
                 ]
             }
-            Err(e) => [dut.name.clone(), format!("{e}"), String::new(), String::new()],
+            Err(e) => [
+                dut.name.clone(),
+                format!("{e}"),
+                String::new(),
+                String::new(),
+            ],
         };
         table.add_row(row);
     }

@@ -182,7 +182,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<Status> {
     }
     let run = run.with_stop_flag(stop);
     let finished = hil_app::execute_marked(lab, &run, &settings, marks).or_config()?;
-    let health = nightly.record(&finished.boards, &finished.results, finished.summary.stopped);
+    let health = nightly.record(
+        &finished.boards,
+        &finished.results,
+        finished.summary.stopped,
+    );
     for line in health.or_config()? {
         eprintln!("{line}");
     }
