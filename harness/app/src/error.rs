@@ -43,4 +43,8 @@ pub enum AppError {
     /// The run could not be started (duplicate DUT names).
     #[error("starting the run: {0}")]
     Start(RunError),
+    /// Board health or the quarantine could not be read or written (state directory, health
+    /// record, quarantine file); the message names the file and the problem.
+    #[error("{0}")]
+    Nightly(String),
 }

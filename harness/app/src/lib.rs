@@ -11,6 +11,7 @@
 //! - [`lab`]: bringing the lab up and printing what bring-up did;
 //! - [`run`]: the run of every suite, its reporters, executing it and what it concluded;
 //! - [`libtest`]: the `cargo test --test hil` entry point;
+//! - [`nightly`]: board health and the quarantine around a `hil run`;
 //! - [`error`]: why a run could not start ([`AppError`]).
 
 #![warn(missing_docs)]
@@ -20,6 +21,7 @@ pub mod error;
 pub mod lab;
 pub mod leases;
 pub mod libtest;
+pub mod nightly;
 pub mod provenance;
 pub mod run;
 pub mod settings;
@@ -30,8 +32,12 @@ pub use error::AppError;
 pub use lab::{board_faults, bring_up, print_lab};
 pub use leases::{lease_request, state_dir};
 pub use libtest::libtest_main;
+pub use nightly::Nightly;
 pub use run::{
     Finished, build_run, check_selection, create_report_dir, discard_reports, execute,
-    planned_trials, print_plan, report_problem, reporters, reports_line, reports_line_of,
+    execute_marked, planned_trials, print_plan, report_problem, reporters, reports_line,
+    reports_line_of,
 };
-pub use settings::{Frontend, LabRequest, LabSettings, RunRequest, Settings, SettingsError};
+pub use settings::{
+    Frontend, LabRequest, LabSettings, NightlyRequest, RunRequest, Settings, SettingsError,
+};

@@ -1,14 +1,18 @@
 //! The run of every suite: building it, its reporters, executing it on a lab and what it
 //! concluded — one place for `hil run` and `cargo test --test hil`.
 
+use std::sync::Arc;
+
 use hil_lab::{Board, Lab};
-use hil_report::ReportDir;
+use hil_report::{ReportDir, RunMarks};
 use hil_runner::{
-    Filter, IgnoredMode, IncompleteReport, Reporter, Run, RunInfo, Selection, Summary,
+    Filter, IgnoredMode, IncompleteReport, Reporter, Run, RunInfo, RunStatus, Selection, Summary,
+    TrialResult,
 };
 
 use crate::error::AppError;
 use crate::lab::board_faults;
+use crate::nightly::BoardOutcome;
 use crate::settings::Settings;
 
 /// The run of every suite on `lab`: the suites' cases and expectations, the settings' retries
@@ -108,11 +112,23 @@ pub fn print_plan(lab: &Lab, run: &Run<Board>) -> usize {
 
 /// Runs `run` on the boards of `lab` with the reporters of `settings`.
 pub fn execute(lab: Lab, run: &Run<Board>, settings: &Settings) -> Result<Finished, AppError> {
+    execute_marked(lab, run, settings, Arc::new(RunMarks::default()))
+}
+
+/// [`execute`] with quarantine and maintenance `marks` on the reports and in the verdict:
+/// a shielded result does not make the run unexpected.
+pub fn execute_marked(
+    lab: Lab,
+    run: &Run<Board>,
+    settings: &Settings,
+    marks: Arc<RunMarks>,
+) -> Result<Finished, AppError> {
     let faults = board_faults(&lab);
+    let outcomes = lab.boards.iter().map(BoardOutcome::of).collect();
     let (boards, guard) = lab.into_parts();
-    let output = run
-        .execute(boards, reporters(settings))
-        .map_err(AppError::Start)?;
+    let reporters =
+        ReportDir::new(&settings.report_dir).marked_reporters(settings.reporters, marks.clone());
+    let output = run.execute(boards, reporters).map_err(AppError::Start)?;
     // Boards first, then the simulator serving them.
     drop(output.duts);
     drop(guard);
@@ -123,6 +139,9 @@ pub fn execute(lab: Lab, run: &Run<Board>, settings: &Settings) -> Result<Finish
         report,
         rack: settings.lab.rack.describe(),
         faults,
+        boards: outcomes,
+        results: output.results,
+        marks,
     })
 }
 
@@ -137,12 +156,32 @@ pub struct Finished {
     pub rack: String,
     /// One line per board that did not come up (its cases are reported as errors).
     pub faults: Vec<String>,
+    /// What bring-up said about each board that was brought up (for board health).
+    pub boards: Vec<BoardOutcome>,
+    /// Every result, DUT by DUT.
+    pub results: Vec<TrialResult>,
+    /// The quarantine and maintenance marks the reports showed.
+    pub marks: Arc<RunMarks>,
 }
 
 impl Finished {
-    /// True when every result is as expected (the lab may still have a problem).
+    /// True when every result is as expected, or unexpected but shielded by a quarantine
+    /// entry that has not expired (the lab may still have a problem).
     pub fn as_expected(&self) -> bool {
-        self.summary.exit_code() == 0
+        let unexpected = self
+            .results
+            .iter()
+            .filter(|r| r.outcome.is_unexpected() && !self.marks.shields(r))
+            .count();
+        unexpected == 0 && self.summary.status() == RunStatus::Completed
+    }
+
+    /// Unexpected results the quarantine shielded.
+    pub fn shielded(&self) -> usize {
+        self.results
+            .iter()
+            .filter(|r| self.marks.shields(r))
+            .count()
     }
 
     /// Where the reports are, one line, naming only the reports that were written completely.

@@ -9,9 +9,11 @@
 //! | report directory | `--report-dir` | `HIL_REPORT_DIR` | `hil-report` (`hil run`), `<cargo target dir>/hil-report` (`cargo test --test hil`) |
 //! | retries | `--retries` | `HIL_RETRIES` | 0 |
 //! | firmware image | `--firmware` | `FUT_ELF` | the rack file's image, else the CI build output |
-//! | state directory (board leases) | `--state-dir` | `HIL_STATE_DIR` | the per-user state directory + `hil` |
+//! | state directory (board leases and health) | `--state-dir` | `HIL_STATE_DIR` | the per-user state directory + `hil` |
 //! | wait for leased boards | `--wait-for-boards` | — | fail at once |
 //! | run id in leases | — | `HIL_RUN_ID` | none |
+//! | maintenance threshold | `--maintenance-after` | — | the rack file's `maintenance_after`, else 3 |
+//! | quarantine file | `--quarantine` | — | the rack file's `quarantine` |
 //!
 //! A variable that does not parse is an error naming it, never a silent default.
 
@@ -24,7 +26,8 @@ use hil_runner::Filter;
 use hil_sim::timing::Timing;
 
 use crate::env::{
-    CARGO_TARGET_DIR, Env, FUT_ELF, HIL_RACK, HIL_REPORT_DIR, HIL_RETRIES, HIL_TIMING,
+    CARGO_TARGET_DIR, Env, FUT_ELF, HIL_RACK, HIL_REPORT_DIR, HIL_RETRIES, HIL_STATE_DIR,
+    HIL_TIMING,
 };
 use crate::provenance::Provenance;
 use crate::target_dir::{LIBTEST_REPORT_DIR, target_dir};
@@ -83,6 +86,21 @@ pub struct RunRequest {
     pub list: bool,
     /// The trial filter (`hil run`; libtest applies its own).
     pub filter: Filter,
+    /// Board health and quarantine (`hil run`).
+    pub nightly: NightlyRequest,
+}
+
+/// What the command line asked for about board health and quarantine; `None` means not given.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NightlyRequest {
+    /// `--state-dir`.
+    pub state_dir: Option<PathBuf>,
+    /// `--maintenance-after N`.
+    pub maintenance_after: Option<u32>,
+    /// `--quarantine FILE`.
+    pub quarantine: Option<PathBuf>,
+    /// `--quarantine-verify`: run only quarantined trials and say which now pass.
+    pub quarantine_verify: bool,
 }
 
 impl Default for RunRequest {
@@ -96,6 +114,7 @@ impl Default for RunRequest {
             retries: None,
             list: false,
             filter: Filter::all(),
+            nightly: NightlyRequest::default(),
         }
     }
 }
@@ -175,6 +194,8 @@ pub struct Settings {
     pub reporters: ReporterOptions,
     /// Commit and host recorded with the run.
     pub provenance: Provenance,
+    /// Board health and quarantine: what the command line gave, and `HIL_STATE_DIR`.
+    pub nightly: NightlyRequest,
 }
 
 impl Settings {
@@ -208,6 +229,13 @@ impl Settings {
             filter: request.filter,
             reporters: reporter_options(frontend, env),
             provenance: Provenance::from_env(env),
+            nightly: NightlyRequest {
+                state_dir: request
+                    .nightly
+                    .state_dir
+                    .or_else(|| env.path(HIL_STATE_DIR)),
+                ..request.nightly
+            },
         })
     }
 }

@@ -43,6 +43,32 @@ pub struct LabOptions {
     pub console_timeout: Duration,
     /// Whether rack-file boards are leased before they are touched.
     pub leasing: Leasing,
+    /// Which of the rack's boards to bring up; the others are not touched at all (no port
+    /// opened, no supply byte sent, no simulator started for them).
+    pub boards: BoardSelection,
+}
+
+/// Which of a rack's boards a command brings up.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum BoardSelection {
+    /// Every board.
+    #[default]
+    All,
+    /// Every board but these (e.g. boards in maintenance).
+    Except(Vec<String>),
+    /// Only these (e.g. `hil doctor --dut NAME`).
+    Only(Vec<String>),
+}
+
+impl BoardSelection {
+    /// Whether the board `name` is brought up.
+    pub fn includes(&self, name: &str) -> bool {
+        match self {
+            BoardSelection::All => true,
+            BoardSelection::Except(names) => !names.iter().any(|n| n == name),
+            BoardSelection::Only(names) => names.iter().any(|n| n == name),
+        }
+    }
 }
 
 impl Default for LabOptions {
@@ -56,6 +82,7 @@ impl Default for LabOptions {
             artifacts_dir: None,
             console_timeout: Duration::from_secs(5),
             leasing: Leasing::Off,
+            boards: BoardSelection::All,
         }
     }
 }
@@ -87,7 +114,19 @@ impl Lab {
             RackSource::File(path) => {
                 // `load` already resolved a relative image path against the rack file's folder.
                 let rack = hil_rack::load(path)?;
-                (rack.name, rack.duts, rack.firmware_image)
+                let mut duts = rack.duts;
+                if let BoardSelection::Only(names) = &opts.boards
+                    && let Some(unknown) =
+                        names.iter().find(|n| !duts.iter().any(|d| &d.name == *n))
+                {
+                    let known: Vec<&str> = duts.iter().map(|d| d.name.as_str()).collect();
+                    return Err(LabError::Dut {
+                        dut: unknown.clone(),
+                        message: format!("not in the rack file (DUTs: {})", known.join(", ")),
+                    });
+                }
+                duts.retain(|d| opts.boards.includes(&d.name));
+                (rack.name, duts, rack.firmware_image)
             }
         };
 
@@ -97,7 +136,12 @@ impl Lab {
         let sim = match source {
             RackSource::Simulated => {
                 let rack = SimRack::start(simulated::default_rack(opts.timing))?;
-                specs = rack.duts().iter().map(simulated::default_spec).collect();
+                specs = rack
+                    .duts()
+                    .iter()
+                    .map(simulated::default_spec)
+                    .filter(|s| opts.boards.includes(&s.name))
+                    .collect();
                 Some(rack)
             }
             RackSource::File(path) => {

@@ -30,7 +30,7 @@ pub mod simulated;
 pub mod source;
 
 pub use board::{Board, BoardState, SupplyState};
-pub use bringup::{Lab, LabOptions};
+pub use bringup::{BoardSelection, Lab, LabOptions};
 pub use error::LabError;
 pub use fault::{BoardFault, SupplyFault};
 pub use leasing::Leasing;

@@ -30,8 +30,8 @@ pub fn parse(text: &str, origin: &str) -> Result<RackFile, RackError> {
     })
 }
 
-/// Reads and checks a rack file. A relative `firmware_image` is resolved against the file's
-/// directory.
+/// Reads and checks a rack file. A relative `firmware_image` or `quarantine` is resolved
+/// against the file's directory.
 pub fn load(path: impl AsRef<Path>) -> Result<RackFile, RackError> {
     let path = path.as_ref();
     let origin = path.display().to_string();
@@ -41,6 +41,11 @@ pub fn load(path: impl AsRef<Path>) -> Result<RackFile, RackError> {
         && image.is_relative()
     {
         rack.firmware_image = Some(dir.join(image));
+    }
+    if let (Some(file), Some(dir)) = (&rack.quarantine, path.parent())
+        && file.is_relative()
+    {
+        rack.quarantine = Some(dir.join(file));
     }
     Ok(rack)
 }

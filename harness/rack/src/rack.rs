@@ -26,6 +26,15 @@ pub struct RackFile {
     /// against the rack file's directory by [`crate::load`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firmware_image: Option<PathBuf>,
+    /// A quarantine file (YAML list of `{trial, reason, until, ...}` entries); relative paths
+    /// are resolved against the rack file's directory by [`crate::load`]. `--quarantine` wins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quarantine: Option<PathBuf>,
+    /// Consecutive runs with an infrastructure error after which a board goes into
+    /// maintenance (default 3). `--maintenance-after` wins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub maintenance_after: Option<u32>,
     /// The DUTs, each with a unique name.
     #[serde(deserialize_with = "unique_duts")]
     #[schemars(length(min = 1))]
@@ -52,6 +61,9 @@ impl Checked for RackFile {
     fn check(self) -> Result<Self, String> {
         if self.name.trim().is_empty() {
             return Err("the rack name is empty".into());
+        }
+        if self.maintenance_after == Some(0) {
+            return Err("maintenance_after must be at least 1".into());
         }
         Ok(self)
     }

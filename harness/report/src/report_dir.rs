@@ -3,6 +3,7 @@
 
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use hil_runner::Reporter;
 
@@ -11,6 +12,7 @@ use crate::atomic::TMP_DIR;
 use crate::html::HtmlReporter;
 use crate::jsonl::JsonLinesReporter;
 use crate::junit::{JunitOptions, JunitReporter};
+use crate::marks::RunMarks;
 use crate::progress::ProgressReporter;
 use crate::summary::SummaryReporter;
 use crate::transcripts::{TRANSCRIPTS_DIR, TranscriptWriter};
@@ -97,11 +99,22 @@ impl ReportDir {
     /// written), then what `options` add: live progress on stderr and the summary table on
     /// stdout.
     pub fn reporters(&self, options: ReporterOptions) -> Vec<Box<dyn Reporter>> {
+        self.marked_reporters(options, Arc::new(RunMarks::default()))
+    }
+
+    /// [`ReportDir::reporters`] for a run with quarantined trials or boards held out: JUnit,
+    /// HTML and the summary show `marks`.
+    pub fn marked_reporters(
+        &self,
+        options: ReporterOptions,
+        marks: Arc<RunMarks>,
+    ) -> Vec<Box<dyn Reporter>> {
         let mut reporters: Vec<Box<dyn Reporter>> = vec![
             Box::new(TranscriptWriter::new(&self.dir)),
             Box::new(
                 HtmlReporter::new(&self.html, Some(self.transcripts.clone()))
-                    .with_tmp_dir(&self.tmp),
+                    .with_tmp_dir(&self.tmp)
+                    .with_marks(marks.clone()),
             ),
             Box::new(JsonLinesReporter::open(&self.events)),
             Box::new(
@@ -112,7 +125,8 @@ impl ReportDir {
                         ..JunitOptions::default()
                     },
                 )
-                .with_tmp_dir(&self.tmp),
+                .with_tmp_dir(&self.tmp)
+                .with_marks(marks.clone()),
             ),
         ];
         match options.live_progress {
@@ -123,7 +137,7 @@ impl ReportDir {
             }
         }
         if options.summary_table {
-            reporters.push(Box::new(SummaryReporter::stdout()));
+            reporters.push(Box::new(SummaryReporter::stdout().with_marks(marks)));
         }
         reporters
     }

@@ -11,6 +11,7 @@
 //! - [`run`]: the scheduler (one thread per DUT, cases sequential on a DUT);
 //! - [`event`]: the events reporters receive on a single collector thread;
 //! - [`filter`]: libtest-style name filters;
+//! - [`held_out`]: boards a run does not touch (maintenance), reported instead of dropped;
 //! - [`libtest`]: the same execution behind `cargo test --test hil` (libtest-mimic).
 //!
 //! Trials are named `<dut>::<suite>::<case>`; that name is unique per run and is what filters,
@@ -22,6 +23,7 @@ pub mod classify;
 pub mod event;
 pub mod expectations;
 pub mod filter;
+pub mod held_out;
 pub mod libtest;
 pub mod outcome;
 pub mod run;
@@ -37,6 +39,7 @@ pub use event::{
 };
 pub use expectations::{Expectation, ExpectationEntry, Expectations, ExpectationsError, Issue};
 pub use filter::{Filter, IgnoredMode, Selection};
+pub use held_out::{HEALTH_SUITE, HeldOut, MAINTENANCE_CASE};
 pub use libtest::{LibtestOutput, run_libtest};
 pub use outcome::{Attempt, Outcome, OutcomeKind, TrialId, TrialResult};
 pub use run::{Run, RunError, RunOutput};

@@ -14,6 +14,7 @@ use crate::event::{
 };
 use crate::expectations::{Expectations, ExpectationsError};
 use crate::filter::{Filter, Selection};
+use crate::held_out::{HeldOut, report_held_out};
 use crate::outcome::{TrialId, TrialResult};
 use crate::session::DutSession;
 use crate::stop::StopFlag;
@@ -39,6 +40,7 @@ pub struct Run<D> {
     filter: Filter,
     retries: u32,
     stop: StopFlag,
+    held_out: Vec<HeldOut>,
 }
 
 /// Everything a finished (or stopped) run gives back.
@@ -74,6 +76,7 @@ impl<D: DutSession> Run<D> {
             filter: Filter::all(),
             retries: 0,
             stop: StopFlag::new(),
+            held_out: Vec::new(),
         })
     }
 
@@ -91,6 +94,18 @@ impl<D: DutSession> Run<D> {
     pub fn with_stop_flag(mut self, stop: StopFlag) -> Self {
         self.stop = stop;
         self
+    }
+
+    /// Boards the run does not touch (in maintenance): reported with their selected cases
+    /// skipped and one `<dut>::health::maintenance` error each.
+    pub fn with_held_out(mut self, held_out: Vec<HeldOut>) -> Self {
+        self.held_out = held_out;
+        self
+    }
+
+    /// The boards held out of the run.
+    pub fn held_out(&self) -> &[HeldOut] {
+        &self.held_out
     }
 
     /// The stop flag (register it with a SIGINT handler).
@@ -149,13 +164,28 @@ impl<D: DutSession> Run<D> {
         let slots: Vec<DutSlot<D>> = duts.into_iter().map(DutSlot::new).collect();
         let plans: Vec<Vec<&dyn Case<D>>> =
             slots.iter().map(|s| self.selected(&s.info.name)).collect();
-        let planned = plans.iter().map(Vec::len).sum();
+        let held_plans: Vec<Vec<(CaseId, String)>> = self
+            .held_out
+            .iter()
+            .map(|h| {
+                self.selected(&h.dut.name)
+                    .iter()
+                    .map(|c| (c.id(), c.description().to_string()))
+                    .collect()
+            })
+            .collect();
+        let planned = plans.iter().map(Vec::len).sum::<usize>()
+            + held_plans.iter().map(|p| p.len() + 1).sum::<usize>();
 
         let collector = Collector::start(reporters);
         let events = collector.sink();
         events.send(RunEvent::RunStarted {
             info: self.info.clone(),
-            duts: slots.iter().map(|s| s.info.clone()).collect(),
+            duts: slots
+                .iter()
+                .map(|s| s.info.clone())
+                .chain(self.held_out.iter().map(|h| h.dut.clone()))
+                .collect(),
             planned,
         });
         let ctx = TrialContext {
@@ -191,6 +221,12 @@ impl<D: DutSession> Run<D> {
         for (slot, dut_results, _) in finished {
             results.extend(dut_results);
             duts.push(slot.session);
+        }
+        for (held, plan) in self.held_out.iter().zip(&held_plans) {
+            let (counts, held_results) = report_held_out(held, plan, &events);
+            summary.total.merge(&counts);
+            summary.per_dut.push((held.dut.clone(), counts));
+            results.extend(held_results);
         }
         events.send(RunEvent::RunFinished(summary.clone()));
         drop(events);

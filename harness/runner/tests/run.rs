@@ -507,3 +507,49 @@ fn a_hang_on_a_dut_that_comes_back_keeps_its_explanation() {
     assert_eq!(out.results[0].outcome.kind(), OutcomeKind::ExpectedFail);
     assert!(out.results[0].outcome.message().contains("§7.2"));
 }
+
+#[test]
+fn a_held_out_board_is_reported_skipped_with_one_maintenance_error_and_never_touched() {
+    let lab = Lab::default();
+    let cases = vec![passing("cmng", "a"), passing("cmng", "b")];
+    let run = Run::new(RunInfo::new("rack-1"), cases, Expectations::empty())
+        .unwrap()
+        .with_filter(Filter::all().pattern("cmng::a"))
+        .with_held_out(vec![hil_runner::HeldOut::new(
+            "dut2",
+            "in maintenance since 2025-03-04T05:06:07Z (taken out by hand): cable",
+        )]);
+    let recorder = Recorder::default();
+    let out = run
+        .execute(vec![FakeDut::new("dut1", MFW_9160, &lab)], recorder.boxed())
+        .unwrap();
+
+    assert_eq!(
+        kinds(&out.results),
+        [
+            ("dut1::cmng::a".to_string(), OutcomeKind::Pass),
+            ("dut2::cmng::a".to_string(), OutcomeKind::NotApplicable),
+            ("dut2::health::maintenance".to_string(), OutcomeKind::Error),
+        ]
+    );
+    assert!(
+        out.results[1]
+            .outcome
+            .message()
+            .contains("since 2025-03-04")
+    );
+    assert!(
+        out.results[2]
+            .outcome
+            .message()
+            .contains("hil boards ready dut2")
+    );
+    assert!(lab.spans().iter().all(|s| s.dut == "dut1"));
+    assert_eq!(out.summary.per_dut.len(), 2);
+    assert_eq!(out.summary.total.error, 1);
+    let planned = recorder.events().iter().find_map(|e| match e {
+        RunEvent::RunStarted { planned, duts, .. } => Some((*planned, duts.len())),
+        _ => None,
+    });
+    assert_eq!(planned, Some((3, 2)));
+}

@@ -1,8 +1,10 @@
 //! `hil boards`: every board of a rack with its lease — free, or held by whom (program, pid,
-//! host, since when, run id). Nothing is taken or opened: looking at a lease never disturbs it.
+//! host, since when, run id) — and its health (in service, or in maintenance since when and
+//! why). Nothing is taken or opened: looking at a lease never disturbs it. `hil boards ready
+//! NAME` and `hil boards maintenance NAME --reason TEXT` change a board's health
+//! ([`super::boards_health`]).
 //!
-//! Each board is one [`BoardRow`]; more board state (health, maintenance) is another field
-//! there and another entry in [`BoardRow::COLUMNS`] and [`BoardRow::cells`].
+//! Each board is one [`BoardRow`].
 
 use std::path::PathBuf;
 
@@ -11,23 +13,28 @@ use hil_lab::RackSource;
 use hil_lease::{BoardClaim, BoardLease, LeaseState, board_leases};
 use serde_json::{Value, json};
 
+use super::boards_health::{HealthAction, act, health_cell};
 use crate::exit::{OrConfig, Status, config_error};
 use crate::output;
 
 #[derive(Debug, Args)]
 pub struct BoardsArgs {
     /// Rack file (default: `HIL_RACK`).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", global = true)]
     pub rack: Option<PathBuf>,
 
     /// Where lab state (board leases) lives (default: `HIL_STATE_DIR`, else the per-user state
     /// directory).
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", global = true)]
     pub state_dir: Option<PathBuf>,
 
     /// One JSON object per board per line instead of a table.
     #[arg(long)]
     pub json: bool,
+
+    /// Change one board's health instead of listing.
+    #[command(subcommand)]
+    pub action: Option<HealthAction>,
 }
 
 /// One board as `hil boards` shows it.
@@ -37,18 +44,21 @@ pub struct BoardRow {
     pub dut: String,
     /// Its board lease: what hardware it is, and who holds it.
     pub lease: BoardLease,
+    /// Its health: in service, or in maintenance since when and why.
+    pub health: String,
 }
 
 impl BoardRow {
     /// The table's header, one entry per cell of [`BoardRow::cells`].
-    pub const COLUMNS: [&'static str; 3] = ["DUT", "hardware", "lease"];
+    pub const COLUMNS: [&'static str; 4] = ["DUT", "hardware", "lease", "health"];
 
     /// The table cells.
-    pub fn cells(&self) -> [String; 3] {
+    pub fn cells(&self) -> [String; 4] {
         [
             self.dut.clone(),
             self.hardware(),
             self.lease.state.to_string(),
+            self.health.clone(),
         ]
     }
 
@@ -64,7 +74,12 @@ impl BoardRow {
                 "holder_calls_it": holder.as_ref().map(|r| &r.board),
             }),
         };
-        json!({ "dut": self.dut, "hardware": self.hardware_list(), "lease": lease })
+        json!({
+            "dut": self.dut,
+            "hardware": self.hardware_list(),
+            "lease": lease,
+            "health": self.health,
+        })
     }
 
     fn hardware_list(&self) -> Vec<String> {
@@ -98,6 +113,12 @@ pub fn run(args: BoardsArgs) -> anyhow::Result<Status> {
             return Ok(Status::Success);
         }
     };
+    if let Some(action) = args.action {
+        let state_dir = args
+            .state_dir
+            .or_else(|| env.path(hil_app::env::HIL_STATE_DIR));
+        return act(&path, state_dir.as_deref(), action);
+    }
     let rack = hil_rack::load(&path).or_config()?;
     let claims: Vec<BoardClaim> = rack.duts.iter().map(BoardClaim::of).collect();
     let state_dir = hil_app::state_dir(args.state_dir.as_deref(), &env).map_err(config_error)?;
@@ -108,6 +129,7 @@ pub fn run(args: BoardsArgs) -> anyhow::Result<Status> {
         .map(|(lease, dut)| BoardRow {
             dut: dut.name.clone(),
             lease,
+            health: health_cell(&rack, &dut.name, Some(&state_dir)),
         })
         .collect();
     if args.json {

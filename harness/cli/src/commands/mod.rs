@@ -3,6 +3,7 @@
 pub mod at;
 pub mod bench;
 pub mod boards;
+pub mod boards_health;
 pub mod characterize;
 pub mod diff;
 pub mod doctor;

@@ -8,15 +8,21 @@
 //! mismatch, flash failure), a report that could not be written during the run (the last two
 //! after the reports are written, as far as they can be).
 //!
+//! A rack file's boards have a health record in the state directory: a board in maintenance is
+//! not touched (its cases are reported skipped, plus one `<dut>::health::maintenance` error), and
+//! after the run each board's infrastructure errors are counted. Quarantined trials run and are
+//! reported, but their unexpected results do not set the exit status until the entry expires.
+//!
 //! Ctrl-C (or SIGTERM) lets each DUT finish its current case, then the reports are written and
 //! the summary says the run was stopped (`STOPPED: …`, and JUnit's `run::stopped`); a second
 //! Ctrl-C aborts at once with one line saying where the partial reports are (the JUnit file is
 //! rewritten atomically after every result, so it stays valid).
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::Args;
-use hil_app::{Env, Frontend, LabRequest, RunRequest, Settings};
+use hil_app::{Env, Frontend, LabRequest, Nightly, NightlyRequest, RunRequest, Settings};
 use hil_runner::{Filter, IgnoredMode, StopFlag};
 
 use crate::cli::TimingArg;
@@ -84,6 +90,20 @@ pub struct RunArgs {
 
     #[command(flatten)]
     pub lease: LeaseArgs,
+
+    /// Consecutive runs with an infrastructure error before a board goes into maintenance
+    /// (default: the rack file's `maintenance_after`, else 3).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub maintenance_after: Option<u32>,
+
+    /// Quarantine file: trials whose unexpected results do not set the exit status until their
+    /// entry expires (default: the rack file's `quarantine`).
+    #[arg(long, value_name = "FILE")]
+    pub quarantine: Option<PathBuf>,
+
+    /// Run only the quarantined trials and say which now pass (their entries can go).
+    #[arg(long)]
+    pub quarantine_verify: bool,
 }
 
 impl RunArgs {
@@ -103,6 +123,12 @@ impl RunArgs {
             retries: self.retries,
             list: self.list,
             filter: self.filter(),
+            nightly: NightlyRequest {
+                state_dir: self.lease.state_dir.clone(),
+                maintenance_after: self.maintenance_after,
+                quarantine: self.quarantine.clone(),
+                quarantine_verify: self.quarantine_verify,
+            },
         }
     }
 
@@ -125,7 +151,10 @@ impl RunArgs {
 }
 
 pub fn run(args: RunArgs) -> anyhow::Result<Status> {
-    let settings = Settings::resolve(Frontend::Cli, args.request(), &Env::capture()).or_config()?;
+    let mut settings =
+        Settings::resolve(Frontend::Cli, args.request(), &Env::capture()).or_config()?;
+    let mut nightly = Nightly::prepare(&settings).or_config()?;
+    settings.lab.options.boards = nightly.selection();
     if !settings.list {
         hil_app::create_report_dir(&settings).or_config()?;
     }
@@ -151,15 +180,46 @@ pub fn run(args: RunArgs) -> anyhow::Result<Status> {
         return Ok(Status::Success);
     }
     hil_app::print_lab(&lab);
-    let run = hil_app::build_run(&lab, &settings)
+    for held in nightly.held_out() {
+        eprintln!("lab: {}: NOT TOUCHED: {}", held.dut.name, held.reason);
+    }
+    let mut run = hil_app::build_run(&lab, &settings)
         .or_config()?
-        .with_stop_flag(stop);
-    if let Err(e) = hil_app::check_selection(&lab, &run, &settings.filter) {
+        .with_held_out(nightly.held_out());
+    let mut filter = settings.filter.clone();
+    if let Some(verify) = nightly.verify_filter(&lab, &run) {
+        filter = verify.clone();
+        run = run.with_filter(verify);
+    }
+    // Boards in maintenance still report their trials (as skipped), so only a run with every
+    // board present can select nothing.
+    if nightly.held_out().is_empty()
+        && let Err(e) = hil_app::check_selection(&lab, &run, &filter)
+    {
         // Nothing ran: leave no `junit.xml` saying a run is under way.
         hil_app::discard_reports(&settings);
         return Err(config_error(e));
     }
-    let finished = hil_app::execute(lab, &run, &settings).or_config()?;
+    let marks = Arc::new(nightly.marks(&lab, &run));
+    if nightly.verify {
+        eprintln!(
+            "quarantine verify: running only the {} quarantined trials",
+            marks.quarantined.len()
+        );
+    }
+    let run = run.with_stop_flag(stop);
+    let finished = hil_app::execute_marked(lab, &run, &settings, marks).or_config()?;
+    let health = nightly.record(
+        &finished.boards,
+        &finished.results,
+        finished.summary.stopped,
+    );
+    for line in health.or_config()? {
+        eprintln!("{line}");
+    }
+    if nightly.verify {
+        print_verify(&finished);
+    }
     eprintln!("{}", finished.reports_line());
     // Reports that could not be written: the results are not all on record, whatever they say.
     if let Some(problem) = finished.report_problem() {
@@ -171,6 +231,30 @@ pub fn run(args: RunArgs) -> anyhow::Result<Status> {
         return Err(config_error(problem));
     }
     Ok(Status::from_ok(finished.as_expected()))
+}
+
+/// One line per quarantined trial: whether it now ends as expected (its entry can go).
+fn print_verify(finished: &hil_app::Finished) {
+    for result in &finished.results {
+        let Some(mark) = finished.marks.quarantined.get(&result.id.to_string()) else {
+            continue;
+        };
+        if result.outcome.is_unexpected() {
+            println!(
+                "quarantine verify: {} still {} ({})",
+                result.id,
+                result.outcome.kind().label(),
+                mark.entry
+            );
+        } else {
+            println!(
+                "quarantine verify: {} now {}: {} can be removed",
+                result.id,
+                result.outcome.kind().label(),
+                mark.entry
+            );
+        }
+    }
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ mod render;
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use hil_runner::{
     Counts, DutInfo, IncompleteReport, Reporter, RunEvent, RunInfo, Summary, TrialResult,
@@ -16,6 +17,7 @@ use hil_runner::{
 
 use crate::atomic::{tmp_dir_for, write_atomically_via};
 use crate::budget::{self, DETAIL_LEVELS, Detail};
+use crate::marks::RunMarks;
 
 pub use links::{href, svg_data_uri};
 pub use matrix::{Column, Matrix, Row};
@@ -35,6 +37,7 @@ pub struct HtmlReporter {
     /// Index into [`DETAIL_LEVELS`]: how much of each result the page shows.
     level: usize,
     last_error: Option<io::Error>,
+    marks: Arc<RunMarks>,
 }
 
 impl HtmlReporter {
@@ -57,12 +60,20 @@ impl HtmlReporter {
             finished: None,
             level: 0,
             last_error: None,
+            marks: Arc::new(RunMarks::default()),
         }
     }
 
     /// Temporary files go to `tmp_dir` (default: [`crate::atomic::TMP_DIR`] beside the page).
     pub fn with_tmp_dir(mut self, tmp_dir: impl Into<PathBuf>) -> Self {
         self.tmp_dir = tmp_dir.into();
+        self
+    }
+
+    /// With quarantine and maintenance marks: a badge on each quarantined result and a
+    /// status line saying what the run did not test or did not count.
+    pub fn with_marks(mut self, marks: Arc<RunMarks>) -> Self {
+        self.marks = marks;
         self
     }
 
@@ -100,6 +111,7 @@ impl HtmlReporter {
             finished: self.finished.as_ref(),
             page_dir: &self.page_dir,
             transcripts_root: self.transcripts_root.as_ref(),
+            marks: &self.marks,
         })
     }
 

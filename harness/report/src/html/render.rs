@@ -10,6 +10,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use super::links::{href, svg_data_uri};
 use super::matrix::{Matrix, worst};
 use super::power_plot;
+use crate::marks::{RunMarks, Standing, Tally};
 use crate::text::xml_safe;
 use crate::transcripts::{has_transcript_file, transcript_path};
 
@@ -25,6 +26,8 @@ pub struct Page<'a> {
     pub page_dir: &'a Path,
     /// Root of the transcript files, when they are written.
     pub transcripts_root: Option<&'a PathBuf>,
+    /// Quarantined trials and boards in maintenance.
+    pub marks: &'a RunMarks,
 }
 
 /// The whole HTML document.
@@ -98,6 +101,11 @@ fn header(page: &Page<'_>) -> Markup {
         ),
         Some(_) => ("finished: no unexpected results".to_string(), "status-ok"),
     };
+    let mut tally = Tally::default();
+    for result in page.results {
+        page.marks.count(&mut tally, result);
+    }
+    let headline = page.marks.headline(&tally);
     html! {
         @if let Some(run) = page.run {
             p.meta {
@@ -108,6 +116,12 @@ fn header(page: &Page<'_>) -> Markup {
             }
         }
         p { "Status: " span.(status.1) { (status.0) } }
+        @if let Some(headline) = headline {
+            p { strong.status-bad { (clean(&headline)) } }
+            @for (name, why) in &page.marks.held_out {
+                p { "Board " code { (clean(name)) } ": " (clean(why)) }
+            }
+        }
     }
 }
 
@@ -213,6 +227,7 @@ fn matrix(page: &Page<'_>) -> Markup {
                                                 title=(clean(&r.outcome.message())) {
                                                 (clean(&r.id.dut)) " " (r.outcome.kind().label())
                                                 @if r.is_flaky() { " (flaky)" }
+                                                @if !matches!(page.marks.standing(r), Standing::Plain) { " (quarantined)" }
                                             }
                                         }
                                     },
@@ -237,8 +252,14 @@ fn result_section(page: &Page<'_>, index: usize, r: &TrialResult) -> Markup {
         .map(|root| transcript_path(root, &r.id));
     html! {
         article.result.(kind_class("r", kind)) id=(format!("r-{index}")) {
-            h3 { span.badge.(kind_class("k", kind)) { (kind.label()) } " " code { (clean(&r.id.to_string())) } }
+            h3 {
+                span.badge.(kind_class("k", kind)) { (kind.label()) } " " code { (clean(&r.id.to_string())) }
+                (quarantine_badge(page.marks, r))
+            }
             @if !message.is_empty() { p.message { (clean(&message)) } }
+            @if let Standing::Shielded(mark) | Standing::Expired(mark) = page.marks.standing(r) {
+                p.quarantine { (clean(&mark.describe())) }
+            }
             @if r.is_flaky() {
                 p.flaky { "FLAKY: passed on attempt " (attempts) "/" (r.max_attempts) }
             } @else if attempts > 1 {
@@ -291,6 +312,21 @@ fn result_section(page: &Page<'_>, index: usize, r: &TrialResult) -> Markup {
                     }
                 }
             }
+        }
+    }
+}
+
+/// ` QUARANTINED` (shielded) or ` QUARANTINE EXPIRED` after a result's heading.
+fn quarantine_badge(marks: &RunMarks, r: &TrialResult) -> Markup {
+    html! {
+        @match marks.standing(r) {
+            Standing::Plain => {},
+            Standing::Shielded(mark) => {
+                " " span.badge.quarantined title=(clean(&mark.describe())) { "QUARANTINED" }
+            },
+            Standing::Expired(mark) => {
+                " " span.badge.quarantine-expired title=(clean(&mark.describe())) { "QUARANTINE EXPIRED" }
+            },
         }
     }
 }

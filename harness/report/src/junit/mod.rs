@@ -8,11 +8,13 @@
 //! ended ([`RUN_SUITE`]). The file stays under [`crate::budget::FILE_CAP`]: with many large
 //! results each shows less ([`crate::budget`]).
 
+mod run_properties;
 mod run_suite;
 mod testcase;
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use hil_runner::{
@@ -23,6 +25,7 @@ use quick_junit::{Property, Report, TestSuite, XmlString};
 
 use crate::atomic::{tmp_dir_for, write_atomically_via};
 use crate::budget::{self, DETAIL_LEVELS, Detail};
+use crate::marks::{RunMarks, Standing, Tally};
 use crate::text::xml_safe;
 
 pub use run_suite::{RUN_STATUS_PROPERTY, RUN_SUITE};
@@ -87,6 +90,8 @@ pub struct JunitReporter {
     /// Index into [`DETAIL_LEVELS`]: how much of each result the file shows.
     level: usize,
     last_error: Option<io::Error>,
+    marks: Arc<RunMarks>,
+    tally: Tally,
 }
 
 impl JunitReporter {
@@ -110,12 +115,22 @@ impl JunitReporter {
             finished: None,
             level: 0,
             last_error: None,
+            marks: Arc::new(RunMarks::default()),
+            tally: Tally::default(),
         }
     }
 
     /// Temporary files go to `tmp_dir` (default: [`crate::atomic::TMP_DIR`] beside the file).
     pub fn with_tmp_dir(mut self, tmp_dir: impl Into<PathBuf>) -> Self {
         self.tmp_dir = tmp_dir.into();
+        self
+    }
+
+    /// With quarantine and maintenance marks: testcase properties `quarantined`,
+    /// `quarantine_until`, `quarantine_issue`, `quarantine_expired`, `quarantine_shielded`, and
+    /// `<testsuites>` properties saying what the run did not count or did not test.
+    pub fn with_marks(mut self, marks: Arc<RunMarks>) -> Self {
+        self.marks = marks;
         self
     }
 
@@ -154,6 +169,7 @@ impl JunitReporter {
             ..DETAIL_LEVELS[0]
         };
         let kept = budget::slim(result, finest);
+        self.marks.count(&mut self.tally, result);
         let suite = self.suite(&result.id.dut);
         suite.started.get_or_insert(result.started);
         if result.outcome.kind() == OutcomeKind::NotApplicable {
@@ -223,12 +239,11 @@ impl JunitReporter {
             max_transcript: detail.transcript,
             ..self.style.clone()
         };
-        suite.add_test_cases(
-            state
-                .results
-                .iter()
-                .map(|r| test_case(&budget::slim(r, detail), &style)),
-        );
+        suite.add_test_cases(state.results.iter().map(|r| {
+            let mut case = test_case(&budget::slim(r, detail), &style);
+            case.add_properties(quarantine_properties(&self.marks, r));
+            case
+        }));
         suite
     }
 
@@ -238,15 +253,19 @@ impl JunitReporter {
         let max_transcript = self.options.max_transcript;
         let mut level = self.level;
         let mut failed = None;
+        let run_props = self.marks.run_properties(&self.tally);
         let xml = budget::fit(&mut level, |detail| {
             let detail = Detail {
                 transcript: detail.transcript.min(max_transcript),
                 ..detail
             };
-            self.report_at(detail).to_string().unwrap_or_else(|e| {
-                failed = Some(e.to_string());
-                String::new()
-            })
+            match self.report_at(detail).to_string() {
+                Ok(xml) => run_properties::insert(&xml, &run_props),
+                Err(e) => {
+                    failed = Some(e.to_string());
+                    String::new()
+                }
+            }
         });
         if let Some(e) = failed {
             return Err(io::Error::other(e));
@@ -264,6 +283,28 @@ impl JunitReporter {
             }
         }
     }
+}
+
+/// The testcase properties of a quarantined trial (none for the others).
+fn quarantine_properties(marks: &RunMarks, result: &TrialResult) -> Vec<Property> {
+    let mark = match marks.standing(result) {
+        Standing::Plain => return Vec::new(),
+        Standing::Shielded(mark) | Standing::Expired(mark) => mark,
+    };
+    let mut out = vec![
+        Property::new("quarantined", xml_safe(&mark.reason)),
+        Property::new("quarantine_until", xml_safe(&mark.until)),
+    ];
+    if let Some(issue) = &mark.issue {
+        out.push(Property::new("quarantine_issue", xml_safe(issue)));
+    }
+    if mark.expired {
+        out.push(Property::new("quarantine_expired", "true"));
+    }
+    if marks.shields(result) {
+        out.push(Property::new("quarantine_shielded", "true"));
+    }
+    out
 }
 
 fn suite_properties(run: Option<&RunInfo>, state: &SuiteState, status: RunStatus) -> Vec<Property> {

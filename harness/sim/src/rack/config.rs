@@ -63,6 +63,11 @@ pub struct SimDutConfig {
     /// Supply voltage at start, volts (output on).
     #[serde(default = "default_volts")]
     pub volts: f64,
+    /// Fault injection: the board starts wedged (no echo, no answer, no URC) until a power
+    /// cycle through its supply, a probe reset or an image install — a board that fails at the
+    /// infrastructure level, for board-health tests.
+    #[serde(default)]
+    pub frozen: bool,
 }
 
 fn default_baud() -> u32 {
@@ -99,6 +104,7 @@ impl SimDutConfig {
             modem_timeout_ms: default_modem_timeout_ms(),
             supervisor: Supervisor::default(),
             volts: default_volts(),
+            frozen: false,
         }
     }
 

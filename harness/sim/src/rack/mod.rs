@@ -129,6 +129,9 @@ impl SimRack {
             let running = dut::spawn(options, modem, rail).map_err(start_err("serial port"))?;
             let control = running.control().clone();
             control.attach_supply_log(supply.log.clone());
+            if d.frozen {
+                control.freeze(true);
+            }
             rack.duts.push(SimDut {
                 name: d.name.clone(),
                 profile: d.profile.clone(),
