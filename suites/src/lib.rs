@@ -12,7 +12,9 @@
 //!   overwrite, the CFUN matrix, content validation;
 //! - [`xpmng`] and [`keygen`]: the public-key slot and on-device key generation;
 //! - [`console`]: the AT console under a multi-line PEM, an over-long line, a lost quote;
-//! - [`pofwarn`]: the power-off warning driven by the supply.
+//! - [`pofwarn`]: the power-off warning driven by the supply;
+//! - [`power`]: current measured between AT events against per-firmware figures
+//!   (`expectations/power-figures.yaml`), and the draw around the power-off warning.
 //!
 //! [`cases`] and [`expectations`] are what the app layer (`hil-app`) runs, behind both
 //! `hil run` and `cargo test --test hil`. Writing a case: [`guide`] (`docs/writing-cases.md`);
@@ -26,6 +28,7 @@ pub mod guide;
 pub mod identity;
 pub mod keygen;
 pub mod pofwarn;
+pub mod power;
 pub mod support;
 pub mod xpmng;
 
@@ -44,6 +47,7 @@ pub fn cases() -> Vec<Arc<dyn Case<Board>>> {
     all.extend(keygen::cases());
     all.extend(console::cases());
     all.extend(pofwarn::cases());
+    all.extend(power::cases());
     all
 }
 
@@ -61,21 +65,23 @@ pub const EXPECTATION_FILES: &[(&str, &str)] = &[
         "suites/expectations/pofwarn.yaml",
         include_str!("../expectations/pofwarn.yaml"),
     ),
+    (
+        "suites/expectations/power.yaml",
+        include_str!("../expectations/power.yaml"),
+    ),
 ];
 
-/// The bundled expectations: each file validated on its own (so errors name the right file
-/// and line), then combined.
+/// The bundled expectations: each file validated on its own, then merged, so every error (a
+/// bad entry, an unknown case id, a case in two files) names the right file and line.
 pub fn expectations() -> Result<Expectations, ExpectationsError> {
-    let mut combined = String::new();
+    let mut combined = Expectations::empty();
     for (origin, text) in EXPECTATION_FILES {
         if !has_entries(text) {
             continue;
         }
-        Expectations::from_yaml(text, origin)?;
-        combined.push_str(text);
-        combined.push('\n');
+        combined = combined.merge(Expectations::from_yaml(text, origin)?)?;
     }
-    Expectations::from_yaml(&combined, "suites/expectations/*.yaml")
+    Ok(combined)
 }
 
 /// False for a file of only comments and blank lines.
@@ -96,6 +102,24 @@ mod tests {
         expectations
             .check_case_ids(ids.iter())
             .expect("every expectation names a case");
+    }
+
+    #[test]
+    fn every_expectation_file_is_bundled() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("expectations");
+        let mut missing = Vec::new();
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            let origin = format!("suites/expectations/{name}");
+            if name.ends_with(".yaml") && !EXPECTATION_FILES.iter().any(|(o, _)| *o == origin) {
+                missing.push(origin);
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "not listed in EXPECTATION_FILES (suites/src/lib.rs): {}",
+            missing.join(", ")
+        );
     }
 
     #[test]

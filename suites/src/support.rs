@@ -13,7 +13,8 @@
 //! - [`credentials`]: `%CMNG`, `%XPMNG` and `%KEYGEN` through hil-at's typed helpers;
 //! - [`checks`]: the shared checks on what the credential list shows;
 //! - [`findings`]: several deviations in one case, the first one its result;
-//! - [`artifacts`]: files attached to the result.
+//! - [`artifacts`]: files attached to the result;
+//! - [`power`]: current on the AT timeline (recording, measured windows, the timeline plot).
 
 pub mod artifacts;
 pub mod board;
@@ -22,6 +23,7 @@ pub mod credentials;
 pub mod findings;
 pub mod frame;
 pub mod modem;
+pub mod power;
 pub mod problems;
 pub mod reply;
 
@@ -50,6 +52,7 @@ pub struct Ctx<'a> {
     log: &'a mut CaseLog,
     used: Vec<(u32, CredentialType)>,
     tag_base: u32,
+    power: power::PowerCapture,
 }
 
 impl<'a> Ctx<'a> {
@@ -60,6 +63,7 @@ impl<'a> Ctx<'a> {
             log,
             used: Vec::new(),
             tag_base,
+            power: power::PowerCapture::default(),
         }
     }
 }

@@ -131,3 +131,60 @@ fn a_hung_dut_is_power_cycled_and_the_remaining_cases_run() {
         board.notes
     );
 }
+
+/// A legacy-at_host board (whose lost-quote hang the expectation data explains as the old
+/// at_host's behaviour) that dies mid-console — wedged, and its supply no longer obeys, so no
+/// power cycle brings it back — is an error saying the board was lost, not that expected
+/// product behaviour; its remaining cases are "not run" with that one cause.
+#[test]
+fn a_board_that_dies_mid_console_is_not_explained_as_the_at_host() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rack = dir.path().join("rack.yaml");
+    std::fs::write(
+        &rack,
+        "name: dies\nduts:\n  - name: alpha\n    simulated: { profile: mfw_nrf9160_0.7.0-29.alpha, legacy_host: true }\n",
+    )
+    .expect("rack file");
+    let opts = LabOptions {
+        flash: false,
+        workspace_root: dir.path().to_path_buf(),
+        console_timeout: Duration::from_millis(500),
+        ..LabOptions::default()
+    };
+    let lab = Lab::bring_up(&RackSource::File(rack), &opts).expect("lab up");
+    let (boards, _guard): (Vec<Board>, _) = lab.into_parts();
+    assert!(boards[0].fault().is_none(), "{:?}", boards[0].fault());
+    let sim = boards[0].sim.clone().expect("a simulated board");
+    sim.control.freeze(true);
+    sim.supply_faults.set_hang(true);
+
+    let run = Run::new(
+        RunInfo::new("dies"),
+        hil_suites::cases(),
+        hil_suites::expectations().expect("expectation data"),
+    )
+    .expect("run")
+    .with_filter(hil_runner::Filter::all().pattern("console::l"));
+    let out = run.execute(boards, Vec::new()).expect("executed");
+    let died = &out.results[0];
+    assert_eq!(died.outcome.kind(), OutcomeKind::Error, "{}", died.outcome);
+    let message = died.outcome.message();
+    assert!(message.contains("could not be recovered"), "{message}");
+    for product_words in ["at_host", "§7", "closing quote", "field report"] {
+        assert!(!message.contains(product_words), "{message}");
+    }
+    for later in &out.results[1..] {
+        assert_eq!(
+            later.outcome.kind(),
+            OutcomeKind::Error,
+            "{}",
+            later.outcome
+        );
+        let text = later.outcome.message();
+        assert!(
+            text.starts_with("not run: the DUT is lost")
+                && text.contains(&died.id.case.to_string()),
+            "{text}"
+        );
+    }
+}

@@ -18,8 +18,11 @@ pub const HIL_REPORT_DIR: &str = "HIL_REPORT_DIR";
 pub const HIL_RETRIES: &str = "HIL_RETRIES";
 /// A prebuilt firmware image to flash (`--firmware` wins; the rack file's image comes after).
 pub const FUT_ELF: &str = "FUT_ELF";
-/// The state directory holding the run history (`--state-dir` wins).
+/// Where lab state (board leases) lives (`--state-dir` wins; default: the per-user state
+/// directory).
 pub const HIL_STATE_DIR: &str = "HIL_STATE_DIR";
+/// Names the run in board leases, e.g. a CI job id, so others see whom they wait for.
+pub const HIL_RUN_ID: &str = "HIL_RUN_ID";
 /// The cargo target directory, when the user set it.
 pub const CARGO_TARGET_DIR: &str = "CARGO_TARGET_DIR";
 /// Set on CI machines: progress is plain lines, not bars.
@@ -30,12 +33,13 @@ pub const HOSTNAME: &str = "HOSTNAME";
 pub const COMMIT_VARS: [&str; 3] = ["GITHUB_SHA", "CI_COMMIT_SHA", "GIT_COMMIT"];
 
 /// Every variable [`Env::capture`] reads.
-pub const VARS: [&str; 12] = [
+pub const VARS: [&str; 13] = [
     HIL_RACK,
     HIL_TIMING,
     HIL_REPORT_DIR,
     HIL_RETRIES,
     HIL_STATE_DIR,
+    HIL_RUN_ID,
     FUT_ELF,
     CARGO_TARGET_DIR,
     CI,
@@ -161,7 +165,8 @@ mod tests {
     }
 
     #[test]
-    fn the_state_dir_variable_is_the_one_the_history_names() {
+    fn the_state_dir_variable_is_the_one_the_lease_crate_names() {
+        assert_eq!(HIL_STATE_DIR, hil_lease::STATE_DIR_ENV);
         assert_eq!(HIL_STATE_DIR, hil_history::state_dir::STATE_DIR_ENV);
     }
 }

@@ -15,13 +15,19 @@ pub enum AppError {
     /// An environment variable is not valid.
     #[error(transparent)]
     Settings(#[from] SettingsError),
-    /// The report directory could not be created.
-    #[error("creating the report directory {}: {source}", path.display())]
+    /// The report directory cannot take the run's reports (not creatable, not writable, full).
+    #[error("the report directory {} cannot be written: {source}", path.display())]
     ReportDir {
         /// The directory.
         path: PathBuf,
         /// Why.
-        source: std::io::Error,
+        source: hil_report::ReportDirError,
+    },
+    /// The filter selects no trial: a run of nothing is not a pass.
+    #[error("no trial matches the filter {filter}; `hil run --list` shows the trial names")]
+    NothingSelected {
+        /// The filter, as given.
+        filter: String,
     },
     /// The lab did not come up (bad rack file, bad image, simulator not starting).
     #[error("bringing up {rack}: {source}")]
@@ -37,4 +43,8 @@ pub enum AppError {
     /// The run could not be started (duplicate DUT names).
     #[error("starting the run: {0}")]
     Start(RunError),
+    /// Board health or the quarantine could not be read or written (state directory, health
+    /// record, quarantine file); the message names the file and the problem.
+    #[error("{0}")]
+    Nightly(String),
 }

@@ -11,7 +11,7 @@ use hil_report::PastRuns;
 use hil_report::past::STRIP_RUNS;
 use hil_runner::{DutInfo, RunInfo, Summary, TrialResult};
 
-use crate::env::{Env, HIL_STATE_DIR};
+use crate::env::Env;
 
 /// Where the run history is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,12 +23,10 @@ pub enum HistoryPlace {
 }
 
 impl HistoryPlace {
+    /// In the state directory of [`crate::state_dir`] (the one board leases and health use):
     /// `explicit` (`--state-dir`), else `HIL_STATE_DIR`, else the platform's state directory.
     pub fn resolve(explicit: Option<&Path>, env: &Env) -> HistoryPlace {
-        let dir = explicit
-            .map(Path::to_path_buf)
-            .or_else(|| env.path(HIL_STATE_DIR));
-        match state_dir::resolve(dir.as_deref()) {
+        match crate::state_dir(explicit, env) {
             Ok(dir) => HistoryPlace::File(state_dir::history_path(&dir)),
             Err(e) => HistoryPlace::Unknown(e.to_string()),
         }
@@ -149,6 +147,7 @@ impl RunHistory {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::env::HIL_STATE_DIR;
 
     #[test]
     fn the_option_wins_over_the_variable() {

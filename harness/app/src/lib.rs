@@ -7,10 +7,12 @@
 //!   environment (command line, then environment variable, then default);
 //! - [`target_dir`]: the cargo target directory, where `cargo test --test hil` reports go;
 //! - [`provenance`]: the workspace root, git commit and host recorded with a run;
+//! - [`leases`]: the state directory and the board-lease request of a command;
 //! - [`lab`]: bringing the lab up and printing what bring-up did;
 //! - [`history`]: where the run history is, and recording a finished run in it;
 //! - [`run`]: the run of every suite, its reporters, executing it and what it concluded;
 //! - [`libtest`]: the `cargo test --test hil` entry point;
+//! - [`nightly`]: board health and the quarantine around a `hil run`;
 //! - [`error`]: why a run could not start ([`AppError`]).
 
 #![warn(missing_docs)]
@@ -19,7 +21,9 @@ pub mod env;
 pub mod error;
 pub mod history;
 pub mod lab;
+pub mod leases;
 pub mod libtest;
+pub mod nightly;
 pub mod provenance;
 pub mod run;
 pub mod settings;
@@ -29,8 +33,14 @@ pub use env::Env;
 pub use error::AppError;
 pub use history::{HistoryNote, HistoryPlace};
 pub use lab::{board_faults, bring_up, print_lab};
+pub use leases::{lease_request, state_dir};
 pub use libtest::libtest_main;
+pub use nightly::Nightly;
 pub use run::{
-    Finished, build_run, create_report_dir, execute, print_plan, reporters, reports_line,
+    Finished, build_run, check_selection, create_report_dir, discard_reports, execute,
+    execute_marked, planned_trials, print_plan, report_problem, reporters, reports_line,
+    reports_line_of,
 };
-pub use settings::{Frontend, LabRequest, LabSettings, RunRequest, Settings, SettingsError};
+pub use settings::{
+    Frontend, LabRequest, LabSettings, NightlyRequest, RunRequest, Settings, SettingsError,
+};

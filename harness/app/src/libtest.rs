@@ -10,7 +10,7 @@ use libtest_mimic::Arguments;
 use crate::env::Env;
 use crate::error::AppError;
 use crate::lab::{bring_up, print_lab};
-use crate::run::{build_run, create_report_dir, reporters, reports_line};
+use crate::run::{build_run, create_report_dir, report_problem, reporters, reports_line_of};
 use crate::settings::{Frontend, RunRequest, Settings};
 
 /// The `main` of the `hil` test target: exit status 2 when the run cannot start.
@@ -32,13 +32,17 @@ pub fn libtest(args: &Arguments, env: &Env) -> Result<ExitCode, AppError> {
         ..RunRequest::default()
     };
     let settings = Settings::resolve(Frontend::Libtest, request, env)?;
-    let lab = bring_up(&settings.lab)?;
+    // The report directory is checked before bring-up: a run whose reports cannot be written
+    // does not start.
     let report = if settings.list {
         None
     } else {
-        print_lab(&lab);
         Some(create_report_dir(&settings)?)
     };
+    let lab = bring_up(&settings.lab)?;
+    if !settings.list {
+        print_lab(&lab);
+    }
     let run = build_run(&lab, &settings)?;
     let (boards, _guard) = lab.into_parts();
     let reporters = match report {
@@ -46,8 +50,23 @@ pub fn libtest(args: &Arguments, env: &Env) -> Result<ExitCode, AppError> {
         None => Vec::new(),
     };
     let out = run_libtest(run, args, boards, reporters).map_err(AppError::Start)?;
-    if let Some(report) = report {
-        eprintln!("{}", reports_line(&report));
+    let Some(report) = report else {
+        return Ok(out.conclusion.exit_code());
+    };
+    report.tidy();
+    let incomplete = out
+        .summary
+        .as_ref()
+        .map(|s| s.incomplete_reports.clone())
+        .unwrap_or_default();
+    eprintln!("{}", reports_line_of(&report, &incomplete));
+    match report_problem(&incomplete) {
+        // libtest's verdict only knows the trials; reports that could not be written make
+        // the run an infrastructure error whatever it says.
+        Some(problem) => {
+            eprintln!("error: {problem}");
+            Ok(ExitCode::from(2))
+        }
+        None => Ok(out.conclusion.exit_code()),
     }
-    Ok(out.conclusion.exit_code())
 }

@@ -4,12 +4,16 @@
 use std::sync::Arc;
 
 use hil_lab::{Board, Lab};
-use hil_report::ReportDir;
-use hil_runner::{DutInfo, Reporter, Run, RunInfo, Selection, Summary};
+use hil_report::{ReportDir, RunMarks};
+use hil_runner::{
+    DutInfo, Filter, IgnoredMode, IncompleteReport, Reporter, Run, RunInfo, RunStatus, Selection,
+    Summary, TrialResult,
+};
 
 use crate::error::AppError;
 use crate::history::{FinishedRun, HistoryNote, RunHistory};
 use crate::lab::board_faults;
+use crate::nightly::BoardOutcome;
 use crate::settings::Settings;
 
 /// The run of every suite on `lab`: the suites' cases and expectations, the settings' retries
@@ -23,14 +27,65 @@ pub fn build_run(lab: &Lab, settings: &Settings) -> Result<Run<Board>, AppError>
         .with_filter(settings.filter.clone()))
 }
 
-/// The report directory of `settings`, created.
+/// The report directory of `settings`, ready for the run (call it before bring-up): created,
+/// cleared of what an earlier run left, checked writable, with a first `junit.xml` saying the
+/// run is running ([`ReportDir::prepare`]).
 pub fn create_report_dir(settings: &Settings) -> Result<ReportDir, AppError> {
     let report = ReportDir::new(&settings.report_dir);
-    std::fs::create_dir_all(&report.dir).map_err(|source| AppError::ReportDir {
+    report.prepare().map_err(|source| AppError::ReportDir {
         path: report.dir.clone(),
         source,
     })?;
     Ok(report)
+}
+
+/// Removes what [`create_report_dir`] wrote, for a run that did not start after all.
+pub fn discard_reports(settings: &Settings) {
+    let report = ReportDir::new(&settings.report_dir);
+    let _ = std::fs::remove_file(&report.junit);
+    report.tidy();
+}
+
+/// The trials `run` would execute on the boards of `lab` (ignored and filtered-out ones not
+/// counted).
+pub fn planned_trials(lab: &Lab, run: &Run<Board>) -> usize {
+    lab.boards
+        .iter()
+        .flat_map(|board| run.plan_for(board.name()))
+        .filter(|(_, selection)| *selection == Selection::Run)
+        .count()
+}
+
+/// Refuses a selection that matches no trial: a run of nothing is not a pass.
+pub fn check_selection(lab: &Lab, run: &Run<Board>, filter: &Filter) -> Result<(), AppError> {
+    if planned_trials(lab, run) > 0 {
+        return Ok(());
+    }
+    Err(AppError::NothingSelected {
+        filter: describe_filter(filter),
+    })
+}
+
+/// The filter as the command line gave it, for an error message.
+fn describe_filter(filter: &Filter) -> String {
+    let mut parts: Vec<String> = filter.patterns.iter().map(|p| format!("`{p}`")).collect();
+    if parts.is_empty() {
+        parts.push("(no pattern)".to_string());
+    }
+    let mut text = parts.join(", ");
+    if !filter.skip.is_empty() {
+        let skips: Vec<String> = filter.skip.iter().map(|p| format!("`{p}`")).collect();
+        text.push_str(&format!(" skipping {}", skips.join(", ")));
+    }
+    if filter.exact {
+        text.push_str(" (exact)");
+    }
+    match filter.ignored {
+        IgnoredMode::Exclude => text.push_str(" (ignored cases left out)"),
+        IgnoredMode::Include => text.push_str(" (ignored cases included)"),
+        IgnoredMode::Only => text.push_str(" (ignored cases only)"),
+    }
+    text
 }
 
 /// The reporters of `settings`: the report files, plus what the front end shows live.
@@ -59,14 +114,29 @@ pub fn print_plan(lab: &Lab, run: &Run<Board>) -> usize {
 /// Runs `run` on the boards of `lab` with the reporters of `settings`, then records it in the
 /// run history (a problem there is a note, never an error).
 pub fn execute(lab: Lab, run: &Run<Board>, settings: &Settings) -> Result<Finished, AppError> {
+    execute_marked(lab, run, settings, Arc::new(RunMarks::default()))
+}
+
+/// [`execute`] with quarantine and maintenance `marks` on the reports and in the verdict:
+/// a shielded result does not make the run unexpected.
+pub fn execute_marked(
+    lab: Lab,
+    run: &Run<Board>,
+    settings: &Settings,
+    marks: Arc<RunMarks>,
+) -> Result<Finished, AppError> {
     let faults = board_faults(&lab);
+    let outcomes = lab.boards.iter().map(BoardOutcome::of).collect();
     let (boards, guard) = lab.into_parts();
     let duts: Vec<DutInfo> = boards.iter().map(DutInfo::of).collect();
     let history = RunHistory::open(&settings.history);
     let recorded_as = history_info(run.info(), settings);
     let past = history.past(&recorded_as.rack).map(Arc::new);
-    let reporters =
-        ReportDir::new(&settings.report_dir).reporters_with_past(settings.reporters, past);
+    let reporters = ReportDir::new(&settings.report_dir).remembering_reporters(
+        settings.reporters,
+        marks.clone(),
+        past,
+    );
     let output = run.execute(boards, reporters).map_err(AppError::Start)?;
     // Boards first, then the simulator serving them.
     drop(output.duts);
@@ -77,12 +147,17 @@ pub fn execute(lab: Lab, run: &Run<Board>, settings: &Settings) -> Result<Finish
         results: &output.results,
         summary: &output.summary,
     });
+    let report = ReportDir::new(&settings.report_dir);
+    report.tidy();
     Ok(Finished {
         summary: output.summary,
-        report: ReportDir::new(&settings.report_dir),
+        report,
         rack: settings.lab.rack.describe(),
         faults,
         history,
+        boards: outcomes,
+        results: output.results,
+        marks,
     })
 }
 
@@ -109,17 +184,43 @@ pub struct Finished {
     pub faults: Vec<String>,
     /// Whether the run is in the run history (a warning when not).
     pub history: HistoryNote,
+    /// What bring-up said about each board that was brought up (for board health).
+    pub boards: Vec<BoardOutcome>,
+    /// Every result, DUT by DUT.
+    pub results: Vec<TrialResult>,
+    /// The quarantine and maintenance marks the reports showed.
+    pub marks: Arc<RunMarks>,
 }
 
 impl Finished {
-    /// True when every result is as expected (the lab may still have a problem).
+    /// True when every result is as expected, or unexpected but shielded by a quarantine
+    /// entry that has not expired (the lab may still have a problem).
     pub fn as_expected(&self) -> bool {
-        self.summary.exit_code() == 0
+        let unexpected = self
+            .results
+            .iter()
+            .filter(|r| r.outcome.is_unexpected() && !self.marks.shields(r))
+            .count();
+        unexpected == 0 && self.summary.status() == RunStatus::Completed
     }
 
-    /// Where the reports are, one line.
+    /// Unexpected results the quarantine shielded.
+    pub fn shielded(&self) -> usize {
+        self.results
+            .iter()
+            .filter(|r| self.marks.shields(r))
+            .count()
+    }
+
+    /// Where the reports are, one line, naming only the reports that were written completely.
     pub fn reports_line(&self) -> String {
-        reports_line(&self.report)
+        reports_line_of(&self.report, &self.summary.incomplete_reports)
+    }
+
+    /// The reports that could not be written, one line, when there are any: the run's results
+    /// are then not all on record.
+    pub fn report_problem(&self) -> Option<String> {
+        report_problem(&self.summary.incomplete_reports)
     }
 
     /// The lab's problem when boards did not come up: their results are errors, and the lab
@@ -139,10 +240,36 @@ impl Finished {
 
 /// `reports: <junit> (JUnit), <html> (HTML), <transcripts>`.
 pub fn reports_line(report: &ReportDir) -> String {
-    format!(
-        "reports: {} (JUnit), {} (HTML), {}",
-        report.junit.display(),
-        report.html.display(),
-        report.transcripts.display()
-    )
+    reports_line_of(report, &[])
+}
+
+/// [`reports_line`] without the reports in `incomplete` (a run never names a file it did not
+/// write).
+pub fn reports_line_of(report: &ReportDir, incomplete: &[IncompleteReport]) -> String {
+    let written = |path: &std::path::Path| !incomplete.iter().any(|r| r.path == path);
+    let mut parts = Vec::new();
+    if written(&report.junit) {
+        parts.push(format!("{} (JUnit)", report.junit.display()));
+    }
+    if written(&report.html) {
+        parts.push(format!("{} (HTML)", report.html.display()));
+    }
+    if written(&report.transcripts) {
+        parts.push(report.transcripts.display().to_string());
+    }
+    if parts.is_empty() {
+        return "reports: none written completely".to_string();
+    }
+    format!("reports: {}", parts.join(", "))
+}
+
+/// `reports incomplete: …`, when a report could not be written.
+pub fn report_problem(incomplete: &[IncompleteReport]) -> Option<String> {
+    (!incomplete.is_empty()).then(|| {
+        let list: Vec<String> = incomplete.iter().map(|r| r.to_string()).collect();
+        format!(
+            "reports incomplete (the run's results are not all on record): {}",
+            list.join("; ")
+        )
+    })
 }

@@ -8,20 +8,26 @@
 //! | simulated timing | `--timing` | `HIL_TIMING` | fast |
 //! | report directory | `--report-dir` | `HIL_REPORT_DIR` | `hil-report` (`hil run`), `<cargo target dir>/hil-report` (`cargo test --test hil`) |
 //! | retries | `--retries` | `HIL_RETRIES` | 0 |
-//! | state directory (run history) | `--state-dir` | `HIL_STATE_DIR` | the per-user state directory + `hil` |
 //! | firmware image | `--firmware` | `FUT_ELF` | the rack file's image, else the CI build output |
+//! | state directory (board leases, health, run history) | `--state-dir` | `HIL_STATE_DIR` | the per-user state directory + `hil` |
+//! | wait for leased boards | `--wait-for-boards` | — | fail at once |
+//! | run id in leases | — | `HIL_RUN_ID` | none |
+//! | maintenance threshold | `--maintenance-after` | — | the rack file's `maintenance_after`, else 3 |
+//! | quarantine file | `--quarantine` | — | the rack file's `quarantine` |
 //!
 //! A variable that does not parse is an error naming it, never a silent default.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
-use hil_lab::{LabOptions, RackSource, Shard};
+use hil_lab::{LabOptions, Leasing, RackSource, Shard};
 use hil_report::{LiveProgress, ReporterOptions};
 use hil_runner::Filter;
 use hil_sim::timing::Timing;
 
 use crate::env::{
-    CARGO_TARGET_DIR, Env, FUT_ELF, HIL_RACK, HIL_REPORT_DIR, HIL_RETRIES, HIL_TIMING,
+    CARGO_TARGET_DIR, Env, FUT_ELF, HIL_RACK, HIL_REPORT_DIR, HIL_RETRIES, HIL_STATE_DIR,
+    HIL_TIMING,
 };
 use crate::history::HistoryPlace;
 use crate::provenance::Provenance;
@@ -39,6 +45,16 @@ pub enum Frontend {
     Libtest,
 }
 
+impl Frontend {
+    /// How board leases name it.
+    pub fn program(self) -> &'static str {
+        match self {
+            Frontend::Cli => "hil run",
+            Frontend::Libtest => "cargo test --test hil",
+        }
+    }
+}
+
 /// What the command line asked for about the lab; `None` means not given.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LabRequest {
@@ -50,6 +66,12 @@ pub struct LabRequest {
     pub timing: Option<Timing>,
     /// `false` never flashes (`--no-flash`, `hil doctor`).
     pub flash: bool,
+    /// `--state-dir`.
+    pub state_dir: Option<PathBuf>,
+    /// `--wait-for-boards`: how long to wait for boards another command holds.
+    pub wait_for_boards: Option<Duration>,
+    /// The program named as the leases' holder (default: the front end, e.g. `hil run`).
+    pub program: Option<String>,
 }
 
 /// What the command line asked for about a run; `None` means not given.
@@ -61,14 +83,27 @@ pub struct RunRequest {
     pub report_dir: Option<PathBuf>,
     /// `--retries`.
     pub retries: Option<u32>,
-    /// `--state-dir`.
-    pub state_dir: Option<PathBuf>,
     /// `--shard K/N`: only this shard of the rack's boards.
     pub shard: Option<Shard>,
     /// `--list`: list the trials, run nothing, flash nothing, write no reports.
     pub list: bool,
     /// The trial filter (`hil run`; libtest applies its own).
     pub filter: Filter,
+    /// Board health and quarantine (`hil run`).
+    pub nightly: NightlyRequest,
+}
+
+/// What the command line asked for about board health and quarantine; `None` means not given.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NightlyRequest {
+    /// `--state-dir`.
+    pub state_dir: Option<PathBuf>,
+    /// `--maintenance-after N`.
+    pub maintenance_after: Option<u32>,
+    /// `--quarantine FILE`.
+    pub quarantine: Option<PathBuf>,
+    /// `--quarantine-verify`: run only quarantined trials and say which now pass.
+    pub quarantine_verify: bool,
 }
 
 impl Default for RunRequest {
@@ -80,10 +115,10 @@ impl Default for RunRequest {
             },
             report_dir: None,
             retries: None,
-            state_dir: None,
             shard: None,
             list: false,
             filter: Filter::all(),
+            nightly: NightlyRequest::default(),
         }
     }
 }
@@ -117,6 +152,13 @@ impl LabSettings {
             Some(timing) => timing,
             None => timing_from(env)?,
         };
+        let program = request.program.as_deref().unwrap_or("hil");
+        let leases = crate::leases::lease_request(
+            program,
+            request.state_dir.as_deref(),
+            request.wait_for_boards,
+            env,
+        );
         Ok(LabSettings {
             rack: rack_source(request.rack, env),
             options: LabOptions {
@@ -125,6 +167,7 @@ impl LabSettings {
                 fut_elf: env.path(FUT_ELF),
                 flash: request.flash,
                 workspace_root: crate::provenance::workspace_root(env.cwd()),
+                leasing: Leasing::On(leases),
                 ..LabOptions::default()
             },
         })
@@ -157,6 +200,8 @@ pub struct Settings {
     pub provenance: Provenance,
     /// Where the run is recorded.
     pub history: HistoryPlace,
+    /// Board health and quarantine: what the command line gave, and `HIL_STATE_DIR`.
+    pub nightly: NightlyRequest,
 }
 
 impl Settings {
@@ -166,7 +211,12 @@ impl Settings {
         request: RunRequest,
         env: &Env,
     ) -> Result<Settings, SettingsError> {
-        let mut lab = LabSettings::resolve(request.lab, env)?;
+        let mut lab_request = request.lab;
+        lab_request
+            .program
+            .get_or_insert_with(|| frontend.program().to_string());
+        let history = HistoryPlace::resolve(lab_request.state_dir.as_deref(), env);
+        let mut lab = LabSettings::resolve(lab_request, env)?;
         lab.options.flash &= !request.list;
         lab.options.shard = request.shard;
         let report_dir = request
@@ -187,7 +237,14 @@ impl Settings {
             filter: request.filter,
             reporters: reporter_options(frontend, env),
             provenance: Provenance::from_env(env),
-            history: HistoryPlace::resolve(request.state_dir.as_deref(), env),
+            history,
+            nightly: NightlyRequest {
+                state_dir: request
+                    .nightly
+                    .state_dir
+                    .or_else(|| env.path(HIL_STATE_DIR)),
+                ..request.nightly
+            },
         })
     }
 }
@@ -229,9 +286,15 @@ fn retries_from(env: &Env) -> Result<u32, SettingsError> {
     let Some(text) = env.text(HIL_RETRIES) else {
         return Ok(0);
     };
-    text.parse().map_err(|_| SettingsError {
-        name: HIL_RETRIES,
-        value: text,
-        problem: "not a number of extra attempts (0, 1, 2, …)".to_string(),
-    })
+    match text.parse::<u32>() {
+        Ok(n) if n <= hil_runner::MAX_RETRIES => Ok(n),
+        _ => Err(SettingsError {
+            name: HIL_RETRIES,
+            value: text,
+            problem: format!(
+                "not a number of extra attempts from 0 to {} (as `--retries`)",
+                hil_runner::MAX_RETRIES
+            ),
+        }),
+    }
 }

@@ -32,6 +32,7 @@ fn the_command_line_wins_over_the_environment() {
             firmware: Some("cli.elf".into()),
             timing: Some(Timing::Fast),
             flash: true,
+            ..LabRequest::default()
         },
         report_dir: Some("cli-reports".into()),
         retries: Some(0),
@@ -157,4 +158,33 @@ fn a_bad_variable_is_an_error_naming_it_and_its_value() {
         ..RunRequest::default()
     };
     assert_eq!(resolve(Frontend::Cli, request, &env).retries, 1);
+}
+
+#[test]
+fn boards_are_leased_in_the_state_dir_by_the_front_end() {
+    let env = Env::default().with_var("HIL_STATE_DIR", "env-state");
+    for (frontend, program) in [
+        (Frontend::Cli, "hil run"),
+        (Frontend::Libtest, "cargo test --test hil"),
+    ] {
+        let s = resolve(frontend, RunRequest::default(), &env);
+        let hil_lab::Leasing::On(request) = &s.lab.options.leasing else {
+            panic!("{frontend:?}: leases are off");
+        };
+        assert_eq!(request.holder.program, program);
+        assert_eq!(request.state_dir, Ok(PathBuf::from("env-state")));
+        assert_eq!(request.wait, hil_lease::Wait::Never);
+    }
+    let mut request = RunRequest::default();
+    request.lab.state_dir = Some("cli-state".into());
+    request.lab.wait_for_boards = Some(std::time::Duration::from_secs(120));
+    let s = resolve(Frontend::Cli, request, &env);
+    let hil_lab::Leasing::On(request) = &s.lab.options.leasing else {
+        panic!("leases are off");
+    };
+    assert_eq!(request.state_dir, Ok(PathBuf::from("cli-state")));
+    assert_eq!(
+        request.wait,
+        hil_lease::Wait::For(std::time::Duration::from_secs(120))
+    );
 }

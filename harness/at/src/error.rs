@@ -103,6 +103,25 @@ impl AtError {
         }
     }
 
+    /// A short, stable name of what went wrong, as expectation data and problem signatures
+    /// spell it: the final result for a rejection (`+CME ERROR: 527`, `ERROR`), else one label
+    /// per kind (`rebooted`, `malformed response`, `no URC`, ...), so a reboot is not reported
+    /// as a malformed response.
+    pub fn signature(&self) -> String {
+        match self {
+            AtError::Rejected { result, .. } => result.to_string(),
+            AtError::PortMissing { .. } => "port missing".into(),
+            AtError::PortBusy { .. } => "port busy".into(),
+            AtError::PortOpen { .. } => "port open failed".into(),
+            AtError::Io { .. } => "port I/O error".into(),
+            AtError::Timeout { .. } => "no final result".into(),
+            AtError::Rebooted { .. } => "rebooted".into(),
+            AtError::Malformed { .. } => "malformed response".into(),
+            AtError::UrcTimeout { .. } => "no URC".into(),
+            AtError::InvalidRequest(_) => "invalid request".into(),
+        }
+    }
+
     /// True for a deadline that passed without a final result.
     pub fn is_timeout(&self) -> bool {
         matches!(self, AtError::Timeout { .. })
@@ -142,4 +161,63 @@ fn timeout_message(command: &str, elapsed: &Duration, partial: &[String], pendin
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_has_its_own_signature_and_rejections_carry_their_result() {
+        let errors = [
+            AtError::PortMissing { path: "p".into() },
+            AtError::PortBusy {
+                path: "p".into(),
+                detail: "d".into(),
+            },
+            AtError::PortOpen {
+                path: "p".into(),
+                detail: "d".into(),
+            },
+            AtError::Io {
+                path: "p".into(),
+                during: "reading".into(),
+                source: std::io::Error::other("x"),
+            },
+            AtError::Timeout {
+                command: "AT".into(),
+                elapsed: Duration::ZERO,
+                partial: Vec::new(),
+                pending: String::new(),
+            },
+            AtError::Rebooted {
+                command: "AT".into(),
+                elapsed: Duration::ZERO,
+                partial: Vec::new(),
+            },
+            AtError::Malformed {
+                command: "AT".into(),
+                line: "x".into(),
+                why: "y".into(),
+            },
+            AtError::UrcTimeout {
+                wanted: "%X".into(),
+                elapsed: Duration::ZERO,
+                seen: Vec::new(),
+            },
+            AtError::InvalidRequest("q".into()),
+        ];
+        let mut signatures: Vec<String> = errors.iter().map(AtError::signature).collect();
+        assert_eq!(signatures[5], "rebooted");
+        assert_eq!(signatures[6], "malformed response");
+        signatures.sort();
+        signatures.dedup();
+        assert_eq!(signatures.len(), errors.len(), "{signatures:?}");
+        let rejected = AtError::Rejected {
+            command: "AT%CMNG".into(),
+            result: FinalResult::CmeError(527),
+            lines: Vec::new(),
+        };
+        assert_eq!(rejected.signature(), "+CME ERROR: 527");
+    }
 }

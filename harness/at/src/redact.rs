@@ -40,6 +40,7 @@ fn secret_quote(text: &str, from: usize) -> Option<usize> {
     let mut at = from;
     while let Some(pos) = find_ci(text, "%CMNG", at) {
         at = pos + 5;
+        at += blanks(&text[at..]);
         let sep = text[at..].chars().next()?;
         let body = at + sep.len_utf8();
         let first_quote = text[body..].find('"').map(|q| body + q);
@@ -70,6 +71,37 @@ fn secret_quote(text: &str, from: usize) -> Option<usize> {
     None
 }
 
+/// The length of the run of spaces and tabs `text` starts with.
+fn blanks(text: &str) -> usize {
+    text.len() - text.trim_start_matches([' ', '\t']).len()
+}
+
+/// Byte range of unquoted secret `%CMNG` write content (`%CMNG=0,<tag>,<type>,<content>`,
+/// which the modem refuses but which must not be stored either) at or after `from`.
+fn unquoted_secret(text: &str, from: usize) -> Option<(usize, usize)> {
+    let mut at = from;
+    while let Some(pos) = find_ci(text, "%CMNG", at) {
+        at = pos + 5;
+        at += blanks(&text[at..]);
+        if !text[at..].starts_with('=') {
+            continue;
+        }
+        let body = at + 1;
+        let end = text[body..]
+            .find([';', '\r', '\n'])
+            .map_or(text.len(), |e| body + e);
+        let command = &text[body..end];
+        let fields: Vec<&str> = command.splitn(4, ',').collect();
+        if command.contains('"') || fields.len() < 4 {
+            continue;
+        }
+        if fields[0].trim() == "0" && is_secret_type(fields[2]) && !fields[3].trim().is_empty() {
+            return Some((end - fields[3].len(), end));
+        }
+    }
+    None
+}
+
 /// A PEM private-key BEGIN marker in `text` at or after `from`: (start, end of marker, label).
 fn private_pem_begin(text: &str, from: usize) -> Option<(usize, usize, &str)> {
     let mut at = from;
@@ -91,10 +123,29 @@ fn private_pem_begin(text: &str, from: usize) -> Option<(usize, usize, &str)> {
 /// multi-line and possibly missing its closing quote).
 pub fn redact_text(text: &str) -> Cow<'_, str> {
     let step1 = redact_cmng(text);
-    match redact_pem(&step1) {
+    let step2 = match redact_pem(&step1) {
         Cow::Borrowed(_) => step1,
         Cow::Owned(s) => Cow::Owned(s),
+    };
+    match redact_unquoted(&step2) {
+        Cow::Borrowed(_) => step2,
+        Cow::Owned(s) => Cow::Owned(s),
     }
+}
+
+fn redact_unquoted(text: &str) -> Cow<'_, str> {
+    let mut out = String::new();
+    let mut copied = 0;
+    while let Some((start, end)) = unquoted_secret(text, copied) {
+        out.push_str(&text[copied..start]);
+        out.push_str(&format!("[REDACTED {} bytes]", end - start));
+        copied = end;
+    }
+    if copied == 0 {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(&text[copied..]);
+    Cow::Owned(out)
 }
 
 fn redact_cmng(text: &str) -> Cow<'_, str> {
@@ -266,6 +317,19 @@ mod tests {
     #[case::certificate_kept(format!("AT%CMNG=0,7,0,\"{CERT}\""), format!("AT%CMNG=0,7,0,\"{CERT}\""))]
     #[case::identity_kept("AT%CMNG=0,7,4,\"my-id\"".to_string(), "AT%CMNG=0,7,4,\"my-id\"")]
     #[case::multibyte_after_cmng("x%CMNGé0,1,2,\"k\"".to_string(), "x%CMNGé0,1,2,\"k\"")]
+    #[case::blanks_before_the_equals_sign(
+        "AT%CMNG =0,7,3,\"abcd\"".to_string(),
+        "AT%CMNG =0,7,3,\"[REDACTED 4 bytes]\""
+    )]
+    #[case::unquoted_psk(
+        "AT%CMNG=0,7,3,0123456789abcdef".to_string(),
+        "AT%CMNG=0,7,3,[REDACTED 16 bytes]"
+    )]
+    #[case::unquoted_chained(
+        "AT%CMNG = 0,7,3,00ff;+CFUN?;%CMNG=0,8,2,x\r\n".to_string(),
+        "AT%CMNG = 0,7,3,[REDACTED 4 bytes];+CFUN?;%CMNG=0,8,2,[REDACTED 1 bytes]\r\n"
+    )]
+    #[case::unquoted_identity_kept("AT%CMNG=0,7,4,my-id".to_string(), "AT%CMNG=0,7,4,my-id")]
     #[case::list_kept("AT%CMNG=1,7".to_string(), "AT%CMNG=1,7")]
     #[case::read_cmd_kept("AT%CMNG=2,7,2".to_string(), "AT%CMNG=2,7,2")]
     #[case::delete_kept("AT%CMNG=3,7,2".to_string(), "AT%CMNG=3,7,2")]

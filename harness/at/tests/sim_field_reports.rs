@@ -6,10 +6,11 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{SIM_TIMEOUT, cert, client, eventually, provisioning, sim_one, sim_rack};
+use common::{SIM_TIMEOUT, cert, client, provisioning, sim_one, sim_rack};
 use hil_at::{AtError, CmngFilter, Outcome};
 use hil_model::{CmeCode, CredentialType};
 use hil_sim::rack::SimDutConfig;
+use hil_testkit::wait_for;
 
 const V136: &str = "mfw_nrf9160_1.3.6";
 const ALPHA: &str = "mfw_nrf9160_0.7.0-29.alpha";
@@ -54,7 +55,7 @@ fn report_1_active_power_off_warning_gives_528_on_write_and_delete() {
 
     // Recovery per Nordic's recipe: supply back, %XVBAT above threshold, then it works.
     dut.control.rail().set_voltage(3.7);
-    eventually("%XVBAT to recover", SIM_TIMEOUT, || {
+    wait_for("%XVBAT to recover", SIM_TIMEOUT, || {
         at.xvbat().unwrap() >= 3000
     });
     at.cmng_delete(1004, CredentialType::ROOT_CA).unwrap();

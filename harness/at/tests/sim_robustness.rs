@@ -124,7 +124,7 @@ fn power_loss_mid_session_then_boot() {
     let dut = &rack.duts()[0];
     let mut at = client(dut);
     dut.control.rail().set_output(false);
-    common::eventually("power loss", SIM_TIMEOUT, || !dut.control.powered());
+    hil_testkit::wait_for("power loss", SIM_TIMEOUT, || !dut.control.powered());
     assert!(
         at.command_timeout("AT", Duration::from_millis(200))
             .unwrap_err()

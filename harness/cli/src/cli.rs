@@ -5,7 +5,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use hil_sim::timing::Timing;
 
 use crate::commands::{
-    at, bench, diff, doctor, flash, history, probes, psu, rack, report, run, schema, sim,
+    at, bench, boards, characterize, diff, doctor, flash, history, probes, psu, rack, report, run,
+    schema, sim,
 };
 
 /// Hardware-in-the-loop conformance for nRF91 modems.
@@ -35,8 +36,12 @@ pub enum Command {
     Psu(psu::PsuArgs),
     /// Flash the firmware-under-test onto the rack's boards.
     Flash(flash::FlashArgs),
+    /// Measure one DUT's modem into a modem-firmware profile for the simulator (with `--base`: a diff).
+    Characterize(characterize::CharacterizeArgs),
     /// Check every DUT of the rack (probe, port, AT, identity, supply) and say how to fix problems.
     Doctor(doctor::DoctorArgs),
+    /// List every board of a rack with its lease (free, or held by whom).
+    Boards(boards::BoardsArgs),
     /// List attached debug probes.
     Probes(probes::ProbesArgs),
     /// Print the JSON Schema of the rack file.

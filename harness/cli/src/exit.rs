@@ -7,6 +7,8 @@
 use std::fmt;
 use std::process::ExitCode;
 
+use hil_at::redact::redact_text;
+
 /// The exit status of a subcommand that ran to its end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -67,7 +69,8 @@ pub fn finish(outcome: anyhow::Result<Status>) -> ExitCode {
         Ok(Status::Success) => ExitCode::SUCCESS,
         Ok(Status::Failure) => ExitCode::from(FAILURE_EXIT),
         Err(e) => {
-            eprintln!("error: {}", one_line(&e));
+            // Errors may quote what was typed (e.g. an AT command): never print key material.
+            eprintln!("error: {}", redact_text(&one_line(&e)));
             let config = e.chain().any(|c| c.is::<ConfigError>());
             ExitCode::from(if config { CONFIG_EXIT } else { FAILURE_EXIT })
         }

@@ -3,17 +3,21 @@
 //! `main` only parses the arguments, sets up logging and turns the outcome of a subcommand
 //! into an exit status: 0 success, 1 a failed run / operation, 2 a usage or configuration
 //! error (bad arguments, bad rack file, missing port). Errors are printed as one line,
-//! `error: <what>: <why>`, never as a panic or backtrace.
+//! `error: <what>: <why>`, never as a panic or backtrace; a usage error adds the command's usage
+//! as a second line (never the whole help).
 
 mod bench;
 mod cli;
 mod commands;
 mod exit;
 mod flash_progress;
+mod lease_args;
 mod logging;
 mod output;
+mod rack_select;
 mod signals;
 mod supply_select;
+mod usage;
 
 use std::process::ExitCode;
 
@@ -23,8 +27,8 @@ fn main() -> ExitCode {
     exit::install_panic_hook();
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
-        // Help and --version exit 0; every parse error exits 2 with clap's message.
-        Err(e) => e.exit(),
+        // Help and --version exit 0; every parse error exits 2 in two lines (`usage`).
+        Err(e) => return usage::exit(e),
     };
     logging::init(cli.verbose);
     let outcome = commands::dispatch(cli.command);

@@ -3,7 +3,8 @@
 //! The first signal sets a flag (the run's stop flag: DUT threads finish their current case,
 //! reports are still written; `hil sim` shuts its rack down). A second signal while the flag is
 //! set exits at once with 128 + signal number — reports stay valid because JUnit is rewritten
-//! atomically after each result.
+//! atomically after each result — after printing one line when one was given
+//! ([`register_with_abort_line`]).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -22,6 +23,31 @@ pub fn register(stop: &Arc<AtomicBool>) -> anyhow::Result<()> {
     for sig in STOP_SIGNALS {
         // Registered first, so it sees the flag as it was before this delivery set it.
         flag::register_conditional_shutdown(sig, 128 + sig, Arc::clone(stop))
+            .with_context(|| format!("installing the handler of signal {sig}"))?;
+        flag::register(sig, Arc::clone(stop))
+            .with_context(|| format!("installing the handler of signal {sig}"))?;
+    }
+    Ok(())
+}
+
+/// [`register`], and a second signal prints `line` on stderr before exiting (`hil run`: the run
+/// was aborted and where its partial reports are).
+pub fn register_with_abort_line(stop: &Arc<AtomicBool>, line: &str) -> anyhow::Result<()> {
+    // Leaked once per process: the handler may run at any time until the process ends.
+    let line: &'static [u8] = Box::leak(format!("{line}\n").into_bytes().into_boxed_slice());
+    for sig in STOP_SIGNALS {
+        let armed = Arc::clone(stop);
+        let abort = move || {
+            if armed.load(Ordering::SeqCst) {
+                // SAFETY: write(2) on stderr with a buffer that lives for the whole process;
+                // async-signal-safe, as is the _exit(2) behind `low_level::exit`.
+                unsafe { libc::write(2, line.as_ptr().cast(), line.len()) };
+                signal_hook::low_level::exit(128 + sig);
+            }
+        };
+        // Registered first, so it sees the flag as it was before this delivery set it.
+        // SAFETY: the action only loads an atomic, calls write(2) and exits (see above).
+        unsafe { signal_hook::low_level::register(sig, abort) }
             .with_context(|| format!("installing the handler of signal {sig}"))?;
         flag::register(sig, Arc::clone(stop))
             .with_context(|| format!("installing the handler of signal {sig}"))?;

@@ -1,18 +1,20 @@
 //! Which supply `hil psu` drives, and with which limits: a DUT's entry in a rack file, or an
 //! instrument given on the command line with explicit limits. Either way the result is a
-//! [`GuardedSupply`], so no set point outside the limits ever reaches the instrument.
+//! [`GuardedSupply`], so no set point outside the limits ever reaches the instrument. The
+//! selection also says which lease to hold: the whole board's for a rack DUT, the supply
+//! output's for an ad hoc one.
 
 use std::path::PathBuf;
-
 use std::str::FromStr;
 
 use clap::Args;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
-use hil_lab::RackSource;
+use hil_lease::{BoardClaim, LeaseKey};
 use hil_model::{ScpiModel, SupplyDriver, UnknownName};
 use hil_power::{GuardedSupply, Limits, PowerError, SupplySpec};
 
 use crate::exit::{OrConfig, config_error};
+use crate::rack_select::rack_dut;
 
 #[derive(Debug, Clone, Args)]
 pub struct SupplySelection {
@@ -66,8 +68,18 @@ where
     PossibleValuesParser::new(names).try_map(|s| s.parse::<T>())
 }
 
+/// The supply entry, its limits and the lease to hold, as the selection names them.
+pub struct Selected {
+    /// The supply.
+    pub spec: SupplySpec,
+    /// Its limits.
+    pub limits: Limits,
+    /// The board (rack DUT) or hardware (ad hoc) whose lease `hil psu` holds.
+    pub claim: BoardClaim,
+}
+
 /// The supply entry and limits the selection names.
-pub fn resolve(sel: &SupplySelection) -> anyhow::Result<(SupplySpec, Limits)> {
+pub fn resolve(sel: &SupplySelection) -> anyhow::Result<Selected> {
     let ad_hoc = sel.driver.is_some() || sel.address.is_some();
     match (&sel.dut, ad_hoc) {
         (Some(_), true) => Err(config_error(
@@ -82,31 +94,8 @@ pub fn resolve(sel: &SupplySelection) -> anyhow::Result<(SupplySpec, Limits)> {
     }
 }
 
-fn from_rack(sel: &SupplySelection, dut: &str) -> anyhow::Result<(SupplySpec, Limits)> {
-    let path = match hil_app::settings::rack_source(sel.rack.clone(), &hil_app::Env::capture()) {
-        RackSource::File(path) => path,
-        RackSource::Simulated => {
-            return Err(config_error(
-                "--dut needs a rack file: give --rack FILE or set HIL_RACK",
-            ));
-        }
-    };
-    let rack = hil_rack::load(&path).or_config()?;
-    let spec = rack.dut(dut).ok_or_else(|| {
-        let names: Vec<&str> = rack.duts.iter().map(|d| d.name.as_str()).collect();
-        config_error(format!(
-            "{}: no DUT called `{dut}` (DUTs: {})",
-            path.display(),
-            names.join(", ")
-        ))
-    })?;
-    if spec.is_simulated() {
-        return Err(config_error(format!(
-            "{}: DUT `{dut}` is simulated; its supply only exists while the lab runs \
-             (start it with `hil sim` and use --driver/--address)",
-            path.display()
-        )));
-    }
+fn from_rack(sel: &SupplySelection, dut: &str) -> anyhow::Result<Selected> {
+    let (path, spec) = rack_dut(sel.rack.as_deref(), dut)?;
     let supply = spec.supply.clone().ok_or_else(|| {
         config_error(format!(
             "{}: DUT `{dut}` has no supply in the rack file",
@@ -119,10 +108,14 @@ fn from_rack(sel: &SupplySelection, dut: &str) -> anyhow::Result<(SupplySpec, Li
             path.display()
         ))
     })?;
-    Ok((supply, limits))
+    Ok(Selected {
+        spec: supply,
+        limits,
+        claim: BoardClaim::of(&spec),
+    })
 }
 
-fn ad_hoc_spec(sel: &SupplySelection) -> anyhow::Result<(SupplySpec, Limits)> {
+fn ad_hoc_spec(sel: &SupplySelection) -> anyhow::Result<Selected> {
     let driver = sel
         .driver
         .ok_or_else(|| config_error("--address needs --driver"))?;
@@ -161,14 +154,25 @@ fn ad_hoc_spec(sel: &SupplySelection) -> anyhow::Result<(SupplySpec, Limits)> {
         channel: sel.channel,
         baud: sel.baud,
     };
-    Ok((spec, limits))
+    let spec = rack_checked(spec)?;
+    Ok(Selected {
+        claim: BoardClaim::hardware(LeaseKey::supply(&spec)),
+        spec,
+        limits,
+    })
+}
+
+/// The ad hoc supply through the rack file's own check of a supply entry (address shape,
+/// channel range of the model, baud), so the command line accepts exactly what a rack file does.
+fn rack_checked(spec: SupplySpec) -> anyhow::Result<SupplySpec> {
+    let value = serde_json::to_value(&spec)?;
+    serde_json::from_value::<SupplySpec>(value).or_config_with(|| "supply".to_string())
 }
 
 /// Connects to the selected supply behind the limit guard.
-pub fn open(sel: &SupplySelection) -> anyhow::Result<GuardedSupply> {
-    let (spec, limits) = resolve(sel)?;
-    let inner = hil_power::open(&spec).map_err(power_error)?;
-    GuardedSupply::new(inner, limits).map_err(power_error)
+pub fn open(selected: &Selected) -> anyhow::Result<GuardedSupply> {
+    let inner = hil_power::open(&selected.spec).map_err(power_error)?;
+    GuardedSupply::new(inner, selected.limits).map_err(power_error)
 }
 
 /// Power errors that are the user's input (limits, addresses) exit 2; the rest exit 1.

@@ -167,3 +167,90 @@ fn a_sim_config_error_names_file_and_line() {
     assert!(e.contains("sim.yaml:"), "{e}");
     assert!(e.contains("legacyhost"), "{e}");
 }
+
+/// The command line refuses what a rack file refuses, in the rack file's words.
+#[test]
+fn command_line_limits_are_the_rack_files() {
+    let rack_baud = |serial: &str| {
+        hil_rack::parse(
+            &format!("name: r\nduts:\n  - name: d\n    serial: {serial}\n"),
+            "rack.yaml",
+        )
+        .unwrap_err()
+        .message
+    };
+    for baud in ["0", "12000001"] {
+        let e = fails_with_2(&[
+            "at",
+            "--port",
+            "/dev/hil-no-such-port",
+            "--baud",
+            baud,
+            "AT",
+        ]);
+        let rack = rack_baud(&format!("{{ port: /dev/x, baud: {baud} }}"));
+        assert!(e.contains(&rack), "`{rack}` in: {e}");
+    }
+    let e = fails_with_2(&["run", "--retries", "4294967295"]);
+    assert!(e.contains("4294967295") && e.contains("0..=10"), "{e}");
+    let mut cmd = hil();
+    cmd.env("HIL_RETRIES", "4294967295").args(["run", "--list"]);
+    let out = output(cmd, 60);
+    let e = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{e}");
+    assert!(e.contains("HIL_RETRIES") && e.contains("0 to 10"), "{e}");
+    let e = fails_with_2(&[
+        "psu",
+        "--driver",
+        "korad",
+        "--address",
+        "/dev/hil-no-such-port",
+        "--baud",
+        "0",
+        "--min-volts",
+        "1",
+        "--max-volts",
+        "4",
+        "--max-amps",
+        "1",
+        "identify",
+    ]);
+    assert!(e.contains("baud 0 is not a baud rate"), "{e}");
+    let e = fails_with_2(&[
+        "psu",
+        "--driver",
+        "korad",
+        "--address",
+        "/dev/hil-no-such-port",
+        "--channel",
+        "7",
+        "--min-volts",
+        "1",
+        "--max-volts",
+        "4",
+        "--max-amps",
+        "1",
+        "identify",
+    ]);
+    assert!(e.contains("channel 7 does not exist"), "{e}");
+}
+
+/// A usage error is the problem and the usage, never the whole help.
+#[test]
+fn usage_errors_are_short() {
+    for args in [
+        &[][..],
+        &["psu"],
+        &["at"],
+        &["run", "--nope"],
+        &["run", "--timing", "slow"],
+        &["run", "--retries", "abc"],
+    ] {
+        let e = fails_with_2(args);
+        assert!(e.trim().lines().count() <= 2, "hil {args:?}:\n{e}");
+        assert!(e.starts_with("error: "), "{e}");
+        assert!(!e.contains("Options:"), "{e}");
+    }
+    let e = fails_with_2(&["psu"]);
+    assert!(e.contains("identify") && e.contains("profile"), "{e}");
+}

@@ -211,3 +211,49 @@ fn default_rack_prints_a_line_per_bundled_profile() {
     );
     stops_cleanly(sim, libc::SIGTERM);
 }
+
+#[test]
+fn at_never_prints_a_psk_or_private_key() {
+    const PSK: &str = "5ec7e75ec7e75ec7e75ec7e75ec7e7aa";
+    const KEY_BODY: &str = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgSECRETKEYBODY";
+    let key = format!("-----BEGIN PRIVATE KEY-----\n{KEY_BODY}\n-----END PRIVATE KEY-----");
+    let sim = start(&["--profile", "mfw_nrf9160_1.3.6"], 1);
+    let port = sim.duts[0]["serial"].as_str().unwrap().to_string();
+    let invocations: [Vec<String>; 3] = [
+        vec![
+            format!("AT%CMNG=0,42,3,\"{PSK}\""),
+            format!("at%cmng = 0, 43, 2, \"{key}\""),
+            format!("AT%CMNG=0,44,3,{PSK}"),
+            "AT%CMNG=2,42,3".into(),
+        ],
+        // An unterminated quote is refused before sending; the error quotes the command.
+        vec![format!("AT%CMNG=0,45,3,\"{PSK}")],
+        vec![format!("AT%CMNG=0,46,2,\"{key}")],
+    ];
+    for commands in invocations {
+        let mut cmd = hil();
+        cmd.args(["at", "--port", &port, "--timeout", "5"])
+            .args(&commands);
+        let out = output(cmd, 30);
+        let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+        for secret in [PSK, KEY_BODY] {
+            assert!(
+                !stdout.contains(secret) && !stderr.contains(secret),
+                "secret printed:\n{stdout}\n{stderr}"
+            );
+        }
+        assert!(
+            stdout.contains("> AT%CMNG") || stderr.contains("AT%CMNG"),
+            "{stdout}{stderr}"
+        );
+        assert!(
+            stdout.contains("[REDACTED") || stderr.contains("[REDACTED"),
+            "the command is shown redacted:\n{stdout}\n{stderr}"
+        );
+        if commands.len() == 1 {
+            assert_eq!(out.status.code(), Some(2), "{stderr}");
+            assert!(stderr.contains("unterminated"), "{stderr}");
+        }
+    }
+    stops_cleanly(sim, libc::SIGTERM);
+}

@@ -126,6 +126,8 @@ pub fn summary(duts: &[DutInfo], results: &[TrialResult], duration: Duration) ->
         duration,
         stopped: false,
         not_run: 0,
+        not_run_trials: Vec::new(),
+        incomplete_reports: Vec::new(),
     }
 }
 

@@ -91,8 +91,9 @@ pub enum SupplyState {
     Undeclared,
     /// Open, at the nominal voltage, output on.
     Usable(GuardedSupply),
-    /// Declared but unusable; cases that need it are infrastructure errors.
-    Failed(SupplyFault),
+    /// Declared but unusable (the board is then faulted with [`BoardFault::Supply`], or was
+    /// faulted before the supply was opened: [`SupplyFault::NotOpened`]).
+    Failed(Arc<SupplyFault>),
 }
 
 /// The voltage a board is run at when its rack entry gives no `nominal_volts`: a Li-ion cell's nominal
@@ -148,7 +149,7 @@ impl Board {
         match &mut self.supply {
             SupplyState::Undeclared => Ok(None),
             SupplyState::Usable(supply) => Ok(Some(supply)),
-            SupplyState::Failed(fault) => Err(fault),
+            SupplyState::Failed(fault) => Err(&**fault),
         }
     }
 

@@ -1,6 +1,9 @@
-//! Bringing one board up: its probe and supply attached, its console opened, its identity read
-//! and bound to the rack entry, the firmware-under-test flashed when needed. The board ends
-//! [`BoardState::Ready`] or [`BoardState::Faulted`] with what was learnt before the fault.
+//! Bringing one board up: its probe attached, its console opened (the exclusive part: nothing
+//! is sent to the supply of a board another program holds), its supply opened, asked to answer
+//! and powered, its identity read and bound to the rack entry, the firmware-under-test flashed
+//! when needed. The board ends [`BoardState::Ready`] or [`BoardState::Faulted`] with what was
+//! learnt before the fault; a supply that does not answer is a fault here, not at the first
+//! power case.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,13 +13,13 @@ use hil_flash::{
     FirmwareImage, Flasher, ProbeRsConfig, ProbeRsFlasher, SimulatedFlasher, ThroughputModel,
 };
 use hil_power::GuardedSupply;
-use hil_rack::DutSpec;
+use hil_rack::{DutSpec, Limits, SupplySpec};
 use hil_sim::rack::SimDut;
 use hil_sim::timing::Timing;
 
 use crate::board::{Board, BoardState, DEFAULT_NOMINAL_VOLTS, SimHandle, SupplyState};
 use crate::bringup::LabOptions;
-use crate::fault::{BoardFault, SupplyFault};
+use crate::fault::{BoardFault, SupplyFault, describe_supply};
 use crate::flashing::{FlashOutcome, flash_console};
 use crate::identity;
 use crate::simulated::SimProbeTarget;
@@ -31,11 +34,24 @@ pub(crate) fn bring_up_board(
     let artifacts = opts.artifacts_dir.as_ref().map(|d| d.join(&spec.name));
     let (mut flasher, sim) = attach_probe(&spec, sim, opts);
     let mut nominal_volts = spec.nominal_volts.unwrap_or(DEFAULT_NOMINAL_VOLTS);
-    let supply = attach_supply(&spec, &mut nominal_volts);
     let mut notes = Vec::new();
-    let state = match open_console(&spec, opts) {
-        Ok(console) => bind_and_flash(&spec, console, flasher.as_deref_mut(), image, &mut notes),
-        Err(fault) => BoardState::faulted(fault, None, None),
+    let (state, supply) = match open_console(&spec, opts) {
+        Err(fault) => (BoardState::faulted(fault, None, None), untouched(&spec)),
+        Ok(console) => match attach_supply(&spec, &mut nominal_volts) {
+            (SupplyState::Failed(fault), Some(supply_spec)) => {
+                let board_fault = BoardFault::Supply {
+                    supply: describe_supply(supply_spec),
+                    fault: fault.clone(),
+                };
+                let state = BoardState::faulted(board_fault, Some(console), None);
+                (state, SupplyState::Failed(fault))
+            }
+            (supply, _) => {
+                let flasher = flasher.as_deref_mut();
+                let state = bind_and_flash(&spec, console, flasher, image, &mut notes);
+                (state, supply)
+            }
+        },
     };
     Board {
         spec,
@@ -75,30 +91,50 @@ fn attach_probe(
     }
 }
 
-/// Opens the declared supply and powers the board at `nominal` (clamped into the limits).
-fn attach_supply(spec: &DutSpec, nominal: &mut f64) -> SupplyState {
+/// The supply state of a board whose bring-up stopped before its supply was opened.
+fn untouched(spec: &DutSpec) -> SupplyState {
+    match spec.supply {
+        Some(_) => SupplyState::Failed(Arc::new(SupplyFault::NotOpened)),
+        None => SupplyState::Undeclared,
+    }
+}
+
+/// Opens the declared supply (returned too, for messages), checks it answers, and powers the
+/// board at `nominal` (clamped into the limits).
+fn attach_supply<'s>(
+    spec: &'s DutSpec,
+    nominal: &mut f64,
+) -> (SupplyState, Option<&'s SupplySpec>) {
     let Some(supply_spec) = &spec.supply else {
-        return SupplyState::Undeclared;
+        return (SupplyState::Undeclared, None);
     };
-    let Some(limits) = spec.limits else {
-        return SupplyState::Failed(SupplyFault::NoLimits);
+    let state = match open_supply(supply_spec, spec.limits, nominal) {
+        Ok(supply) => SupplyState::Usable(supply),
+        Err(fault) => SupplyState::Failed(Arc::new(fault)),
     };
-    let opened = hil_power::open(supply_spec).and_then(|inner| GuardedSupply::new(inner, limits));
-    let mut supply = match opened {
-        Ok(supply) => supply,
-        Err(e) => return SupplyState::Failed(SupplyFault::Open(e)),
-    };
+    (state, Some(supply_spec))
+}
+
+fn open_supply(
+    spec: &SupplySpec,
+    limits: Option<Limits>,
+    nominal: &mut f64,
+) -> Result<GuardedSupply, SupplyFault> {
+    let limits = limits.ok_or(SupplyFault::NoLimits)?;
+    let mut supply = hil_power::open(spec)
+        .and_then(|inner| GuardedSupply::new(inner, limits))
+        .map_err(SupplyFault::Open)?;
+    // A silent instrument accepts the connection and every write; only a query finds it.
+    supply.identify().map_err(SupplyFault::NoAnswer)?;
     *nominal = nominal.clamp(limits.min_volts, limits.max_volts);
-    let powered = supply
+    supply
         .set_voltage(*nominal)
-        .and_then(|_| supply.set_output(true));
-    match powered {
-        Ok(_) => SupplyState::Usable(supply),
-        Err(source) => SupplyState::Failed(SupplyFault::PowerOn {
+        .and_then(|_| supply.set_output(true))
+        .map_err(|source| SupplyFault::PowerOn {
             volts: *nominal,
             source,
-        }),
-    }
+        })?;
+    Ok(supply)
 }
 
 fn open_console(spec: &DutSpec, opts: &LabOptions) -> Result<AtClient, BoardFault> {
@@ -149,7 +185,10 @@ fn bind_and_flash_on(
         .resync(Duration::from_secs(2))
         .is_err_and(|e| e.final_result().is_none());
     let before = if silent {
-        notes.push("the console did not answer before flashing (blank board?)".to_string());
+        notes.push(match image {
+            Some(_) => "the console did not answer before flashing (blank board?)".to_string(),
+            None => "the console did not answer".to_string(),
+        });
         None
     } else {
         Some(read_and_bind(spec, console, notes, false)?)

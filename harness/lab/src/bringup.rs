@@ -10,12 +10,15 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use hil_flash::FirmwareImage;
+use hil_lease::Leases;
 use hil_sim::rack::SimRack;
 use hil_sim::timing::Timing;
 
 use crate::board::Board;
 use crate::board_bringup::bring_up_board;
 use crate::error::LabError;
+use crate::leasing::{Leasing, lease_boards};
+use crate::rack_lines;
 use crate::shard::Shard;
 use crate::simulated;
 use crate::source::RackSource;
@@ -41,6 +44,34 @@ pub struct LabOptions {
     pub console_timeout: Duration,
     /// Only this shard of the rack's boards (the others are not started, opened or flashed).
     pub shard: Option<Shard>,
+    /// Whether rack-file boards are leased before they are touched.
+    pub leasing: Leasing,
+    /// Which of the rack's boards to bring up; the others are not touched at all (no port
+    /// opened, no supply byte sent, no simulator started for them).
+    pub boards: BoardSelection,
+}
+
+/// Which of a rack's boards a command brings up.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum BoardSelection {
+    /// Every board.
+    #[default]
+    All,
+    /// Every board but these (e.g. boards in maintenance).
+    Except(Vec<String>),
+    /// Only these (e.g. `hil doctor --dut NAME`).
+    Only(Vec<String>),
+}
+
+impl BoardSelection {
+    /// Whether the board `name` is brought up.
+    pub fn includes(&self, name: &str) -> bool {
+        match self {
+            BoardSelection::All => true,
+            BoardSelection::Except(names) => !names.iter().any(|n| n == name),
+            BoardSelection::Only(names) => names.iter().any(|n| n == name),
+        }
+    }
 }
 
 impl Default for LabOptions {
@@ -54,6 +85,8 @@ impl Default for LabOptions {
             artifacts_dir: None,
             console_timeout: Duration::from_secs(5),
             shard: None,
+            leasing: Leasing::Off,
+            boards: BoardSelection::All,
         }
     }
 }
@@ -67,11 +100,14 @@ pub struct Lab {
     /// Rack-level notes (e.g. why flashing was skipped).
     pub notes: Vec<String>,
     sim: Option<SimRack>,
+    leases: Leases,
 }
 
-/// Keeps the simulated rack running while the boards are used elsewhere.
+/// Keeps the simulated rack running, and the boards leased, while the boards are used
+/// elsewhere.
 pub struct LabGuard {
     _sim: Option<SimRack>,
+    _leases: Leases,
 }
 
 impl Lab {
@@ -82,12 +118,28 @@ impl Lab {
             RackSource::File(path) => {
                 // `load` already resolved a relative image path against the rack file's folder.
                 let rack = hil_rack::load(path)?;
-                (rack.name, rack.duts, rack.firmware_image)
+                let mut duts = rack.duts;
+                if let BoardSelection::Only(names) = &opts.boards
+                    && let Some(unknown) =
+                        names.iter().find(|n| !duts.iter().any(|d| &d.name == *n))
+                {
+                    let known: Vec<&str> = duts.iter().map(|d| d.name.as_str()).collect();
+                    return Err(LabError::Dut {
+                        dut: unknown.clone(),
+                        message: format!("not in the rack file (DUTs: {})", known.join(", ")),
+                    });
+                }
+                // The shard first: which shard a board is in depends on the rack alone.
+                if let Some(shard) = opts.shard {
+                    shard.retain(&mut duts, |d| &d.name);
+                }
+                duts.retain(|d| opts.boards.includes(&d.name));
+                (rack.name, duts, rack.firmware_image)
             }
         };
-        if let Some(shard) = opts.shard {
-            shard.retain(&mut specs, |s| &s.name);
-        }
+
+        // Before anything touches a board: its lease (exclusive, all boards or none).
+        let (leases, lease_note) = lease_boards(&specs, &opts.leasing)?;
 
         let sim = match source {
             RackSource::Simulated => {
@@ -96,15 +148,21 @@ impl Lab {
                     shard.retain(&mut cfg.duts, |d| &d.name);
                 }
                 let rack = SimRack::start(cfg)?;
-                specs = rack.duts().iter().map(simulated::default_spec).collect();
+                specs = rack
+                    .duts()
+                    .iter()
+                    .map(simulated::default_spec)
+                    .filter(|s| opts.boards.includes(&s.name))
+                    .collect();
                 Some(rack)
             }
-            RackSource::File(_) => {
+            RackSource::File(path) => {
                 let cfg = simulated::config_for(&specs, opts.timing);
                 if cfg.duts.is_empty() {
                     None
                 } else {
-                    let rack = SimRack::start(cfg)?;
+                    let rack = SimRack::start(cfg)
+                        .map_err(|e| rack_lines::located(path, &specs, e.into()))?;
                     for spec in specs.iter_mut().filter(|s| s.simulated.is_some()) {
                         if let Some(dut) = rack.dut(&spec.name) {
                             simulated::fill_in(spec, dut);
@@ -115,7 +173,7 @@ impl Lab {
             }
         };
 
-        let mut notes = Vec::new();
+        let mut notes: Vec<String> = lease_note.into_iter().collect();
         let image = if opts.flash {
             find_image(opts, rack_firmware.as_deref(), &mut notes)?
         } else {
@@ -144,6 +202,7 @@ impl Lab {
             image: image.map(|i| i.path().to_path_buf()),
             notes,
             sim,
+            leases,
         })
     }
 
@@ -154,7 +213,13 @@ impl Lab {
 
     /// Hands the boards out; the guard must live as long as they are used.
     pub fn into_parts(self) -> (Vec<Board>, LabGuard) {
-        (self.boards, LabGuard { _sim: self.sim })
+        (
+            self.boards,
+            LabGuard {
+                _sim: self.sim,
+                _leases: self.leases,
+            },
+        )
     }
 }
 

@@ -1,13 +1,16 @@
 //! `hil doctor`: checks every DUT of a rack (probe present, port opens, AT answers, identity
 //! matches, supply answers) and says what is wrong and how to fix it. Nothing is flashed or
-//! written.
+//! written — except by the health check of one board ([`health_check`], `hil doctor --dut`),
+//! which also writes, lists and deletes a credential on a scratch tag.
 
+use hil_at::CmngFilter;
+use hil_model::CredentialType;
 use serde::Serialize;
 
 use crate::board::{Board, BoardState};
-use crate::bringup::{Lab, LabOptions};
+use crate::bringup::{BoardSelection, Lab, LabOptions};
 use crate::error::LabError;
-use crate::fault::BoardFault;
+use crate::fault::{BoardFault, SupplyFault, describe_supply};
 use crate::source::RackSource;
 
 /// How a check ended.
@@ -52,20 +55,118 @@ pub fn diagnose(source: &RackSource, opts: &LabOptions) -> Result<Vec<Check>, La
     Ok(checks)
 }
 
+/// The security tag the health check writes to and deletes again: a user tag (below the
+/// modem's reserved range, ref §1.1) high enough that no deployment uses it.
+pub const SCRATCH_TAG: u32 = 2_147_483_000;
+
+/// What the health check writes: a PSK identity, which is not secret material.
+const SCRATCH_CONTENT: &str = "hil-doctor-health-check";
+
+/// The health check of one board (`hil doctor --dut NAME`): only that board is brought up, and
+/// besides the checks of [`diagnose`] a credential is written, listed and deleted on
+/// [`SCRATCH_TAG`] (the modem is set offline for it and put back as it was).
+pub fn health_check(
+    source: &RackSource,
+    opts: &LabOptions,
+    dut: &str,
+) -> Result<Vec<Check>, LabError> {
+    let opts = LabOptions {
+        flash: false,
+        boards: BoardSelection::Only(vec![dut.to_string()]),
+        ..opts.clone()
+    };
+    let mut lab = Lab::bring_up(source, &opts)?;
+    let probes = hil_flash::list_probes();
+    let mut checks = Vec::new();
+    for board in &mut lab.boards {
+        checks.extend(check_board(board, &probes));
+        let (check, status, detail, fix) = check_credentials(board);
+        checks.push(Check {
+            dut: board.spec.name.clone(),
+            check,
+            status,
+            detail,
+            fix: fix.to_string(),
+        });
+    }
+    Ok(checks)
+}
+
+fn check_credentials(board: &mut Board) -> Row {
+    let Ok(console) = board.console() else {
+        return ("credentials", Status::Skip, "no console".into(), "");
+    };
+    match credential_round_trip(console) {
+        Ok(()) => (
+            "credentials",
+            Status::Ok,
+            format!("write, list and delete on tag {SCRATCH_TAG}"),
+            "",
+        ),
+        Err(why) => (
+            "credentials",
+            Status::Fail,
+            why,
+            "check the modem answers %CMNG (hil at --dut … AT%CMNG=1) and its storage is not full",
+        ),
+    }
+}
+
+/// CFUN=4, write a PSK identity on the scratch tag, see it listed, delete it, see it gone,
+/// CFUN back to what it was.
+fn credential_round_trip(console: &mut hil_at::AtClient) -> Result<(), String> {
+    let kind = CredentialType::PSK_IDENTITY;
+    let before = console.cfun().map_err(|e| format!("AT+CFUN?: {e}"))?;
+    if before != 4 && before != 0 {
+        console.set_cfun(4).map_err(|e| format!("AT+CFUN=4: {e}"))?;
+    }
+    let listed = |console: &mut hil_at::AtClient| {
+        console
+            .cmng_list(CmngFilter::TagType(SCRATCH_TAG, kind))
+            .map(|items| items.iter().any(|i| i.tag == SCRATCH_TAG && i.kind == kind))
+            .map_err(|e| format!("list: {e}"))
+    };
+    let result = console
+        .cmng_write(SCRATCH_TAG, kind, SCRATCH_CONTENT)
+        .map_err(|e| format!("write: {e}"))
+        .and_then(|_| match listed(console)? {
+            true => Ok(()),
+            false => Err("written, but not listed".to_string()),
+        })
+        .and_then(|()| {
+            console
+                .cmng_delete(SCRATCH_TAG, kind)
+                .map_err(|e| format!("delete: {e}"))
+        })
+        .and_then(|_| match listed(console)? {
+            false => Ok(()),
+            true => Err("deleted, but still listed".to_string()),
+        });
+    if before != 4 && before != 0 {
+        let restored = console.set_cfun(before);
+        if let (Ok(()), Err(e)) = (&result, restored) {
+            return Err(format!("AT+CFUN={before}: {e}"));
+        }
+    }
+    result
+}
+
 fn check_board(board: &mut Board, probes: &[hil_flash::ProbeInfo]) -> Vec<Check> {
     let probe = check_probe(board, probes);
     let port = check_port(board);
     let at = check_at(board);
     let identity = check_identity(board);
     let supply = check_supply(board);
-    [probe, port, at, identity, supply]
+    [probe, port, at, identity]
+        .map(|(check, status, detail, fix)| (check, status, detail, fix.to_string()))
         .into_iter()
+        .chain([supply])
         .map(|(check, status, detail, fix)| Check {
             dut: board.spec.name.clone(),
             check,
             status,
             detail,
-            fix: fix.to_string(),
+            fix,
         })
         .collect()
 }
@@ -133,6 +234,12 @@ fn check_at(board: &Board) -> Row {
         Some(BoardFault::NoSerialPort | BoardFault::ConsoleOpen(_)) => {
             ("at", Status::Skip, "no console".into(), "")
         }
+        Some(BoardFault::Supply { .. }) => (
+            "at",
+            Status::Skip,
+            "not asked: the supply does not work".into(),
+            "",
+        ),
         Some(BoardFault::NoAnswer { source, .. }) => (
             "at",
             Status::Fail,
@@ -167,14 +274,32 @@ fn check_identity(board: &Board) -> Row {
     }
 }
 
-fn check_supply(board: &mut Board) -> Row {
+/// The supply row; its fix names the supply the rack file gives.
+fn check_supply(board: &mut Board) -> (&'static str, Status, String, String) {
+    let named = board
+        .spec
+        .supply
+        .as_ref()
+        .map(describe_supply)
+        .unwrap_or_default();
     let supply = match board.power() {
+        Err(fault @ SupplyFault::NotOpened) => {
+            return (
+                "supply",
+                Status::Skip,
+                format!("{named}: {fault}"),
+                String::new(),
+            );
+        }
         Err(fault) => {
             return (
                 "supply",
                 Status::Fail,
-                fault.to_string(),
-                "check the supply address, cable and limits",
+                format!("{named}: {fault}"),
+                format!(
+                    "check the supply {named} is on, reachable, in remote control, and the rack \
+                     file's driver, address, channel and limits"
+                ),
             );
         }
         Ok(None) => {
@@ -182,7 +307,7 @@ fn check_supply(board: &mut Board) -> Row {
                 "supply",
                 Status::Skip,
                 "no supply in the rack file".into(),
-                "",
+                String::new(),
             );
         }
         Ok(Some(supply)) => supply,
@@ -193,12 +318,12 @@ fn check_supply(board: &mut Board) -> Row {
             .map(|v| format!("{id}; output {:.3} V", v.value))
     });
     match answered {
-        Ok(detail) => ("supply", Status::Ok, detail, ""),
+        Ok(detail) => ("supply", Status::Ok, detail, String::new()),
         Err(e) => (
             "supply",
             Status::Fail,
-            e.to_string(),
-            "check the supply is on, remote control enabled and the address right",
+            format!("{named}: {e}"),
+            format!("check the supply {named} is on, remote control enabled and the address right"),
         ),
     }
 }

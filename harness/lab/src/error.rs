@@ -26,6 +26,9 @@ pub enum LabError {
     /// The firmware image cannot be flashed onto an nRF9160.
     #[error("firmware image: {0}")]
     Image(#[from] hil_flash::ImageError),
+    /// A board is leased by another command, or its lease cannot be taken.
+    #[error("{0}")]
+    Lease(#[from] hil_lease::LeaseError),
     /// A file could not be read.
     #[error("cannot read {path}: {source}")]
     Io {

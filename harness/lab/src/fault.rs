@@ -1,8 +1,11 @@
 //! Why a board or its supply is unusable, as types: each fault carries the error that caused it,
 //! and its message is what the report, `hil run` and `hil doctor` show.
 
+use std::sync::Arc;
+
 use hil_at::AtError;
 use hil_power::PowerError;
+use hil_rack::SupplySpec;
 
 use crate::flashing::FlashBoardError;
 use crate::identity::IdentityMismatch;
@@ -36,6 +39,30 @@ pub enum BoardFault {
     /// Putting the firmware-under-test on the board failed.
     #[error(transparent)]
     Flash(#[from] FlashBoardError),
+    /// The supply the rack file gives the board does not answer or refused to power it
+    /// (found at bring-up, before any case).
+    #[error("supply {supply}: {fault}")]
+    Supply {
+        /// The supply as the rack file gives it (see [`describe_supply`]).
+        supply: String,
+        /// What went wrong (shared with the board's supply state).
+        #[source]
+        fault: Arc<SupplyFault>,
+    },
+}
+
+/// A rack file's supply entry in words: `scpi-tcp rigol-dp800 at 10.0.0.5:5555, channel 1`.
+pub fn describe_supply(spec: &SupplySpec) -> String {
+    let model = spec
+        .scpi_model()
+        .map(|m| format!(" {}", m.as_str()))
+        .unwrap_or_default();
+    format!(
+        "{}{model} at {}, channel {}",
+        spec.driver.as_str(),
+        spec.address,
+        spec.channel
+    )
 }
 
 /// Why a supply the rack declares for a board is unusable.
@@ -48,6 +75,9 @@ pub enum SupplyFault {
     /// The supply could not be opened or its limits are unusable.
     #[error("opening the supply: {0}")]
     Open(#[source] PowerError),
+    /// The supply opened but does not answer a query (`*IDN?` or the driver's equivalent).
+    #[error("the supply does not answer: {0}")]
+    NoAnswer(#[source] PowerError),
     /// The supply opened but refused the nominal voltage or turning the output on.
     #[error("powering the board at {volts} V: {source}")]
     PowerOn {
@@ -57,4 +87,8 @@ pub enum SupplyFault {
         #[source]
         source: PowerError,
     },
+    /// Not opened: bring-up stopped before the supply (the board's console could not be opened,
+    /// and nothing is sent to the supply of a board another program may be using).
+    #[error("not opened: bring-up stopped at the console, nothing was sent to the supply")]
+    NotOpened,
 }

@@ -11,6 +11,7 @@
 //! - [`identity`]: binding what the board says it is against the rack file;
 //! - [`flashing`]: putting the firmware-under-test on a board, skipped when it already runs it;
 //! - [`recover`]: bringing a hung board back by power-cycling it through its supply;
+//! - [`leasing`]: holding every rack-file board's lease while the lab is up;
 //! - [`bringup`]: all of the above for every DUT, in parallel (one board: `board_bringup`);
 //! - [`shard`]: the stable 1/N of a rack's boards one CI job runs (`--shard K/N`);
 //! - [`discover`]: asking the consoles in a directory who they are, and a rack file skeleton;
@@ -25,15 +26,18 @@ pub mod error;
 pub mod fault;
 pub mod flashing;
 pub mod identity;
+pub mod leasing;
+mod rack_lines;
 pub mod recover;
 pub mod shard;
 pub mod simulated;
 pub mod source;
 
 pub use board::{Board, BoardState, SupplyState};
-pub use bringup::{Lab, LabOptions};
+pub use bringup::{BoardSelection, Lab, LabOptions};
 pub use error::LabError;
 pub use fault::{BoardFault, SupplyFault};
+pub use leasing::Leasing;
 pub use recover::RecoverError;
 pub use shard::Shard;
 pub use source::RackSource;

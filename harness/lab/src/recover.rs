@@ -57,7 +57,7 @@ impl fmt::Display for RecoveryMeans {
 #[non_exhaustive]
 pub enum RecoverError {
     /// The board never came up.
-    #[error("{0}")]
+    #[error("it never came up: {0}")]
     NotReady(Arc<BoardFault>),
     /// Neither a usable supply nor a probe reaches the board.
     #[error("neither a usable supply nor a probe to recover it with")]

@@ -254,3 +254,213 @@ fn every_simulated_supply_model_is_driven_through_its_own_driver() {
             .unwrap_or_else(|e| panic!("{model}: power cycle: {e}"));
     }
 }
+
+/// What the simulator refuses in a rack file (an unknown profile, an unknown policy knob or a
+/// value it cannot take) is a rack-file error at the line of the value.
+#[test]
+fn unknown_simulator_profiles_and_policy_knobs_name_their_line() {
+    let head = "name: r\nduts:\n  - name: ok\n    simulated: { profile: mfw_nrf9160_1.3.6 }\n  - name: s\n    simulated:\n";
+    let cases = [
+        (
+            "      profile: mfw_nrf9160_9.9.9\n",
+            7,
+            "duts[1].simulated.profile",
+            "unknown simulator profile `mfw_nrf9160_9.9.9`",
+        ),
+        (
+            "      profile: mfw_nrf9160_1.3.6\n      policy:\n        hysteresis_mv: 10\n        no_such_knob: 1\n",
+            10,
+            "duts[1].simulated.policy",
+            "no_such_knob",
+        ),
+        (
+            "      profile: mfw_nrf9160_1.3.6\n      policy: { hysteresis_mv: lots }\n",
+            8,
+            "duts[1].simulated.policy",
+            "lots",
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rack.yaml");
+    for (tail, line, field, words) in cases {
+        std::fs::write(&path, format!("{head}{tail}")).unwrap();
+        let err = match Lab::bring_up(&RackSource::File(path.clone()), &opts()) {
+            Ok(_) => panic!("accepted: {tail}"),
+            Err(e) => e,
+        };
+        let shown = err.to_string();
+        assert!(matches!(err, hil_lab::LabError::Rack(_)), "{shown}");
+        assert!(
+            shown.starts_with(&format!("{}:{line}:", path.display())),
+            "{shown}"
+        );
+        assert!(shown.contains(field), "{shown}");
+        assert!(shown.contains(words), "{shown}");
+    }
+}
+
+/// A rack entry for `dut` as a real board: its pty, and the supply at `supply` (JSON is YAML).
+fn real_entry(name: &str, dut: &hil_sim::rack::SimDut, supply: &hil_rack::SupplySpec) -> String {
+    format!(
+        "  - name: {name}\n    serial: {{ port: {port} }}\n    supply: {supply}\n    limits: {{ min_volts: 2.0, max_volts: 5.0, max_amps: 1.0 }}\n",
+        port = dut.serial.display(),
+        supply = serde_json::to_string(supply).unwrap(),
+    )
+}
+
+fn two_sims() -> SimRack {
+    SimRack::start(SimRackConfig {
+        duts: vec![
+            SimDutConfig::new("a", "mfw_nrf9160_1.3.6"),
+            SimDutConfig::new("b", "mfw_nrf9160_1.3.6"),
+        ],
+        timing: Timing::Fast,
+        profile_dir: None,
+        link_dir: None,
+    })
+    .unwrap()
+}
+
+/// A supply that refuses the connection, or accepts it and never answers, makes its board an
+/// infrastructure error at bring-up naming the supply; the other board comes up.
+#[test]
+fn a_supply_that_does_not_answer_faults_its_board_at_bring_up() {
+    let sim = two_sims();
+    let (a, b) = (&sim.duts()[0], &sim.duts()[1]);
+    let refused = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap()
+    };
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let silent_addr = silent.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in silent.incoming() {
+            held.push(conn);
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    for (address, words) in [
+        (refused.to_string(), "opening the supply"),
+        (silent_addr.to_string(), "does not answer"),
+    ] {
+        let dead = hil_rack::SupplySpec {
+            address: address.clone(),
+            ..hil_lab::simulated::supply_spec(b)
+        };
+        let text = format!(
+            "name: r\nduts:\n{}{}",
+            real_entry("good", a, &hil_lab::simulated::supply_spec(a)),
+            real_entry("dead", b, &dead),
+        );
+        let path = dir.path().join("rack.yaml");
+        std::fs::write(&path, text).unwrap();
+        let lab = Lab::bring_up(
+            &RackSource::File(path),
+            &LabOptions {
+                flash: false,
+                ..opts()
+            },
+        )
+        .expect("the lab comes up");
+        let (mut boards, _guard) = lab.into_parts();
+        assert!(boards[0].fault().is_none(), "{:?}", boards[0].fault());
+        assert!(matches!(boards[0].supply(), SupplyState::Usable(_)));
+        let board = &mut boards[1];
+        let fault = board.fault().expect("the dead supply faults the board");
+        assert!(
+            matches!(fault, hil_lab::BoardFault::Supply { .. }),
+            "{fault}"
+        );
+        let shown = fault.to_string();
+        assert!(shown.contains(&address) && shown.contains(words), "{shown}");
+        let recover = board.recover().unwrap_err().to_string();
+        assert!(
+            recover.contains(&address),
+            "recovery names the supply: {recover}"
+        );
+    }
+}
+
+/// Bring-up opens the console (exclusive) before it sends anything to the supply: a board whose
+/// console another program holds gets no byte on its supply.
+#[test]
+fn a_busy_console_means_nothing_reaches_the_supply() {
+    let sim = two_sims();
+    let (a, b) = (&sim.duts()[0], &sim.duts()[1]);
+    let held = hil_at::AtClient::open_with(&b.serial, b.baud, hil_at::ClientConfig::default())
+        .expect("another program holds b's console");
+    let text = format!(
+        "name: r\nduts:\n{}{}",
+        real_entry("a", a, &hil_lab::simulated::supply_spec(a)),
+        real_entry("b", b, &hil_lab::simulated::supply_spec(b)),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rack.yaml");
+    std::fs::write(&path, text).unwrap();
+    let lab = Lab::bring_up(
+        &RackSource::File(path),
+        &LabOptions {
+            flash: false,
+            ..opts()
+        },
+    )
+    .expect("the lab comes up");
+    assert!(
+        lab.boards[0].fault().is_none(),
+        "{:?}",
+        lab.boards[0].fault()
+    );
+    let fault = lab.boards[1].fault().expect("b's console is busy");
+    assert!(
+        matches!(fault, hil_lab::BoardFault::ConsoleOpen(_)),
+        "{fault}"
+    );
+    assert!(
+        matches!(lab.boards[1].supply(), SupplyState::Failed(f) if matches!(**f, hil_lab::SupplyFault::NotOpened))
+    );
+    let sent_a = a.control.supply_log().expect("a's scpi log").commands();
+    assert!(!sent_a.is_empty(), "a's supply was driven");
+    let sent_b = b.control.supply_log().expect("b's scpi log").commands();
+    assert!(sent_b.is_empty(), "nothing reached b's supply: {sent_b:?}");
+    drop(held);
+}
+
+/// Under `--no-flash` (or without an image) nothing speaks of flashing: a silent board is a
+/// board that does not answer, not one that stopped answering "after flashing".
+#[test]
+fn a_silent_board_without_flashing_is_not_described_as_flashed() {
+    let sim = two_sims();
+    let (a, b) = (&sim.duts()[0], &sim.duts()[1]);
+    b.control.freeze(true);
+    let text = format!(
+        "name: r\nduts:\n  - name: a\n    serial: {}\n  - name: b\n    serial: {}\n",
+        a.serial.display(),
+        b.serial.display()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rack.yaml");
+    std::fs::write(&path, text).unwrap();
+    let lab = Lab::bring_up(
+        &RackSource::File(path),
+        &LabOptions {
+            flash: false,
+            console_timeout: Duration::from_millis(500),
+            ..opts()
+        },
+    )
+    .expect("the lab comes up");
+    assert!(lab.boards[0].fault().is_none());
+    let board = &lab.boards[1];
+    let fault = board.fault().expect("b is silent").to_string();
+    assert!(fault.contains("does not answer"), "{fault}");
+    assert!(!fault.contains("flash"), "{fault}");
+    for note in &board.notes {
+        assert!(!note.contains("flash"), "{note}");
+    }
+    assert!(
+        lab.notes.iter().any(|n| n == "flashing disabled"),
+        "{:?}",
+        lab.notes
+    );
+}

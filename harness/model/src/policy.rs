@@ -132,6 +132,8 @@ pub struct Policy {
     pub secret_read: SecretReadPolicy,
     /// Whether `+CMEE` survives `AT+CFUN=0` (ref §2.2, OPEN). Default false (INFERRED).
     pub cmee_survives_cfun: bool,
+    /// `+CMEE` value after a reset or power-up (ref §2.2, OPEN). Default 0 (INFERRED).
+    pub cmee_boot: u8,
     /// Precedence of the write checks (ref §9, OPEN). Default 518, 528, 527, 519, 515.
     pub check_order: Vec<WriteCheck>,
     /// Number of user items the store holds before 515 (ref §2.1; the real capacity is OPEN,
@@ -152,6 +154,11 @@ pub struct Policy {
     /// Fault injection (ref §7.3(b)): the alpha credential-store hang; every `%CMNG` write
     /// gets no answer and stores nothing. Default false.
     pub store_write_hangs: bool,
+    /// Fault injection: after this many commands the modem answers nothing and streams endless
+    /// output, through resets and power cycles (a broken board; reports must stay bounded).
+    /// Default none (and then not written out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub babble_after_commands: Option<u32>,
     /// Whether `AT%XPOFWARN?` answers `%XPOFWARN: <state>,<v>` (ref §4.1: no read form
     /// documented, OPEN). Default false → `ERROR`.
     pub xpofwarn_read_form: bool,
@@ -174,6 +181,7 @@ impl Default for Policy {
             protected_overwrite: OverwritePolicy::AlreadyExists519,
             secret_read: SecretReadPolicy::Refuse514,
             cmee_survives_cfun: false,
+            cmee_boot: 0,
             check_order: vec![
                 WriteCheck::ActiveMode518,
                 WriteCheck::PowerOffWarning528,
@@ -187,6 +195,7 @@ impl Default for Policy {
             param_error: ParamErrorStyle::Cme50,
             modem_waits_for_quote: false,
             store_write_hangs: false,
+            babble_after_commands: None,
             xpofwarn_read_form: false,
             power_loss_volts: 2.0,
         }

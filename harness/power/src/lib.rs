@@ -45,7 +45,9 @@ pub mod scpi;
 pub mod settle;
 pub mod supply;
 mod svg;
+pub mod timeline;
 pub use svg::{Level, Marker, PlotOptions};
+pub use timeline::{EventKind, Timeline, TimelineEvent};
 pub mod trace;
 pub mod transport;
 
@@ -57,7 +59,7 @@ pub use error::{PowerError, Quantity};
 pub use guard::GuardedSupply;
 pub use hil_rack::{Limits, ScpiModel, SupplyDriver, SupplySpec};
 pub use korad::{KoradOptions, KoradSupply};
-pub use open::{OpenOptions, open, open_with};
+pub use open::{OpenOptions, open, open_with, poll_interval};
 pub use ppk2::{Ppk2Mode, Ppk2Supply};
 pub use profile::{Profile, ProfileError, RampPace, Step};
 pub use runner::{ProfileRunError, RunOptions, run_profile};

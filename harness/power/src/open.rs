@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use hil_rack::{SupplyDriver, SupplySpec};
 
+use crate::current::Polled;
 use crate::error::PowerError;
 use crate::korad::{self, KoradOptions, KoradSupply};
 use crate::ppk2::Ppk2Supply;
@@ -61,12 +62,8 @@ pub fn open_with(
                 pacing: options.pacing,
                 serial: false,
             };
-            Ok(Box::new(ScpiSupply::new(
-                Box::new(t),
-                model,
-                spec.channel,
-                opts,
-            )?))
+            let driver = ScpiSupply::new(Box::new(t), model, spec.channel, opts)?;
+            Ok(polled(Box::new(driver), spec))
         }
         SupplyDriver::ScpiSerial => {
             let model = spec.model.unwrap_or_default();
@@ -82,7 +79,8 @@ pub fn open_with(
                 serial: true,
             };
             let port = serial(&spec.address, settings).map_err(open_err)?;
-            Ok(Box::new(ScpiSupply::new(port, model, spec.channel, opts)?))
+            let driver = ScpiSupply::new(port, model, spec.channel, opts)?;
+            Ok(polled(Box::new(driver), spec))
         }
         SupplyDriver::Korad => {
             let settings = SerialSettings {
@@ -94,7 +92,10 @@ pub fn open_with(
                 timeout: options.timeout,
                 pacing: options.pacing.unwrap_or(korad::DEFAULT_PACING),
             };
-            Ok(Box::new(KoradSupply::new(port, spec.channel, opts)))
+            Ok(polled(
+                Box::new(KoradSupply::new(port, spec.channel, opts)),
+                spec,
+            ))
         }
         SupplyDriver::Ppk2 => {
             let settings = SerialSettings {
@@ -105,6 +106,25 @@ pub fn open_with(
             Ok(Box::new(Ppk2Supply::new(port, options.timeout)?))
         }
     }
+}
+
+/// How often a supply without a sample stream is asked for its current while a case records:
+/// the model's practical rate. INFERRED from each link's round trip, not from datasheets: a
+/// SCPI query over TCP answers in a few milliseconds (20 readings/s leave the link free for the
+/// case's own commands); over RS-232 (an E3631A answers in ~40 ms) and on a Korad (80 ms
+/// between commands) 4 readings/s.
+pub fn poll_interval(spec: &SupplySpec) -> Duration {
+    match spec.driver {
+        SupplyDriver::ScpiTcp => Duration::from_millis(50),
+        SupplyDriver::ScpiSerial | SupplyDriver::Korad => Duration::from_millis(250),
+        // The PPK2 streams 100 kS/s itself; it is never polled.
+        SupplyDriver::Ppk2 => Duration::from_millis(1),
+    }
+}
+
+/// `driver` with its current read in the background while a case records.
+fn polled(driver: Box<dyn PowerSupply>, spec: &SupplySpec) -> Box<dyn PowerSupply> {
+    Box::new(Polled::new(driver, poll_interval(spec)))
 }
 
 fn serial(path: &str, settings: SerialSettings) -> Result<Box<dyn Transport>, String> {

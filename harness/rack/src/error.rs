@@ -31,6 +31,22 @@ impl RackError {
         }
     }
 
+    /// An error at a 1-based (line, column) of `origin`, with no field path.
+    pub(crate) fn at(
+        origin: &str,
+        position: Option<(usize, usize)>,
+        message: impl Into<String>,
+    ) -> Self {
+        RackError {
+            origin: origin.to_string(),
+            line: position.map(|p| p.0),
+            column: position.map(|p| p.1),
+            field: None,
+            message: message.into(),
+            source: None,
+        }
+    }
+
     /// Splits a `serde_yaml_ng` error into location, field path and message.
     pub(crate) fn from_yaml(origin: String, err: &serde_yaml_ng::Error) -> Self {
         let mut text = err.to_string();

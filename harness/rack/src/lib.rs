@@ -23,18 +23,22 @@
 mod dut;
 mod error;
 mod limits;
+mod load;
+mod locate;
 mod located;
+mod prescan;
 mod probe;
 mod rack;
 mod serial;
 mod supply;
 mod validate;
 
-use std::path::Path;
-
 pub use dut::{DutSpec, Imei, SimulatedSpec};
 pub use error::RackError;
 pub use limits::{Limits, MAX_SANE_AMPS, MAX_SANE_VOLTS};
+pub use load::{MAX_BYTES, error_at, load, parse};
+pub use locate::{Step, field_path};
+pub use prescan::MAX_DEPTH;
 pub use probe::{ProbeSelector, ProbeSelectorError};
 pub use rack::RackFile;
 pub use serial::{DEFAULT_BAUD, SerialSpec};
@@ -43,27 +47,6 @@ pub use supply::SupplySpec;
 /// The supply vocabulary and simulator policies rack files name, defined in `hil_model`.
 pub use hil_model::policy::Policy;
 pub use hil_model::{ScpiModel, SupplyDriver, SupplyModel};
-
-/// Parses rack-file text; `origin` names it in errors (usually the file name).
-pub fn parse(text: &str, origin: &str) -> Result<RackFile, RackError> {
-    serde_yaml_ng::from_str::<RackFile>(text)
-        .map_err(|e| RackError::from_yaml(origin.to_string(), &e))
-}
-
-/// Reads and checks a rack file. A relative `firmware_image` is resolved against the file's
-/// directory.
-pub fn load(path: impl AsRef<Path>) -> Result<RackFile, RackError> {
-    let path = path.as_ref();
-    let origin = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| RackError::io(origin.clone(), e))?;
-    let mut rack = parse(&text, &origin)?;
-    if let (Some(image), Some(dir)) = (&rack.firmware_image, path.parent())
-        && image.is_relative()
-    {
-        rack.firmware_image = Some(dir.join(image));
-    }
-    Ok(rack)
-}
 
 /// The JSON Schema of the rack file (draft 2020-12), for editors; committed as
 /// `rack.schema.json` next to this crate's manifest.

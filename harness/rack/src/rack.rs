@@ -2,6 +2,7 @@
 //! must be unique. The uniqueness check runs while each DUT is read, so a duplicate is reported
 //! at its own line.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -25,6 +26,15 @@ pub struct RackFile {
     /// against the rack file's directory by [`crate::load`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firmware_image: Option<PathBuf>,
+    /// A quarantine file (YAML list of `{trial, reason, until, ...}` entries); relative paths
+    /// are resolved against the rack file's directory by [`crate::load`]. `--quarantine` wins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quarantine: Option<PathBuf>,
+    /// Consecutive runs with an infrastructure error after which a board goes into
+    /// maintenance (default 3). `--maintenance-after` wins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub maintenance_after: Option<u32>,
     /// The DUTs, each with a unique name.
     #[serde(deserialize_with = "unique_duts")]
     #[schemars(length(min = 1))]
@@ -52,6 +62,9 @@ impl Checked for RackFile {
         if self.name.trim().is_empty() {
             return Err("the rack name is empty".into());
         }
+        if self.maintenance_after == Some(0) {
+            return Err("maintenance_after must be at least 1".into());
+        }
         Ok(self)
     }
 }
@@ -73,7 +86,9 @@ impl<'de> Visitor<'de> for DutList {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<DutSpec>, A::Error> {
         let mut duts: Vec<DutSpec> = Vec::new();
-        while let Some(dut) = seq.next_element_seed(UniqueDut { earlier: &duts })? {
+        let mut seen = HashMap::new();
+        while let Some(dut) = seq.next_element_seed(UniqueDut { seen: &seen })? {
+            seen.insert(dut.name.clone(), duts.len());
             duts.push(dut);
         }
         if duts.is_empty() {
@@ -85,7 +100,8 @@ impl<'de> Visitor<'de> for DutList {
 
 /// Reads one DUT and refuses it, at its own location, if an earlier one has its name.
 struct UniqueDut<'a> {
-    earlier: &'a [DutSpec],
+    /// Index of each earlier DUT by name (a map, so a long list is not quadratic).
+    seen: &'a HashMap<String, usize>,
 }
 
 impl<'de> DeserializeSeed<'de> for UniqueDut<'_> {
@@ -106,7 +122,7 @@ impl<'de> Visitor<'de> for UniqueDut<'_> {
         let dut = DutSpec::unchecked(MapAccessDeserializer::new(map))?
             .check()
             .map_err(de::Error::custom)?;
-        if let Some(i) = self.earlier.iter().position(|d| d.name == dut.name) {
+        if let Some(i) = self.seen.get(&dut.name) {
             return Err(de::Error::custom(format!(
                 "duplicate DUT name `{}` (already used by duts[{i}])",
                 dut.name

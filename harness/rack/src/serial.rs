@@ -19,6 +19,9 @@ pub struct SerialSpec {
 }
 
 impl SerialSpec {
+    /// The highest console baud rate a rack file (or `hil at --baud`) may give.
+    pub const MAX_BAUD: u32 = 12_000_000;
+
     pub fn new(port: impl Into<PathBuf>) -> Self {
         SerialSpec {
             port: port.into(),
@@ -32,13 +35,20 @@ impl SerialSpec {
         }
         // A device path, or a network serial port (rfc2217://host:port, tcp://host:port).
         hil_rfc2217::PortSpec::parse(&self.port.to_string_lossy()).map_err(|e| e.to_string())?;
-        if self.baud == 0 || self.baud > 12_000_000 {
+        Self::check_baud(self.baud)?;
+        Ok(self)
+    }
+
+    /// A console baud rate the rack file accepts (1 to [`SerialSpec::MAX_BAUD`]); the command
+    /// line checks `--baud` with the same rule.
+    pub fn check_baud(baud: u32) -> Result<u32, String> {
+        if baud == 0 || baud > Self::MAX_BAUD {
             return Err(format!(
-                "baud {} is out of range (1 to 12000000)",
-                self.baud
+                "baud {baud} is out of range (1 to {})",
+                Self::MAX_BAUD
             ));
         }
-        Ok(self)
+        Ok(baud)
     }
 }
 

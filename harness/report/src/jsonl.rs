@@ -1,15 +1,27 @@
 //! Machine-readable event log: every run event as one JSON object per line
 //! (`<report-dir>/events.jsonl`), for flake-rate history and other tooling. Appended and flushed
 //! per event, so a killed run keeps every complete line.
+//!
+//! A result's attempts carry what [`crate::budget`] allows: up to 16 KiB of transcript each
+//! while the log is small, only short messages once it has passed half of
+//! [`crate::budget::FILE_CAP`] (the transcript files have the full output).
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use hil_runner::{Reporter, RunEvent};
+use hil_runner::{IncompleteReport, Reporter, RunEvent};
+
+use crate::budget::{self, DETAIL_LEVELS, FILE_CAP};
+
+/// How an incomplete event log is named in [`IncompleteReport`].
+pub(crate) const EVENT_LOG: &str = "event log";
 
 pub struct JsonLinesReporter {
+    path: PathBuf,
     out: Option<BufWriter<File>>,
+    /// Bytes written so far.
+    written: usize,
     last_error: Option<io::Error>,
 }
 
@@ -20,8 +32,24 @@ impl JsonLinesReporter {
             std::fs::create_dir_all(dir)?;
         }
         Ok(JsonLinesReporter {
+            path: path.to_path_buf(),
             out: Some(BufWriter::new(File::create(path)?)),
+            written: 0,
             last_error: None,
+        })
+    }
+
+    /// [`JsonLinesReporter::create`], or a reporter that writes nothing and reports the log as
+    /// incomplete ([`Reporter::incomplete`]) when the file cannot be created.
+    pub fn open(path: &Path) -> Self {
+        Self::create(path).unwrap_or_else(|e| {
+            tracing::error!(path = %path.display(), "no event log: {e}");
+            JsonLinesReporter {
+                path: path.to_path_buf(),
+                out: None,
+                written: 0,
+                last_error: Some(e),
+            }
         })
     }
 
@@ -33,9 +61,23 @@ impl JsonLinesReporter {
         let Some(out) = &mut self.out else {
             return Ok(());
         };
-        serde_json::to_writer(&mut *out, event)?;
-        out.write_all(b"\n")?;
-        out.flush()
+        let mut line = match event {
+            RunEvent::CaseFinished(result) => {
+                let detail = if self.written < FILE_CAP / 2 {
+                    DETAIL_LEVELS[0]
+                } else {
+                    DETAIL_LEVELS[DETAIL_LEVELS.len() - 1]
+                };
+                let slim = budget::slim(result, detail);
+                serde_json::to_vec(&RunEvent::CaseFinished(Box::new(slim)))?
+            }
+            other => serde_json::to_vec(other)?,
+        };
+        line.push(b'\n');
+        out.write_all(&line)?;
+        out.flush()?;
+        self.written += line.len();
+        Ok(())
     }
 }
 
@@ -46,5 +88,11 @@ impl Reporter for JsonLinesReporter {
             self.last_error = Some(e);
             self.out = None;
         }
+    }
+
+    fn incomplete(&self) -> Option<IncompleteReport> {
+        self.last_error
+            .as_ref()
+            .map(|e| IncompleteReport::new(EVENT_LOG, &self.path, e))
     }
 }

@@ -9,7 +9,12 @@
 //! <report-dir>/conformance.html                       modem firmware × case matrix, self-contained
 //! <report-dir>/transcripts/<dut>/<suite>.<case>.txt   full redacted AT transcript of every attempt
 //! <report-dir>/events.jsonl                           every run event as a JSON line
+//! <report-dir>/.hil-tmp/                              scratch for atomic writes, emptied at start
 //! ```
+//!
+//! [`ReportDir::prepare`] checks the directory can be written before bring-up. A report that
+//! cannot be written is reported by its reporter ([`hil_runner::Reporter::incomplete`]); the
+//! run is then an infrastructure error. Every file stays under [`budget::FILE_CAP`].
 //!
 //! JUnit follows the conventions in `shared/reference/hil-anchors.md` §5: unique testcase names
 //! (`<dut>::<suite>::<case>`), `<failure>` for DUT behaviour, `<error>` for infrastructure,
@@ -18,9 +23,11 @@
 //! is validated against in tests is `schema/junit.xsd`.
 
 pub mod atomic;
+pub mod budget;
 pub mod html;
 pub mod jsonl;
 pub mod junit;
+pub mod marks;
 pub mod merge;
 pub mod past;
 pub mod progress;
@@ -33,9 +40,10 @@ mod report_dir;
 pub use html::HtmlReporter;
 pub use jsonl::JsonLinesReporter;
 pub use junit::{JunitOptions, JunitReporter};
+pub use marks::{QuarantineMark, RunMarks, Standing, Tally};
 pub use merge::{MergeError, Merged, merge};
 pub use past::PastRuns;
 pub use progress::ProgressReporter;
-pub use report_dir::{LiveProgress, ReportDir, ReporterOptions};
+pub use report_dir::{LiveProgress, ReportDir, ReportDirError, ReporterOptions};
 pub use summary::{SummaryReporter, summary_table};
 pub use transcripts::TranscriptWriter;

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use hil_runner::{Counts, DutInfo, RunEvent, RunInfo, Summary};
 
+use crate::jsonl::EVENT_LOG;
 use crate::report_dir::{ReportDir, ReporterOptions};
 
 /// The folder of a report directory holding the boards' artifacts.
@@ -197,6 +198,7 @@ fn merged_summary(inputs: &[Input]) -> Summary {
     let mut total = Counts::default();
     let mut per_dut = Vec::new();
     let (mut duration, mut stopped, mut not_run) = (std::time::Duration::ZERO, false, 0);
+    let (mut not_run_trials, mut incomplete_reports) = (Vec::new(), Vec::new());
     for input in inputs {
         match &input.summary {
             Some(s) => {
@@ -205,6 +207,15 @@ fn merged_summary(inputs: &[Input]) -> Summary {
                 duration = duration.max(s.duration);
                 stopped |= s.stopped;
                 not_run += s.not_run;
+                not_run_trials.extend(s.not_run_trials.iter().cloned());
+                // An input's event log that was not written completely: what it left out is
+                // missing here too (its other reports are rewritten from the events).
+                incomplete_reports.extend(
+                    s.incomplete_reports
+                        .iter()
+                        .filter(|r| r.report == EVENT_LOG)
+                        .cloned(),
+                );
             }
             // A run that never finished: its planned trials did not all run.
             None => stopped = true,
@@ -216,6 +227,8 @@ fn merged_summary(inputs: &[Input]) -> Summary {
         duration,
         stopped,
         not_run,
+        not_run_trials,
+        incomplete_reports,
     }
 }
 

@@ -1,14 +1,18 @@
-//! The standard report directory layout and the reporters that fill it.
+//! The standard report directory layout, getting it ready for a run, and the reporters that
+//! fill it.
 
-use std::io;
+use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use hil_runner::Reporter;
 
+use crate::atomic::TMP_DIR;
+
 use crate::html::HtmlReporter;
 use crate::jsonl::JsonLinesReporter;
 use crate::junit::{JunitOptions, JunitReporter};
+use crate::marks::RunMarks;
 use crate::past::PastRuns;
 use crate::progress::ProgressReporter;
 use crate::summary::SummaryReporter;
@@ -22,7 +26,24 @@ pub struct ReportDir {
     pub html: PathBuf,
     pub transcripts: PathBuf,
     pub events: PathBuf,
+    /// Scratch directory of temporary files ([`TMP_DIR`]), emptied by [`ReportDir::prepare`].
+    pub tmp: PathBuf,
 }
+
+/// Why a report directory cannot take a run's reports: what was being done, where, and the
+/// error.
+#[derive(Debug, thiserror::Error)]
+#[error("{doing} {}: {source}", path.display())]
+pub struct ReportDirError {
+    /// What failed, e.g. `writing the probe file`.
+    pub doing: &'static str,
+    pub path: PathBuf,
+    pub source: io::Error,
+}
+
+/// Bytes of the probe file [`ReportDir::prepare`] writes (a nearly full filesystem fails
+/// here, before bring-up, rather than after the first results).
+const PROBE_BYTES: usize = 16 * 1024;
 
 impl ReportDir {
     /// The layout under `dir`.
@@ -33,42 +54,99 @@ impl ReportDir {
             html: dir.join("conformance.html"),
             transcripts: dir.join(TRANSCRIPTS_DIR),
             events: dir.join("events.jsonl"),
+            tmp: dir.join(TMP_DIR),
             dir,
         }
     }
 
-    /// Transcript files, JUnit, HTML (in that order, so files exist before they are
-    /// referenced) and the event log, then what `options` add: live progress on stderr and the
-    /// summary table on stdout.
-    pub fn reporters(&self, options: ReporterOptions) -> Vec<Box<dyn Reporter>> {
-        self.reporters_with_past(options, None)
+    /// Gets the directory ready for a run, before bring-up: creates it; removes what an
+    /// earlier run left (its scratch directory with the temporary files of a killed run, older
+    /// `.hil-report-*.tmp` files, its transcripts); checks it can be written by writing and
+    /// removing a probe file; and writes a first `junit.xml` saying the run is running.
+    pub fn prepare(&self) -> Result<(), ReportDirError> {
+        let err = |doing, path: &Path| {
+            let path = path.to_path_buf();
+            move |source| ReportDirError {
+                doing,
+                path,
+                source,
+            }
+        };
+        std::fs::create_dir_all(&self.dir).map_err(err("creating", &self.dir))?;
+        remove_all(&self.tmp).map_err(err("removing the stale scratch directory", &self.tmp))?;
+        remove_stale_tmp_files(&self.dir)
+            .map_err(err("removing stale temporary files in", &self.dir))?;
+        remove_all(&self.transcripts).map_err(err(
+            "removing the transcripts of an earlier run",
+            &self.transcripts,
+        ))?;
+        std::fs::create_dir_all(&self.tmp).map_err(err("creating", &self.tmp))?;
+        let probe = self.tmp.join("probe");
+        write_probe(&probe).map_err(err("writing the probe file", &probe))?;
+        std::fs::remove_file(&probe).map_err(err("removing the probe file", &probe))?;
+        JunitReporter::new(&self.junit, JunitOptions::default())
+            .with_tmp_dir(&self.tmp)
+            .write()
+            .map_err(err("writing the first", &self.junit))
     }
 
-    /// [`ReportDir::reporters`] whose JUnit and HTML remember `past` (the rack's earlier runs
-    /// from the run history): changes since the previous run, outcome strips, `previous_outcome`.
-    pub fn reporters_with_past(
+    /// Removes the scratch directory when it is empty (after the run).
+    pub fn tidy(&self) {
+        let _ = std::fs::remove_dir(&self.tmp);
+    }
+
+    /// Transcript files, HTML, the event log and JUnit (in that order: files exist before
+    /// they are referenced, and JUnit's last write knows which other report could not be
+    /// written), then what `options` add: live progress on stderr and the summary table on
+    /// stdout.
+    pub fn reporters(&self, options: ReporterOptions) -> Vec<Box<dyn Reporter>> {
+        self.marked_reporters(options, Arc::new(RunMarks::default()))
+    }
+
+    /// [`ReportDir::reporters`] for a run with quarantined trials or boards held out: JUnit,
+    /// HTML and the summary show `marks`.
+    pub fn marked_reporters(
         &self,
         options: ReporterOptions,
+        marks: Arc<RunMarks>,
+    ) -> Vec<Box<dyn Reporter>> {
+        self.remembering_reporters(options, marks, None)
+    }
+
+    /// [`ReportDir::marked_reporters`] whose JUnit and HTML also remember `past` (the rack's
+    /// earlier runs from the run history): changes since the previous run, outcome strips,
+    /// `previous_outcome`.
+    pub fn remembering_reporters(
+        &self,
+        options: ReporterOptions,
+        marks: Arc<RunMarks>,
         past: Option<Arc<PastRuns>>,
     ) -> Vec<Box<dyn Reporter>> {
         let mut reporters: Vec<Box<dyn Reporter>> = vec![
             Box::new(TranscriptWriter::new(&self.dir)),
-            Box::new(JunitReporter::new(
-                &self.junit,
-                JunitOptions {
-                    transcripts_root: Some(self.transcripts.clone()),
-                    // `[[ATTACHMENT|…]]` paths relative to where the run started (CI's project dir).
-                    attachments_relative_to: std::env::current_dir().ok(),
-                    past: past.clone(),
-                    ..JunitOptions::default()
-                },
-            )),
-            Box::new(HtmlReporter::new(&self.html, Some(self.transcripts.clone())).with_past(past)),
+            Box::new(
+                HtmlReporter::new(&self.html, Some(self.transcripts.clone()))
+                    .with_tmp_dir(&self.tmp)
+                    .with_marks(marks.clone())
+                    .with_past(past.clone()),
+            ),
+            Box::new(JsonLinesReporter::open(&self.events)),
+            Box::new(
+                JunitReporter::new(
+                    &self.junit,
+                    JunitOptions {
+                        transcripts_root: Some(self.transcripts.clone()),
+                        // `[[ATTACHMENT|…]]` paths relative to where the run started (CI's
+                        // project dir).
+                        attachments_relative_to: std::env::current_dir().ok(),
+                        past,
+                        ..JunitOptions::default()
+                    },
+                )
+                .with_tmp_dir(&self.tmp)
+                .with_marks(marks.clone()),
+            ),
         ];
-        match JsonLinesReporter::create(&self.events) {
-            Ok(r) => reporters.push(Box::new(r)),
-            Err(e) => tracing::error!(path = %self.events.display(), "no event log: {e}"),
-        }
         match options.live_progress {
             LiveProgress::Off => {}
             LiveProgress::Bars => reporters.push(Box::new(ProgressReporter::bars())),
@@ -77,10 +155,36 @@ impl ReportDir {
             }
         }
         if options.summary_table {
-            reporters.push(Box::new(SummaryReporter::stdout()));
+            reporters.push(Box::new(SummaryReporter::stdout().with_marks(marks)));
         }
         reporters
     }
+}
+
+fn remove_all(dir: &Path) -> io::Result<()> {
+    match std::fs::remove_dir_all(dir) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    }
+}
+
+/// Removes `.hil-report-*.tmp` files an older harness left beside the reports.
+fn remove_stale_tmp_files(dir: &Path) -> io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(".hil-report-") && name.ends_with(".tmp") {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
+}
+
+fn write_probe(path: &Path) -> io::Result<()> {
+    let mut file = std::fs::File::create(path)?;
+    file.write_all(&[b'.'; PROBE_BYTES])?;
+    file.sync_all()
 }
 
 /// What [`ReportDir::reporters`] adds to the report files. The default is files only.

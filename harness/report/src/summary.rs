@@ -2,9 +2,12 @@
 //! unexpected results, and a verdict line.
 
 use std::io::Write;
+use std::sync::Arc;
 
 use comfy_table::{Cell, CellAlignment, Table};
-use hil_runner::{Counts, Reporter, RunEvent, Summary};
+use hil_runner::{Counts, Reporter, RunEvent, RunStatus, Summary};
+
+use crate::marks::{RunMarks, Standing, Tally};
 
 const HEADER: [&str; 11] = [
     "DUT",
@@ -60,18 +63,53 @@ pub fn summary_table(summary: &Summary) -> Table {
     table
 }
 
-/// The verdict line.
+/// The verdict line. Its first word says how the run ended: `INCOMPLETE` (a report could not
+/// be written), `STOPPED` (planned trials did not run), else `FAILED` or `PASSED`.
 pub fn verdict(summary: &Summary) -> String {
-    let unexpected = summary.total.unexpected();
-    let mut line = if unexpected == 0 {
-        "PASSED: no unexpected results".to_string()
+    verdict_shielded(summary, 0)
+}
+
+/// The verdict line when `shielded` unexpected results are under quarantine (they do not
+/// count, and the line says how many there were).
+pub fn verdict_shielded(summary: &Summary, shielded: usize) -> String {
+    let unexpected = summary.total.unexpected().saturating_sub(shielded);
+    let results = if unexpected == 0 && shielded > 0 {
+        format!("no unexpected results outside quarantine ({shielded} shielded)")
+    } else if unexpected == 0 {
+        "no unexpected results".to_string()
+    } else if shielded > 0 {
+        format!(
+            "{unexpected} unexpected outside quarantine, {shielded} shielded (fail {}, xpass {}, error {})",
+            summary.total.fail, summary.total.unexpected_pass, summary.total.error
+        )
     } else {
         format!(
-            "FAILED: {unexpected} unexpected (fail {}, xpass {}, error {})",
+            "{unexpected} unexpected (fail {}, xpass {}, error {})",
             summary.total.fail, summary.total.unexpected_pass, summary.total.error
         )
     };
-    if summary.stopped || summary.not_run > 0 {
+    let mut line = match summary.status() {
+        RunStatus::InfrastructureError => format!(
+            "INCOMPLETE: reports not written completely: {}; {results}",
+            summary
+                .incomplete_reports
+                .iter()
+                .map(|r| r.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        RunStatus::Stopped => format!(
+            "STOPPED: {} planned trials not run; {results}",
+            summary.not_run
+        ),
+        RunStatus::Running | RunStatus::Completed if unexpected > 0 => {
+            format!("FAILED: {results}")
+        }
+        RunStatus::Running | RunStatus::Completed => format!("PASSED: {results}"),
+    };
+    if summary.status() == RunStatus::InfrastructureError
+        && (summary.stopped || summary.not_run > 0)
+    {
         line.push_str(&format!(
             "; STOPPED: {} planned trials not run",
             summary.not_run
@@ -81,10 +119,16 @@ pub fn verdict(summary: &Summary) -> String {
     line
 }
 
-/// Prints the table, the unexpected results and the verdict when the run finishes.
+/// Prints the table, the unexpected results and the verdict when the run finishes; a run
+/// with boards in maintenance or results under quarantine gets a first line saying so.
 pub struct SummaryReporter {
     out: Box<dyn Write + Send>,
-    unexpected: Vec<String>,
+    /// DUT names in the rack's order (from `RunStarted`).
+    duts: Vec<String>,
+    /// (DUT, line) of each unexpected result, in arrival order.
+    unexpected: Vec<(String, String)>,
+    marks: Arc<RunMarks>,
+    tally: Tally,
 }
 
 impl SummaryReporter {
@@ -96,33 +140,81 @@ impl SummaryReporter {
     pub fn new(out: Box<dyn Write + Send>) -> Self {
         SummaryReporter {
             out,
+            duts: Vec::new(),
             unexpected: Vec::new(),
+            marks: Arc::new(RunMarks::default()),
+            tally: Tally::default(),
         }
+    }
+
+    /// With quarantine and maintenance marks.
+    pub fn with_marks(mut self, marks: Arc<RunMarks>) -> Self {
+        self.marks = marks;
+        self
+    }
+
+    fn finish(&mut self, summary: &Summary) {
+        if let Some(headline) = self.marks.headline(&self.tally) {
+            let _ = writeln!(self.out, "{headline}");
+        }
+        let _ = writeln!(self.out, "{}", summary_table(summary));
+        if !self.unexpected.is_empty() {
+            let _ = writeln!(self.out, "Unexpected results:");
+            // Grouped by DUT in the rack's order, whatever order the DUTs finished in.
+            let duts = &self.duts;
+            let rank = |dut: &str| duts.iter().position(|d| d == dut);
+            self.unexpected
+                .sort_by_key(|(dut, _)| rank(dut).unwrap_or(usize::MAX));
+            for (_, line) in &self.unexpected {
+                let _ = writeln!(self.out, "  {line}");
+            }
+        }
+        if !self.tally.now_passing.is_empty() {
+            let _ = writeln!(
+                self.out,
+                "Quarantined trials that ended as expected (their entries may be removable):"
+            );
+            for name in &self.tally.now_passing {
+                let _ = writeln!(self.out, "  {name}");
+            }
+        }
+        let _ = writeln!(
+            self.out,
+            "{}",
+            verdict_shielded(summary, self.tally.shielded)
+        );
+        let _ = self.out.flush();
+    }
+}
+
+/// ` [quarantined until …: reason]` / ` [quarantine EXPIRED …]` after an unexpected result.
+fn quarantine_suffix(standing: Standing<'_>) -> String {
+    match standing {
+        Standing::Plain => String::new(),
+        Standing::Shielded(mark) | Standing::Expired(mark) => format!("  [{}]", mark.describe()),
     }
 }
 
 impl Reporter for SummaryReporter {
     fn on_event(&mut self, event: &RunEvent) {
         match event {
-            RunEvent::CaseFinished(result) if result.outcome.is_unexpected() => {
-                self.unexpected.push(crate::text::xml_safe(&format!(
-                    "{}  {}: {}",
-                    result.id,
-                    result.outcome.kind().label(),
-                    result.outcome.note()
-                )));
+            RunEvent::RunStarted { duts, .. } => {
+                self.duts = duts.iter().map(|d| d.name.clone()).collect();
             }
-            RunEvent::RunFinished(summary) => {
-                let _ = writeln!(self.out, "{}", summary_table(summary));
-                if !self.unexpected.is_empty() {
-                    let _ = writeln!(self.out, "Unexpected results:");
-                    for line in &self.unexpected {
-                        let _ = writeln!(self.out, "  {line}");
-                    }
+            RunEvent::CaseFinished(result) => {
+                self.marks.count(&mut self.tally, result);
+                if result.outcome.is_unexpected() {
+                    let line = crate::text::xml_safe(&format!(
+                        "{}  {}: {}{}",
+                        result.id,
+                        result.outcome.kind().label(),
+                        result.outcome.note(),
+                        quarantine_suffix(self.marks.standing(result))
+                    ));
+                    self.unexpected.push((result.id.dut.clone(), line));
                 }
-                let _ = writeln!(self.out, "{}", verdict(summary));
-                let _ = self.out.flush();
             }
+            RunEvent::RunFinished(summary) => self.finish(summary),
             _ => {}
         }
     }

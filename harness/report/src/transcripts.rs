@@ -1,14 +1,24 @@
 //! Per-trial transcript files: `<report-dir>/transcripts/<dut>/<suite>.<case>.txt`, holding
 //! the redacted AT transcript of every attempt. JUnit and HTML attach/link these files.
+//!
+//! A file holds at most [`TRANSCRIPT_FILE_CAP`] bytes: the runner keeps the first
+//! [`hil_runner::bound::TRANSCRIPT_CAP`] bytes of each attempt's output, and a file of several
+//! such attempts keeps its start and its last [`TRANSCRIPT_FILE_TAIL`] bytes around a line
+//! saying how many bytes were dropped.
 
 use std::fmt::Write as _;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use hil_runner::{Reporter, RunEvent, TrialId, TrialResult};
+use hil_runner::{IncompleteReport, Reporter, RunEvent, TrialId, TrialResult};
 
-use crate::atomic::write_atomically;
+use crate::atomic::{TMP_DIR, write_atomically_via};
 use crate::text::xml_safe;
+
+/// Largest transcript file, bytes (1.5 MiB: under 2 MB like every report file).
+pub const TRANSCRIPT_FILE_CAP: usize = crate::budget::FILE_CAP;
+/// Bytes kept from the end of a transcript file that passed the cap.
+pub const TRANSCRIPT_FILE_TAIL: usize = 64 * 1024;
 
 /// The directory under a report directory that holds transcripts.
 pub const TRANSCRIPTS_DIR: &str = "transcripts";
@@ -93,21 +103,50 @@ pub fn render_transcript(result: &TrialResult) -> String {
             None => {}
         }
     }
-    xml_safe(&out)
+    cap_file(xml_safe(&out))
+}
+
+/// `text` within [`TRANSCRIPT_FILE_CAP`]: its start, a line with the count of dropped bytes,
+/// and its last [`TRANSCRIPT_FILE_TAIL`] bytes.
+fn cap_file(text: String) -> String {
+    if text.len() <= TRANSCRIPT_FILE_CAP {
+        return text;
+    }
+    let mut head_end = TRANSCRIPT_FILE_CAP - TRANSCRIPT_FILE_TAIL - 128;
+    while !text.is_char_boundary(head_end) {
+        head_end -= 1;
+    }
+    let mut tail_start = text.len() - TRANSCRIPT_FILE_TAIL;
+    while !text.is_char_boundary(tail_start) {
+        tail_start += 1;
+    }
+    format!(
+        "{}\n[… {} bytes dropped: a transcript file keeps at most {TRANSCRIPT_FILE_CAP} bytes …]\n{}",
+        &text[..head_end],
+        tail_start - head_end,
+        &text[tail_start..]
+    )
 }
 
 /// Writes one transcript file per finished trial that ran.
 pub struct TranscriptWriter {
     root: PathBuf,
-    last_error: Option<io::Error>,
+    tmp_dir: PathBuf,
+    /// The first file that could not be written, and why.
+    first_error: Option<(PathBuf, io::Error)>,
+    /// Files that could not be written.
+    failed: usize,
 }
 
 impl TranscriptWriter {
-    /// Transcripts go to `<report_dir>/transcripts/`.
+    /// Transcripts go to `<report_dir>/transcripts/`, temporary files to
+    /// `<report_dir>/.hil-tmp/`.
     pub fn new(report_dir: &Path) -> Self {
         TranscriptWriter {
             root: report_dir.join(TRANSCRIPTS_DIR),
-            last_error: None,
+            tmp_dir: report_dir.join(TMP_DIR),
+            first_error: None,
+            failed: 0,
         }
     }
 
@@ -115,13 +154,14 @@ impl TranscriptWriter {
         &self.root
     }
 
+    /// The first write error, if a file could not be written (it is also logged).
     pub fn last_error(&self) -> Option<&io::Error> {
-        self.last_error.as_ref()
+        self.first_error.as_ref().map(|(_, e)| e)
     }
 
     pub fn write(&self, result: &TrialResult) -> io::Result<PathBuf> {
         let path = transcript_path(&self.root, &result.id);
-        write_atomically(&path, render_transcript(result).as_bytes())?;
+        write_atomically_via(&self.tmp_dir, &path, render_transcript(result).as_bytes())?;
         Ok(path)
     }
 }
@@ -133,8 +173,25 @@ impl Reporter for TranscriptWriter {
             && let Err(e) = self.write(result)
         {
             tracing::error!(trial = %result.id, "cannot write the transcript: {e}");
-            self.last_error = Some(e);
+            self.failed += 1;
+            self.first_error
+                .get_or_insert((transcript_path(&self.root, &result.id), e));
         }
+    }
+
+    fn incomplete(&self) -> Option<IncompleteReport> {
+        self.first_error.as_ref().map(|(path, e)| {
+            IncompleteReport::new(
+                "transcripts",
+                &self.root,
+                format!(
+                    "{} file{} not written, first {}: {e}",
+                    self.failed,
+                    if self.failed == 1 { "" } else { "s" },
+                    path.display()
+                ),
+            )
+        })
     }
 }
 
@@ -142,6 +199,19 @@ impl Reporter for TranscriptWriter {
 mod tests {
     use super::*;
     use hil_runner::CaseId;
+
+    #[test]
+    fn a_file_past_the_cap_keeps_its_ends() {
+        let text = format!(
+            "# header\n{}\nlast line\n",
+            "b".repeat(3 * TRANSCRIPT_FILE_CAP)
+        );
+        let capped = cap_file(text.clone());
+        assert!(capped.len() <= TRANSCRIPT_FILE_CAP, "{}", capped.len());
+        assert!(capped.starts_with("# header\n") && capped.ends_with("last line\n"));
+        assert!(capped.contains("bytes dropped"));
+        assert_eq!(cap_file("short".into()), "short");
+    }
 
     #[test]
     fn paths_stay_inside_the_root() {

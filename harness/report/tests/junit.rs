@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 
-use common::{Recorder, run_fixture};
+use common::{run_fixture, settings, without_dir};
 use hil_report::transcripts::transcript_path;
 use hil_report::{JunitOptions, JunitReporter, ReportDir, ReporterOptions, TranscriptWriter};
 use hil_runner::{Reporter, RunEvent};
+use hil_testkit::Recorder;
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 fn junit_in(dir: &Path) -> JunitReporter {
@@ -257,6 +258,18 @@ fn outcomes_map_to_junit_elements() {
     assert!(matches!(clear.status, TestCaseStatus::Success { .. }));
     assert!(out(clear).contains("CHARACTERIZED: what clears the warning"));
     assert!(out(clear).contains("observation: cleared by = CFUN=1 after VDD > 3.3 V"));
+}
+
+#[test]
+fn the_report_matches_its_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let reporters: Vec<Box<dyn Reporter>> = vec![
+        Box::new(TranscriptWriter::new(dir.path())),
+        Box::new(junit_in(dir.path())),
+    ];
+    run_fixture(dir.path(), reporters);
+    let xml = std::fs::read_to_string(dir.path().join("junit.xml")).unwrap();
+    settings().bind(|| insta::assert_snapshot!("junit", without_dir(&xml, dir.path())));
 }
 
 fn attachment_lines(text: &str) -> Vec<PathBuf> {

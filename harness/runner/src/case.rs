@@ -1,7 +1,7 @@
 //! What a conformance case is, what it records while it runs, and how it reports a problem.
 //!
-//! A [`Case`] runs against a DUT session `D` (defined by the suites crate: AT client, supply,
-//! identity). It records into a [`CaseLog`] and returns `Ok(())` when the DUT behaved as the
+//! A [`Case`] runs against a DUT session `D` (in a real run the lab's board, `hil_lab::Board`:
+//! AT client, supply, identity; see [`DutSession`](crate::DutSession)). It records into a [`CaseLog`] and returns `Ok(())` when the DUT behaved as the
 //! case's *reference* behaviour says, or a [`Problem`] saying how it did not. Whether that is a
 //! failure is decided later, against the per-firmware expectations (see `classify`).
 

@@ -5,6 +5,7 @@
 //! panics is logged and dropped; the others go on.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime};
@@ -170,17 +171,93 @@ pub struct Summary {
     pub stopped: bool,
     /// Planned trials that did not run because of the stop.
     pub not_run: usize,
+    /// Their names, DUT by DUT in plan order.
+    pub not_run_trials: Vec<TrialId>,
+    /// Reports that could not be written completely (filled in by the collector from the
+    /// reporters, so a reporter later in line sees the failures of those before it).
+    pub incomplete_reports: Vec<IncompleteReport>,
 }
 
 impl Summary {
-    /// No unexpected result and nothing left unrun.
+    /// No unexpected result, nothing left unrun and every report written.
     pub fn is_success(&self) -> bool {
-        self.total.unexpected() == 0 && !self.stopped && self.not_run == 0
+        self.total.unexpected() == 0 && self.status() == RunStatus::Completed
     }
 
     /// 0 on success, 1 otherwise (the process exit status).
     pub fn exit_code(&self) -> i32 {
         if self.is_success() { 0 } else { 1 }
+    }
+
+    /// How the run ended: a report that could not be written outranks a stop.
+    pub fn status(&self) -> RunStatus {
+        if !self.incomplete_reports.is_empty() {
+            RunStatus::InfrastructureError
+        } else if self.stopped || self.not_run > 0 {
+            RunStatus::Stopped
+        } else {
+            RunStatus::Completed
+        }
+    }
+}
+
+/// How a run ended (or that it has not), as every report states it (JUnit `hil.run_status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RunStatus {
+    /// Started and not finished: a file still saying so after the run was left by a run that
+    /// was killed or aborted.
+    Running,
+    /// Every planned trial ran and every report was written.
+    Completed,
+    /// Stopped (SIGINT/SIGTERM) before every planned trial ran.
+    Stopped,
+    /// A report could not be written completely: the run's results are not all on record.
+    InfrastructureError,
+}
+
+impl RunStatus {
+    /// `running`, `completed`, `stopped`, `infrastructure-error`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Running => "running",
+            RunStatus::Completed => "completed",
+            RunStatus::Stopped => "stopped",
+            RunStatus::InfrastructureError => "infrastructure-error",
+        }
+    }
+}
+
+impl std::fmt::Display for RunStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A report that could not be written completely.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncompleteReport {
+    /// Which report: `JUnit`, `HTML`, `transcripts`, `event log`.
+    pub report: String,
+    /// The file (or directory) that is missing or incomplete.
+    pub path: PathBuf,
+    /// Why: the first write error.
+    pub error: String,
+}
+
+impl IncompleteReport {
+    pub fn new(report: impl Into<String>, path: impl Into<PathBuf>, error: impl ToString) -> Self {
+        IncompleteReport {
+            report: report.into(),
+            path: path.into(),
+            error: error.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for IncompleteReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}: {}", self.report, self.path.display(), self.error)
     }
 }
 
@@ -216,6 +293,23 @@ pub enum RunEvent {
 /// Something that turns events into output. Runs on the collector thread only.
 pub trait Reporter: Send {
     fn on_event(&mut self, event: &RunEvent);
+
+    /// What this reporter could not write, if anything: its report is then incomplete and the
+    /// run is an infrastructure error ([`RunStatus::InfrastructureError`]). Reporters that
+    /// write nothing to disk keep the default.
+    fn incomplete(&self) -> Option<IncompleteReport> {
+        None
+    }
+}
+
+/// What `reporters` could not write.
+pub fn incomplete_reports<'a>(
+    reporters: impl IntoIterator<Item = &'a Box<dyn Reporter>>,
+) -> Vec<IncompleteReport> {
+    reporters
+        .into_iter()
+        .filter_map(|r| r.incomplete())
+        .collect()
 }
 
 /// The sending side of the event channel; cheap to clone, one per DUT thread.
@@ -236,6 +330,21 @@ impl EventSink {
     }
 }
 
+/// `event`, with the reports that could not be written so far in a `RunFinished` summary.
+fn with_incomplete_reports<'a>(
+    event: &'a RunEvent,
+    reporters: &[Option<Box<dyn Reporter>>],
+) -> std::borrow::Cow<'a, RunEvent> {
+    match event {
+        RunEvent::RunFinished(summary) => {
+            let mut summary = summary.clone();
+            summary.incomplete_reports = incomplete_reports(reporters.iter().flatten());
+            std::borrow::Cow::Owned(RunEvent::RunFinished(summary))
+        }
+        other => std::borrow::Cow::Borrowed(other),
+    }
+}
+
 /// The collector thread.
 pub struct Collector {
     sink: EventSink,
@@ -252,13 +361,16 @@ impl Collector {
                 let mut reporters: Vec<Option<Box<dyn Reporter>>> =
                     reporters.into_iter().map(Some).collect();
                 for event in rx {
-                    for slot in reporters.iter_mut() {
-                        let Some(reporter) = slot else { continue };
+                    for i in 0..reporters.len() {
+                        let event = with_incomplete_reports(&event, &reporters);
+                        let Some(reporter) = &mut reporters[i] else {
+                            continue;
+                        };
                         let delivered =
                             catch_unwind(AssertUnwindSafe(|| reporter.on_event(&event)));
                         if delivered.is_err() {
                             tracing::error!("a reporter panicked; it gets no further events");
-                            *slot = None;
+                            reporters[i] = None;
                         }
                     }
                 }

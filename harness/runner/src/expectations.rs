@@ -52,7 +52,9 @@ pub struct ExpectationEntry {
 
 #[derive(Debug, Clone)]
 struct CaseEntries {
-    /// Line of the case id key in the file (1-based), when found.
+    /// The file the case id is in (expectations merged from several files keep their own).
+    origin: String,
+    /// Line of the case id key in that file (1-based), when found.
     line: Option<usize>,
     entries: Vec<ExpectationEntry>,
 }
@@ -73,16 +75,24 @@ pub struct Issue {
     pub message: String,
 }
 
+impl Issue {
+    /// `file`, `file:line` or `file:line:column`.
+    pub fn location(&self) -> String {
+        location(&self.file, self.line, self.column)
+    }
+}
+
+fn location(file: &str, line: Option<usize>, column: Option<usize>) -> String {
+    match (line, column) {
+        (Some(line), Some(column)) => format!("{file}:{line}:{column}"),
+        (Some(line), None) => format!("{file}:{line}"),
+        (None, _) => file.to_string(),
+    }
+}
+
 impl fmt::Display for Issue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.file)?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-            if let Some(column) = self.column {
-                write!(f, ":{column}")?;
-            }
-        }
-        write!(f, ": {}", self.message)
+        write!(f, "{}: {}", self.location(), self.message)
     }
 }
 
@@ -180,7 +190,15 @@ impl Expectations {
                     catch_all_seen = true;
                 }
             }
-            cases.insert(id, CaseEntries { line, entries });
+            let origin = origin.to_string();
+            cases.insert(
+                id,
+                CaseEntries {
+                    origin,
+                    line,
+                    entries,
+                },
+            );
         }
         if issues.is_empty() {
             Ok(Expectations {
@@ -192,7 +210,38 @@ impl Expectations {
         }
     }
 
-    /// Reports expectation keys that name no known case (typos, renamed cases).
+    /// Adds the cases of `other` (another file) to these; each case keeps the file and line it
+    /// came from. A case id present in both is refused, naming both places.
+    pub fn merge(mut self, other: Expectations) -> Result<Self, ExpectationsError> {
+        let mut issues = Vec::new();
+        for (id, entries) in other.cases {
+            if let Some(first) = self.cases.get(&id) {
+                issues.push(Issue {
+                    file: entries.origin.clone(),
+                    line: entries.line,
+                    column: None,
+                    message: format!(
+                        "duplicate case id `{id}`: also in {}",
+                        location(&first.origin, first.line, None)
+                    ),
+                });
+                continue;
+            }
+            self.cases.insert(id, entries);
+        }
+        if !issues.is_empty() {
+            return Err(ExpectationsError { issues });
+        }
+        self.origin = if self.origin == Expectations::empty().origin {
+            other.origin
+        } else {
+            format!("{}, {}", self.origin, other.origin)
+        };
+        Ok(self)
+    }
+
+    /// Reports expectation keys that name no known case (typos, renamed cases), each with the
+    /// file and line it is in.
     pub fn check_case_ids<'a>(
         &self,
         known: impl IntoIterator<Item = &'a CaseId>,
@@ -203,7 +252,7 @@ impl Expectations {
             .iter()
             .filter(|(id, _)| !known.contains(id))
             .map(|(id, entries)| Issue {
-                file: self.origin.clone(),
+                file: entries.origin.clone(),
                 line: entries.line,
                 column: None,
                 message: format!("unknown case id `{id}`: no case has this id"),
@@ -239,7 +288,8 @@ impl Expectations {
         self.cases.keys()
     }
 
-    /// Where the expectations came from (file path), for messages.
+    /// Where the expectations came from (file path; merged files: their paths, comma-separated),
+    /// for messages.
     pub fn origin(&self) -> &str {
         &self.origin
     }
@@ -403,6 +453,42 @@ cmng::write_crlf_pem:
         assert_eq!(
             err.to_string(),
             "exp.yaml:10: unknown case id `pofwarn::clear_policy`: no case has this id"
+        );
+    }
+
+    #[test]
+    fn merged_files_report_unknown_ids_at_their_own_file_and_line() {
+        let first = "cmng::a:\n  - range: any\n    skip: x\n";
+        let second = "# second file\n\ncmng::b: []\ncmng::typo:\n  - range: any\n    skip: y\n";
+        let merged = Expectations::from_yaml(first, "suites/expectations/one.yaml")
+            .unwrap()
+            .merge(Expectations::from_yaml(second, "suites/expectations/two.yaml").unwrap())
+            .unwrap();
+        assert_eq!(merged.case_ids().count(), 3);
+        let known = [CaseId::new("cmng", "a"), CaseId::new("cmng", "b")];
+        let err = merged.check_case_ids(known.iter()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "suites/expectations/two.yaml:4: unknown case id `cmng::typo`: no case has this id"
+        );
+        assert_eq!(
+            merged.origin(),
+            "suites/expectations/one.yaml, suites/expectations/two.yaml"
+        );
+    }
+
+    #[test]
+    fn a_case_in_two_merged_files_names_both() {
+        let a = Expectations::from_yaml("cmng::a: []\n", "one.yaml").unwrap();
+        let b = Expectations::from_yaml("cmng::b: []\ncmng::a: []\n", "two.yaml").unwrap();
+        let err = Expectations::empty()
+            .merge(a)
+            .unwrap()
+            .merge(b)
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "two.yaml:2: duplicate case id `cmng::a`: also in one.yaml:1"
         );
     }
 

@@ -14,13 +14,12 @@
 //! used here: libtest's arguments decide. The run's own retries setting ([`Run::with_retries`])
 //! applies (the app layer reads it from `HIL_RETRIES`, since libtest owns the command line).
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use libtest_mimic::{Arguments, Conclusion, Failed, Trial};
 
-use crate::event::{Collector, EventSink, Reporter, RunEvent, Summary};
+use crate::event::{Collector, EventSink, Reporter, RunEvent, Summary, incomplete_reports};
 use crate::outcome::{OutcomeKind, TrialId, TrialResult};
 use crate::run::{Run, RunError, check_unique_names, summarize};
 use crate::session::DutSession;
@@ -39,6 +38,8 @@ pub struct LibtestOutput<D> {
 }
 
 type SharedSlot<D> = Arc<Mutex<DutSlot<D>>>;
+/// The trials not run because the run was stopped.
+type NotRun = Arc<Mutex<Vec<TrialId>>>;
 
 /// Runs `run` on `duts` as libtest trials with `args` (usually `Arguments::from_args()`).
 pub fn run_libtest<D: DutSession + 'static>(
@@ -72,7 +73,7 @@ pub fn run_libtest<D: DutSession + 'static>(
     let clock = Instant::now();
     let collector = Collector::start(reporters);
     let events = collector.sink();
-    let not_run = Arc::new(AtomicUsize::new(0));
+    let not_run = Arc::new(Mutex::new(Vec::new()));
     let trials = build_trials(&run, &slots, &events, &not_run);
 
     // What libtest will actually execute, per DUT, for the start events.
@@ -101,11 +102,12 @@ pub fn run_libtest<D: DutSession + 'static>(
     for slot in &slots {
         events.send(slot.finished_event());
     }
-    let not_run = not_run.load(Ordering::SeqCst);
-    let summary = summarize(&slots, clock, run.stop_flag(), not_run);
+    let not_run = std::mem::take(&mut *not_run.lock().unwrap_or_else(PoisonError::into_inner));
+    let mut summary = summarize(&slots, clock, run.stop_flag(), not_run);
     events.send(RunEvent::RunFinished(summary.clone()));
     drop(events);
     let reporters = collector.finish();
+    summary.incomplete_reports = incomplete_reports(&reporters);
     Ok(LibtestOutput {
         conclusion,
         summary: Some(summary),
@@ -119,7 +121,7 @@ fn build_trials<D: DutSession + 'static>(
     run: &Arc<Run<D>>,
     slots: &[SharedSlot<D>],
     events: &EventSink,
-    not_run: &Arc<AtomicUsize>,
+    not_run: &NotRun,
 ) -> Vec<Trial> {
     let dut_names: Vec<String> = slots.iter().map(|s| lock(s).info.name.clone()).collect();
     let mut trials = Vec::new();
@@ -145,11 +147,15 @@ fn execute_trial_for_libtest<D: DutSession>(
     case_index: usize,
     slot: &Mutex<DutSlot<D>>,
     events: &EventSink,
-    not_run: &AtomicUsize,
+    not_run: &Mutex<Vec<TrialId>>,
 ) -> Result<(), Failed> {
     let mut slot = lock(slot);
     if run.stop_flag().is_requested() {
-        not_run.fetch_add(1, Ordering::SeqCst);
+        let id = TrialId::new(slot.info.name.clone(), run.cases()[case_index].id());
+        not_run
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(id);
         return Err(Failed::from("not run: the run was stopped"));
     }
     let ctx = TrialContext {

@@ -9,9 +9,12 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::case::{Case, CaseId};
-use crate::event::{Collector, Counts, EventSink, Reporter, RunEvent, RunInfo, Summary};
+use crate::event::{
+    Collector, Counts, EventSink, Reporter, RunEvent, RunInfo, Summary, incomplete_reports,
+};
 use crate::expectations::{Expectations, ExpectationsError};
 use crate::filter::{Filter, Selection};
+use crate::held_out::{HeldOut, report_held_out};
 use crate::outcome::{TrialId, TrialResult};
 use crate::session::DutSession;
 use crate::stop::StopFlag;
@@ -37,6 +40,7 @@ pub struct Run<D> {
     filter: Filter,
     retries: u32,
     stop: StopFlag,
+    held_out: Vec<HeldOut>,
 }
 
 /// Everything a finished (or stopped) run gives back.
@@ -72,6 +76,7 @@ impl<D: DutSession> Run<D> {
             filter: Filter::all(),
             retries: 0,
             stop: StopFlag::new(),
+            held_out: Vec::new(),
         })
     }
 
@@ -89,6 +94,18 @@ impl<D: DutSession> Run<D> {
     pub fn with_stop_flag(mut self, stop: StopFlag) -> Self {
         self.stop = stop;
         self
+    }
+
+    /// Boards the run does not touch (in maintenance): reported with their selected cases
+    /// skipped and one `<dut>::health::maintenance` error each.
+    pub fn with_held_out(mut self, held_out: Vec<HeldOut>) -> Self {
+        self.held_out = held_out;
+        self
+    }
+
+    /// The boards held out of the run.
+    pub fn held_out(&self) -> &[HeldOut] {
+        &self.held_out
     }
 
     /// The stop flag (register it with a SIGINT handler).
@@ -147,13 +164,28 @@ impl<D: DutSession> Run<D> {
         let slots: Vec<DutSlot<D>> = duts.into_iter().map(DutSlot::new).collect();
         let plans: Vec<Vec<&dyn Case<D>>> =
             slots.iter().map(|s| self.selected(&s.info.name)).collect();
-        let planned = plans.iter().map(Vec::len).sum();
+        let held_plans: Vec<Vec<(CaseId, String)>> = self
+            .held_out
+            .iter()
+            .map(|h| {
+                self.selected(&h.dut.name)
+                    .iter()
+                    .map(|c| (c.id(), c.description().to_string()))
+                    .collect()
+            })
+            .collect();
+        let planned = plans.iter().map(Vec::len).sum::<usize>()
+            + held_plans.iter().map(|p| p.len() + 1).sum::<usize>();
 
         let collector = Collector::start(reporters);
         let events = collector.sink();
         events.send(RunEvent::RunStarted {
             info: self.info.clone(),
-            duts: slots.iter().map(|s| s.info.clone()).collect(),
+            duts: slots
+                .iter()
+                .map(|s| s.info.clone())
+                .chain(self.held_out.iter().map(|h| h.dut.clone()))
+                .collect(),
             planned,
         });
         let ctx = TrialContext {
@@ -162,36 +194,44 @@ impl<D: DutSession> Run<D> {
             stop: &self.stop,
         };
 
-        let finished: Vec<(DutSlot<D>, Vec<TrialResult>, usize)> = std::thread::scope(|scope| {
-            let handles: Vec<_> = slots
-                .into_iter()
-                .zip(plans)
-                .map(|(slot, plan)| {
-                    let events = events.clone();
-                    let ctx = &ctx;
-                    std::thread::Builder::new()
-                        .name(format!("dut-{}", slot.info.name))
-                        .spawn_scoped(scope, move || run_dut(ctx, slot, plan, &events))
-                        .expect("spawn a DUT thread")
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("a DUT thread panicked outside a case"))
-                .collect()
-        });
+        let finished: Vec<(DutSlot<D>, Vec<TrialResult>, Vec<TrialId>)> =
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = slots
+                    .into_iter()
+                    .zip(plans)
+                    .map(|(slot, plan)| {
+                        let events = events.clone();
+                        let ctx = &ctx;
+                        std::thread::Builder::new()
+                            .name(format!("dut-{}", slot.info.name))
+                            .spawn_scoped(scope, move || run_dut(ctx, slot, plan, &events))
+                            .expect("spawn a DUT thread")
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().expect("a DUT thread panicked outside a case"))
+                    .collect()
+            });
 
-        let not_run = finished.iter().map(|f| f.2).sum();
-        let summary = summarize(finished.iter().map(|f| &f.0), clock, &self.stop, not_run);
+        let not_run = finished.iter().flat_map(|f| f.2.iter().cloned()).collect();
+        let mut summary = summarize(finished.iter().map(|f| &f.0), clock, &self.stop, not_run);
         let mut results = Vec::new();
         let mut duts = Vec::new();
         for (slot, dut_results, _) in finished {
             results.extend(dut_results);
             duts.push(slot.session);
         }
+        for (held, plan) in self.held_out.iter().zip(&held_plans) {
+            let (counts, held_results) = report_held_out(held, plan, &events);
+            summary.total.merge(&counts);
+            summary.per_dut.push((held.dut.clone(), counts));
+            results.extend(held_results);
+        }
         events.send(RunEvent::RunFinished(summary.clone()));
         drop(events);
         let reporters = collector.finish();
+        summary.incomplete_reports = incomplete_reports(&reporters);
         Ok(RunOutput {
             summary,
             results,
@@ -217,7 +257,7 @@ pub(crate) fn summarize<'a, D: 'a>(
     slots: impl IntoIterator<Item = &'a DutSlot<D>>,
     clock: Instant,
     stop: &StopFlag,
-    not_run: usize,
+    not_run: Vec<TrialId>,
 ) -> Summary {
     let mut total = Counts::default();
     let mut per_dut = Vec::new();
@@ -230,17 +270,19 @@ pub(crate) fn summarize<'a, D: 'a>(
         total,
         duration: clock.elapsed(),
         stopped: stop.is_requested(),
-        not_run,
+        not_run: not_run.len(),
+        not_run_trials: not_run,
+        incomplete_reports: Vec::new(),
     }
 }
 
-/// One DUT thread: its cases in order until done or stopped. Returns how many did not run.
+/// One DUT thread: its cases in order until done or stopped. Returns the trials not run.
 fn run_dut<D: DutSession>(
     ctx: &TrialContext<'_>,
     mut slot: DutSlot<D>,
     plan: Vec<&dyn Case<D>>,
     events: &EventSink,
-) -> (DutSlot<D>, Vec<TrialResult>, usize) {
+) -> (DutSlot<D>, Vec<TrialResult>, Vec<TrialId>) {
     events.send(RunEvent::DutStarted {
         dut: slot.info.clone(),
         planned: plan.len(),
@@ -253,7 +295,10 @@ fn run_dut<D: DutSession>(
         }
         results.push(execute_reported(ctx, &mut slot, *case, events));
     }
-    let not_run = plan.len() - results.len();
+    let not_run = plan[results.len()..]
+        .iter()
+        .map(|case| TrialId::new(slot.info.name.clone(), case.id()))
+        .collect();
     events.send(slot.finished_event());
     (slot, results, not_run)
 }

@@ -1,8 +1,8 @@
 //! What the runner needs from a live DUT session.
 //!
-//! The lab crate's board (console, supply, identity) implements [`DutSession`] and recovers by
-//! power-cycling it through its supply; the runner's tests use fakes. The runner never touches
-//! the hardware itself.
+//! The lab's board (`hil_lab::Board`: AT console, supply, probe, identity) implements
+//! [`DutSession`], recovering a board by power-cycling it through its supply; the runner's own
+//! tests use a fake (`hil-testkit`). The runner never touches the hardware itself.
 
 use hil_model::MfwVersion;
 

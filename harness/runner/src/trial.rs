@@ -4,17 +4,30 @@
 //! This is the single execution path: the scheduler ([`crate::run`]) and the libtest adapter
 //! ([`crate::libtest`]) both go through [`execute_reported`], so classification, retries and
 //! reporter events are the same whichever way a run is started.
+//!
+//! A case's words about the modem (its hang message, the expectation's reason) stand only when
+//! the DUT is known to be alive afterwards: when recovery fails, the attempt is an error saying
+//! the DUT was lost, and the DUT's remaining cases are "not run" with that one cause (cases the
+//! expectation data skips stay not-applicable).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant, SystemTime};
 
+use crate::bound::bounded_message;
 use crate::case::{Case, CaseLog, Problem};
 use crate::classify::classify;
 use crate::event::{Counts, DutInfo, EventSink, RunEvent};
 use crate::expectations::{Expectation, Expectations};
-use crate::outcome::{Attempt, Outcome, TrialId, TrialResult};
+use crate::outcome::{Attempt, Outcome, TrialId, TrialResult, one_line};
+
+/// Most characters of the cause repeated in each case a lost DUT did not run.
+const LOST_NOTE_CHARS: usize = 240;
 use crate::session::DutSession;
 use crate::stop::StopFlag;
+
+/// The most extra attempts a run may give a trial (`--retries`, `HIL_RETRIES`): a failing case
+/// on a slow board already takes minutes per attempt.
+pub const MAX_RETRIES: u32 = 10;
 
 /// What every trial of a run shares.
 #[derive(Debug, Clone, Copy)]
@@ -30,7 +43,7 @@ pub struct TrialContext<'a> {
 #[derive(Debug, Clone)]
 pub struct TrialExecution {
     pub result: TrialResult,
-    /// Set when recovery failed: the DUT is lost and its remaining cases are errors.
+    /// Set when recovery failed: the DUT is lost and its remaining cases are not run (errors).
     pub dut_lost: Option<String>,
 }
 
@@ -71,22 +84,30 @@ pub fn execute_trial<D: DutSession>(
             dut_lost: None,
         };
     }
+    let case_id = case.id();
 
     let mut dut_lost = None;
     for number in 1..=max_attempts {
         let started = SystemTime::now();
         let attempt_clock = Instant::now();
         let mut log = CaseLog::new();
-        let problem = run_case(case, dut, &mut log);
+        let problem = run_case(case, dut, &mut log).map_err(Problem::bounded);
+        log.bound();
         let duration = attempt_clock.elapsed();
-        let outcome = classify(expectation, &problem);
         let recovery = match &problem {
-            Err(p) if p.needs_recovery() => Some(recover(dut)),
+            Err(p) if p.needs_recovery() => Some(recover(dut).map_err(|why| bounded_message(&why))),
             _ => None,
         };
-        if let Some(Err(why)) = &recovery {
-            dut_lost = Some(format!("recovery of {} failed: {why}", dut.name()));
-        }
+        let outcome = match (&recovery, &problem) {
+            (Some(Err(why)), Err(p)) => {
+                dut_lost = Some(format!(
+                    "recovery of {} after {case_id} failed: {why}",
+                    dut.name()
+                ));
+                lost_during(p, why)
+            }
+            _ => classify(expectation, &problem),
+        };
         let retry = outcome.kind().is_retryable()
             && dut_lost.is_none()
             && number < max_attempts
@@ -111,6 +132,22 @@ pub fn execute_trial<D: DutSession>(
         .unwrap_or(Outcome::Pass);
     result.duration = clock.elapsed();
     TrialExecution { result, dut_lost }
+}
+
+/// The outcome of an attempt after which the DUT could not be recovered: an error that says so.
+/// A hang's message is left out — it explains the silence as modem or console behaviour, which
+/// nothing supports once the DUT itself is gone; an infrastructure message is kept.
+fn lost_during(problem: &Problem, why: &str) -> Outcome {
+    let message = match problem {
+        Problem::Hang(_) => format!(
+            "the DUT stopped answering during this case and could not be recovered ({why}); \
+             nothing is concluded about the modem"
+        ),
+        // A DUT that never came up fails recovery for the reason the case already gives.
+        Problem::Infra(m) if why.contains(m.as_str()) => format!("{problem} (not recoverable)"),
+        other => format!("{other}; then the DUT could not be recovered ({why})"),
+    };
+    Outcome::Error { message }
 }
 
 /// Runs the case body; a panic is an error (a harness bug) that also needs recovery.
@@ -203,13 +240,30 @@ pub(crate) fn execute_reported<D: DutSession>(
         id: id.clone(),
         description: case.description().to_string(),
     });
+    let mfw = slot.session.firmware().cloned();
+    let skipped = ctx
+        .expectations
+        .lookup(&id.case, mfw.as_ref())
+        .and_then(|entry| match &entry.expect {
+            Expectation::Skip { reason } => Some(reason.clone()),
+            _ => None,
+        });
     let result = match &slot.lost {
         Some(why) => TrialResult {
             id,
             description: case.description().to_string(),
-            mfw: slot.session.firmware().cloned(),
-            outcome: Outcome::Error {
-                message: format!("not run: the DUT is lost ({why})"),
+            mfw,
+            // A case the data skips would not have run anyway: it stays not-applicable. The
+            // cause once per board (the suite's `dut_lost`, the trial that lost it); here its
+            // first line, short, so a long cause is not repeated in every case.
+            outcome: match skipped {
+                Some(reason) => Outcome::NotApplicable { reason },
+                None => Outcome::Error {
+                    message: format!(
+                        "not run: the DUT is lost ({})",
+                        one_line(why, LOST_NOTE_CHARS)
+                    ),
+                },
             },
             attempts: Vec::new(),
             max_attempts: ctx.retries.saturating_add(1),

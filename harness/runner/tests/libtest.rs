@@ -1,13 +1,11 @@
 //! The libtest adapter against fake DUTs: names, filters, outcome mapping, one trial at a
 //! time per DUT, and the same reporter events as a scheduled run.
 
-mod fake;
-
 use std::time::Duration;
 
-use fake::{FakeDut, Lab, Recorder, case, passing};
 use hil_runner::libtest::run_libtest;
 use hil_runner::{Expectations, OutcomeKind, Problem, Run, RunEvent, RunInfo};
+use hil_testkit::{FakeDut, Lab, Recorder, case, passing};
 use libtest_mimic::Arguments;
 
 const MFW: &str = "mfw_nrf91x1_2.0.2";

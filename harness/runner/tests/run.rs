@@ -1,15 +1,13 @@
 //! The scheduler against fake DUTs: parallel across DUTs, sequential per DUT, recovery after a
 //! hang, lost DUTs, retries, the stop flag, filters and expectations.
 
-mod fake;
-
 use std::time::Duration;
 
-use fake::{FakeDut, Lab, Recorder, case, passing};
 use hil_runner::{
     Expectations, Filter, IgnoredMode, OutcomeKind, Problem, Run, RunError, RunEvent, RunInfo,
     StopFlag,
 };
+use hil_testkit::{FakeDut, Lab, Recorder, case, passing};
 
 const MFW_9160: &str = "mfw_nrf9160_1.3.6";
 
@@ -434,4 +432,124 @@ fn runs_refuse_unknown_expectations_duplicate_cases_and_duplicate_duts() {
         run.execute(duts, Vec::new()),
         Err(RunError::DuplicateDut(_))
     ));
+}
+
+/// A DUT that dies during a case whose hang the data expects (the old at_host's lost quote) is
+/// not explained as that product behaviour: the case is an error saying the DUT was lost. Its
+/// remaining cases are "not run" with that one cause, except those the data skips.
+#[test]
+fn a_dut_lost_mid_case_is_not_explained_as_product_behaviour() {
+    let lab = Lab::default();
+    let yaml = r#"
+console::lost_quote:
+  - range: any
+    xfail:
+      signature: hang
+      reason: "the old at_host waits for the closing quote (ref §7.2)"
+cmng::types_6_7:
+  - range: any
+    skip: "not on this firmware (test data)"
+"#;
+    let expectations = Expectations::from_yaml(yaml, "expectations.yaml").unwrap();
+    let cases = vec![
+        case("console", "lost_quote", Duration::ZERO, |_, _| {
+            Err(Problem::hang(
+                "ESC did not recover the console: the host still waits for the closing quote (ref §7.2)",
+            ))
+        }),
+        passing("cmng", "types_6_7"),
+        passing("cmng", "after"),
+    ];
+    let run = Run::new(RunInfo::new("r"), cases, expectations).unwrap();
+    let mut dut = FakeDut::new("dut1", MFW_9160, &lab);
+    dut.recovery_fails = Some("no READY banner after the power cycle".into());
+    let out = run.execute(vec![dut], Vec::new()).unwrap();
+    assert_eq!(
+        kinds(&out.results),
+        [
+            ("dut1::console::lost_quote".to_string(), OutcomeKind::Error),
+            (
+                "dut1::cmng::types_6_7".to_string(),
+                OutcomeKind::NotApplicable
+            ),
+            ("dut1::cmng::after".to_string(), OutcomeKind::Error),
+        ]
+    );
+    let died = out.results[0].outcome.message();
+    assert!(died.contains("could not be recovered"), "{died}");
+    assert!(died.contains("no READY banner"), "{died}");
+    for product_words in ["§7.2", "closing quote", "at_host", "ESC"] {
+        assert!(!died.contains(product_words), "{died}");
+    }
+    let not_run = out.results[2].outcome.message();
+    assert!(not_run.starts_with("not run: the DUT is lost"), "{not_run}");
+    assert!(
+        not_run.contains("console::lost_quote") && not_run.contains("no READY banner"),
+        "the one cause: {not_run}"
+    );
+    assert!(!not_run.contains("§7.2"), "{not_run}");
+    assert_eq!(lab.runs_of("cmng::after"), 0);
+}
+
+/// The same hang on a DUT that comes back is the expected product behaviour.
+#[test]
+fn a_hang_on_a_dut_that_comes_back_keeps_its_explanation() {
+    let lab = Lab::default();
+    let yaml = "console::lost_quote:\n  - range: any\n    xfail: { signature: hang, reason: \"the old at_host waits (ref §7.2)\" }\n";
+    let expectations = Expectations::from_yaml(yaml, "expectations.yaml").unwrap();
+    let cases = vec![case("console", "lost_quote", Duration::ZERO, |_, _| {
+        Err(Problem::hang("the host still waits for the closing quote"))
+    })];
+    let run = Run::new(RunInfo::new("r"), cases, expectations).unwrap();
+    let out = run
+        .execute(vec![FakeDut::new("dut1", MFW_9160, &lab)], Vec::new())
+        .unwrap();
+    assert_eq!(out.results[0].outcome.kind(), OutcomeKind::ExpectedFail);
+    assert!(out.results[0].outcome.message().contains("§7.2"));
+}
+
+#[test]
+fn a_held_out_board_is_reported_skipped_with_one_maintenance_error_and_never_touched() {
+    let lab = Lab::default();
+    let cases = vec![passing("cmng", "a"), passing("cmng", "b")];
+    let run = Run::new(RunInfo::new("rack-1"), cases, Expectations::empty())
+        .unwrap()
+        .with_filter(Filter::all().pattern("cmng::a"))
+        .with_held_out(vec![hil_runner::HeldOut::new(
+            "dut2",
+            "in maintenance since 2025-03-04T05:06:07Z (taken out by hand): cable",
+        )]);
+    let recorder = Recorder::default();
+    let out = run
+        .execute(vec![FakeDut::new("dut1", MFW_9160, &lab)], recorder.boxed())
+        .unwrap();
+
+    assert_eq!(
+        kinds(&out.results),
+        [
+            ("dut1::cmng::a".to_string(), OutcomeKind::Pass),
+            ("dut2::cmng::a".to_string(), OutcomeKind::NotApplicable),
+            ("dut2::health::maintenance".to_string(), OutcomeKind::Error),
+        ]
+    );
+    assert!(
+        out.results[1]
+            .outcome
+            .message()
+            .contains("since 2025-03-04")
+    );
+    assert!(
+        out.results[2]
+            .outcome
+            .message()
+            .contains("hil boards ready dut2")
+    );
+    assert!(lab.spans().iter().all(|s| s.dut == "dut1"));
+    assert_eq!(out.summary.per_dut.len(), 2);
+    assert_eq!(out.summary.total.error, 1);
+    let planned = recorder.events().iter().find_map(|e| match e {
+        RunEvent::RunStarted { planned, duts, .. } => Some((*planned, duts.len())),
+        _ => None,
+    });
+    assert_eq!(planned, Some((3, 2)));
 }

@@ -61,6 +61,7 @@ pub(super) fn run(
     let trace = bench.supply().ok().and_then(|s| s.take_trace());
     if let Some(trace) = trace {
         attach_trace(&mut bench, stem, &trace);
+        bench.keep_voltage_trace(&trace);
     }
     match (result, restored) {
         (Err(problem), Err(also)) => {

@@ -19,6 +19,7 @@
 mod bench;
 mod builtin;
 mod clear_policy;
+mod draw;
 mod factory_jig;
 mod probe;
 mod supply;
@@ -38,6 +39,11 @@ pub const SUITE: &str = "pofwarn";
 
 /// The `%XPOFWARN` thresholds, mV (`AT%XPOFWARN=1,30..33`, ref §4.1 [D6]).
 pub const THRESHOLDS_MV: [u16; 4] = [3000, 3100, 3200, 3300];
+
+/// The power suite's case that runs on this suite's bench (`power::pofwarn_draw`).
+pub(crate) fn power_cases() -> Vec<hil_runner::FnCase<Board>> {
+    draw::cases()
+}
 
 /// The suite's cases in run order: the reference behaviour first, then the field report,
 /// then the characterizations.

@@ -1,5 +1,6 @@
-//! The frame every case runs in: refuse a faulted board, start a fresh transcript slice, run
-//! the body, restore the supply, delete the case's sec_tags, keep the transcript.
+//! The frame every case runs in: refuse a faulted board, start a fresh transcript slice and
+//! the power recording, run the body, restore the supply, delete the case's sec_tags, attach
+//! the power timeline, keep the transcript.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,8 +33,9 @@ pub fn case(
         move |board: &mut Board, log: &mut CaseLog| {
             start(board)?;
             let mut ctx = Ctx::new(board, log, tag_base);
+            ctx.start_power_capture();
             let outcome = body(&mut ctx);
-            finish(&mut ctx, outcome)
+            finish(&mut ctx, outcome, suite, name)
         },
     )
 }
@@ -55,9 +57,9 @@ fn start(board: &mut Board) -> CaseResult {
     Ok(())
 }
 
-/// After the body: recover a hung board before cleaning up, clean up, keep the transcript.
-/// The body's problem wins over a cleanup problem.
-fn finish(ctx: &mut Ctx, outcome: CaseResult) -> CaseResult {
+/// After the body: recover a hung board before cleaning up, clean up, attach the power
+/// timeline, keep the transcript. The body's problem wins over a cleanup problem.
+fn finish(ctx: &mut Ctx, outcome: CaseResult, suite: &str, name: &str) -> CaseResult {
     if matches!(outcome, Err(Problem::Hang(_))) && !ctx.used.is_empty() {
         // The console is wedged: bring the board back before deleting what the case wrote (the
         // runner recovers it again before the next case, as for every hang).
@@ -67,6 +69,7 @@ fn finish(ctx: &mut Ctx, outcome: CaseResult) -> CaseResult {
         }
     }
     let cleanup = cleanup(ctx);
+    ctx.finish_power_capture(suite, name);
     if let Ok(at) = ctx.board.console() {
         ctx.log.transcript(&at.transcript().to_text());
     }

@@ -206,16 +206,3 @@ fn fixture(name: &str) -> String {
 
 /// Key-shaped test content (not a key): what a `%CMNG` type 2 write carries.
 pub const FAKE_KEY: &str = "-----BEGIN PRIVATE KEY-----\nTESTONLYxNOTxAxKEYxSECRETxMATERIALxTESTONLY\n-----END PRIVATE KEY-----\n";
-
-/// Polls `cond` every few milliseconds for at most `limit` (for simulator state that changes
-/// asynchronously, e.g. a rail voltage the board thread has not sampled yet).
-pub fn eventually(what: &str, limit: Duration, mut cond: impl FnMut() -> bool) {
-    let deadline = std::time::Instant::now() + limit;
-    while !cond() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}

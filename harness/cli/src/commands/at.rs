@@ -1,5 +1,10 @@
 //! `hil at`: sends AT commands to a console through the harness's own client and prints each
-//! answer (information lines, then the final result) and any URC that arrived meanwhile.
+//! answer (information lines, then the final result) and any URC that arrived meanwhile. The
+//! console is a rack DUT's (`--rack FILE --dut NAME`, holding that board's lease) or a port
+//! named directly (`--port`, holding that port's lease).
+//!
+//! Commands and everything printed go through the transcripts' redaction (`hil_at::redact`):
+//! a PSK or private-key write shows as `[REDACTED n bytes]`, in the echo, answers and errors.
 //!
 //! Exit status: 0 when every command got `OK`; 1 when one was answered with an error (the
 //! remaining commands still run) or timed out (its partial output is shown and the remaining
@@ -11,19 +16,39 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::Args;
+use hil_at::redact::{redact_lines, redact_text};
 use hil_at::{AtClient, AtError, ClientConfig, Response, Urc};
+use hil_lease::{BoardClaim, LeaseKey};
+use hil_rack::DEFAULT_BAUD;
 
 use crate::exit::{Status, config_error};
+use crate::lease_args::LeaseArgs;
+use crate::rack_select::rack_dut;
 
 #[derive(Debug, Args)]
 pub struct AtArgs {
     /// Serial port of the console (a device path or a simulated DUT's pty).
-    #[arg(long, value_name = "PATH", env = "HIL_PORT")]
-    pub port: PathBuf,
+    #[arg(
+        long,
+        value_name = "PATH",
+        env = "HIL_PORT",
+        required_unless_present = "dut"
+    )]
+    pub port: Option<PathBuf>,
 
-    /// Baud rate.
-    #[arg(long, default_value_t = 115_200)]
-    pub baud: u32,
+    /// The rack DUT whose console to use (with --rack, else `HIL_RACK`); instead of --port
+    /// (it wins over `HIL_PORT`).
+    #[arg(long, value_name = "NAME")]
+    pub dut: Option<String>,
+
+    /// Rack file holding the DUT (default `HIL_RACK`).
+    #[arg(long, value_name = "FILE", requires = "dut")]
+    pub rack: Option<PathBuf>,
+
+    /// Baud rate, 1 to 12000000 as in a rack file (default: the rack file's for --dut, else
+    /// 115200).
+    #[arg(long, value_parser = parse_baud)]
+    pub baud: Option<u32>,
 
     /// Deadline of each command, seconds.
     #[arg(long, value_name = "SECS", default_value_t = 10.0, value_parser = parse_secs)]
@@ -32,6 +57,48 @@ pub struct AtArgs {
     /// Commands to send, in order (quote each one: `hil at --port P 'AT+CGMR' 'AT%HWVERSION'`).
     #[arg(value_name = "COMMAND", required = true)]
     pub commands: Vec<String>,
+
+    #[command(flatten)]
+    pub lease: LeaseArgs,
+}
+
+/// True when `port` is only what `HIL_PORT` says (clap fills it in from there), not an
+/// explicit `--port`.
+fn port_from_env(port: Option<&std::path::Path>) -> bool {
+    let env = std::env::var_os("HIL_PORT");
+    port.is_some_and(|p| env.as_deref() == Some(p.as_os_str()))
+}
+
+/// The console to open: port, baud, and the lease that covers it.
+fn console(args: &AtArgs) -> anyhow::Result<(PathBuf, u32, BoardClaim)> {
+    if let Some(dut) = &args.dut {
+        if args.port.is_some() && !port_from_env(args.port.as_deref()) {
+            return Err(config_error("give either --port or --dut, not both"));
+        }
+        let (path, spec) = rack_dut(args.rack.as_deref(), dut)?;
+        let serial = spec.serial.clone().ok_or_else(|| {
+            config_error(format!(
+                "{}: DUT `{dut}` has no serial port in the rack file",
+                path.display()
+            ))
+        })?;
+        let baud = args.baud.unwrap_or(serial.baud);
+        return Ok((serial.port, baud, BoardClaim::of(&spec)));
+    }
+    let port = args
+        .port
+        .clone()
+        .ok_or_else(|| config_error("no console selected: give --port PATH or --dut NAME"))?;
+    let claim = BoardClaim::hardware(LeaseKey::port(&port));
+    Ok((port, args.baud.unwrap_or(DEFAULT_BAUD), claim))
+}
+
+/// A baud rate within the rack file's limits.
+fn parse_baud(s: &str) -> Result<u32, String> {
+    let baud = s
+        .parse::<u32>()
+        .map_err(|_| format!("`{s}` is not a baud rate"))?;
+    hil_rack::SerialSpec::check_baud(baud)
 }
 
 fn parse_secs(s: &str) -> Result<f64, String> {
@@ -42,11 +109,13 @@ fn parse_secs(s: &str) -> Result<f64, String> {
 }
 
 pub fn run(args: AtArgs) -> anyhow::Result<Status> {
+    let (port, baud, claim) = console(&args)?;
+    let _leases = args.lease.take("hil at", &[claim])?;
     let config = ClientConfig {
         timeout: Duration::from_secs_f64(args.timeout),
         ..ClientConfig::default()
     };
-    let mut at = AtClient::open_with(&args.port, args.baud, config).map_err(|e| match e {
+    let mut at = AtClient::open_with(&port, baud, config).map_err(|e| match e {
         AtError::PortMissing { .. } | AtError::PortBusy { .. } | AtError::PortOpen { .. } => {
             config_error(e)
         }
@@ -54,9 +123,10 @@ pub fn run(args: AtArgs) -> anyhow::Result<Status> {
     })?;
     let mut out = std::io::stdout().lock();
     let mut all_ok = true;
-    for cmd in &args.commands {
+    for command in &args.commands {
+        let cmd = redact_text(command);
         writeln!(out, "> {cmd}")?;
-        let result = at.exchange(cmd);
+        let result = at.exchange(command);
         print_urcs(&mut out, &mut at)?;
         match result {
             Ok(response) => {
@@ -76,7 +146,7 @@ pub fn run(args: AtArgs) -> anyhow::Result<Status> {
                 anyhow::bail!(
                     "`{cmd}` got no final result within {} s on {} ({} lines of partial output above)",
                     args.timeout,
-                    args.port.display(),
+                    port.display(),
                     partial.len() + usize::from(!pending.is_empty())
                 );
             }
@@ -98,7 +168,7 @@ pub fn run(args: AtArgs) -> anyhow::Result<Status> {
 }
 
 fn print_response(out: &mut impl std::io::Write, response: &Response) -> std::io::Result<()> {
-    for line in &response.lines {
+    for line in redact_lines(&response.lines) {
         writeln!(out, "{line}")?;
     }
     writeln!(out, "{}", response.result)
@@ -111,7 +181,7 @@ fn print_urcs(out: &mut impl std::io::Write, at: &mut AtClient) -> anyhow::Resul
             out,
             "[URC +{:.3}s] {}",
             urc.since_open.as_secs_f64(),
-            urc.line
+            redact_text(&urc.line)
         )?;
     }
     Ok(())

@@ -1,15 +1,22 @@
 //! `hil doctor`: brings the rack up without flashing or writing anything and checks every DUT
 //! (probe attached, port opens, AT answers, identity matches the rack file, supply answers),
 //! printing what is wrong and how to fix it. Exit 1 if any check failed.
+//!
+//! `--dut NAME` is the health check of one board: only it is brought up (even when it is in
+//! maintenance), and a credential is also written, listed and deleted on a scratch tag. When
+//! every check passes, a board in maintenance is returned to service.
 
 use std::path::PathBuf;
 
 use clap::Args;
+use hil_app::nightly::BoardRecord;
 use hil_app::{Env, LabRequest, LabSettings};
-use hil_lab::doctor::{Status as CheckStatus, diagnose};
+use hil_lab::RackSource;
+use hil_lab::doctor::{Status as CheckStatus, diagnose, health_check};
 
 use crate::cli::TimingArg;
 use crate::exit::{OrConfig, Status};
+use crate::lease_args::LeaseArgs;
 use crate::output;
 
 #[derive(Debug, Args)]
@@ -25,6 +32,14 @@ pub struct DoctorArgs {
     /// One JSON object per check per line instead of a table.
     #[arg(long)]
     pub json: bool,
+
+    #[command(flatten)]
+    pub lease: LeaseArgs,
+
+    /// Health-check only this DUT (also a credential write/list/delete on a scratch tag); when
+    /// it passes, a board in maintenance returns to service.
+    #[arg(long, value_name = "NAME")]
+    pub dut: Option<String>,
 }
 
 pub fn run(args: DoctorArgs) -> anyhow::Result<Status> {
@@ -32,14 +47,21 @@ pub fn run(args: DoctorArgs) -> anyhow::Result<Status> {
         rack: args.rack,
         timing: Some(args.timing.into()),
         flash: false,
+        state_dir: args.lease.state_dir.clone(),
+        wait_for_boards: args.lease.wait_for_boards,
+        program: Some("hil doctor".to_string()),
         ..LabRequest::default()
     };
+    let env = Env::capture();
     let LabSettings {
         rack: source,
         options: opts,
-    } = LabSettings::resolve(request, &Env::capture()).or_config()?;
-    let checks =
-        diagnose(&source, &opts).or_config_with(|| format!("checking {}", source.describe()))?;
+    } = LabSettings::resolve(request, &env).or_config()?;
+    let checks = match &args.dut {
+        Some(dut) => health_check(&source, &opts, dut),
+        None => diagnose(&source, &opts),
+    }
+    .or_config_with(|| format!("checking {}", source.describe()))?;
     let failed = checks
         .iter()
         .filter(|c| c.status == CheckStatus::Fail)
@@ -65,5 +87,31 @@ pub fn run(args: DoctorArgs) -> anyhow::Result<Status> {
             println!("{}: {failed} checks failed", source.describe());
         }
     }
+    if let (Some(dut), RackSource::File(path), 0) = (&args.dut, &source, failed) {
+        let state_dir = args
+            .lease
+            .state_dir
+            .or_else(|| env.path(hil_app::env::HIL_STATE_DIR));
+        return_to_service(path, dut, state_dir.as_deref())?;
+    }
     Ok(Status::from_ok(failed == 0))
+}
+
+/// After a passing health check: the board leaves maintenance and its count is reset.
+fn return_to_service(
+    rack: &std::path::Path,
+    dut: &str,
+    state_dir: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    let rack = hil_rack::load(rack).or_config()?;
+    if rack.dut(dut).is_some_and(|d| d.is_simulated()) {
+        return Ok(());
+    }
+    let mut record = BoardRecord::open(&rack, dut, state_dir).or_config()?;
+    let was = record.health.return_to_service();
+    record.save().or_config()?;
+    if let Some(m) = was {
+        eprintln!("DUT `{dut}` returned to service (was {})", m.describe());
+    }
+    Ok(())
 }

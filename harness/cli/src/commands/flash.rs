@@ -14,6 +14,7 @@ use hil_lab::{Board, Lab, LabOptions, RackSource};
 use crate::cli::TimingArg;
 use crate::exit::{OrConfig, Status, config_error};
 use crate::flash_progress::{FlashProgress, rate};
+use crate::lease_args::LeaseArgs;
 use crate::output;
 
 #[derive(Debug, Args)]
@@ -37,6 +38,9 @@ pub struct FlashArgs {
     /// Timing of simulated DUTs (their simulated probe's throughput).
     #[arg(long, value_enum, default_value_t = TimingArg::Fast)]
     pub timing: TimingArg,
+
+    #[command(flatten)]
+    pub lease: LeaseArgs,
 }
 
 pub fn run(args: FlashArgs) -> anyhow::Result<Status> {
@@ -45,6 +49,9 @@ pub fn run(args: FlashArgs) -> anyhow::Result<Status> {
         firmware: args.firmware.clone(),
         timing: Some(args.timing.into()),
         flash: false,
+        state_dir: args.lease.state_dir.clone(),
+        wait_for_boards: args.lease.wait_for_boards,
+        program: Some("hil flash".to_string()),
     };
     let LabSettings {
         rack: source,

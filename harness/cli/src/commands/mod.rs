@@ -2,6 +2,9 @@
 
 pub mod at;
 pub mod bench;
+pub mod boards;
+pub mod boards_health;
+pub mod characterize;
 pub mod diff;
 pub mod doctor;
 pub mod flash;
@@ -33,5 +36,7 @@ pub fn dispatch(command: Command) -> anyhow::Result<Status> {
         Command::Diff(args) => diff::run(args),
         Command::Report(args) => report::run(args),
         Command::Rack(args) => rack::run(args),
+        Command::Characterize(args) => characterize::run(args),
+        Command::Boards(args) => boards::run(args),
     }
 }

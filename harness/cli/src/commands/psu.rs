@@ -2,7 +2,8 @@
 //! measure, or run a voltage profile and export its trace. The supply comes from a rack file
 //! (`--rack FILE --dut NAME`, with that DUT's limits) or is given ad hoc (`--driver`,
 //! `--address`, and explicit `--min-volts/--max-volts/--max-amps`). Every set point goes
-//! through the limit guard.
+//! through the limit guard. Before connecting, it holds the lease of the rack DUT (or of the
+//! ad hoc supply output), so it never drives a supply a run or another `hil psu` is using.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -12,12 +13,16 @@ use clap::{Args, Subcommand};
 use hil_power::{GuardedSupply, Profile, ReadingOrigin, RunOptions, Settled, Trace};
 
 use crate::exit::{Status, config_error};
+use crate::lease_args::LeaseArgs;
 use crate::supply_select::{self, SupplySelection, power_error};
 
 #[derive(Debug, Args)]
 pub struct PsuArgs {
     #[command(flatten)]
     pub supply: SupplySelection,
+
+    #[command(flatten)]
+    pub lease: LeaseArgs,
 
     #[command(subcommand)]
     pub action: PsuAction,
@@ -66,7 +71,11 @@ pub fn run(args: PsuArgs) -> anyhow::Result<Status> {
         // A bad profile is reported before connecting to anything.
         Profile::load(file).map_err(config_error)?;
     }
-    let mut psu = supply_select::open(&args.supply)?;
+    let selected = supply_select::resolve(&args.supply)?;
+    let _leases = args
+        .lease
+        .take("hil psu", std::slice::from_ref(&selected.claim))?;
+    let mut psu = supply_select::open(&selected)?;
     match args.action {
         PsuAction::Identify => {
             println!("{}", psu.identify().map_err(power_error)?);

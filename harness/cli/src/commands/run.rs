@@ -3,27 +3,36 @@
 //! JUnit, the HTML conformance matrix, transcripts and an event log into the report directory.
 //!
 //! Exit status: 0 when every result is as expected, 1 on an unexpected result or a stopped run,
-//! 2 on a usage or configuration error — including a DUT that could not be brought up (port
-//! missing, identity mismatch, flash failure), after the reports are written.
+//! 2 on a usage or configuration error — a filter that selects no trial, a report directory
+//! that cannot be written, a DUT that could not be brought up (port missing, identity
+//! mismatch, flash failure), a report that could not be written during the run (the last two
+//! after the reports are written, as far as they can be).
+//!
+//! A rack file's boards have a health record in the state directory: a board in maintenance is
+//! not touched (its cases are reported skipped, plus one `<dut>::health::maintenance` error), and
+//! after the run each board's infrastructure errors are counted. Quarantined trials run and are
+//! reported, but their unexpected results do not set the exit status until the entry expires.
 //!
 //! Ctrl-C (or SIGTERM) lets each DUT finish its current case, then the reports are written and
-//! the summary says the run was stopped; a second Ctrl-C aborts at once (the JUnit file is
+//! the summary says the run was stopped (`STOPPED: …`, and JUnit's `run::stopped`); a second
+//! Ctrl-C aborts at once with one line saying where the partial reports are (the JUnit file is
 //! rewritten atomically after every result, so it stays valid).
 //!
-//! Every run is recorded in the run history (`--state-dir`, `HIL_STATE_DIR`, else the per-user
-//! state directory) for `hil history` and `hil diff`; a locked or damaged history database is a
+//! Every run is recorded in the run history in the state directory (`--state-dir`,
+//! `HIL_STATE_DIR`, else the per-user state directory; the one leases and health use) for `hil history` and `hil diff`; a locked or damaged history database is a
 //! warning line, never a different result or exit status.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::Args;
-use hil_app::{Env, Frontend, LabRequest, RunRequest, Settings};
+use hil_app::{Env, Frontend, LabRequest, Nightly, NightlyRequest, RunRequest, Settings};
 use hil_lab::Shard;
 use hil_runner::{Filter, IgnoredMode, StopFlag};
 
 use crate::cli::TimingArg;
-use crate::commands::history::StateDirArgs;
 use crate::exit::{OrConfig, Status, config_error};
+use crate::lease_args::LeaseArgs;
 use crate::signals;
 
 #[derive(Debug, Args)]
@@ -60,8 +69,12 @@ pub struct RunArgs {
     #[arg(long, value_name = "DIR")]
     pub report_dir: Option<PathBuf>,
 
-    /// Extra attempts for a failed or errored trial (default: `HIL_RETRIES`, else 0).
-    #[arg(long, value_name = "N")]
+    /// Extra attempts for a failed or errored trial, 0 to 10 (default: `HIL_RETRIES`, else 0).
+    #[arg(
+        long,
+        value_name = "N",
+        value_parser = clap::value_parser!(u32).range(0..=i64::from(hil_runner::MAX_RETRIES))
+    )]
     pub retries: Option<u32>,
 
     /// Timing of simulated DUTs (default: `HIL_TIMING`, else fast).
@@ -86,7 +99,21 @@ pub struct RunArgs {
     pub shard: Option<Shard>,
 
     #[command(flatten)]
-    pub state: StateDirArgs,
+    pub lease: LeaseArgs,
+
+    /// Consecutive runs with an infrastructure error before a board goes into maintenance
+    /// (default: the rack file's `maintenance_after`, else 3).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub maintenance_after: Option<u32>,
+
+    /// Quarantine file: trials whose unexpected results do not set the exit status until their
+    /// entry expires (default: the rack file's `quarantine`).
+    #[arg(long, value_name = "FILE")]
+    pub quarantine: Option<PathBuf>,
+
+    /// Run only the quarantined trials and say which now pass (their entries can go).
+    #[arg(long)]
+    pub quarantine_verify: bool,
 }
 
 impl RunArgs {
@@ -98,13 +125,21 @@ impl RunArgs {
                 firmware: self.firmware.clone(),
                 timing: self.timing.map(Into::into),
                 flash: !self.no_flash,
+                state_dir: self.lease.state_dir.clone(),
+                wait_for_boards: self.lease.wait_for_boards,
+                program: None,
             },
             report_dir: self.report_dir.clone(),
             retries: self.retries,
-            state_dir: self.state.state_dir.clone(),
             shard: self.shard,
             list: self.list,
             filter: self.filter(),
+            nightly: NightlyRequest {
+                state_dir: self.lease.state_dir.clone(),
+                maintenance_after: self.maintenance_after,
+                quarantine: self.quarantine.clone(),
+                quarantine_verify: self.quarantine_verify,
+            },
         }
     }
 
@@ -127,14 +162,23 @@ impl RunArgs {
 }
 
 pub fn run(args: RunArgs) -> anyhow::Result<Status> {
-    let settings = Settings::resolve(Frontend::Cli, args.request(), &Env::capture()).or_config()?;
+    let mut settings =
+        Settings::resolve(Frontend::Cli, args.request(), &Env::capture()).or_config()?;
+    let mut nightly = Nightly::prepare(&settings).or_config()?;
+    settings.lab.options.boards = nightly.selection();
     if !settings.list {
         hil_app::create_report_dir(&settings).or_config()?;
     }
 
     // Signals first: a Ctrl-C during bring-up stops the run before its first case.
     let stop = StopFlag::new();
-    signals::register(&stop.as_atomic())?;
+    signals::register_with_abort_line(
+        &stop.as_atomic(),
+        &format!(
+            "aborted: the run did not finish; partial reports in {} (junit.xml says `hil.run_status` = running)",
+            settings.report_dir.display()
+        ),
+    )?;
     let _notice = signals::Notice::start(
         stop.as_atomic(),
         "stop requested: finishing the current cases, then writing reports (again to abort)",
@@ -147,19 +191,83 @@ pub fn run(args: RunArgs) -> anyhow::Result<Status> {
         return Ok(Status::Success);
     }
     hil_app::print_lab(&lab);
-    let run = hil_app::build_run(&lab, &settings)
+    for held in nightly.held_out() {
+        eprintln!("lab: {}: NOT TOUCHED: {}", held.dut.name, held.reason);
+    }
+    let mut run = hil_app::build_run(&lab, &settings)
         .or_config()?
-        .with_stop_flag(stop);
-    let finished = hil_app::execute(lab, &run, &settings).or_config()?;
+        .with_held_out(nightly.held_out());
+    let mut filter = settings.filter.clone();
+    if let Some(verify) = nightly.verify_filter(&lab, &run) {
+        filter = verify.clone();
+        run = run.with_filter(verify);
+    }
+    // Boards in maintenance still report their trials (as skipped), so only a run with every
+    // board present can select nothing.
+    if nightly.held_out().is_empty()
+        && let Err(e) = hil_app::check_selection(&lab, &run, &filter)
+    {
+        // Nothing ran: leave no `junit.xml` saying a run is under way.
+        hil_app::discard_reports(&settings);
+        return Err(config_error(e));
+    }
+    let marks = Arc::new(nightly.marks(&lab, &run));
+    if nightly.verify {
+        eprintln!(
+            "quarantine verify: running only the {} quarantined trials",
+            marks.quarantined.len()
+        );
+    }
+    let run = run.with_stop_flag(stop);
+    let finished = hil_app::execute_marked(lab, &run, &settings, marks).or_config()?;
+    let health = nightly.record(
+        &finished.boards,
+        &finished.results,
+        finished.summary.stopped,
+    );
+    for line in health.or_config()? {
+        eprintln!("{line}");
+    }
+    if nightly.verify {
+        print_verify(&finished);
+    }
     eprintln!("{}", finished.reports_line());
     // The history never changes the run's result: a problem there is this warning line.
     eprintln!("{}", finished.history);
+    // Reports that could not be written: the results are not all on record, whatever they say.
+    if let Some(problem) = finished.report_problem() {
+        return Err(config_error(problem));
+    }
     // Boards that did not come up still get their cases reported (as errors), but the exit
     // status says the lab itself is not right.
     if let Some(problem) = finished.lab_problem() {
         return Err(config_error(problem));
     }
     Ok(Status::from_ok(finished.as_expected()))
+}
+
+/// One line per quarantined trial: whether it now ends as expected (its entry can go).
+fn print_verify(finished: &hil_app::Finished) {
+    for result in &finished.results {
+        let Some(mark) = finished.marks.quarantined.get(&result.id.to_string()) else {
+            continue;
+        };
+        if result.outcome.is_unexpected() {
+            println!(
+                "quarantine verify: {} still {} ({})",
+                result.id,
+                result.outcome.kind().label(),
+                mark.entry
+            );
+        } else {
+            println!(
+                "quarantine verify: {} now {}: {} can be removed",
+                result.id,
+                result.outcome.kind().label(),
+                mark.entry
+            );
+        }
+    }
 }
 
 #[cfg(test)]

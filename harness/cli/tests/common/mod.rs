@@ -9,8 +9,8 @@ use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
-/// The `hil` binary with the harness's environment variables cleared, and the run history in
-/// a state directory of the tests (never the user's).
+/// The `hil` binary with the harness's environment variables cleared; board leases, health and
+/// the run history go to a state directory of the test build, never the user's.
 pub fn hil() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_hil"));
     for var in [
@@ -19,15 +19,16 @@ pub fn hil() -> Command {
         "HIL_REPORT_DIR",
         "HIL_RETRIES",
         "HIL_PORT",
+        "HIL_RUN_ID",
         "RUST_LOG",
     ] {
         cmd.env_remove(var);
     }
+    cmd.env("CI", "1").stdin(Stdio::null());
     cmd.env(
         "HIL_STATE_DIR",
-        concat!(env!("CARGO_TARGET_TMPDIR"), "/hil-state"),
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("hil-state"),
     );
-    cmd.env("CI", "1").stdin(Stdio::null());
     cmd
 }
 

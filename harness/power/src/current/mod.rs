@@ -8,6 +8,7 @@
 //! assertions need not know which instrument measured.
 
 mod envelope;
+mod polled;
 mod window;
 
 use std::fmt::Write as _;
@@ -18,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::PowerError;
 
 pub use envelope::Envelope;
+pub use polled::Polled;
 pub use window::{RawWindow, WindowCut, WindowStats};
 
 /// Min, max and mean current over one time bucket.

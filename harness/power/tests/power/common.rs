@@ -86,13 +86,6 @@ pub fn close(a: f64, b: f64) -> bool {
 
 /// Waits up to a second for `cond` (instruments without acknowledgement apply commands a
 /// moment after the driver returns).
-pub fn eventually(mut cond: impl FnMut() -> bool) -> bool {
-    let end = std::time::Instant::now() + Duration::from_secs(1);
-    while std::time::Instant::now() < end {
-        if cond() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    cond()
+pub fn eventually(cond: impl FnMut() -> bool) -> bool {
+    hil_testkit::poll_until(Duration::from_secs(1), cond)
 }

@@ -147,9 +147,17 @@ fn output_off_waits_for_the_output_to_fall() {
         up_v_per_s: 1000.0,
         down_v_per_s: 20.0,
     });
+    // 3.8 V to below 0.3 V at 20 V/s takes 175 ms from the moment the instrument switches off,
+    // which is inside the call: its wall time cannot be shorter, however late any thread runs.
+    // (The guard's own `elapsed` starts after the command and its error check were sent.)
+    let started = Instant::now();
     let settled = psu.set_output(false).unwrap();
+    let waited = started.elapsed();
     assert!(settled.reading < 0.3);
-    assert!(settled.elapsed >= Duration::from_millis(150), "{settled:?}");
+    assert!(
+        waited >= Duration::from_millis(150),
+        "{waited:?} {settled:?}"
+    );
 }
 
 #[test]
@@ -176,7 +184,12 @@ fn realistic_timing_settles_through_the_models_own_slew() {
     psu.set_voltage(3.8).unwrap();
     psu.set_output(true).unwrap();
     // DP800 in realistic mode bleeds down at 8 V/s: 0.8 V takes ~100 ms.
+    let started = Instant::now();
     let settled = psu.set_voltage(3.0).unwrap().unwrap();
-    assert!(settled.elapsed >= Duration::from_millis(60), "{settled:?}");
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(60),
+        "{waited:?} {settled:?}"
+    );
     assert!(ep.log.dropped().is_empty());
 }

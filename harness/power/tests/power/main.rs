@@ -6,6 +6,7 @@ mod guard;
 mod junk;
 mod korad;
 mod network;
+mod polled;
 mod ppk2;
 mod ppk2_stream;
 mod profile;

@@ -10,6 +10,8 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use super::changes::{changes_section, strip};
 use super::links::{href, svg_data_uri};
 use super::matrix::{Matrix, worst};
+use super::power_plot;
+use crate::marks::{RunMarks, Standing, Tally};
 use crate::past::PastRuns;
 use crate::text::xml_safe;
 use crate::transcripts::{has_transcript_file, transcript_path};
@@ -28,6 +30,8 @@ pub struct Page<'a> {
     pub transcripts_root: Option<&'a PathBuf>,
     /// Earlier runs of the rack, from the run history (when known).
     pub past: Option<&'a PastRuns>,
+    /// Quarantined trials and boards in maintenance.
+    pub marks: &'a RunMarks,
 }
 
 /// The whole HTML document.
@@ -82,7 +86,19 @@ fn rfc3339(t: std::time::SystemTime) -> String {
 fn header(page: &Page<'_>) -> Markup {
     let status = match page.finished {
         None => ("running (partial results)".to_string(), "status-bad"),
-        Some(s) if s.stopped => (
+        Some(s) if !s.incomplete_reports.is_empty() => (
+            format!(
+                "incomplete: {} report(s) could not be written ({})",
+                s.incomplete_reports.len(),
+                s.incomplete_reports
+                    .iter()
+                    .map(|r| r.to_string())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            "status-bad",
+        ),
+        Some(s) if s.stopped || s.not_run > 0 => (
             format!("stopped: {} planned trials not run", s.not_run),
             "status-bad",
         ),
@@ -92,6 +108,11 @@ fn header(page: &Page<'_>) -> Markup {
         ),
         Some(_) => ("finished: no unexpected results".to_string(), "status-ok"),
     };
+    let mut tally = Tally::default();
+    for result in page.results {
+        page.marks.count(&mut tally, result);
+    }
+    let headline = page.marks.headline(&tally);
     html! {
         @if let Some(run) = page.run {
             p.meta {
@@ -102,6 +123,12 @@ fn header(page: &Page<'_>) -> Markup {
             }
         }
         p { "Status: " span.(status.1) { (status.0) } }
+        @if let Some(headline) = headline {
+            p { strong.status-bad { (clean(&headline)) } }
+            @for (name, why) in &page.marks.held_out {
+                p { "Board " code { (clean(name)) } ": " (clean(why)) }
+            }
+        }
     }
 }
 
@@ -207,6 +234,7 @@ fn matrix(page: &Page<'_>) -> Markup {
                                                 title=(clean(&r.outcome.message())) {
                                                 (clean(&r.id.dut)) " " (r.outcome.kind().label())
                                                 @if r.is_flaky() { " (flaky)" }
+                                                @if !matches!(page.marks.standing(r), Standing::Plain) { " (quarantined)" }
                                             }
                                             @if let Some(past) = page.past {
                                                 (strip(past, r))
@@ -234,8 +262,14 @@ fn result_section(page: &Page<'_>, index: usize, r: &TrialResult) -> Markup {
         .map(|root| transcript_path(root, &r.id));
     html! {
         article.result.(kind_class("r", kind)) id=(format!("r-{index}")) {
-            h3 { span.badge.(kind_class("k", kind)) { (kind.label()) } " " code { (clean(&r.id.to_string())) } }
+            h3 {
+                span.badge.(kind_class("k", kind)) { (kind.label()) } " " code { (clean(&r.id.to_string())) }
+                (quarantine_badge(page.marks, r))
+            }
             @if !message.is_empty() { p.message { (clean(&message)) } }
+            @if let Standing::Shielded(mark) | Standing::Expired(mark) = page.marks.standing(r) {
+                p.quarantine { (clean(&mark.describe())) }
+            }
             @if r.is_flaky() {
                 p.flaky { "FLAKY: passed on attempt " (attempts) "/" (r.max_attempts) }
             } @else if attempts > 1 {
@@ -278,7 +312,8 @@ fn result_section(page: &Page<'_>, index: usize, r: &TrialResult) -> Markup {
                         }
                     }
                 }
-                @for attachment in log.attachments.iter().filter(|a| a.is_svg()) {
+                (power_plot::timeline(page, &log.attachments))
+                @for attachment in log.attachments.iter().filter(|a| a.is_svg() && !power_plot::is_timeline(a)) {
                     @if let Some(uri) = svg_data_uri(&attachment.path) {
                         details open[kind.is_unexpected()] {
                             summary { (clean(&attachment.label)) " (SVG)" }
@@ -287,6 +322,21 @@ fn result_section(page: &Page<'_>, index: usize, r: &TrialResult) -> Markup {
                     }
                 }
             }
+        }
+    }
+}
+
+/// ` QUARANTINED` (shielded) or ` QUARANTINE EXPIRED` after a result's heading.
+fn quarantine_badge(marks: &RunMarks, r: &TrialResult) -> Markup {
+    html! {
+        @match marks.standing(r) {
+            Standing::Plain => {},
+            Standing::Shielded(mark) => {
+                " " span.badge.quarantined title=(clean(&mark.describe())) { "QUARANTINED" }
+            },
+            Standing::Expired(mark) => {
+                " " span.badge.quarantine-expired title=(clean(&mark.describe())) { "QUARANTINE EXPIRED" }
+            },
         }
     }
 }

@@ -1,14 +1,19 @@
 //! The JUnit reporter: one `<testsuite>` per DUT, rewritten atomically after every result so a
 //! killed run still leaves valid XML holding every finished result.
 //!
-//! Suite properties: `dut`, `mfw`, `app_firmware`, `harness_version`, `rack`, `host`,
-//! `git_commit`, then the DUT's own properties (IMEI hash, HWVERSION, …), and `dut_lost` when
-//! recovery failed. Suite attributes add `hostname`, `timestamp` and a `skipped` count.
+//! Suite properties: `hil.run_status` ([`RUN_STATUS_PROPERTY`]), `dut`, `mfw`, `app_firmware`,
+//! `harness_version`, `rack`, `host`, `git_commit`, then the DUT's own properties (IMEI hash,
+//! HWVERSION, …), and `dut_lost` when recovery failed. Suite attributes add `hostname`,
+//! `timestamp` and a `skipped` count. Unless the run completed, a `run` testsuite says how it
+//! ended ([`RUN_SUITE`]). The file stays under [`crate::budget::FILE_CAP`]: with many large
+//! results each shows less ([`crate::budget`]).
 //!
 //! With the run history's earlier runs ([`JunitOptions::past`]), a testcase whose outcome
 //! differs from the previous run's gets a `previous_outcome` property (`pass`, `fail`, …, or
 //! `none` when the previous run did not have the trial).
 
+mod run_properties;
+mod run_suite;
 mod testcase;
 
 use std::io;
@@ -16,13 +21,19 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use hil_runner::{DutInfo, OutcomeKind, Reporter, RunEvent, RunInfo, TrialResult, props};
-use quick_junit::{Property, Report, TestCase, TestSuite, XmlString};
+use hil_runner::{
+    DutInfo, IncompleteReport, OutcomeKind, Reporter, RunEvent, RunInfo, RunStatus, Summary,
+    TrialResult, props,
+};
+use quick_junit::{Property, Report, TestSuite, XmlString};
 
-use crate::atomic::write_atomically;
+use crate::atomic::{tmp_dir_for, write_atomically_via};
+use crate::budget::{self, DETAIL_LEVELS, Detail};
+use crate::marks::{RunMarks, Standing, Tally};
 use crate::past::PastRuns;
 use crate::text::xml_safe;
 
+pub use run_suite::{RUN_STATUS_PROPERTY, RUN_SUITE};
 use testcase::{CaseStyle, test_case, timestamp};
 pub use testcase::{classname, mfw_token};
 
@@ -57,7 +68,8 @@ impl Default for JunitOptions {
 
 struct SuiteState {
     dut: DutInfo,
-    cases: Vec<TestCase>,
+    /// The results, with what the finest [`Detail`] level shows of them.
+    results: Vec<TrialResult>,
     started: Option<SystemTime>,
     time: Duration,
     skipped: usize,
@@ -68,7 +80,7 @@ impl SuiteState {
     fn new(dut: DutInfo) -> Self {
         SuiteState {
             dut,
-            cases: Vec::new(),
+            results: Vec::new(),
             started: None,
             time: Duration::ZERO,
             skipped: 0,
@@ -80,12 +92,18 @@ impl SuiteState {
 /// Writes `junit.xml` (or any path) as results arrive.
 pub struct JunitReporter {
     path: PathBuf,
+    tmp_dir: PathBuf,
     options: JunitOptions,
     style: CaseStyle,
     run: Option<RunInfo>,
+    planned: usize,
     suites: Vec<SuiteState>,
-    finished: Option<Duration>,
+    finished: Option<Summary>,
+    /// Index into [`DETAIL_LEVELS`]: how much of each result the file shows.
+    level: usize,
     last_error: Option<io::Error>,
+    marks: Arc<RunMarks>,
+    tally: Tally,
 }
 
 impl JunitReporter {
@@ -101,24 +119,52 @@ impl JunitReporter {
                 .as_deref()
                 .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())),
         };
+        let path = path.into();
         JunitReporter {
-            path: path.into(),
+            tmp_dir: tmp_dir_for(&path),
+            path,
             options,
             style,
             run: None,
+            planned: 0,
             suites: Vec::new(),
             finished: None,
+            level: 0,
             last_error: None,
+            marks: Arc::new(RunMarks::default()),
+            tally: Tally::default(),
         }
+    }
+
+    /// Temporary files go to `tmp_dir` (default: [`crate::atomic::TMP_DIR`] beside the file).
+    pub fn with_tmp_dir(mut self, tmp_dir: impl Into<PathBuf>) -> Self {
+        self.tmp_dir = tmp_dir.into();
+        self
+    }
+
+    /// With quarantine and maintenance marks: testcase properties `quarantined`,
+    /// `quarantine_until`, `quarantine_issue`, `quarantine_expired`, `quarantine_shielded`, and
+    /// `<testsuites>` properties saying what the run did not count or did not test.
+    pub fn with_marks(mut self, marks: Arc<RunMarks>) -> Self {
+        self.marks = marks;
+        self
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    /// The last write error, if writing failed (it is also logged).
+    /// The error of the last write, if it failed (it is also logged): the file on disk is
+    /// then missing or older than the results.
     pub fn last_error(&self) -> Option<&io::Error> {
         self.last_error.as_ref()
+    }
+
+    /// How the run stands: running until the summary arrives.
+    pub fn status(&self) -> RunStatus {
+        self.finished
+            .as_ref()
+            .map_or(RunStatus::Running, Summary::status)
     }
 
     fn suite(&mut self, dut: &str) -> &mut SuiteState {
@@ -134,17 +180,19 @@ impl JunitReporter {
     }
 
     fn add_result(&mut self, result: &TrialResult) {
-        let mut case = test_case(result, &self.style);
-        if let Some(previous) = self.previous_outcome(result) {
-            case.add_properties([Property::new("previous_outcome", previous)]);
-        }
+        let finest = Detail {
+            transcript: self.options.max_transcript,
+            ..DETAIL_LEVELS[0]
+        };
+        let kept = budget::slim(result, finest);
+        self.marks.count(&mut self.tally, result);
         let suite = self.suite(&result.id.dut);
         suite.started.get_or_insert(result.started);
         if result.outcome.kind() == OutcomeKind::NotApplicable {
             suite.skipped += 1;
         }
         suite.time += result.duration;
-        suite.cases.push(case);
+        suite.results.push(kept);
     }
 
     /// The previous run's outcome of `result`'s trial, when it differs from this one's.
@@ -158,25 +206,46 @@ impl JunitReporter {
         Some(before.map_or("none", OutcomeKind::as_str))
     }
 
-    /// The report as it stands.
+    /// The report as it stands, at the level of detail the last write used.
     pub fn report(&self) -> Report {
+        self.report_at(self.detail(self.level))
+    }
+
+    fn detail(&self, level: usize) -> Detail {
+        let mut detail = DETAIL_LEVELS[level];
+        detail.transcript = detail.transcript.min(self.options.max_transcript);
+        detail
+    }
+
+    fn report_at(&self, detail: Detail) -> Report {
         let mut report = Report::new(xml_safe(&self.options.report_name));
         if let Some(run) = &self.run {
             report.set_timestamp(timestamp(run.started));
-            let elapsed = self.finished.unwrap_or_else(|| {
-                SystemTime::now()
-                    .duration_since(run.started)
-                    .unwrap_or_default()
-            });
+            let elapsed = self.finished.as_ref().map_or_else(
+                || {
+                    SystemTime::now()
+                        .duration_since(run.started)
+                        .unwrap_or_default()
+                },
+                |s| s.duration,
+            );
             report.set_time(elapsed);
         }
         for state in &self.suites {
-            report.add_test_suite(self.test_suite(state));
+            report.add_test_suite(self.test_suite(state, detail));
+        }
+        if let Some(suite) = run_suite::run_suite(
+            self.status(),
+            self.run.as_ref(),
+            self.planned,
+            self.finished.as_ref(),
+        ) {
+            report.add_test_suite(suite);
         }
         report
     }
 
-    fn test_suite(&self, state: &SuiteState) -> TestSuite {
+    fn test_suite(&self, state: &SuiteState, detail: Detail) -> TestSuite {
         let mut suite = TestSuite::new(xml_safe(&state.dut.name));
         suite.set_time(state.time);
         if let Some(started) = state.started.or(self.run.as_ref().map(|r| r.started)) {
@@ -192,32 +261,87 @@ impl JunitReporter {
             XmlString::new("skipped"),
             XmlString::new(state.skipped.to_string()),
         );
-        suite.add_properties(suite_properties(self.run.as_ref(), state));
-        suite.add_test_cases(state.cases.iter().cloned());
+        suite.add_properties(suite_properties(self.run.as_ref(), state, self.status()));
+        let style = CaseStyle {
+            max_transcript: detail.transcript,
+            ..self.style.clone()
+        };
+        suite.add_test_cases(state.results.iter().map(|r| {
+            let mut case = test_case(&budget::slim(r, detail), &style);
+            case.add_properties(quarantine_properties(&self.marks, r));
+            if let Some(previous) = self.previous_outcome(r) {
+                case.add_properties([Property::new("previous_outcome", previous)]);
+            }
+            case
+        }));
         suite
     }
 
-    /// Rewrites the file atomically.
+    /// Rewrites the file atomically, showing less of each result when it would pass
+    /// [`crate::budget::FILE_CAP`].
     pub fn write(&mut self) -> io::Result<()> {
-        let xml = self
-            .report()
-            .to_string()
-            .map_err(|e| io::Error::other(e.to_string()))?;
-        write_atomically(&self.path, xml.as_bytes())
+        let max_transcript = self.options.max_transcript;
+        let mut level = self.level;
+        let mut failed = None;
+        let run_props = self.marks.run_properties(&self.tally);
+        let xml = budget::fit(&mut level, |detail| {
+            let detail = Detail {
+                transcript: detail.transcript.min(max_transcript),
+                ..detail
+            };
+            match self.report_at(detail).to_string() {
+                Ok(xml) => run_properties::insert(&xml, &run_props),
+                Err(e) => {
+                    failed = Some(e.to_string());
+                    String::new()
+                }
+            }
+        });
+        if let Some(e) = failed {
+            return Err(io::Error::other(e));
+        }
+        self.level = level;
+        write_atomically_via(&self.tmp_dir, &self.path, xml.as_bytes())
     }
 
     fn write_logged(&mut self) {
-        if let Err(e) = self.write() {
-            tracing::error!(path = %self.path.display(), "cannot write JUnit: {e}");
-            self.last_error = Some(e);
+        match self.write() {
+            Ok(()) => self.last_error = None,
+            Err(e) => {
+                tracing::error!(path = %self.path.display(), "cannot write JUnit: {e}");
+                self.last_error = Some(e);
+            }
         }
     }
 }
 
-fn suite_properties(run: Option<&RunInfo>, state: &SuiteState) -> Vec<Property> {
+/// The testcase properties of a quarantined trial (none for the others).
+fn quarantine_properties(marks: &RunMarks, result: &TrialResult) -> Vec<Property> {
+    let mark = match marks.standing(result) {
+        Standing::Plain => return Vec::new(),
+        Standing::Shielded(mark) | Standing::Expired(mark) => mark,
+    };
+    let mut out = vec![
+        Property::new("quarantined", xml_safe(&mark.reason)),
+        Property::new("quarantine_until", xml_safe(&mark.until)),
+    ];
+    if let Some(issue) = &mark.issue {
+        out.push(Property::new("quarantine_issue", xml_safe(issue)));
+    }
+    if mark.expired {
+        out.push(Property::new("quarantine_expired", "true"));
+    }
+    if marks.shields(result) {
+        out.push(Property::new("quarantine_shielded", "true"));
+    }
+    out
+}
+
+fn suite_properties(run: Option<&RunInfo>, state: &SuiteState, status: RunStatus) -> Vec<Property> {
     let dut = &state.dut;
     let unknown = || "unknown".to_string();
     let mut out: Vec<(String, String)> = vec![
+        (RUN_STATUS_PROPERTY.into(), status.as_str().into()),
         ("dut".into(), dut.name.clone()),
         (
             "mfw".into(),
@@ -256,10 +380,21 @@ fn suite_properties(run: Option<&RunInfo>, state: &SuiteState) -> Vec<Property> 
 }
 
 impl Reporter for JunitReporter {
+    fn incomplete(&self) -> Option<IncompleteReport> {
+        self.last_error
+            .as_ref()
+            .map(|e| IncompleteReport::new("JUnit", &self.path, e))
+    }
+
     fn on_event(&mut self, event: &RunEvent) {
         match event {
-            RunEvent::RunStarted { info, duts, .. } => {
+            RunEvent::RunStarted {
+                info,
+                duts,
+                planned,
+            } => {
                 self.run = Some(info.clone());
+                self.planned = *planned;
                 self.suites = duts.iter().cloned().map(SuiteState::new).collect();
                 self.write_logged();
             }
@@ -276,7 +411,7 @@ impl Reporter for JunitReporter {
                 self.write_logged();
             }
             RunEvent::RunFinished(summary) => {
-                self.finished = Some(summary.duration);
+                self.finished = Some(summary.clone());
                 self.write_logged();
             }
         }

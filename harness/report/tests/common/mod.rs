@@ -4,40 +4,20 @@
 #![allow(dead_code)]
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use hil_model::MfwVersion;
-use hil_runner::{
-    Case, CaseLog, DutSession, Expectations, FnCase, Problem, Reporter, Run, RunEvent, RunInfo,
-    RunOutput,
-};
+use hil_runner::{Case, CaseLog, Expectations, FnCase, Problem, Reporter, Run, RunInfo, RunOutput};
+use hil_testkit::{FakeDut, Lab};
 
-pub struct FakeDut {
-    name: String,
-    mfw: MfwVersion,
-}
-
-impl DutSession for FakeDut {
-    fn name(&self) -> &str {
-        &self.name
-    }
-    fn firmware(&self) -> Option<&MfwVersion> {
-        Some(&self.mfw)
-    }
-    fn properties(&self) -> Vec<(String, String)> {
-        vec![
-            ("app_firmware".into(), "0.1.0+abc123".into()),
-            ("imei_sha256".into(), format!("sha256-of-{}", self.name)),
-            ("hw_version".into(), "nRF9160 SICA <b>B1A</b>".into()),
-        ]
-    }
-    type RecoverError = std::convert::Infallible;
-
-    fn recover(&mut self) -> Result<(), Self::RecoverError> {
-        Ok(())
-    }
+/// A fixture DUT; its properties carry markup, which reports must escape.
+fn dut(name: &str, mfw: &str, lab: &Lab) -> FakeDut {
+    let imei_sha256 = format!("sha256-of-{name}");
+    FakeDut::new(name, mfw, lab).with_properties(&[
+        ("app_firmware", "0.1.0+abc123"),
+        ("imei_sha256", &imei_sha256),
+        ("hw_version", "nRF9160 SICA <b>B1A</b>"),
+    ])
 }
 
 /// Text a modem (or a broken console) could put in a transcript: markup, CDATA end, terminal
@@ -144,58 +124,42 @@ pub fn cases(files: (PathBuf, PathBuf)) -> Vec<Arc<dyn Case<FakeDut>>> {
 /// Runs the fixture with `reporters`; two DUTs, `--retries 2`.
 pub fn run_fixture(dir: &Path, reporters: Vec<Box<dyn Reporter>>) -> RunOutput<FakeDut> {
     let files = attachments(dir);
+    // Host and harness version fixed, so snapshots hold on every machine and release.
+    let mut info = RunInfo::new("rack-<1>")
+        .with_git_commit("0123abcd")
+        .with_harness_version("0.0.0-test");
+    info.host = "lab-host".to_string();
     let run = Run::new(
-        RunInfo::new("rack-<1>").with_git_commit("0123abcd"),
+        info,
         cases(files),
         Expectations::from_yaml(EXPECTATIONS, "expectations.yaml").unwrap(),
     )
     .unwrap()
     .with_retries(2);
+    let lab = Lab::default();
     let duts = vec![
-        FakeDut {
-            name: "dut1".into(),
-            mfw: MfwVersion::parse("mfw_nrf9160_1.3.6").unwrap(),
-        },
-        FakeDut {
-            name: "dut2".into(),
-            mfw: MfwVersion::parse("mfw_nrf91x1_2.0.2").unwrap(),
-        },
+        dut("dut1", "mfw_nrf9160_1.3.6", &lab),
+        dut("dut2", "mfw_nrf91x1_2.0.2", &lab),
     ];
     run.execute(duts, reporters).unwrap()
 }
 
-/// Records every event.
-#[derive(Clone, Default)]
-pub struct Recorder(pub Arc<Mutex<Vec<RunEvent>>>);
-
-impl Reporter for Recorder {
-    fn on_event(&mut self, event: &RunEvent) {
-        self.0.lock().unwrap().push(event.clone());
-    }
+/// Snapshot settings of the report tests: time stamps and durations (which differ on every
+/// run) replaced by placeholders. Run the assertion inside `settings().bind(|| ...)`.
+pub fn settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(
+        r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})",
+        "[timestamp]",
+    );
+    settings.add_filter(r#"time="[0-9.]+""#, r#"time="[duration]""#);
+    settings.add_filter(r"<dd>[0-9.]+ s</dd>", "<dd>[duration] s</dd>");
+    settings.add_filter(r"(?m) in [0-9.]+ s$", " in [duration] s");
+    settings.set_prepend_module_to_snapshot(false);
+    settings
 }
 
-impl Recorder {
-    pub fn events(&self) -> Vec<RunEvent> {
-        self.0.lock().unwrap().clone()
-    }
-}
-
-/// A `Write` whose bytes the test can read afterwards.
-#[derive(Clone, Default)]
-pub struct SharedBuf(pub Arc<Mutex<Vec<u8>>>);
-
-impl Write for SharedBuf {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl SharedBuf {
-    pub fn text(&self) -> String {
-        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    }
+/// `text` with the fixture's temporary directory (absolute attachment paths) as `[dir]`.
+pub fn without_dir(text: &str, dir: &Path) -> String {
+    text.replace(&dir.display().to_string(), "[dir]")
 }

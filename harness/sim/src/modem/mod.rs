@@ -11,8 +11,9 @@
 //! `cmng` + `pem` (credential commands and 527 validation), `gate` (the
 //! policy-ordered update checks shared by every NVM write), `store` (NVM), `xpmng`, `pofwarn`
 //! (power-off warning state machine and `%XPOFWARN`), `keygen` + `cose` (`%KEYGEN`,
-//! `%ATTESTTOKEN`), [`identity`], [`policy`].
+//! `%ATTESTTOKEN`), `babble` (the endless-output fault), [`identity`], [`policy`].
 
+mod babble;
 mod cmng;
 mod cose;
 mod gate;
@@ -35,6 +36,7 @@ use std::time::Duration;
 use hil_model::CmeCode;
 
 use crate::profile::Profile;
+use babble::Babble;
 pub use identity::ModemIdentity;
 use parse::{BadParam, Command};
 use pofwarn::WarnState;
@@ -121,6 +123,8 @@ pub struct Modem {
     pending_quote: Option<Vec<u8>>,
     /// `%KEYGEN` key generations so far (for the board's current model).
     keygens: u64,
+    /// Fault mode `babble_after_commands` (survives resets).
+    babble: Babble,
 }
 
 /// Supply assumed until the first [`Modem::supply_changed`], mV (nominal 3.7 V).
@@ -138,6 +142,7 @@ impl Modem {
             urcs: Vec::new(),
             pending_quote: None,
             keygens: 0,
+            babble: Babble::new(policy.babble_after_commands),
             profile,
             identity,
             policy,
@@ -149,7 +154,7 @@ impl Modem {
 
     /// Executes one complete command (no terminator). Never panics, whatever the bytes.
     pub fn execute(&mut self, command: &[u8]) -> Reply {
-        if !self.powered {
+        if !self.powered || self.babble.count_command() {
             return Reply::Silent;
         }
         let command = match self.pending_quote.take() {
@@ -181,9 +186,14 @@ impl Modem {
         Reply::Answer(self.render(lines, None))
     }
 
-    /// Pending unsolicited result codes, oldest first, without CRLF.
+    /// Pending unsolicited result codes, oldest first, without CRLF (and, with the
+    /// `babble_after_commands` fault active, the next chunk of endless output).
     pub fn take_urcs(&mut self) -> Vec<String> {
-        std::mem::take(&mut self.urcs)
+        let mut urcs = std::mem::take(&mut self.urcs);
+        if self.powered {
+            urcs.extend(self.babble.take());
+        }
+        urcs
     }
 
     /// The supply at the modem changed to `volts` (call on every change).
@@ -270,7 +280,11 @@ impl Modem {
     }
 
     fn boot(&mut self) {
-        self.vol = Volatile::default();
+        // ref §2.2: the CMEE default after boot is OPEN (policy `cmee_boot`).
+        self.vol = Volatile {
+            cmee: self.policy.cmee_boot.min(2),
+            ..Volatile::default()
+        };
         self.urcs.clear();
         self.pending_quote = None;
         self.warn_boot();

@@ -3,34 +3,11 @@
 use std::path::{Path, PathBuf};
 
 use super::Profile;
+use super::files::profile_files;
 
-/// The profiles shipped in `harness/sim/profiles/`, compiled in.
-const BUNDLED: &[(&str, &str)] = &[
-    (
-        "mfw_nrf9160_0.7.0-29.alpha.yaml",
-        include_str!("../../profiles/mfw_nrf9160_0.7.0-29.alpha.yaml"),
-    ),
-    (
-        "mfw_nrf9160_1.2.3.yaml",
-        include_str!("../../profiles/mfw_nrf9160_1.2.3.yaml"),
-    ),
-    (
-        "mfw_nrf9160_1.3.1.yaml",
-        include_str!("../../profiles/mfw_nrf9160_1.3.1.yaml"),
-    ),
-    (
-        "mfw_nrf9160_1.3.6.yaml",
-        include_str!("../../profiles/mfw_nrf9160_1.3.6.yaml"),
-    ),
-    (
-        "mfw_nrf91x1_2.0.0.yaml",
-        include_str!("../../profiles/mfw_nrf91x1_2.0.0.yaml"),
-    ),
-    (
-        "mfw_nrf91x1_2.0.2.yaml",
-        include_str!("../../profiles/mfw_nrf91x1_2.0.2.yaml"),
-    ),
-];
+// The profiles shipped in `harness/sim/profiles/`, compiled in: `const BUNDLED: &[(&str, &str)]`
+// of (file name, text), one entry per file [`profile_files`] lists, written by `build.rs`.
+include!(concat!(env!("OUT_DIR"), "/bundled_profiles.rs"));
 
 /// Why a profile could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -75,7 +52,7 @@ pub fn parse_profile(text: &str, origin: &str) -> Result<Profile, ProfileError> 
     Ok(profile)
 }
 
-/// All bundled profiles, in version order.
+/// All bundled profiles, in file-name order.
 ///
 /// # Panics
 /// Never in a tested build: every bundled file is parsed by the unit tests.
@@ -107,24 +84,23 @@ pub fn load_profile(path: &Path) -> Result<Profile, ProfileError> {
     parse_profile(&text, &path.display().to_string())
 }
 
-/// Loads every `*.yaml` in `dir` (not recursive), sorted by file name.
+/// Loads every profile file in `dir` (regular `*.yaml`, not hidden, not recursive), sorted by
+/// file name.
 pub fn load_profile_dir(dir: &Path) -> Result<Vec<Profile>, ProfileError> {
-    let io = |source| ProfileError::Io {
+    let paths = profile_files(dir).map_err(|source| ProfileError::Io {
         path: dir.to_path_buf(),
         source,
-    };
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(io)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml") && p.is_file())
-        .collect();
-    paths.sort();
+    })?;
     paths.iter().map(|p| load_profile(p)).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn bundled_text(file: &str) -> &'static str {
+        BUNDLED.iter().find(|(f, _)| *f == file).unwrap().1
+    }
 
     #[test]
     fn every_bundled_profile_parses_and_is_named_after_its_firmware() {
@@ -136,16 +112,57 @@ mod tests {
     }
 
     #[test]
+    fn every_file_in_the_profile_directory_is_bundled() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles");
+        let on_disk: Vec<String> = profile_files(&dir)
+            .unwrap()
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        let bundled: Vec<&str> = BUNDLED.iter().map(|(name, _)| *name).collect();
+        let missing: Vec<&String> = on_disk
+            .iter()
+            .filter(|f| !bundled.contains(&f.as_str()))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "not in the bundle (build.rs did not rerun?): profiles/{}",
+            missing
+                .iter()
+                .map(|f| f.as_str())
+                .collect::<Vec<_>>()
+                .join(", profiles/")
+        );
+        let stale: Vec<&&str> = bundled
+            .iter()
+            .filter(|b| !on_disk.iter().any(|f| f == **b))
+            .collect();
+        assert!(
+            stale.is_empty(),
+            "bundled but no longer in profiles/: {stale:?}"
+        );
+    }
+
+    #[test]
     fn the_profile_directory_matches_the_bundle() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles");
         let from_disk = load_profile_dir(&dir).unwrap();
-        assert_eq!(from_disk, bundled_profiles());
+        let bundled = bundled_profiles();
+        for (disk, bundle) in from_disk.iter().zip(&bundled) {
+            assert_eq!(
+                disk,
+                bundle,
+                "profiles/{}.yaml differs from its bundled copy",
+                disk.name()
+            );
+        }
+        assert_eq!(from_disk, bundled);
     }
 
     #[test]
     fn a_new_version_is_a_new_file() {
         let tmp = tempfile::tempdir().unwrap();
-        let text = BUNDLED[3].1.replace("1.3.6", "1.3.7");
+        let text = bundled_text("mfw_nrf9160_1.3.6.yaml").replace("1.3.6", "1.3.7");
         std::fs::write(tmp.path().join("mfw_nrf9160_1.3.7.yaml"), text).unwrap();
         let loaded = load_profile_dir(tmp.path()).unwrap();
         assert_eq!(loaded.len(), 1);
@@ -158,7 +175,11 @@ mod tests {
         std::fs::write(tmp.path().join("mfw_nrf9160_9.9.9.yaml"), "mfw: [").unwrap();
         let e = load_profile_dir(tmp.path()).unwrap_err().to_string();
         assert!(e.contains("mfw_nrf9160_9.9.9.yaml"), "{e}");
-        std::fs::write(tmp.path().join("mfw_nrf9160_9.9.9.yaml"), BUNDLED[3].1).unwrap();
+        std::fs::write(
+            tmp.path().join("mfw_nrf9160_9.9.9.yaml"),
+            bundled_text("mfw_nrf9160_1.3.6.yaml"),
+        )
+        .unwrap();
         let e = load_profile_dir(tmp.path()).unwrap_err();
         assert!(matches!(e, ProfileError::NameMismatch { .. }), "{e}");
     }

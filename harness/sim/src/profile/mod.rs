@@ -1,23 +1,28 @@
 //! Modem firmware profiles: what one MFW version does, as data.
 //!
-//! One YAML file per modem firmware under `harness/sim/profiles/` (bundled into the binary with
-//! `include_str!`, see [`bundled_profiles`]) or in any directory loaded at run time with
-//! [`load_profile_dir`]. Adding a firmware version is adding a file: no code. Every behaviour
+//! One YAML file per modem firmware under `harness/sim/profiles/` (every `*.yaml` there is
+//! bundled into the binary by `build.rs`, see [`bundled_profiles`]) or in any directory loaded at
+//! run time with [`load_profile_dir`]. Adding a firmware version is adding a file: no code, no
+//! list to edit; the default simulated rack gets a board for it. Every behaviour
 //! difference carries a `cite` naming the section and source tag of
 //! `shared/reference/nrf91-modem-keymgmt.md` it comes from (e.g. `ref §1.3 [F5]`).
 //! Facts that are OPEN are not profile data; they are [`Policy`](crate::modem::Policy) knobs.
 
 pub mod current;
+mod files;
 mod load;
+pub mod provenance;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use hil_model::MfwVersion;
+use hil_model::policy::Policy;
 use serde::{Deserialize, Serialize};
 
 pub use current::{CurrentFigures, DrawState, Pulse};
 pub use load::{ProfileError, bundled_profile, bundled_profiles, load_profile, load_profile_dir};
+pub use provenance::{Measurement, Provenance, Source};
 
 /// One modem firmware version's behaviour.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -43,6 +48,13 @@ pub struct Profile {
     /// Current drawn per state, for the simulated PPK2 (defaults INFERRED, see [`current`]).
     #[serde(default)]
     pub current: CurrentFigures,
+    /// OPEN-fact policies measured on hardware for this firmware (`hil characterize`): a board
+    /// running the profile starts with them unless its own configuration sets a policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<Policy>,
+    /// Where each field comes from (characterized profiles only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
 }
 
 /// Identification strings (ref §6).

@@ -1,5 +1,6 @@
 //! Configuration of the simulated rack: which boards, with which modem firmware, supply and
-//! firmware-under-test options. Deserialisable (rack files, `hil sim --config`), strict about
+//! firmware-under-test options. Built by the lab from a rack file's `simulated:` entries (or
+//! one board per bundled profile), and read from YAML by `hil sim --config`: strict about
 //! unknown fields, every field but `name` and `profile` optional.
 
 use std::path::PathBuf;
@@ -62,6 +63,11 @@ pub struct SimDutConfig {
     /// Supply voltage at start, volts (output on).
     #[serde(default = "default_volts")]
     pub volts: f64,
+    /// Fault injection: the board starts wedged (no echo, no answer, no URC) until a power
+    /// cycle through its supply, a probe reset or an image install — a board that fails at the
+    /// infrastructure level, for board-health tests.
+    #[serde(default)]
+    pub frozen: bool,
 }
 
 fn default_baud() -> u32 {
@@ -98,6 +104,7 @@ impl SimDutConfig {
             modem_timeout_ms: default_modem_timeout_ms(),
             supervisor: Supervisor::default(),
             volts: default_volts(),
+            frozen: false,
         }
     }
 

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use serde_json::json;
 
 use crate::dut::{self, DutControl, RunningDut};
-use crate::modem::{Modem, ModemIdentity, identity::imei_is_valid};
+use crate::modem::{Modem, ModemIdentity, Policy, identity::imei_is_valid};
 use crate::supply::{Faults, SupplyEndpoint, SupplyModel};
 use crate::timing::Timing;
 
@@ -118,12 +118,20 @@ impl SimRack {
                 identity.imei = imei.clone();
             }
             let imei = identity.imei.clone();
-            let modem = Modem::new(profile, identity, d.policy.clone());
+            // A characterized profile's measured policies apply unless the board sets its own.
+            let policy = match (&profile.policy, d.policy == Policy::default()) {
+                (Some(measured), true) => measured.clone(),
+                _ => d.policy.clone(),
+            };
+            let modem = Modem::new(profile, identity, policy);
             let mut options = d.dut_options(cfg.timing);
             options.link = cfg.link_dir.as_ref().map(|dir| dir.join(&d.name));
             let running = dut::spawn(options, modem, rail).map_err(start_err("serial port"))?;
             let control = running.control().clone();
             control.attach_supply_log(supply.log.clone());
+            if d.frozen {
+                control.freeze(true);
+            }
             rack.duts.push(SimDut {
                 name: d.name.clone(),
                 profile: d.profile.clone(),

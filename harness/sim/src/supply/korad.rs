@@ -11,6 +11,7 @@ use std::io;
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
+use super::arrival::Arrival;
 use super::{Ctx, thread_name};
 use crate::pty::PtyEndpoint;
 
@@ -80,7 +81,8 @@ fn parse(buf: &[u8], flushing: bool) -> Parsed {
 
 struct Korad {
     ctx: Ctx,
-    last_executed: Option<Instant>,
+    /// When the last executed command arrived.
+    last_executed: Option<Arrival>,
     ocp: bool,
     ovp: bool,
     beep: bool,
@@ -89,17 +91,17 @@ struct Korad {
 
 impl Korad {
     /// Handles one framed command; returns the bytes to answer.
-    fn on_command(&mut self, text: String, at: Instant) -> Option<Vec<u8>> {
+    fn on_command(&mut self, text: String, arrival: Arrival) -> Option<Vec<u8>> {
         let faults = &self.ctx.faults;
         let too_soon = self
             .last_executed
-            .is_some_and(|last| at.saturating_duration_since(last) < faults.min_interval());
+            .is_some_and(|last| too_soon(last, arrival, faults.min_interval()));
         if faults.hang() || too_soon {
-            self.ctx.log.push(text, at, false);
+            self.ctx.log.push(text, arrival, false);
             return None;
         }
-        self.ctx.log.push(text.clone(), at, true);
-        self.last_executed = Some(at);
+        self.ctx.log.push(text.clone(), arrival, true);
+        self.last_executed = Some(arrival);
         let rail = &self.ctx.rail;
         let reply = match text.as_str() {
             "*IDN?" => IDN.as_bytes().to_vec(),
@@ -177,6 +179,20 @@ impl Korad {
     }
 }
 
+/// Whether a command came less than `min` after the last executed one. A pty carries no arrival
+/// stamps: two commands read together came back to back; one read later came at most its read
+/// time minus the earliest the other could have arrived after it (so a reader thread that ran
+/// late on a loaded host does not make paced commands look too close).
+fn too_soon(last: Arrival, this: Arrival, min: Duration) -> bool {
+    if min.is_zero() {
+        return false;
+    }
+    if this.at == last.at {
+        return true;
+    }
+    this.at.saturating_duration_since(last.earliest) < min
+}
+
 pub(crate) fn spawn(ctx: Ctx) -> io::Result<(String, JoinHandle<()>)> {
     let pty = PtyEndpoint::open()?;
     let address = pty.path().to_string_lossy().into_owned();
@@ -193,6 +209,10 @@ pub(crate) fn spawn(ctx: Ctx) -> io::Result<(String, JoinHandle<()>)> {
         .spawn(move || {
             let mut pending: Vec<u8> = Vec::new();
             let mut pending_since = Instant::now();
+            // Bytes read now arrived after the previous read returned (it took all there was);
+            // how long after, a thread that may have run late cannot tell.
+            let mut previous_read = Instant::now();
+            let mut pending_earliest = previous_read;
             let mut buf = [0u8; 256];
             while !korad.ctx.stopped() {
                 let n = pty.read_timeout(&mut buf, POLL).unwrap_or(0);
@@ -200,15 +220,21 @@ pub(crate) fn spawn(ctx: Ctx) -> io::Result<(String, JoinHandle<()>)> {
                 if n > 0 {
                     if pending.is_empty() {
                         pending_since = now;
+                        pending_earliest = previous_read;
                     }
                     pending.extend_from_slice(&buf[..n]);
                 }
+                previous_read = now;
                 let flushing = n == 0 && now.saturating_duration_since(pending_since) >= IDLE_FLUSH;
                 while !pending.is_empty() {
                     match parse(&pending, flushing) {
                         Parsed::Command(text, used) => {
                             pending.drain(..used);
-                            if let Some(reply) = korad.on_command(text, pending_since) {
+                            let arrival = Arrival {
+                                at: pending_since,
+                                earliest: pending_earliest.min(pending_since),
+                            };
+                            if let Some(reply) = korad.on_command(text, arrival) {
                                 let _ = pty.write_timeout(&reply, Duration::from_secs(1));
                             }
                             pending_since = now;
@@ -227,6 +253,31 @@ pub(crate) fn spawn(ctx: Ctx) -> io::Result<(String, JoinHandle<()>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_commands_certainly_too_close_are_too_soon() {
+        let t0 = Instant::now();
+        let t = |ms| t0 + Duration::from_millis(ms);
+        let min = PROCESSING_TIME;
+        let a = Arrival {
+            at: t(40),
+            earliest: t(0),
+        };
+        // Read together with `a`: back to back.
+        assert!(too_soon(a, a, min));
+        // Read 60 ms after `a` was, but `a` may have arrived up to 40 ms before its read.
+        let b = Arrival {
+            at: t(100),
+            earliest: t(40),
+        };
+        assert!(!too_soon(a, b, min));
+        let c = Arrival {
+            at: t(70),
+            earliest: t(40),
+        };
+        assert!(too_soon(a, c, min));
+        assert!(!too_soon(a, c, Duration::ZERO));
+    }
 
     #[test]
     fn frames_commands_without_terminators() {

@@ -3,11 +3,15 @@
 use std::sync::Mutex;
 use std::time::Instant;
 
+use super::arrival::Arrival;
+
 /// One received command.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoggedCommand {
-    /// When it arrived.
+    /// When it arrived: at `at`, or (when the simulator could not tell exactly, e.g. it read
+    /// late) somewhere in `earliest..=at`.
     pub at: Instant,
+    pub earliest: Instant,
     /// The command as text (SCPI and Korad: as sent, without terminator; PPK2: opcode name and
     /// decoded argument, e.g. `RegulatorSet 3300`).
     pub text: String,
@@ -23,9 +27,10 @@ pub struct CommandLog {
 }
 
 impl CommandLog {
-    pub(crate) fn push(&self, text: impl Into<String>, at: Instant, executed: bool) {
+    pub(crate) fn push(&self, text: impl Into<String>, arrival: Arrival, executed: bool) {
         self.lock().push(LoggedCommand {
-            at,
+            at: arrival.at,
+            earliest: arrival.earliest,
             text: text.into(),
             executed,
         });

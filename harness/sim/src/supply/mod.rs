@@ -9,8 +9,10 @@
 //!
 //! Every command an instrument receives is recorded in its [`CommandLog`] (tests assert that a
 //! refused set point never reached it), and [`Faults`] injects misbehaviour for driver tests:
-//! stop answering, drop commands that arrive too fast, answer slowly.
+//! stop answering, drop commands that arrive too fast (judged by [`arrival`], so a simulator
+//! thread scheduled late does not drop commands a real instrument would take), answer slowly.
 
+pub(crate) mod arrival;
 mod faults;
 mod korad;
 mod log;

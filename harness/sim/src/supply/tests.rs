@@ -258,7 +258,7 @@ fn korad_protocol_and_pacing() {
     let rail = rail();
     let ep = start(SupplyModel::Korad, rail.clone(), Timing::Fast).unwrap();
     let mut port = serialport::new(&ep.address, 9600)
-        .timeout(Duration::from_millis(500))
+        .timeout(Duration::from_secs(2))
         .open()
         .unwrap();
     port.write_all(b"VSET1:03.30").unwrap();
@@ -268,10 +268,9 @@ fn korad_protocol_and_pacing() {
     port.read_exact(&mut r).unwrap();
     assert_eq!(&r, b"03.30");
     std::thread::sleep(Duration::from_millis(100));
-    // Two commands back to back: the second one is not executed.
-    port.write_all(b"VSET1:03.00").unwrap();
-    std::thread::sleep(Duration::from_millis(20));
-    port.write_all(b"OUT0").unwrap();
+    // Two commands back to back (one write: however late the simulator reads, it sees them
+    // together): the second one is not executed.
+    port.write_all(b"VSET1:03.00OUT0").unwrap();
     std::thread::sleep(Duration::from_millis(150));
     assert_eq!(rail.setpoint(), 3.0);
     assert!(rail.output_on(), "OUT0 came too soon and was dropped");

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use hil_sim::rack::{SimDut, SimDutConfig, SimRack, SimRackConfig};
 use hil_sim::timing::Timing;
-use serialport::{ClearBuffer, SerialPort};
+use serialport::SerialPort;
 
 /// Generous ceiling for anything the simulator should do "at once" (slow CI machines).
 pub const SOON: Duration = Duration::from_secs(5);
@@ -29,12 +29,8 @@ pub fn one(name: &str, profile: &str) -> SimRack {
 }
 
 /// Polls `cond` until it holds or `SOON` passes.
-pub fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
-    let deadline = Instant::now() + SOON;
-    while !cond() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(2));
-    }
+pub fn wait_for(what: &str, cond: impl FnMut() -> bool) {
+    hil_testkit::wait_for(what, SOON, cond);
 }
 
 /// Switches the board's rail off and waits until the board has noticed.
@@ -55,10 +51,15 @@ pub struct Client {
 }
 
 impl Client {
-    /// Opens the board's serial port and discards anything already waiting (e.g. the banner).
+    /// Opens a freshly started board's serial port and reads its boot banner, whether it is
+    /// already waiting or still on its way (a loaded host runs the board thread late; flushing
+    /// the port instead could miss a banner the kernel had not delivered yet, which then landed
+    /// in the first answer). For the first client of a board only: a later one finds no banner.
     pub fn open(dut: &SimDut) -> Client {
         let mut c = Client::open_raw(dut);
-        c.drain();
+        if dut.control.powered() {
+            c.read_banner();
+        }
         c
     }
 
@@ -69,12 +70,6 @@ impl Client {
             .open()
             .unwrap_or_else(|e| panic!("open {}: {e}", dut.serial.display()));
         Client { port }
-    }
-
-    /// Discards everything received so far (waits a little for bytes still in flight).
-    pub fn drain(&mut self) {
-        let _ = self.port.clear(ClearBuffer::Input);
-        let _ = self.read_for(Duration::from_millis(20));
     }
 
     pub fn send(&mut self, bytes: &[u8]) {

@@ -19,6 +19,7 @@ use std::io;
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
+use super::arrival::Arrival;
 use super::{Ctx, thread_name};
 use crate::pty::PtyEndpoint;
 use stream::Stream;
@@ -114,10 +115,10 @@ impl Ppk2 {
             _ => name.to_owned(),
         };
         if self.ctx.faults.hang() {
-            self.ctx.log.push(text, at, false);
+            self.ctx.log.push(text, Arrival::exact(at), false);
             return None;
         }
-        self.ctx.log.push(text, at, true);
+        self.ctx.log.push(text, Arrival::exact(at), true);
         match (op, args) {
             (GET_METADATA, _) => return Some(self.metadata().into_bytes()),
             (SET_POWER_MODE, [m]) => {
@@ -188,9 +189,11 @@ pub(crate) fn spawn(ctx: Ctx) -> io::Result<(String, JoinHandle<()>)> {
                 pending.extend_from_slice(&buf[..n]);
                 while let Some(&op) = pending.first() {
                     let Some((_, argc)) = opcode(op) else {
-                        ppk.ctx
-                            .log
-                            .push(format!("unknown opcode 0x{op:02x}"), now, false);
+                        ppk.ctx.log.push(
+                            format!("unknown opcode 0x{op:02x}"),
+                            Arrival::exact(now),
+                            false,
+                        );
                         pending.remove(0);
                         continue;
                     };

@@ -3,7 +3,8 @@
 //! [`parse`] splits a line into a normalised header (short forms, optional nodes dropped) and
 //! arguments; [`instrument`] holds the channels (the wired one lives on the rail), the error
 //! queue and the IEEE 488.2 common commands; each dialect file maps its model's command forms
-//! onto the instrument; [`server`] runs the TCP and pty front ends with the fault knobs.
+//! onto the instrument; [`server`] runs the TCP and pty front ends with the fault knobs, timing
+//! TCP commands by their arrival ([`super::arrival`]).
 
 pub(crate) mod instrument;
 pub(crate) mod parse;

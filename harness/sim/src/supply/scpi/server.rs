@@ -3,13 +3,14 @@
 //! `\n` (a trailing `\r` is ignored), answer queries with one `\n`-terminated line, never answer
 //! set commands, and apply the fault knobs before the instrument sees a command.
 
-use std::io::{self, ErrorKind, Read, Write};
+use std::io::{self, ErrorKind, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use super::instrument::Instrument;
 use crate::pty::PtyEndpoint;
+use crate::supply::arrival::{self, Arrival, ArrivalClock};
 use crate::supply::{Ctx, SupplyModel, thread_name};
 use hil_model::ScpiModel;
 
@@ -22,6 +23,7 @@ const MAX_LINE: usize = 4096;
 struct Session {
     inst: Instrument,
     ctx: Ctx,
+    /// Earliest possible arrival of the last executed command.
     last_executed: Option<Instant>,
     pending: Vec<u8>,
 }
@@ -37,7 +39,7 @@ impl Session {
     }
 
     /// Feeds received bytes; returns the answers to send, each with its terminator.
-    fn feed(&mut self, bytes: &[u8], at: Instant) -> Vec<String> {
+    fn feed(&mut self, bytes: &[u8], at: Arrival) -> Vec<String> {
         self.pending.extend_from_slice(bytes);
         let mut replies = Vec::new();
         while let Some(nl) = self.pending.iter().position(|&b| b == b'\n') {
@@ -53,25 +55,29 @@ impl Session {
         replies
     }
 
-    fn on_line(&mut self, text: String, at: Instant) -> Option<String> {
+    /// Executes a line unless a fault hides it; a line that came less than the minimum interval
+    /// after the last executed one (for certain: `at` minus the earliest the two could have
+    /// arrived) is dropped.
+    fn on_line(&mut self, text: String, arrival: Arrival) -> Option<String> {
+        let at = arrival.at;
         if text.is_empty() {
             return None;
         }
         let faults = &self.ctx.faults;
         if faults.hang() {
-            self.ctx.log.push(text, at, false);
+            self.ctx.log.push(text, arrival, false);
             return None;
         }
         let min = faults.min_interval();
         if let Some(last) = self.last_executed
             && !min.is_zero()
-            && at.saturating_duration_since(last) < min
+            && at.saturating_duration_since(last.min(arrival.earliest)) < min
         {
-            self.ctx.log.push(text, at, false);
+            self.ctx.log.push(text, arrival, false);
             return None;
         }
-        self.ctx.log.push(text.clone(), at, true);
-        self.last_executed = Some(at);
+        self.ctx.log.push(text.clone(), arrival, true);
+        self.last_executed = Some(arrival.earliest);
         let reply = self.inst.execute(&text)?;
         let delay = self.ctx.faults.reply_delay();
         if !delay.is_zero() {
@@ -85,14 +91,21 @@ impl Session {
 pub(crate) fn spawn_tcp(model: ScpiModel, ctx: Ctx) -> io::Result<(String, JoinHandle<()>)> {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
     listener.set_nonblocking(true)?;
+    arrival::enable(&listener)?;
+    // Clients can connect and send as soon as the socket listens, before the thread runs.
+    let listening_since = Instant::now();
     let address = format!("tcp://{}", listener.local_addr()?);
     let mut session = Session::new(model, ctx, false);
     let thread = thread::Builder::new()
         .name(thread_name(SupplyModel::Scpi(model).as_str()))
         .spawn(move || {
+            let mut waiting_since = listening_since;
             while !session.ctx.stopped() {
                 match listener.accept() {
-                    Ok((stream, _)) => serve_tcp(&mut session, stream),
+                    Ok((stream, _)) => {
+                        serve_tcp(&mut session, stream, waiting_since);
+                        waiting_since = Instant::now();
+                    }
                     Err(e) if e.kind() == ErrorKind::WouldBlock => thread::sleep(POLL),
                     Err(_) => thread::sleep(POLL),
                 }
@@ -101,19 +114,22 @@ pub(crate) fn spawn_tcp(model: ScpiModel, ctx: Ctx) -> io::Result<(String, JoinH
     Ok((address, thread))
 }
 
-fn serve_tcp(session: &mut Session, mut stream: TcpStream) {
+/// Serves one client; nothing it sends arrived before `waiting_since`.
+fn serve_tcp(session: &mut Session, mut stream: TcpStream, waiting_since: Instant) {
     if stream.set_nonblocking(false).is_err() || stream.set_read_timeout(Some(POLL)).is_err() {
         return;
     }
     let _ = stream.set_nodelay(true);
     let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
     session.pending.clear();
+    let mut clock = ArrivalClock::since(waiting_since);
     let mut buf = [0u8; 1024];
     while !session.ctx.stopped() {
-        match stream.read(&mut buf) {
-            Ok(0) => return,
-            Ok(n) => {
-                for reply in session.feed(&buf[..n], Instant::now()) {
+        // One line at a time, each timed by its arrival (not by when this thread woke up).
+        match arrival::read_line_chunk(&stream, &mut buf, &mut clock) {
+            Ok((0, _)) => return,
+            Ok((n, at)) => {
+                for reply in session.feed(&buf[..n], at) {
                     if stream.write_all(reply.as_bytes()).is_err() {
                         return;
                     }
@@ -142,7 +158,7 @@ pub(crate) fn spawn_pty(model: ScpiModel, ctx: Ctx) -> io::Result<(String, JoinH
                 match pty.read_timeout(&mut buf, POLL) {
                     Ok(0) => {}
                     Ok(n) => {
-                        for reply in session.feed(&buf[..n], Instant::now()) {
+                        for reply in session.feed(&buf[..n], Arrival::exact(Instant::now())) {
                             let _ = pty.write_timeout(reply.as_bytes(), Duration::from_secs(1));
                         }
                     }

@@ -1,17 +1,18 @@
-//! A fake DUT session, fake cases and a recording reporter for the runner's own tests.
-#![allow(dead_code)]
+//! A fake DUT session for runner and report tests, and cases that record when they ran on it.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use hil_model::MfwVersion;
-use hil_runner::{Case, CaseLog, DutSession, FnCase, Problem, Reporter, RunEvent};
+use hil_runner::{Case, CaseLog, DutSession, FnCase, Problem};
 
 /// What happened on the fake rack, shared by every fake DUT and case of a test.
-#[derive(Clone, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Lab {
+    /// Every case execution, in the order they ended.
     pub spans: Arc<Mutex<Vec<Span>>>,
+    /// How often any DUT was recovered.
     pub recoveries: Arc<AtomicUsize>,
 }
 
@@ -19,45 +20,71 @@ pub struct Lab {
 #[derive(Debug, Clone)]
 pub struct Span {
     pub dut: String,
+    /// `<suite>::<case>`.
     pub case: String,
     pub start: Instant,
     pub end: Instant,
 }
 
 impl Lab {
+    /// Every case execution so far.
     pub fn spans(&self) -> Vec<Span> {
         self.spans.lock().unwrap().clone()
     }
+
+    /// How often a DUT was recovered so far.
     pub fn recoveries(&self) -> usize {
         self.recoveries.load(Ordering::SeqCst)
     }
+
+    /// How often `case` (`<suite>::<case>`) ran, on any DUT.
     pub fn runs_of(&self, case: &str) -> usize {
         self.spans().iter().filter(|s| s.case == case).count()
     }
 }
 
+/// A DUT session with no hardware: a name, a modem firmware, properties, and a recovery that
+/// succeeds (or fails with `recovery_fails`).
+#[derive(Debug)]
 pub struct FakeDut {
     pub name: String,
     pub mfw: Option<MfwVersion>,
+    /// What [`DutSession::properties`] returns.
+    pub properties: Vec<(String, String)>,
     pub lab: Lab,
     /// `recover` fails with this message when set.
     pub recovery_fails: Option<String>,
-    /// Set by a hang, cleared by recovery: cases refuse to run on a hung DUT.
+    /// Set by a hang, cleared by recovery: cases made with [`case`] refuse to run on a hung DUT.
     pub hung: bool,
     /// Per-case attempt counters (for flaky cases).
     pub attempts: Arc<Mutex<Vec<(String, u32)>>>,
 }
 
 impl FakeDut {
+    /// A DUT called `name` running modem firmware `mfw` (e.g. `mfw_nrf9160_1.3.6`), reporting
+    /// one property (`hw_version`), recording into `lab`.
+    ///
+    /// # Panics
+    /// If `mfw` is not a modem firmware name (a mistake in the test).
     pub fn new(name: &str, mfw: &str, lab: &Lab) -> Self {
         FakeDut {
             name: name.to_string(),
             mfw: Some(MfwVersion::parse(mfw).unwrap()),
+            properties: vec![("hw_version".into(), "nRF9160 SICA B1A".into())],
             lab: lab.clone(),
             recovery_fails: None,
             hung: false,
             attempts: Arc::default(),
         }
+    }
+
+    /// The same DUT reporting `properties` instead.
+    pub fn with_properties(mut self, properties: &[(&str, &str)]) -> Self {
+        self.properties = properties
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        self
     }
 
     /// Counts and returns the attempt number of `case` on this DUT (1-based).
@@ -84,7 +111,7 @@ impl DutSession for FakeDut {
         self.mfw.as_ref()
     }
     fn properties(&self) -> Vec<(String, String)> {
-        vec![("hw_version".into(), "nRF9160 SICA B1A".into())]
+        self.properties.clone()
     }
     type RecoverError = std::io::Error;
 
@@ -98,7 +125,8 @@ impl DutSession for FakeDut {
     }
 }
 
-/// A case that records its span, sleeps `busy`, then returns what `body` says.
+/// A case that refuses a hung DUT, records a one-line transcript and its span, sleeps `busy`,
+/// then returns what `body` says (a hang marks the DUT hung until it is recovered).
 pub fn case(
     suite: &str,
     name: &str,
@@ -133,25 +161,37 @@ pub fn case(
     ))
 }
 
+/// A [`case`] that passes at once.
 pub fn passing(suite: &str, name: &str) -> Arc<dyn Case<FakeDut>> {
     case(suite, name, Duration::ZERO, |_, _| Ok(()))
 }
 
-/// Records every event it sees.
-#[derive(Clone, Default)]
-pub struct Recorder(pub Arc<Mutex<Vec<RunEvent>>>);
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl Recorder {
-    pub fn events(&self) -> Vec<RunEvent> {
-        self.0.lock().unwrap().clone()
+    #[test]
+    fn attempts_count_per_case_and_recovery_clears_a_hang() {
+        let lab = Lab::default();
+        let mut dut = FakeDut::new("d", "mfw_nrf9160_1.3.6", &lab);
+        assert_eq!(dut.next_attempt("a"), 1);
+        assert_eq!(dut.next_attempt("a"), 2);
+        assert_eq!(dut.next_attempt("b"), 1);
+        dut.hung = true;
+        assert!(dut.recover().is_ok());
+        assert!(!dut.hung);
+        dut.recovery_fails = Some("no supply".into());
+        assert_eq!(dut.recover().unwrap_err().to_string(), "no supply");
+        assert_eq!(lab.recoveries(), 2);
     }
-    pub fn boxed(&self) -> Vec<Box<dyn Reporter>> {
-        vec![Box::new(self.clone())]
-    }
-}
 
-impl Reporter for Recorder {
-    fn on_event(&mut self, event: &RunEvent) {
-        self.0.lock().unwrap().push(event.clone());
+    #[test]
+    fn properties_can_be_replaced() {
+        let dut = FakeDut::new("d", "mfw_nrf9160_1.3.6", &Lab::default())
+            .with_properties(&[("app_firmware", "0.1.0+abc")]);
+        assert_eq!(
+            dut.properties(),
+            [("app_firmware".to_string(), "0.1.0+abc".to_string())]
+        );
     }
 }

@@ -1,0 +1,214 @@
+//! The health records of a rack file's boards around one run: before it, which boards are in
+//! maintenance (held out, never touched); after it, one verdict per board that ran — an
+//! infrastructure error (bring-up fault, unusable supply, an `error` result) or clean — written
+//! back to the state directory.
+
+use chrono::Utc;
+use hil_health::{
+    BoardHealth, BoardKey, DEFAULT_MAINTENANCE_AFTER, HealthStore, RunVerdict, Transition,
+    state_dir,
+};
+use hil_lab::{Board, SupplyState};
+use hil_rack::RackFile;
+use hil_runner::{HeldOut, OutcomeKind, TrialResult};
+
+use crate::error::AppError;
+use crate::settings::NightlyRequest;
+
+/// The health records of the rack's boards that have one.
+#[derive(Debug)]
+pub struct HealthState {
+    store: HealthStore,
+    after: u32,
+    boards: Vec<(BoardKey, BoardHealth)>,
+}
+
+/// What bring-up said about a board that was brought up: its fault, or its supply's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoardOutcome {
+    /// The board's name.
+    pub dut: String,
+    /// The bring-up fault or unusable supply, one line; `None` when it came up whole.
+    pub fault: Option<String>,
+}
+
+impl BoardOutcome {
+    /// What bring-up said about `board`.
+    pub fn of(board: &Board) -> Self {
+        let fault = match (board.fault(), board.supply()) {
+            (Some(fault), _) => Some(fault.to_string()),
+            (None, SupplyState::Failed(fault)) => Some(format!("supply: {fault}")),
+            (None, _) => None,
+        };
+        BoardOutcome {
+            dut: board.name().to_string(),
+            fault,
+        }
+    }
+}
+
+impl HealthState {
+    /// The records of `rack`'s boards (none when no board has a key: all simulated in-process).
+    pub fn load(
+        rack: &RackFile,
+        request: &NightlyRequest,
+    ) -> Result<Option<HealthState>, AppError> {
+        let keyed: Vec<(BoardKey, &str)> = rack
+            .duts
+            .iter()
+            .filter_map(|d| BoardKey::of(d).map(|k| (k, d.name.as_str())))
+            .collect();
+        if keyed.is_empty() {
+            return Ok(None);
+        }
+        let dir = state_dir::resolve_from(
+            request.state_dir.as_deref(),
+            None,
+            state_dir::platform_dir(),
+        )
+        .map_err(|e| AppError::Nightly(e.to_string()))?;
+        let store = HealthStore::new(&dir);
+        let mut boards = Vec::new();
+        for (key, dut) in keyed {
+            let record = store.load(&key, dut).map_err(health_error)?;
+            boards.push((key, record));
+        }
+        let after = request
+            .maintenance_after
+            .or(rack.maintenance_after)
+            .unwrap_or(DEFAULT_MAINTENANCE_AFTER);
+        if after == 0 {
+            return Err(AppError::Nightly(
+                "--maintenance-after must be at least 1".to_string(),
+            ));
+        }
+        Ok(Some(HealthState {
+            store,
+            after,
+            boards,
+        }))
+    }
+
+    /// The boards in maintenance.
+    pub fn held_out(&self) -> Vec<HeldOut> {
+        self.boards
+            .iter()
+            .filter_map(|(_, h)| {
+                let m = h.maintenance.as_ref()?;
+                Some(HeldOut::new(h.dut.clone(), m.describe()))
+            })
+            .collect()
+    }
+
+    /// Applies the run's verdict on every board that was brought up and writes the records.
+    pub fn record(
+        &mut self,
+        boards: &[BoardOutcome],
+        results: &[TrialResult],
+        stopped: bool,
+    ) -> Result<Vec<String>, AppError> {
+        let now = Utc::now();
+        let mut lines = Vec::new();
+        for (_, health) in &mut self.boards {
+            let Some(outcome) = boards.iter().find(|b| b.dut == health.dut) else {
+                continue; // held out, or not in this run
+            };
+            let verdict = verdict(outcome, results, stopped);
+            let transition = health.apply(&verdict, self.after, now);
+            if let Some(line) = describe(&health.dut, &transition, self.after) {
+                lines.push(line);
+            }
+            self.store.save(health).map_err(health_error)?;
+        }
+        Ok(lines)
+    }
+}
+
+/// One board's health record, for `hil boards ready|maintenance NAME` and `hil doctor --dut`.
+#[derive(Debug)]
+pub struct BoardRecord {
+    store: HealthStore,
+    /// The record.
+    pub health: BoardHealth,
+}
+
+impl BoardRecord {
+    /// The record of the board `name` of `rack`, from the state directory `state_dir`
+    /// (`--state-dir`, else `HIL_STATE_DIR`, else the per-user state directory).
+    pub fn open(
+        rack: &RackFile,
+        name: &str,
+        state_dir: Option<&std::path::Path>,
+    ) -> Result<BoardRecord, AppError> {
+        let Some(spec) = rack.dut(name) else {
+            let names: Vec<&str> = rack.duts.iter().map(|d| d.name.as_str()).collect();
+            return Err(AppError::Nightly(format!(
+                "rack `{}` has no DUT `{name}` (DUTs: {})",
+                rack.name,
+                names.join(", ")
+            )));
+        };
+        let Some(key) = BoardKey::of(spec) else {
+            return Err(AppError::Nightly(format!(
+                "DUT `{name}` is simulated in-process: each run makes a new one, it has no health record"
+            )));
+        };
+        let dir = state_dir::resolve_from(state_dir, None, state_dir::platform_dir())
+            .map_err(|e| AppError::Nightly(e.to_string()))?;
+        let store = HealthStore::new(&dir);
+        let health = store.load(&key, name).map_err(health_error)?;
+        Ok(BoardRecord { store, health })
+    }
+
+    /// Writes the record back.
+    pub fn save(&self) -> Result<(), AppError> {
+        self.store.save(&self.health).map_err(health_error)
+    }
+
+    /// The record's file.
+    pub fn path(&self) -> std::path::PathBuf {
+        self.store
+            .path(&BoardKey::from_text(self.health.key.clone()))
+    }
+}
+
+/// The board's verdict: its bring-up fault, else its first `error` result (a failing case is
+/// about the modem and never counts), else clean — or not exercised when nothing ran on it.
+fn verdict(outcome: &BoardOutcome, results: &[TrialResult], stopped: bool) -> RunVerdict {
+    if let Some(fault) = &outcome.fault {
+        return RunVerdict::InfraError(fault.clone());
+    }
+    let mut mine = results
+        .iter()
+        .filter(|r| r.id.dut == outcome.dut)
+        .peekable();
+    if mine.peek().is_none() {
+        return RunVerdict::NotExercised;
+    }
+    let error = mine.find(|r| r.outcome.kind() == OutcomeKind::Error);
+    match error {
+        Some(r) => RunVerdict::InfraError(format!("{}: {}", r.id, r.outcome.message())),
+        None if stopped => RunVerdict::NotExercised,
+        None => RunVerdict::Clean,
+    }
+}
+
+fn describe(dut: &str, transition: &Transition, after: u32) -> Option<String> {
+    match transition {
+        Transition::Unchanged => None,
+        Transition::Recovered { previous } => Some(format!(
+            "health: DUT `{dut}` ran clean after {previous} runs with an infrastructure error; count reset"
+        )),
+        Transition::Counted { count } => Some(format!(
+            "health: DUT `{dut}` had an infrastructure error ({count} of {after} consecutive runs before maintenance)"
+        )),
+        Transition::EnteredMaintenance(m) => Some(format!(
+            "health: DUT `{dut}` is now {}; later runs will not touch it (`hil boards ready {dut}` or a passing `hil doctor --dut {dut}` returns it)",
+            m.describe()
+        )),
+    }
+}
+
+fn health_error(e: hil_health::HealthError) -> AppError {
+    AppError::Nightly(e.to_string())
+}

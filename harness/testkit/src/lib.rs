@@ -1,0 +1,13 @@
+//! Test support shared by the harness crates' tests (a dev-dependency only): a fake DUT session
+//! with fake cases ([`FakeDut`], [`case`]), a reporter that records every event ([`Recorder`]),
+//! a `Write` the test can read back ([`SharedBuf`]) and polling with a deadline ([`wait_for`]).
+
+mod buf;
+mod dut;
+mod recorder;
+mod wait;
+
+pub use buf::SharedBuf;
+pub use dut::{FakeDut, Lab, Span, case, passing};
+pub use recorder::Recorder;
+pub use wait::{poll_until, wait_for};
