@@ -173,7 +173,17 @@ pub fn run(args: RunArgs) -> anyhow::Result<Status> {
         "stop requested: finishing the current cases, then writing reports (again to abort)",
     );
 
-    let lab = hil_app::bring_up(&settings.lab).or_config()?;
+    let lab = match hil_app::bring_up(&settings.lab) {
+        Ok(lab) => lab,
+        Err(e) => {
+            // Nothing ran (e.g. a board leased by another command): leave no `junit.xml`
+            // saying a run is under way.
+            if !settings.list {
+                hil_app::discard_reports(&settings);
+            }
+            return Err(e).or_config();
+        }
+    };
     if settings.list {
         let run = hil_app::build_run(&lab, &settings).or_config()?;
         hil_app::print_plan(&lab, &run);
