@@ -147,7 +147,10 @@ fn lost_during(problem: &Problem, why: &str) -> Outcome {
         Problem::Infra(m) if why.contains(m.as_str()) => format!("{problem} (not recoverable)"),
         other => format!("{other}; then the DUT could not be recovered ({why})"),
     };
-    Outcome::Error { message }
+    // The problem and the recovery error are each bounded; so is what they make together.
+    Outcome::Error {
+        message: bounded_message(&message),
+    }
 }
 
 /// Runs the case body; a panic is an error (a harness bug) that also needs recovery.
