@@ -15,6 +15,8 @@
 //! - [`bringup`]: all of the above for every DUT, in parallel (one board: `board_bringup`);
 //! - [`doctor`]: a health check of every DUT with what is wrong and how to fix it.
 
+#![warn(missing_docs)]
+
 pub mod board;
 mod board_bringup;
 pub mod bringup;

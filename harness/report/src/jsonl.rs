@@ -14,6 +14,7 @@ use hil_runner::{IncompleteReport, Reporter, RunEvent};
 
 use crate::budget::{self, DETAIL_LEVELS, FILE_CAP};
 
+/// Writes every run event as one JSON line (`events.jsonl`).
 pub struct JsonLinesReporter {
     path: PathBuf,
     out: Option<BufWriter<File>>,
@@ -50,6 +51,7 @@ impl JsonLinesReporter {
         })
     }
 
+    /// The first write error, if the log could not be written (it is then incomplete).
     pub fn last_error(&self) -> Option<&io::Error> {
         self.last_error.as_ref()
     }
