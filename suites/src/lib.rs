@@ -20,6 +20,8 @@
 //! `hil run` and `cargo test --test hil`. Writing a case: [`guide`] (`docs/writing-cases.md`);
 //! the API is [`support`].
 
+#![warn(missing_docs)]
+
 pub mod cmee;
 pub mod cmng;
 pub mod console;

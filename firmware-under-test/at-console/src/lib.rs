@@ -29,6 +29,8 @@
 //! }
 //! # let _ = response::OK;
 //! ```
+
+#![warn(missing_docs)]
 #![no_std]
 
 #[cfg(test)]

@@ -146,6 +146,7 @@ impl AtClient {
         self.timeout
     }
 
+    /// Sets how long a transaction waits for its final result.
     pub fn set_timeout(&mut self, timeout: Duration) {
         self.timeout = timeout;
     }
@@ -301,6 +302,7 @@ impl AtClient {
 
     // ---- transcript -------------------------------------------------------------------------
 
+    /// Everything exchanged on this console so far.
     pub fn transcript(&self) -> &Transcript {
         &self.transcript
     }

@@ -11,22 +11,38 @@ use hil_model::CmeCode;
 pub enum AtError {
     /// The port path does not exist (unplugged board, simulator not running, typo).
     #[error("serial port {path} does not exist")]
-    PortMissing { path: String },
+    PortMissing {
+        /// The port path as given.
+        path: String,
+    },
 
     /// Another program holds the port (ports are opened exclusively).
     #[error("serial port {path} is busy (another program has it open): {detail}")]
-    PortBusy { path: String, detail: String },
+    PortBusy {
+        /// The port path as given.
+        path: String,
+        /// The operating system's error.
+        detail: String,
+    },
 
     /// The port exists but could not be opened or configured.
     #[error("cannot open serial port {path}: {detail}")]
-    PortOpen { path: String, detail: String },
+    PortOpen {
+        /// The port path as given.
+        path: String,
+        /// The operating system's error.
+        detail: String,
+    },
 
     /// Reading or writing the port failed.
     #[error("I/O error on {path} while {during}: {source}")]
     Io {
+        /// The port.
         path: String,
+        /// What was being done, e.g. `reading the response`.
         during: String,
         #[source]
+        /// The underlying I/O error.
         source: std::io::Error,
     },
 
@@ -36,6 +52,7 @@ pub enum AtError {
     Timeout {
         /// The command as sent (redacted).
         command: String,
+        /// How long was waited.
         elapsed: Duration,
         /// Complete lines received for the command before the deadline (redacted).
         partial: Vec<String>,
@@ -46,7 +63,9 @@ pub enum AtError {
     /// The DUT answered with a final result other than `OK` where `OK` was required.
     #[error("`{command}` was rejected: {}", result_text(*result))]
     Rejected {
+        /// The command as sent (redacted).
         command: String,
+        /// The final result that came instead of `OK`.
         result: FinalResult,
         /// Information lines that came with the result (redacted).
         lines: Vec<String>,
@@ -56,24 +75,33 @@ pub enum AtError {
     /// result came before the deadline: it reset and the command is lost.
     #[error("DUT rebooted during `{command}` (saw `READY`, no final result within {:.3} s); output: {partial:?}", elapsed.as_secs_f64())]
     Rebooted {
+        /// The command as sent (redacted).
         command: String,
+        /// How long the command was waited for.
         elapsed: Duration,
+        /// Lines received for the command before the deadline (redacted).
         partial: Vec<String>,
     },
 
     /// The answer does not have the documented shape.
     #[error("malformed response to `{command}`: {why}: {line:?}")]
     Malformed {
+        /// The command as sent (redacted).
         command: String,
+        /// The offending line.
         line: String,
+        /// What is wrong with it.
         why: String,
     },
 
     /// No matching unsolicited line arrived in time.
     #[error("no URC matching {wanted} within {elapsed:?}; other URCs seen meanwhile: {seen:?}")]
     UrcTimeout {
+        /// Which URC was waited for.
         wanted: String,
+        /// How long was waited.
         elapsed: Duration,
+        /// Other URC lines that arrived meanwhile.
         seen: Vec<String>,
     },
 

@@ -32,6 +32,8 @@
 //!   `%XPMNG`, `%KEYGEN`, `%XVBAT`, the firmware's `#X` commands and the boot wait);
 //! - [`error`]: the error type, [`AtError`].
 
+#![warn(missing_docs)]
+
 pub mod client;
 pub mod commands;
 pub mod error;

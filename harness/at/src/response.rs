@@ -64,6 +64,7 @@ impl std::fmt::Debug for Response {
 }
 
 impl Response {
+    /// Whether the final result was `OK`.
     pub fn is_ok(&self) -> bool {
         self.result.is_ok()
     }
@@ -179,10 +180,15 @@ pub fn command_names(command: &str) -> Vec<String> {
 /// What a received line is, relative to the transaction in flight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LineClass {
+    /// An empty line.
     Blank,
+    /// A final result line (`OK`, `ERROR`, `+CME ERROR: n`).
     Final(FinalResult),
+    /// The echo of the command.
     Echo,
+    /// An information line belonging to the command.
     Info,
+    /// An unsolicited line, not part of the command's answer.
     Unsolicited(UrcKind),
     /// `READY`: the DUT booted.
     Reboot,
@@ -201,6 +207,7 @@ pub struct Classifier<'a> {
 }
 
 impl<'a> Classifier<'a> {
+    /// A classifier for the answer to `command`, treating lines with `urc_prefixes` as URCs.
     pub fn new(command: &'a str, urc_prefixes: &'a [String]) -> Self {
         let names = command_names(command);
         let fwver_is_response = names.iter().any(|n| n == "#XFWVER");
@@ -232,6 +239,7 @@ impl<'a> Classifier<'a> {
         }
     }
 
+    /// Says what `line`, the next line received, is.
     pub fn classify(&mut self, line: &str) -> LineClass {
         if self.in_quote {
             self.track_quotes(line);

@@ -43,6 +43,7 @@ pub struct Exchange {
     pub result: Option<String>,
     /// First byte written to final result read (or to the deadline).
     pub latency: Option<Duration>,
+    /// How the exchange ended.
     pub outcome: Outcome,
     /// Some received bytes were not valid UTF-8.
     pub lossy: bool,
@@ -52,15 +53,28 @@ pub struct Exchange {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EntryKind {
+    /// A command and its answer.
     Exchange(Exchange),
-    Urc { line: String, class: UrcKind },
-    Note { text: String },
+    /// An unsolicited line.
+    Urc {
+        /// The line without its ending.
+        line: String,
+        /// What kind of URC it is.
+        class: UrcKind,
+    },
+    /// A note from the harness (not from the DUT).
+    Note {
+        /// The note (redacted).
+        text: String,
+    },
 }
 
 /// A time-stamped transcript entry; `at` is the time since the transcript started.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
+    /// Time since the transcript started.
     pub at: Duration,
+    /// What happened.
     pub kind: EntryKind,
 }
 
@@ -112,6 +126,7 @@ impl Transcript {
         }
     }
 
+    /// The serial port the transcript is of.
     pub fn port(&self) -> &str {
         &self.port
     }
@@ -132,6 +147,7 @@ impl Transcript {
         self.started
     }
 
+    /// The entries kept, oldest first.
     pub fn entries(&self) -> &[Entry] {
         &self.entries
     }
@@ -149,10 +165,12 @@ impl Transcript {
         })
     }
 
+    /// Whether no entry is kept.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
 
+    /// How many entries are kept.
     pub fn len(&self) -> usize {
         self.entries.len()
     }

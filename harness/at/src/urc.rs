@@ -65,6 +65,7 @@ pub fn classify_unsolicited(line: &str, urc_prefixes: &[String]) -> Option<UrcKi
 pub struct Urc {
     /// The line without its ending (not redacted: the caller's own data).
     pub line: String,
+    /// What kind of URC the line is.
     pub kind: UrcKind,
     /// When the line's last byte was read.
     pub at: Instant,

@@ -17,6 +17,7 @@ use crate::findings::Findings;
 /// A characterized profile.
 #[derive(Debug, Clone)]
 pub struct Emitted {
+    /// The simulator profile built from the findings.
     pub profile: Profile,
 }
 

@@ -16,6 +16,8 @@
 //! CMEE, `%XPOFWARN` (by a reset when it was touched), the nominal supply and the scratch range
 //! on every exit path; a killed run leaves a journal that the next run cleans up first.
 
+#![warn(missing_docs)]
+
 pub mod diff;
 pub mod emit;
 pub mod error;

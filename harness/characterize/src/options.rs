@@ -10,7 +10,9 @@ use crate::error::Error;
 /// The sec_tags a characterization may write (inclusive), from `--scratch-tags FIRST-LAST`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Scratch {
+    /// The first scratch sec_tag.
     pub first: u32,
+    /// The last scratch sec_tag.
     pub last: u32,
 }
 

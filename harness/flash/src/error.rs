@@ -20,34 +20,59 @@ pub enum ImageError {
     /// The file could not be read.
     #[error("cannot read firmware image {}: {source}", .path.display())]
     Io {
+        /// The image file.
         path: PathBuf,
         #[source]
+        /// The underlying error.
         source: std::io::Error,
     },
 
     /// Neither an ELF nor an Intel HEX file.
     #[error("{} is not a firmware image: {detail} (expected an ARM ELF executable or an Intel HEX file)", .path.display())]
-    NotAnImage { path: PathBuf, detail: String },
+    NotAnImage {
+        /// The image file.
+        path: PathBuf,
+        /// What is wrong.
+        detail: String,
+    },
 
     /// An ELF for another machine, e.g. a host (x86-64) binary.
     #[error("{} is an ELF for {found}, not for 32-bit ARM (Thumb) as the nRF9160 needs; was it built for `thumbv8m.main-none-eabihf`?", .path.display())]
-    WrongArchitecture { path: PathBuf, found: String },
+    WrongArchitecture {
+        /// The image file.
+        path: PathBuf,
+        /// The machine the ELF is for.
+        found: String,
+    },
 
     /// The ELF structure is damaged or inconsistent.
     #[error("{} is a damaged ELF file: {detail}", .path.display())]
-    MalformedElf { path: PathBuf, detail: String },
+    MalformedElf {
+        /// The image file.
+        path: PathBuf,
+        /// What is wrong.
+        detail: String,
+    },
 
     /// An Intel HEX record could not be parsed (1-based line number).
     #[error("{}:{line}: bad Intel HEX: {detail}", .path.display())]
     MalformedHex {
+        /// The image file.
         path: PathBuf,
+        /// The 1-based line number.
         line: usize,
+        /// What is wrong.
         detail: String,
     },
 
     /// Nothing in the file would be written to flash.
     #[error("{} contains no loadable data ({detail})", .path.display())]
-    NoLoadableData { path: PathBuf, detail: String },
+    NoLoadableData {
+        /// The image file.
+        path: PathBuf,
+        /// What is wrong.
+        detail: String,
+    },
 
     /// Data that starts outside the memory the probe can program (flash and UICR).
     #[error(
@@ -55,8 +80,11 @@ pub enum ImageError {
         .path.display()
     )]
     OutsideFlash {
+        /// The image file.
         path: PathBuf,
+        /// The start address.
         address: u64,
+        /// The length in bytes.
         len: u64,
         /// What the address is instead (RAM, unmapped).
         what: String,
@@ -69,11 +97,17 @@ pub enum ImageError {
         over = .end - .limit
     )]
     TooLarge {
+        /// The image file.
         path: PathBuf,
+        /// The region the data starts in.
         region: &'static str,
+        /// The start address.
         address: u64,
+        /// The length in bytes.
         len: u64,
+        /// The address just past the data.
         end: u64,
+        /// The address just past the region.
         limit: u64,
     },
 
@@ -83,32 +117,55 @@ pub enum ImageError {
         .path.display()
     )]
     OutsideMemory {
+        /// The image file.
         path: PathBuf,
+        /// The start address.
         address: u64,
+        /// The length in bytes.
         len: u64,
     },
 
     /// Two pieces of data claim the same flash bytes.
     #[error("{}: data overlaps at {address:#010x} (written twice)", .path.display())]
-    Overlap { path: PathBuf, address: u64 },
+    Overlap {
+        /// The image file.
+        path: PathBuf,
+        /// The start address.
+        address: u64,
+    },
 
     /// The entry point (reset handler) is not in flash.
     #[error(
         "{}: entry point {entry:#010x} is outside flash (0x00000000..0x00100000); is the linker script (memory.x) for the nRF9160?",
         .path.display()
     )]
-    EntryOutsideFlash { path: PathBuf, entry: u64 },
+    EntryOutsideFlash {
+        /// The image file.
+        path: PathBuf,
+        /// The entry point address.
+        entry: u64,
+    },
 
     /// The ELF entry point lacks the Thumb bit (bit 0), which Cortex-M code always has.
     #[error(
         "{}: entry point {entry:#010x} does not have the Thumb bit (bit 0) set; Cortex-M33 code runs in Thumb state only",
         .path.display()
     )]
-    EntryNotThumb { path: PathBuf, entry: u64 },
+    EntryNotThumb {
+        /// The image file.
+        path: PathBuf,
+        /// The entry point address.
+        entry: u64,
+    },
 
     /// The `HIL_FW_ID` symbol exists but does not hold a valid firmware id.
     #[error("{}: symbol HIL_FW_ID is not a valid firmware id: {detail}", .path.display())]
-    BadFirmwareId { path: PathBuf, detail: String },
+    BadFirmwareId {
+        /// The image file.
+        path: PathBuf,
+        /// What is wrong.
+        detail: String,
+    },
 }
 
 impl ImageError {
@@ -139,8 +196,11 @@ pub enum FlashError {
     /// No attached probe matches the DUT's selector; `attached` lists the probes that are there.
     #[error("no debug probe matches `{selector}` (DUT `{dut}`); {}", attached_list(.attached))]
     NoProbe {
+        /// The DUT name.
         dut: String,
+        /// The DUT's probe selector.
         selector: String,
+        /// The probes that are attached.
         attached: Vec<ProbeInfo>,
     },
 
@@ -151,8 +211,11 @@ pub enum FlashError {
         probe_list(.matches)
     )]
     AmbiguousProbe {
+        /// The DUT name.
         dut: String,
+        /// The DUT's probe selector.
         selector: String,
+        /// The probes that match.
         matches: Vec<ProbeInfo>,
     },
 
@@ -160,31 +223,45 @@ pub enum FlashError {
     #[error(
         "debug probe `{selector}` (DUT `{dut}`) is attached but this user may not open it (permission denied); install the probe-rs udev rules (https://probe.rs/docs/getting-started/probe-setup/) and replug the probe"
     )]
-    ProbePermission { dut: String, selector: String },
+    ProbePermission {
+        /// The DUT name.
+        dut: String,
+        /// The DUT's probe selector.
+        selector: String,
+    },
 
     /// The probe is there but nothing answered on SWD.
     #[error(
         "debug probe `{selector}` found, but the target of DUT `{dut}` did not answer: is the DUT powered and its SWD cable connected? ({detail})"
     )]
     TargetNotFound {
+        /// The DUT name.
         dut: String,
+        /// The DUT's probe selector.
         selector: String,
+        /// What is wrong.
         detail: String,
     },
 
     /// The chip behind the probe is not the one the rack says.
     #[error("wrong chip on DUT `{dut}`: expected {expected}, found {found}")]
     WrongChip {
+        /// The DUT name.
         dut: String,
+        /// The chip the rack file names.
         expected: String,
+        /// The machine the ELF is for.
         found: String,
     },
 
     /// probe-rs does not know the configured chip name.
     #[error("chip `{chip}` (DUT `{dut}`) is unknown to probe-rs: {detail}")]
     UnknownChip {
+        /// The DUT name.
         dut: String,
+        /// The chip name.
         chip: String,
+        /// What is wrong.
         detail: String,
     },
 
@@ -192,7 +269,12 @@ pub enum FlashError {
     #[error(
         "the {chip} of DUT `{dut}` is locked (APPROTECT) and the rack does not allow erasing it; unlocking erases all of its flash and UICR. To allow it, set `allow_erase_all: true` for DUT `{dut}` in the rack file"
     )]
-    Locked { dut: String, chip: String },
+    Locked {
+        /// The DUT name.
+        dut: String,
+        /// The chip name.
+        chip: String,
+    },
 
     /// The image failed validation.
     #[error(transparent)]
@@ -200,29 +282,41 @@ pub enum FlashError {
 
     /// The flash content read back after programming differs from the image.
     #[error("verification failed on DUT `{dut}`: the flash read back differs from {}", .image.display())]
-    VerifyFailed { dut: String, image: PathBuf },
+    VerifyFailed {
+        /// The DUT name.
+        dut: String,
+        /// The image that was programmed.
+        image: PathBuf,
+    },
 
     /// An I/O error outside image validation (e.g. the image vanished between check and flash).
     #[error("I/O error while {doing}: {source}")]
     Io {
+        /// What was being done.
         doing: String,
         #[source]
+        /// The underlying error.
         source: std::io::Error,
     },
 
     /// Any other probe-rs failure, with the operation that failed.
     #[error("probe-rs failed to {operation} (DUT `{dut}`): {source}")]
     Probe {
+        /// The DUT name.
         dut: String,
+        /// What was being done, e.g. `flash`.
         operation: &'static str,
         #[source]
+        /// The underlying error.
         source: Box<dyn std::error::Error + Send + Sync>,
     },
 
     /// The simulated target refused an operation.
     #[error("simulated DUT `{dut}` failed to {operation}: {source}")]
     Simulated {
+        /// The DUT name.
         dut: String,
+        /// What was being done, e.g. `flash`.
         operation: &'static str,
         /// The target's own error (e.g. the simulated board is unpowered).
         #[source]
@@ -236,11 +330,21 @@ pub enum FlashError {
 pub enum LocateError {
     /// The named image does not exist.
     #[error("firmware image {} ({origin}) does not exist", .path.display())]
-    Missing { origin: ImageSource, path: PathBuf },
+    Missing {
+        /// Where the path came from.
+        origin: ImageSource,
+        /// The image file.
+        path: PathBuf,
+    },
 
     /// The named path exists but is not a regular file.
     #[error("firmware image {} ({origin}) is not a file", .path.display())]
-    NotAFile { origin: ImageSource, path: PathBuf },
+    NotAFile {
+        /// Where the path came from.
+        origin: ImageSource,
+        /// The image file.
+        path: PathBuf,
+    },
 }
 
 fn attached_list(attached: &[ProbeInfo]) -> String {

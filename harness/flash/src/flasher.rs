@@ -37,13 +37,16 @@ pub trait Flasher: Send {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ProbeKind {
+    /// A real debug probe, driven through probe-rs.
     ProbeRs,
+    /// The in-process simulated probe.
     Simulated,
 }
 
 /// A flasher's probe, chip and permissions, for logs and reports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProbeDescription {
+    /// Which kind of probe.
     pub kind: ProbeKind,
     /// The rack's name for the DUT.
     pub dut: String,
@@ -76,7 +79,9 @@ impl fmt::Display for ProbeDescription {
 /// What a successful flash did.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FlashReport {
+    /// The rack's name for the DUT.
     pub dut: String,
+    /// The image that was flashed.
     pub image: PathBuf,
     /// The id the DUT should now report: the image's fw id, or `sha256:<16 hex>` without one
     /// (see [`FirmwareImage::install_id`]).
@@ -85,6 +90,7 @@ pub struct FlashReport {
     pub fw_id: Option<String>,
     /// SHA-256 (hex) of the loadable content.
     pub sha256: String,
+    /// How many bytes were programmed.
     pub loadable_bytes: u64,
     /// Final figures per phase, in the order they ran.
     pub phases: Vec<Throughput>,

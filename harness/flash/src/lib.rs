@@ -12,6 +12,8 @@
 //!   ([`locate`]).
 //! - Errors ([`error`]): [`ImageError`], [`FlashError`], [`LocateError`].
 
+#![warn(missing_docs)]
+
 pub mod error;
 pub mod flasher;
 pub mod image;

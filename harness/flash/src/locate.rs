@@ -58,7 +58,9 @@ impl fmt::Display for ImageSource {
 /// An image path and where it came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LocatedImage {
+    /// The image file.
     pub path: PathBuf,
+    /// Where the path came from.
     pub source: ImageSource,
 }
 
@@ -120,15 +122,19 @@ pub fn no_image_reason(workspace_root: &Path) -> String {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "decision", content = "reason", rename_all = "snake_case")]
 pub enum FlashDecision {
+    /// Flash, for this reason.
     Flash(String),
+    /// Do not flash, for this reason.
     Skip(String),
 }
 
 impl FlashDecision {
+    /// Whether the image is to be flashed.
     pub fn should_flash(&self) -> bool {
         matches!(self, FlashDecision::Flash(_))
     }
 
+    /// Why it is (or is not) flashed.
     pub fn reason(&self) -> &str {
         match self {
             FlashDecision::Flash(reason) | FlashDecision::Skip(reason) => reason,

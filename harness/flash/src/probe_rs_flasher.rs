@@ -40,6 +40,7 @@ const FICR_INFO_PART: u64 = 0x00FF_0140;
 pub struct ProbeRsConfig {
     /// The rack's name for the DUT (used in messages).
     pub dut: String,
+    /// Which probe belongs to the DUT.
     pub selector: ProbeSelector,
     /// probe-rs target name; [`NRF9160_CHIP`] by default.
     pub chip: String,
@@ -66,6 +67,7 @@ impl ProbeRsConfig {
     }
 
     #[must_use]
+    /// Sets whether a locked chip may be erased to unlock it.
     pub fn with_allow_erase_all(mut self, allow: bool) -> Self {
         self.allow_erase_all = allow;
         self
@@ -79,10 +81,12 @@ pub struct ProbeRsFlasher {
 }
 
 impl ProbeRsFlasher {
+    /// A flasher for the probe and chip of `config`.
     pub fn new(config: ProbeRsConfig) -> Self {
         ProbeRsFlasher { config }
     }
 
+    /// The probe and chip this flasher drives.
     pub fn config(&self) -> &ProbeRsConfig {
         &self.config
     }

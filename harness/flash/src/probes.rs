@@ -27,8 +27,11 @@ pub fn to_probe_rs(selector: &ProbeSelector) -> DebugProbeSelector {
 pub struct ProbeInfo {
     /// The probe's product name as probe-rs reports it, e.g. `J-Link`.
     pub identifier: String,
+    /// The USB vendor id.
     pub vendor_id: u16,
+    /// The USB product id.
     pub product_id: u16,
+    /// The USB serial number, if the probe has one.
     pub serial_number: Option<String>,
     /// USB interface for composite probes, if probe-rs reports one.
     pub interface: Option<u8>,

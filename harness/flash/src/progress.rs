@@ -15,8 +15,11 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FlashPhase {
+    /// Erasing the flash pages the image covers.
     Erase,
+    /// Writing the image.
     Program,
+    /// Reading the flash back and comparing it with the image.
     Verify,
 }
 
@@ -55,17 +58,20 @@ impl std::fmt::Display for FlashPhase {
 /// meaningful).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Throughput {
+    /// The phase the figures are for.
     pub phase: FlashPhase,
     /// Bytes done so far in this phase.
     pub bytes: u64,
     /// Bytes this phase will handle, when known.
     pub total_bytes: Option<u64>,
+    /// Time spent in this phase so far.
     pub elapsed: Duration,
     /// `bytes / elapsed`; `None` while no time has passed.
     pub bytes_per_second: Option<f64>,
 }
 
 impl Throughput {
+    /// Figures for `bytes` done in `elapsed`; the rate is left out while no time has passed.
     pub fn new(phase: FlashPhase, bytes: u64, total_bytes: Option<u64>, elapsed: Duration) -> Self {
         let secs = elapsed.as_secs_f64();
         Throughput {
@@ -92,7 +98,9 @@ impl Throughput {
 pub enum FlashEvent {
     /// A phase started (reported once per phase).
     Started {
+        /// The phase.
         phase: FlashPhase,
+        /// Bytes the phase will handle, when known.
         total_bytes: Option<u64>,
     },
     /// A phase made progress (cumulative figures).
@@ -102,7 +110,10 @@ pub enum FlashEvent {
     /// A phase failed; no further events follow.
     Failed(Throughput),
     /// A diagnostic line from the flash algorithm or probe.
-    Message { text: String },
+    Message {
+        /// The line.
+        text: String,
+    },
 }
 
 /// Cumulative per-phase bookkeeping shared by the flashers: turns "phase started / n more

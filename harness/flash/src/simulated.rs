@@ -44,8 +44,11 @@ pub trait SimTarget: Send + Sync {
 /// 16 s); replace them with rates measured from real flash reports once hardware runs.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ThroughputModel {
+    /// Simulated erase speed.
     pub erase_bytes_per_second: f64,
+    /// Simulated programming speed.
     pub program_bytes_per_second: f64,
+    /// Simulated verify speed.
     pub verify_bytes_per_second: f64,
     /// Zero delay (CI): report the model's times but do not sleep.
     pub fast: bool,
@@ -96,6 +99,7 @@ pub struct SimulatedFlasher {
 }
 
 impl SimulatedFlasher {
+    /// A simulated probe on `target`, timed by `model`, erase-all not allowed.
     pub fn new(dut: impl Into<String>, target: Arc<dyn SimTarget>, model: ThroughputModel) -> Self {
         SimulatedFlasher {
             dut: dut.into(),
@@ -112,6 +116,7 @@ impl SimulatedFlasher {
         self
     }
 
+    /// The throughput model this flasher times its phases with.
     pub fn model(&self) -> &ThroughputModel {
         &self.model
     }

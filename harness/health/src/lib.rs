@@ -16,6 +16,8 @@
 //! - [`store`]: reading and writing the records ([`HealthStore`]);
 //! - [`error`]: why the state could not be read or written ([`HealthError`]).
 
+#![warn(missing_docs)]
+
 pub mod error;
 pub mod key;
 pub mod record;

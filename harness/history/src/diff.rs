@@ -25,54 +25,78 @@ use crate::types::{BoardRow, RunId, RunRow, TrialKey, TrialState};
 /// A trial whose outcome changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TrialChange {
+    /// The trial.
     pub trial: TrialKey,
+    /// What the earlier run recorded.
     pub before: TrialState,
+    /// What the later run recorded.
     pub after: TrialState,
 }
 
 /// One observation key whose value changed (`None`: not observed in that run).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ValueChange {
+    /// The observation key.
     pub key: String,
+    /// The value in the earlier run.
     pub before: Option<String>,
+    /// The value in the later run.
     pub after: Option<String>,
 }
 
 /// A trial whose characterization observations changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ObservationChange {
+    /// The trial.
     pub trial: TrialKey,
+    /// The keys whose values differ.
     pub changes: Vec<ValueChange>,
 }
 
 /// A trial in only one of the two runs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TrialPresence {
+    /// The trial.
     pub trial: TrialKey,
+    /// What the run that has it recorded.
     pub state: TrialState,
 }
 
 /// A board whose modem firmware differs between the runs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FirmwareChange {
+    /// The board's name.
     pub dut: String,
+    /// The modem firmware in the earlier run.
     pub before: Option<String>,
+    /// The modem firmware in the later run.
     pub after: Option<String>,
 }
 
 /// The changes from run `from` to run `to`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RunDiff {
+    /// The earlier run.
     pub from: RunRow,
+    /// The later run.
     pub to: RunRow,
+    /// Trials that fail or error now and did neither before.
     pub new_failures: Vec<TrialChange>,
+    /// Trials that pass (or are characterized) now after a fail, error or unexpected pass before.
     pub fixed: Vec<TrialChange>,
+    /// Trials that are an unexpected pass now and were not before.
     pub new_unexpected_passes: Vec<TrialChange>,
+    /// Trials that are an expected failure now and were not before.
     pub new_expected_failures: Vec<TrialChange>,
+    /// Every other change of outcome, and changed signatures with the same outcome.
     pub other_changes: Vec<TrialChange>,
+    /// Characterization trials whose observations changed.
     pub changed_observations: Vec<ObservationChange>,
+    /// Trials only in the later run.
     pub appeared: Vec<TrialPresence>,
+    /// Trials only in the earlier run.
     pub disappeared: Vec<TrialPresence>,
+    /// Boards whose modem firmware changed.
     pub firmware_changes: Vec<FirmwareChange>,
 }
 

@@ -33,6 +33,7 @@ impl fmt::Display for Damage {
 /// A damaged history database that was moved aside and replaced by a new, empty one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Repaired {
+    /// What was wrong with the database.
     pub damage: Damage,
     /// Where the damaged file is now (`<name>.damaged-<timestamp>`).
     pub moved_to: PathBuf,
@@ -56,38 +57,72 @@ pub enum HistoryError {
         "run history {}: locked by another process for more than {waited:?}",
         path.display()
     )]
-    Locked { path: PathBuf, waited: Duration },
+    /// Another process held the database lock for too long.
+    Locked {
+        /// The database file.
+        path: PathBuf,
+        /// How long the lock was waited for.
+        waited: Duration,
+    },
     #[error(
         "run history {}: {damage}; the next open moves it aside and starts a new one",
         path.display()
     )]
-    Damaged { path: PathBuf, damage: Damage },
+    /// The database file is damaged.
+    Damaged {
+        /// The database file.
+        path: PathBuf,
+        /// What is wrong with it.
+        damage: Damage,
+    },
     #[error(
         "run history {}: schema version {found} is newer than this harness knows (up to \
          {supported}); upgrade the harness or use another state directory",
         path.display()
     )]
+    /// The database was written by a newer harness.
     NewerSchema {
+        /// The database file.
         path: PathBuf,
+        /// The schema version in the file.
         found: i64,
+        /// The newest schema version this harness knows.
         supported: i64,
     },
     #[error("run history {}: {source}", path.display())]
+    /// Reading or writing the database's files failed.
     Io {
+        /// The database file.
         path: PathBuf,
         #[source]
+        /// The underlying I/O error.
         source: std::io::Error,
     },
     #[error("run history {}: {message}", path.display())]
-    Database { path: PathBuf, message: String },
+    /// Any other database error.
+    Database {
+        /// The database file.
+        path: PathBuf,
+        /// SQLite's error message.
+        message: String,
+    },
     #[error("run {0} is not in the run history")]
+    /// The run id names no recorded run.
     UnknownRun(RunId),
     #[error("{0}")]
+    /// A comparison needs more runs than the history has (the text says which).
     NotEnoughRuns(String),
     #[error("no state directory: {0}")]
+    /// No state directory could be found for the history (the text says why).
     NoStateDir(String),
     #[error("--since {text:?}: {problem}")]
-    BadSince { text: String, problem: String },
+    /// A `--since` value that is not a time or duration.
+    BadSince {
+        /// The value as given.
+        text: String,
+        /// What is wrong with it.
+        problem: String,
+    },
 }
 
 impl HistoryError {

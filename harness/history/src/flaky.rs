@@ -12,11 +12,14 @@ use crate::types::{RunId, TrialKey};
 /// A trial's outcome in one run; `None` when the run did not have the trial.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct RunOutcome {
+    /// The run.
     pub run: RunId,
+    /// The trial's outcome in that run, `None` if it did not run there.
     pub outcome: Option<OutcomeKind>,
 }
 
 impl RunOutcome {
+    /// The run did not have the trial.
     pub fn absent(run: RunId) -> Self {
         RunOutcome { run, outcome: None }
     }
@@ -25,7 +28,9 @@ impl RunOutcome {
 /// One trial's outcomes over a series of runs, most recent first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TrialHistory {
+    /// The trial.
     pub trial: TrialKey,
+    /// Its outcome in each run, most recent first.
     pub outcomes: Vec<RunOutcome>,
 }
 

@@ -29,6 +29,8 @@
 //! - [`since`]: parsing `--since`;
 //! - [`sample`]: runner results built without a rack (tests, benchmark).
 
+#![warn(missing_docs)]
+
 pub mod diff;
 pub mod error;
 pub mod flaky;

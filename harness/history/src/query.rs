@@ -17,6 +17,7 @@ use crate::types::{
 /// Which runs (and which of their trials) a query looks at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunFilter {
+    /// Only runs of this rack.
     pub rack: Option<String>,
     /// Only runs with trials on this DUT, and only those trials.
     pub dut: Option<String>,

@@ -15,10 +15,15 @@ use crate::types::{RunEnd, RunId, Timestamp, millis};
 /// Everything recorded about one run, borrowed from the runner's output.
 #[derive(Debug, Clone, Copy)]
 pub struct RunRecord<'a> {
+    /// The run's metadata.
     pub info: &'a RunInfo,
+    /// The boards of the run.
     pub duts: &'a [DutInfo],
+    /// Every trial result.
     pub results: &'a [TrialResult],
+    /// How long the run took.
     pub duration: Duration,
+    /// How the run ended.
     pub ended: RunEnd,
     /// Planned trials that did not run.
     pub not_run: usize,
@@ -78,7 +83,9 @@ pub fn run_end(summary: &Summary) -> RunEnd {
 /// A recorded run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recorded {
+    /// The id the run was recorded under.
     pub run: RunId,
+    /// How many trials were recorded.
     pub trials: usize,
     /// Set when the database was found damaged on open and replaced before recording.
     pub repaired: Option<Repaired>,

@@ -134,9 +134,13 @@ pub fn summary(duts: &[DutInfo], results: &[TrialResult], duration: Duration) ->
 /// One run's worth of runner output.
 #[derive(Debug, Clone)]
 pub struct SampleRun {
+    /// The run's metadata.
     pub info: RunInfo,
+    /// The boards of the run.
     pub duts: Vec<DutInfo>,
+    /// The trial results.
     pub results: Vec<TrialResult>,
+    /// The run's summary.
     pub summary: Summary,
 }
 

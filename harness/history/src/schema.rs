@@ -13,6 +13,7 @@ use rusqlite::{Connection, TransactionBehavior};
 pub struct Migration {
     /// The version this step brings the database to (1-based, consecutive).
     pub version: i64,
+    /// The SQL that performs the step.
     pub sql: &'static str,
 }
 

@@ -33,6 +33,7 @@ impl Timestamp {
         Timestamp(i64::try_from(ms).unwrap_or(i64::MAX))
     }
 
+    /// Milliseconds since the Unix epoch.
     pub fn millis(self) -> i64 {
         self.0
     }
@@ -77,6 +78,7 @@ pub enum RunEnd {
 }
 
 impl RunEnd {
+    /// Every way a run can end.
     pub const ALL: [RunEnd; 4] = [
         RunEnd::Completed,
         RunEnd::Stopped,
@@ -114,8 +116,11 @@ pub fn parse_outcome(text: &str) -> Option<OutcomeKind> {
 /// A trial across runs: one case on one DUT (`<dut>::<suite>::<case>`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct TrialKey {
+    /// The DUT's name.
     pub dut: String,
+    /// The suite's name.
     pub suite: String,
+    /// The case's name.
     pub case: String,
 }
 
@@ -128,13 +133,17 @@ impl fmt::Display for TrialKey {
 /// What one run recorded about one trial.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TrialState {
+    /// The outcome.
     pub outcome: OutcomeKind,
     /// The deviation signature (failure, expected failure, characterization deviation).
     pub signature: Option<String>,
     /// The outcome's one-line message (empty for a plain pass).
     pub message: String,
+    /// The modem firmware the DUT reported, if any.
     pub modem_firmware: Option<String>,
+    /// How many attempts the trial took.
     pub attempts: u32,
+    /// How long the trial took, in milliseconds.
     pub duration_ms: i64,
     /// Observations of a characterization case, sorted by key.
     pub observations: Vec<(String, String)>,
@@ -143,15 +152,23 @@ pub struct TrialState {
 /// A recorded run with its outcome counts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RunRow {
+    /// The run's id.
     pub id: RunId,
+    /// The rack the run used.
     pub rack: String,
+    /// The host the run ran on.
     pub host: String,
+    /// The harness version that ran it.
     pub harness_version: String,
+    /// The harness's git commit, if known.
     pub git_commit: Option<String>,
     /// The firmware-under-test id(s) the boards reported (distinct values, comma-separated).
     pub firmware_under_test: Option<String>,
+    /// When the run started.
     pub started: Timestamp,
+    /// How long the run took, in milliseconds.
     pub duration_ms: i64,
+    /// How the run ended.
     pub ended: RunEnd,
     /// Planned trials that did not run (stopped or aborted runs).
     pub not_run: i64,
@@ -175,9 +192,13 @@ impl RunRow {
 /// A board of a run: what it reported at the start of the run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BoardRow {
+    /// The board's name.
     pub dut: String,
+    /// The modem firmware it reported.
     pub modem_firmware: Option<String>,
+    /// The application firmware it reported.
     pub app_firmware: Option<String>,
+    /// A hash of its IMEI (never the IMEI itself).
     pub imei_hash: Option<String>,
 }
 

@@ -93,7 +93,9 @@ impl Default for LabOptions {
 
 /// A rack that is up: its boards, and the simulator that serves the simulated ones.
 pub struct Lab {
+    /// The rack's name, from its rack file.
     pub name: String,
+    /// The boards brought up, in rack-file order.
     pub boards: Vec<Board>,
     /// The image that was put on (or checked against) the boards.
     pub image: Option<PathBuf>,

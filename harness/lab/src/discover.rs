@@ -20,14 +20,20 @@ pub enum PortAnswer {
         port: PathBuf,
         /// `AT+CGMR`, verbatim, and parsed when it follows the MFW grammar.
         revision: String,
+        /// The revision parsed, when it follows the MFW grammar.
         mfw: Option<MfwVersion>,
         /// `AT+CGSN`, when the modem has one.
         imei: Option<String>,
         /// The firmware-under-test id, when the console answers it.
         firmware_id: Option<String>,
     },
-    /// No usable answer (why: cannot open, no answer, not AT).
-    Silent { port: PathBuf, why: String },
+    /// No usable answer.
+    Silent {
+        /// The port's path (as found in the directory).
+        port: PathBuf,
+        /// Why: cannot open, no answer, not AT.
+        why: String,
+    },
 }
 
 /// Asks every entry of `dir` (sorted by name), each with `timeout` per command, in parallel.

@@ -17,6 +17,8 @@
 //! - [`discover`]: asking the consoles in a directory who they are, and a rack file skeleton;
 //! - [`doctor`]: a health check of every DUT with what is wrong and how to fix it.
 
+#![warn(missing_docs)]
+
 pub mod board;
 mod board_bringup;
 pub mod bringup;

@@ -18,6 +18,8 @@
 //! A lease is never a flag in a file: it is the lock itself, so it cannot be orphaned by a
 //! killed job, and a reboot frees everything.
 
+#![warn(missing_docs)]
+
 pub mod acquire;
 pub mod error;
 pub mod holder;

@@ -7,19 +7,33 @@ use std::fmt;
 pub struct CmeCode(pub u16);
 
 impl CmeCode {
+    /// 0: phone failure.
     pub const PHONE_FAILURE: CmeCode = CmeCode(0);
+    /// 23: memory failure.
     pub const MEMORY_FAILURE: CmeCode = CmeCode(23);
+    /// 50: incorrect parameters (ref §2.1).
     pub const INCORRECT_PARAMETERS: CmeCode = CmeCode(50);
+    /// 60: system error.
     pub const SYSTEM_ERROR: CmeCode = CmeCode(60);
+    /// 513: credential not found (ref §2.1).
     pub const NOT_FOUND: CmeCode = CmeCode(513);
+    /// 514: no access / not allowed (ref §2.1).
     pub const NO_ACCESS: CmeCode = CmeCode(514);
+    /// 515: memory full on write (ref §2.1).
     pub const MEMORY_FULL: CmeCode = CmeCode(515);
+    /// 518: not allowed while the modem is active (ref §2.1).
     pub const NOT_ALLOWED_ACTIVE: CmeCode = CmeCode(518);
+    /// 519: the credential already exists (ref §2.1).
     pub const ALREADY_EXISTS: CmeCode = CmeCode(519);
+    /// 520: `%XPMNG` write: already exists; `%XSUDO`: authentication failed (ref §2.1).
     pub const XPMNG_EXISTS_OR_AUTH_FAILED: CmeCode = CmeCode(520);
+    /// 523: key generation failed (ref §2.1).
     pub const KEYGEN_FAILED: CmeCode = CmeCode(523);
+    /// 527: invalid content (ref §2.1).
     pub const INVALID_CONTENT: CmeCode = CmeCode(527);
+    /// 528: not allowed while a power-off warning is active (ref §2.1).
     pub const POWER_OFF_WARNING: CmeCode = CmeCode(528);
+    /// 529: claim token failed (ref §2.1).
     pub const CLAIM_TOKEN_FAILED: CmeCode = CmeCode(529);
 
     /// The meaning Nordic documents for the code, paraphrased (ref §2.1).

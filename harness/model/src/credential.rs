@@ -7,15 +7,24 @@ use std::fmt;
 pub struct CredentialType(pub u8);
 
 impl CredentialType {
+    /// 0: root CA certificate (ref §1.2).
     pub const ROOT_CA: CredentialType = CredentialType(0);
+    /// 1: client certificate.
     pub const CLIENT_CERT: CredentialType = CredentialType(1);
+    /// 2: client private key.
     pub const CLIENT_KEY: CredentialType = CredentialType(2);
+    /// 3: pre-shared key, as an ASCII hex string.
     pub const PSK: CredentialType = CredentialType(3);
+    /// 4: PSK identity.
     pub const PSK_IDENTITY: CredentialType = CredentialType(4);
+    /// 5: public key, used by authenticated AT commands (`%XSUDO`).
     pub const PUBLIC_KEY: CredentialType = CredentialType(5);
+    /// 6: device identity public key.
     pub const DEVICE_ID_PUBLIC_KEY: CredentialType = CredentialType(6);
+    /// 8: endorsement key.
     pub const ENDORSEMENT_KEY: CredentialType = CredentialType(8);
 
+    /// A human-readable name of the type, or `unknown type` for numbers without one.
     pub fn name(self) -> &'static str {
         match self.0 {
             0 => "root CA certificate",

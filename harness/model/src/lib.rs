@@ -9,6 +9,8 @@
 //!
 //! Facts come from `shared/reference/nrf91-modem-keymgmt.md` (cited as "ref §n").
 
+#![warn(missing_docs)]
+
 pub mod cme;
 pub mod credential;
 pub mod digest;

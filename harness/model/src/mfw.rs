@@ -14,12 +14,16 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// The SiP family a modem firmware build is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Family {
+    /// nRF9160 SiP (`nrf9160`).
     Nrf9160,
+    /// nRF91x1 SiPs (`nrf91x1`).
     Nrf91x1,
+    /// nRF9151 NTN SiP (`nrf9151-ntn`).
     Nrf9151Ntn,
 }
 
 impl Family {
+    /// The family as written in firmware names and ranges.
     pub fn as_str(self) -> &'static str {
         match self {
             Family::Nrf9160 => "nrf9160",
@@ -51,12 +55,16 @@ impl FromStr for Family {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum VersionError {
     #[error("`{0}` is not a modem firmware name (expected e.g. mfw_nrf9160_1.3.6)")]
+    /// The text does not have the `mfw[-pti]_<family>_<version>` form.
     NotMfw(String),
     #[error("unknown SiP family `{0}` (expected nrf9160, nrf91x1 or nrf9151-ntn)")]
+    /// The family part names no known SiP family.
     UnknownFamily(String),
     #[error("bad version number `{0}`: {1}")]
+    /// The version number is not valid semver (number, reason).
     BadNumber(String, String),
     #[error("bad version range `{0}`: {1}")]
+    /// The range does not parse (range, reason).
     BadRange(String, String),
 }
 
@@ -65,7 +73,9 @@ pub enum VersionError {
 pub struct MfwVersion {
     /// `true` for `mfw-pti_…` (pre-type-approval) builds.
     pub pti: bool,
+    /// The SiP family the build is for.
     pub family: Family,
+    /// The firmware version, with any pre-release part.
     pub version: semver::Version,
 }
 
@@ -201,6 +211,7 @@ pub struct MfwRange {
 }
 
 impl MfwRange {
+    /// Reads a range in the `<family> <comparators>` / `any` form, `||`-separated.
     pub fn parse(text: &str) -> Result<Self, VersionError> {
         let bad = |why: &str| VersionError::BadRange(text.to_string(), why.to_string());
         let mut alternatives = Vec::new();
@@ -239,6 +250,7 @@ impl MfwRange {
         MfwRange::parse("any").expect("`any` is a valid range")
     }
 
+    /// Whether `v` is in the range (its family matches and every comparator holds, for some alternative).
     pub fn contains(&self, v: &MfwVersion) -> bool {
         self.alternatives.iter().any(|(family, comparators)| {
             family.is_none_or(|f| f == v.family)
@@ -246,6 +258,7 @@ impl MfwRange {
         })
     }
 
+    /// The range as written.
     pub fn as_str(&self) -> &str {
         &self.text
     }

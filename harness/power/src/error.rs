@@ -9,7 +9,9 @@ use crate::profile::ProfileError;
 /// Which set point a refusal is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Quantity {
+    /// The output voltage set point.
     Voltage,
+    /// The output current limit.
     CurrentLimit,
 }
 
@@ -40,9 +42,13 @@ pub enum PowerError {
         unit = quantity.unit()
     )]
     OutOfLimits {
+        /// Which set point.
         quantity: Quantity,
+        /// The value asked for.
         requested: f64,
+        /// The lowest value allowed.
         min: f64,
+        /// The highest value allowed.
         max: f64,
     },
     /// The limits themselves are unusable.
@@ -55,13 +61,21 @@ pub enum PowerError {
     NoSetPoint,
     /// The supply could not be opened (bad address, port missing, connection refused).
     #[error("cannot open supply at {address}: {reason}")]
-    Open { address: String, reason: String },
+    Open {
+        /// The supply address as given.
+        address: String,
+        /// Why it could not be opened.
+        reason: String,
+    },
     /// I/O failed while talking to the supply.
     #[error("{supply}: I/O error on `{command}`: {source}")]
     Io {
+        /// The supply (its description).
         supply: String,
+        /// The command sent.
         command: String,
         #[source]
+        /// The I/O error.
         source: io::Error,
     },
     /// The supply did not answer a query in time.
@@ -70,8 +84,11 @@ pub enum PowerError {
         partial_note(partial)
     )]
     Timeout {
+        /// The supply (its description).
         supply: String,
+        /// The command sent.
         command: String,
+        /// How long was waited.
         waited: Duration,
         /// Bytes that did arrive, if any.
         partial: String,
@@ -79,23 +96,33 @@ pub enum PowerError {
     /// The instrument's error queue reported an error after a command.
     #[error("{supply}: instrument error {code} \"{message}\" after `{command}`")]
     Instrument {
+        /// The supply (its description).
         supply: String,
+        /// The command sent.
         command: String,
+        /// The instrument's error number.
         code: i32,
+        /// The instrument's error text.
         message: String,
     },
     /// The instrument answered something the driver cannot use.
     #[error("{supply}: unexpected answer {reply:?} to `{command}`")]
     BadReply {
+        /// The supply (its description).
         supply: String,
+        /// The command sent.
         command: String,
+        /// The answer received.
         reply: String,
     },
     /// A set command was sent but the instrument's read-back shows it was not applied.
     #[error("{supply}: `{command}` was not applied (read back {readback:?})")]
     NotApplied {
+        /// The supply (its description).
         supply: String,
+        /// The command sent.
         command: String,
+        /// What the instrument reports instead.
         readback: String,
     },
     /// The output did not reach the set point in time.
@@ -104,10 +131,15 @@ pub enum PowerError {
         last_reading.map_or("none".to_string(), |v| format!("{v} V"))
     )]
     NotSettled {
+        /// The supply (its description).
         supply: String,
+        /// The voltage set point, V.
         setpoint: f64,
+        /// The allowed deviation, V.
         tolerance: f64,
+        /// The last voltage read, if any.
         last_reading: Option<f64>,
+        /// How long was waited.
         elapsed: Duration,
     },
     /// The output did not fall below the off threshold in time.
@@ -116,26 +148,42 @@ pub enum PowerError {
         last_reading.map_or("an unknown voltage".to_string(), |v| format!("{v} V"))
     )]
     StillOn {
+        /// The supply (its description).
         supply: String,
+        /// The off threshold, V.
         below: f64,
+        /// The last voltage read, if any.
         last_reading: Option<f64>,
+        /// How long was waited.
         elapsed: Duration,
     },
     /// The instrument cannot do this (PPK2 current readback, a value it cannot encode, ...).
     #[error("{supply}: {what}")]
-    Unsupported { supply: String, what: String },
+    Unsupported {
+        /// The supply (its description).
+        supply: String,
+        /// What is wrong.
+        what: String,
+    },
     /// A voltage profile is malformed or exceeds the limits.
     #[error(transparent)]
     Profile(#[from] ProfileError),
     /// The PPK2's metadata (calibration) reply is unusable.
     #[error("{supply}: unusable GetMetaData reply: {problem}")]
     BadMetadata {
+        /// The supply (its description).
         supply: String,
+        /// What is wrong with the reply.
         problem: crate::ppk2::MetadataError,
     },
     /// A sample-stream recording could not start, run or stop as asked.
     #[error("{supply}: sample stream: {what}")]
-    Stream { supply: String, what: String },
+    Stream {
+        /// The supply (its description).
+        supply: String,
+        /// What is wrong.
+        what: String,
+    },
 }
 
 fn partial_note(partial: &str) -> String {

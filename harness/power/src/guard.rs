@@ -36,23 +36,28 @@ impl GuardedSupply {
         })
     }
 
+    /// Uses `settle` to wait for the output.
     pub fn with_settle(mut self, settle: SettleConfig) -> Self {
         self.settle = settle;
         self
     }
 
+    /// How the guard waits for the output to settle.
     pub fn settle_config(&self) -> &SettleConfig {
         &self.settle
     }
 
+    /// The DUT's limits the guard enforces.
     pub fn limits(&self) -> &Limits {
         &self.limits
     }
 
+    /// The supply's label for logs and errors.
     pub fn describe(&self) -> String {
         self.inner.describe()
     }
 
+    /// What the supply's driver can do.
     pub fn capabilities(&self) -> Capabilities {
         self.inner.capabilities()
     }
@@ -100,6 +105,7 @@ impl GuardedSupply {
         }
     }
 
+    /// The instrument's identity.
     pub fn identify(&mut self) -> Result<String, PowerError> {
         self.inner.identify()
     }
@@ -142,6 +148,7 @@ impl GuardedSupply {
         result
     }
 
+    /// Sends a current limit (amperes) after checking it against the DUT's limits.
     pub fn set_current_limit(&mut self, amps: f64) -> Result<(), PowerError> {
         self.check_amps(amps)?;
         self.inner.set_current_limit(amps)?;
@@ -176,10 +183,12 @@ impl GuardedSupply {
         }
     }
 
+    /// Reads the output voltage.
     pub fn measure_voltage(&mut self) -> Result<Reading, PowerError> {
         self.inner.measure_voltage()
     }
 
+    /// Reads the output current.
     pub fn measure_current(&mut self) -> Result<Reading, PowerError> {
         self.inner.measure_current()
     }
@@ -207,6 +216,7 @@ impl GuardedSupply {
         self.recorder.take().map(|(_, t)| t)
     }
 
+    /// The trace being recorded, if any.
     pub fn trace(&self) -> Option<&Trace> {
         self.recorder.as_ref().map(|(_, t)| t)
     }

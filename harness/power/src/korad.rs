@@ -23,6 +23,7 @@ const IDN_IDLE: Duration = Duration::from_millis(60);
 /// Korad driver settings.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct KoradOptions {
+    /// How long to wait for an answer to a query.
     pub timeout: Duration,
     /// Time between two writes; below [`PROCESSING_TIME`] commands get lost.
     pub pacing: Duration,
@@ -37,6 +38,7 @@ impl Default for KoradOptions {
     }
 }
 
+/// A Korad (KA3005P-style) supply over a serial line.
 pub struct KoradSupply {
     transport: Box<dyn Transport>,
     channel: u8,
@@ -46,6 +48,7 @@ pub struct KoradSupply {
 }
 
 impl KoradSupply {
+    /// A driver for output `channel` over `transport`.
     pub fn new(transport: Box<dyn Transport>, channel: u8, options: KoradOptions) -> Self {
         let label = format!("korad ch{channel} at {}", transport.describe());
         KoradSupply {

@@ -15,6 +15,7 @@ use crate::transport::{SerialSettings, SerialTransport, TcpTransport, Transport}
 
 /// Default baud rates of the serial drivers when the rack file gives none.
 pub const KORAD_BAUD: u32 = 9600;
+/// Default baud rate of a PPK2.
 pub const PPK2_BAUD: u32 = 115_200;
 
 /// Knobs beyond the rack file, mostly for tests and slow links.

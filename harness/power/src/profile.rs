@@ -24,12 +24,20 @@ pub const DEFAULT_STEP_MV: f64 = 50.0;
 pub enum ProfileError {
     /// Not valid YAML or not the profile's shape (the message has line and column).
     #[error("voltage profile {origin}: {message}")]
-    Parse { origin: String, message: String },
+    Parse {
+        /// Where the profile came from.
+        origin: String,
+        /// The parser's message.
+        message: String,
+    },
     /// A step breaks a rule or the limits.
     #[error("voltage profile step {step} ({what}): {reason}")]
     Invalid {
+        /// The 1-based step number.
         step: usize,
+        /// The step's kind.
         what: String,
+        /// What is wrong.
         reason: String,
     },
     /// A problem with the profile as a whole.
@@ -42,10 +50,12 @@ pub enum ProfileError {
 #[serde(deny_unknown_fields)]
 pub struct Profile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The profile's name, for logs and reports.
     pub name: Option<String>,
     /// Current limit programmed before the first step.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_limit: Option<f64>,
+    /// The steps, run in order.
     pub steps: Vec<Step>,
 }
 
@@ -53,7 +63,9 @@ pub struct Profile {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RampPace {
+    /// The ramp takes this many milliseconds.
     OverMs(u64),
+    /// The ramp moves at this many volts per second.
     SlewVPerS(f64),
 }
 
@@ -63,21 +75,31 @@ pub enum RampPace {
 pub enum Step {
     /// Set a voltage, wait for it (unless `settle` is false), then hold for `dwell_ms`.
     Set {
+        /// The voltage, V.
         volts: f64,
+        /// How long to hold after the step, ms.
         dwell_ms: u64,
+        /// Whether to wait for the output to settle.
         settle: bool,
     },
     /// Walk from the current set point to `to` in `step_mv` steps.
     Ramp {
+        /// The target voltage, V.
         to: f64,
+        /// How long the ramp takes.
         pace: RampPace,
+        /// The size of each step, mV.
         step_mv: f64,
+        /// How long to hold after the step, ms.
         dwell_ms: u64,
     },
     /// Drop to `to`, hold `hold_ms`, return to the previous set point and wait for it.
     Dip {
+        /// The target voltage, V.
         to: f64,
+        /// How long to hold at `to`, ms.
         hold_ms: u64,
+        /// How long to hold after the step, ms.
         dwell_ms: u64,
     },
 }
@@ -92,27 +114,33 @@ struct RawStep {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     dip: Option<RawDip>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// How long to hold after the step, ms.
     dwell_ms: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Whether to wait for the output to settle.
     settle: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawRamp {
+    /// The target voltage, V.
     to: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     over_ms: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     slew_v_per_s: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The size of each step, mV.
     step_mv: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawDip {
+    /// The target voltage, V.
     to: f64,
+    /// How long to hold at `to`, ms.
     hold_ms: u64,
 }
 
@@ -244,6 +272,7 @@ impl Profile {
         })
     }
 
+    /// Reads and validates a profile file.
     pub fn load(path: impl AsRef<Path>) -> Result<Profile, ProfileError> {
         let path = path.as_ref();
         let origin = path.display().to_string();

@@ -19,6 +19,7 @@ pub struct RunOptions {
 }
 
 impl RunOptions {
+    /// Options with times relative to `epoch`, sampling every 20 ms.
     pub fn new(epoch: Instant) -> Self {
         RunOptions {
             epoch,
@@ -34,7 +35,9 @@ pub struct ProfileRunError {
     /// 1-based step that failed; `None` for validation or setup.
     pub step: Option<usize>,
     #[source]
+    /// What failed.
     pub error: Box<PowerError>,
+    /// What was recorded up to the failure.
     pub trace: Trace,
 }
 

@@ -45,13 +45,16 @@ pub enum Goal {
 /// The outcome of a successful wait.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Settled {
+    /// What was waited for.
     pub goal: Goal,
     /// The reading that satisfied the goal.
     pub reading: f64,
     /// [`ReadingOrigin::SetPoint`] when the instrument cannot measure: then nothing was
     /// verified and the settle is assumed.
     pub origin: ReadingOrigin,
+    /// How long the wait took.
     pub elapsed: Duration,
+    /// How many readings were taken.
     pub polls: u32,
 }
 

@@ -16,11 +16,14 @@ pub enum ReadingOrigin {
 /// One reading of voltage (V) or current (A).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Reading {
+    /// The value, in V or A.
     pub value: f64,
+    /// Whether it was measured or stands in for a measurement.
     pub origin: ReadingOrigin,
 }
 
 impl Reading {
+    /// A reading measured at the output.
     pub fn measured(value: f64) -> Self {
         Reading {
             value,
@@ -41,6 +44,7 @@ pub struct Capabilities {
 }
 
 impl Capabilities {
+    /// Every capability.
     pub const FULL: Capabilities = Capabilities {
         voltage_readback: true,
         current_readback: true,
@@ -56,13 +60,19 @@ impl Capabilities {
 pub trait PowerSupply: Send {
     /// The instrument's identity (`*IDN?` or equivalent).
     fn identify(&mut self) -> Result<String, PowerError>;
+    /// Sends a voltage set point, in volts.
     fn set_voltage(&mut self, volts: f64) -> Result<(), PowerError>;
+    /// Sends a current limit, in amperes.
     fn set_current_limit(&mut self, amps: f64) -> Result<(), PowerError>;
+    /// Switches the output on or off.
     fn set_output(&mut self, on: bool) -> Result<(), PowerError>;
+    /// Reads the output voltage.
     fn measure_voltage(&mut self) -> Result<Reading, PowerError>;
+    /// Reads the output current.
     fn measure_current(&mut self) -> Result<Reading, PowerError>;
     /// Short label for logs and errors, e.g. `rigol-dp800 ch1 at 10.0.0.5:5555`.
     fn describe(&self) -> String;
+    /// What this driver can do; all of it unless the driver says otherwise.
     fn capabilities(&self) -> Capabilities {
         Capabilities::FULL
     }

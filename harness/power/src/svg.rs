@@ -24,7 +24,9 @@ pub struct PlotOptions {
     pub volts: Option<(f64, f64)>,
     /// Plot measured current on its own axis (default `true`).
     pub current: bool,
+    /// Dashed horizontal lines to draw.
     pub levels: Vec<Level>,
+    /// Labelled points to draw.
     pub markers: Vec<Marker>,
 }
 
@@ -43,18 +45,26 @@ impl Default for PlotOptions {
 /// A dashed horizontal line at `volts` from `from_ms` to `to_ms`, labelled at its start.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Level {
+    /// The line's voltage.
     pub volts: f64,
+    /// Where the line starts, ms.
     pub from_ms: f64,
+    /// Where the line ends, ms.
     pub to_ms: f64,
+    /// The label at its start.
     pub label: String,
 }
 
 /// A dot at (`t_ms`, `volts`) with a label beside it and a tooltip.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Marker {
+    /// The time, ms.
     pub t_ms: f64,
+    /// The voltage.
     pub volts: f64,
+    /// The label beside the dot.
     pub label: String,
+    /// The tooltip text.
     pub tooltip: String,
 }
 

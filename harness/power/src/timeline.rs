@@ -66,7 +66,9 @@ impl EventKind {
 /// One marked moment, milliseconds on the same clock as the traces.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimelineEvent {
+    /// When it happened, ms.
     pub t_ms: f64,
+    /// What kind of line it is.
     pub kind: EventKind,
     /// The line (command, result or URC), already redacted.
     pub text: String,
@@ -75,9 +77,13 @@ pub struct TimelineEvent {
 /// What one timeline plot shows.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Timeline<'a> {
+    /// The plot's title.
     pub title: &'a str,
+    /// The voltage trace, if any.
     pub voltage: Option<&'a Trace>,
+    /// The current trace, if any.
     pub current: Option<&'a CurrentTrace>,
+    /// The marked moments.
     pub events: &'a [TimelineEvent],
 }
 

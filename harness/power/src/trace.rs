@@ -18,14 +18,18 @@ pub enum TraceEvent {
     Settle,
     /// A periodic reading (profile dwell, hold).
     Sample,
+    /// The output was switched on.
     OutputOn,
+    /// The output was switched off.
     OutputOff,
+    /// A current limit was sent.
     CurrentLimit,
     /// A marker, e.g. a profile step boundary.
     Note,
 }
 
 impl TraceEvent {
+    /// The event's name in CSV and JSON.
     pub fn as_str(self) -> &'static str {
         match self {
             TraceEvent::Set => "set",
@@ -44,6 +48,7 @@ impl TraceEvent {
 pub struct TracePoint {
     /// Milliseconds since the epoch.
     pub t_ms: f64,
+    /// What happened.
     pub event: TraceEvent,
     /// The voltage set point in force at that moment.
     pub set_v: Option<f64>,
@@ -52,6 +57,7 @@ pub struct TracePoint {
     /// Measured output current.
     pub meas_a: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Free text, e.g. a profile step's label.
     pub note: Option<String>,
 }
 
@@ -60,6 +66,7 @@ pub struct TracePoint {
 pub struct Trace {
     /// The supply's label.
     pub supply: String,
+    /// The rows, in time order.
     pub points: Vec<TracePoint>,
 }
 
@@ -77,6 +84,7 @@ fn csv_field(s: &str) -> String {
 }
 
 impl Trace {
+    /// An empty trace of `supply`.
     pub fn new(supply: impl Into<String>) -> Self {
         Trace {
             supply: supply.into(),
@@ -102,18 +110,22 @@ impl Trace {
         out
     }
 
+    /// The trace as pretty-printed JSON.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
     }
 
+    /// Writes [`Trace::to_csv`] to `path`.
     pub fn write_csv(&self, path: impl AsRef<Path>) -> io::Result<()> {
         std::fs::write(path, self.to_csv())
     }
 
+    /// Writes [`Trace::to_json`] to `path`.
     pub fn write_json(&self, path: impl AsRef<Path>) -> io::Result<()> {
         std::fs::write(path, self.to_json())
     }
 
+    /// Writes the trace as an SVG chart to `path`.
     pub fn write_svg(&self, path: impl AsRef<Path>) -> io::Result<()> {
         std::fs::write(path, self.to_svg())
     }

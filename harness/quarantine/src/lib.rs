@@ -21,6 +21,8 @@
 //! - [`list`]: which entry covers a trial on a board ([`Quarantine::lookup`]) and whether it
 //!   has expired.
 
+#![warn(missing_docs)]
+
 pub mod entry;
 pub mod file;
 pub mod list;

@@ -63,10 +63,12 @@ pub struct DutSpec {
 }
 
 impl DutSpec {
+    /// Whether the lab simulates this DUT in-process.
     pub fn is_simulated(&self) -> bool {
         self.simulated.is_some()
     }
 
+    /// Whether the rack file gives this DUT the tag `tag`.
     pub fn has_tag(&self, tag: &str) -> bool {
         self.tags.iter().any(|t| t == tag)
     }
@@ -193,6 +195,7 @@ checked_serde!(SimulatedSpec);
 pub struct Imei(String);
 
 impl Imei {
+    /// Reads an IMEI; refuses anything but exactly 15 ASCII digits.
     pub fn parse(text: &str) -> Result<Self, String> {
         if text.len() == 15 && text.bytes().all(|b| b.is_ascii_digit()) {
             Ok(Imei(text.to_string()))
@@ -201,6 +204,7 @@ impl Imei {
         }
     }
 
+    /// The IMEI's 15 digits.
     pub fn as_str(&self) -> &str {
         &self.0
     }

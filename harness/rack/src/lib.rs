@@ -20,6 +20,8 @@
 //! the location `serde_yaml_ng` knows: `rack.yaml:12:7: duts[1].limits: min_volts 4.2 is not
 //! below max_volts 3.0`.
 
+#![warn(missing_docs)]
+
 mod dut;
 mod error;
 mod limits;

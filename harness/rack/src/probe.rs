@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize, Serializer};
 /// `VID:PID[:serial]`, e.g. `1366:1015:000960012345` (a SEGGER J-Link OB).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ProbeSelector {
+    /// The USB vendor id.
     pub vendor_id: u16,
+    /// The USB product id.
     pub product_id: u16,
     /// The probe's USB serial number; `None` matches any probe with this VID:PID.
     pub serial_number: Option<String>,
@@ -22,11 +24,14 @@ pub struct ProbeSelector {
     "bad probe selector `{text}`: {why} (expected VID:PID[:serial], hex ids, e.g. 1366:1015:000960012345)"
 )]
 pub struct ProbeSelectorError {
+    /// The selector as written.
     pub text: String,
+    /// What is wrong with it.
     pub why: String,
 }
 
 impl ProbeSelector {
+    /// Reads `VID:PID[:serial]` with hexadecimal ids.
     pub fn parse(text: &str) -> Result<Self, ProbeSelectorError> {
         let bad = |why: String| ProbeSelectorError {
             text: text.to_string(),

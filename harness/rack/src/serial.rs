@@ -14,7 +14,9 @@ pub const DEFAULT_BAUD: u32 = 115_200;
 /// A serial port and its baud rate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SerialSpec {
+    /// The serial device, e.g. `/dev/ttyACM0`.
     pub port: PathBuf,
+    /// The baud rate.
     pub baud: u32,
 }
 
@@ -22,6 +24,7 @@ impl SerialSpec {
     /// The highest console baud rate a rack file (or `hil at --baud`) may give.
     pub const MAX_BAUD: u32 = 12_000_000;
 
+    /// A port at [`DEFAULT_BAUD`].
     pub fn new(port: impl Into<PathBuf>) -> Self {
         SerialSpec {
             port: port.into(),

@@ -18,6 +18,7 @@ fn default_channel() -> u8 {
 #[serde(remote = "Self", deny_unknown_fields)]
 #[schemars(rename = "SupplySpec", deny_unknown_fields)]
 pub struct SupplySpec {
+    /// Which kind of supply this is and how to reach it.
     pub driver: SupplyDriver,
     /// SCPI dialect; only for `scpi-tcp` and `scpi-serial` (default `generic`).
     #[serde(default, skip_serializing_if = "Option::is_none")]

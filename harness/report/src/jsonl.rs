@@ -17,6 +17,7 @@ use crate::budget::{self, DETAIL_LEVELS, FILE_CAP};
 /// How an incomplete event log is named in [`IncompleteReport`].
 pub(crate) const EVENT_LOG: &str = "event log";
 
+/// Writes every run event as one JSON line (`events.jsonl`).
 pub struct JsonLinesReporter {
     path: PathBuf,
     out: Option<BufWriter<File>>,
@@ -53,6 +54,7 @@ impl JsonLinesReporter {
         })
     }
 
+    /// The first write error, if the log could not be written (it is then incomplete).
     pub fn last_error(&self) -> Option<&io::Error> {
         self.last_error.as_ref()
     }

@@ -22,6 +22,8 @@
 //! plain `FLAKY:`/`RERUN:` lines, `[[ATTACHMENT|…]]` lines for the files. The schema the output
 //! is validated against in tests is `schema/junit.xsd`.
 
+#![warn(missing_docs)]
+
 pub mod atomic;
 pub mod budget;
 pub mod html;

@@ -19,27 +19,44 @@ pub const ARTIFACTS_DIR: &str = "artifacts";
 
 /// Why report directories could not be merged.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum MergeError {
+    /// A file of an input or of the output could not be read, written or copied.
     #[error("{}: {source}", path.display())]
     Io {
+        /// The file.
         path: PathBuf,
+        /// What the filesystem said.
         #[source]
         source: io::Error,
     },
+    /// A line of an input's `events.jsonl` is not a run event.
     #[error("{}:{line}: not a run event: {problem}", path.display())]
     BadEvent {
+        /// The event log.
         path: PathBuf,
+        /// Its line (1-based).
         line: usize,
+        /// Why the line does not parse.
         problem: String,
     },
+    /// An input's event log holds no `RunStarted`.
     #[error("{}: no run in the event log (is it a report directory of `hil run`?)", path.display())]
-    NoRun { path: PathBuf },
+    NoRun {
+        /// The event log.
+        path: PathBuf,
+    },
+    /// Two inputs report the same DUT: they are not disjoint shards.
     #[error("DUT `{dut}` is in both {} and {}: merge disjoint shards only", first.display(), second.display())]
     DuplicateDut {
+        /// The DUT's name.
         dut: String,
+        /// The first input naming it.
         first: PathBuf,
+        /// The second.
         second: PathBuf,
     },
+    /// No input directory was given.
     #[error("nothing to merge: name at least one report directory")]
     NoInputs,
 }
@@ -57,8 +74,11 @@ struct Input {
 /// What a merge wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Merged {
+    /// The merged report directory's files.
     pub report: ReportDir,
+    /// How many DUTs (testsuites) it holds.
     pub duts: usize,
+    /// How many trials (testcases) it holds.
     pub trials: usize,
 }
 

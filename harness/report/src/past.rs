@@ -61,6 +61,7 @@ impl PastRuns {
 /// A trial's recent outcomes, oldest first (`None`: not in that run).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Strip {
+    /// One entry per recent run, oldest first; `None` where the trial was not in that run.
     pub outcomes: Vec<Option<OutcomeKind>>,
 }
 
@@ -144,9 +145,11 @@ impl ChangeGroup {
 /// One trial whose outcome differs from the previous run's.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change<'a> {
+    /// Which kind of change it is (new failure, fixed, ...).
     pub group: ChangeGroup,
     /// The previous run's outcome (`None`: it did not have the trial).
     pub before: Option<OutcomeKind>,
+    /// This run's result.
     pub result: &'a TrialResult,
 }
 

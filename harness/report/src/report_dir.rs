@@ -21,10 +21,15 @@ use crate::transcripts::{TRANSCRIPTS_DIR, TranscriptWriter};
 /// `<dir>/junit.xml`, `<dir>/conformance.html`, `<dir>/transcripts/`, `<dir>/events.jsonl`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReportDir {
+    /// The report directory itself.
     pub dir: PathBuf,
+    /// `<dir>/junit.xml`.
     pub junit: PathBuf,
+    /// `<dir>/conformance.html`.
     pub html: PathBuf,
+    /// `<dir>/transcripts/`.
     pub transcripts: PathBuf,
+    /// `<dir>/events.jsonl`.
     pub events: PathBuf,
     /// Scratch directory of temporary files ([`TMP_DIR`]), emptied by [`ReportDir::prepare`].
     pub tmp: PathBuf,
@@ -37,7 +42,9 @@ pub struct ReportDir {
 pub struct ReportDirError {
     /// What failed, e.g. `writing the probe file`.
     pub doing: &'static str,
+    /// The file or directory it failed on.
     pub path: PathBuf,
+    /// The underlying I/O error.
     pub source: io::Error,
 }
 

@@ -137,6 +137,7 @@ impl SummaryReporter {
         Self::new(Box::new(std::io::stdout()))
     }
 
+    /// Writes to `out`.
     pub fn new(out: Box<dyn Write + Send>) -> Self {
         SummaryReporter {
             out,

@@ -150,6 +150,7 @@ impl TranscriptWriter {
         }
     }
 
+    /// The `transcripts/` directory the files go into.
     pub fn root(&self) -> &Path {
         &self.root
     }
@@ -159,6 +160,7 @@ impl TranscriptWriter {
         self.first_error.as_ref().map(|(_, e)| e)
     }
 
+    /// Writes `result`'s transcript atomically and returns the file's path.
     pub fn write(&self, result: &TrialResult) -> io::Result<PathBuf> {
         let path = transcript_path(&self.root, &result.id);
         write_atomically_via(&self.tmp_dir, &path, render_transcript(result).as_bytes())?;

@@ -17,18 +17,31 @@ pub const SERVER_OFFSET: u8 = 100;
 
 /// The client's command codes (RFC 2217 "Com Port Option" table).
 pub mod code {
+    /// SIGNATURE: exchange the client's and server's signature text.
     pub const SIGNATURE: u8 = 0;
+    /// SET-BAUDRATE: set (or, with 0, ask) the baud rate.
     pub const SET_BAUDRATE: u8 = 1;
+    /// SET-DATASIZE: set (or ask) the data bits.
     pub const SET_DATASIZE: u8 = 2;
+    /// SET-PARITY: set (or ask) the parity.
     pub const SET_PARITY: u8 = 3;
+    /// SET-STOPSIZE: set (or ask) the stop bits.
     pub const SET_STOPSIZE: u8 = 4;
+    /// SET-CONTROL: flow control, BREAK, DTR and RTS.
     pub const SET_CONTROL: u8 = 5;
+    /// NOTIFY-LINESTATE: the server reports line state bits.
     pub const NOTIFY_LINESTATE: u8 = 6;
+    /// NOTIFY-MODEMSTATE: the server reports modem state bits.
     pub const NOTIFY_MODEMSTATE: u8 = 7;
+    /// FLOWCONTROL-SUSPEND: the sender is asked to stop sending data.
     pub const FLOWCONTROL_SUSPEND: u8 = 8;
+    /// FLOWCONTROL-RESUME: the sender may send data again.
     pub const FLOWCONTROL_RESUME: u8 = 9;
+    /// SET-LINESTATE-MASK: which line state changes the server reports.
     pub const SET_LINESTATE_MASK: u8 = 10;
+    /// SET-MODEMSTATE-MASK: which modem state changes the server reports.
     pub const SET_MODEMSTATE_MASK: u8 = 11;
+    /// PURGE-DATA: empty the server's buffers.
     pub const PURGE_DATA: u8 = 12;
     /// Number of codes (0..=12).
     pub const COUNT: usize = 13;
@@ -37,14 +50,23 @@ pub mod code {
 /// SET-CONTROL values the client sends (RFC 2217).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Control {
+    /// No flow control.
     FlowNone,
+    /// XON/XOFF software flow control.
     FlowXonXoff,
+    /// RTS/CTS hardware flow control.
     FlowHardware,
+    /// Start sending a BREAK.
     BreakOn,
+    /// Stop sending a BREAK.
     BreakOff,
+    /// Assert DTR.
     DtrOn,
+    /// Drop DTR.
     DtrOff,
+    /// Assert RTS.
     RtsOn,
+    /// Drop RTS.
     RtsOff,
 }
 
@@ -90,6 +112,7 @@ pub enum Purge {
     Receive,
     /// Data the server has not written to the device yet.
     Transmit,
+    /// Both buffers.
     Both,
 }
 
@@ -107,11 +130,17 @@ impl Purge {
 /// A client command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Command {
+    /// SET-BAUDRATE with this rate.
     SetBaudRate(u32),
+    /// SET-DATASIZE with these data bits.
     SetDataSize(DataBits),
+    /// SET-PARITY with this parity.
     SetParity(Parity),
+    /// SET-STOPSIZE with these stop bits.
     SetStopSize(StopBits),
+    /// SET-CONTROL with this value.
     SetControl(Control),
+    /// PURGE-DATA of these buffers.
     Purge(Purge),
 }
 
@@ -186,18 +215,27 @@ fn stop_value(stop: StopBits) -> u8 {
 
 /// Line state bits of NOTIFY-LINESTATE (RFC 2217).
 pub mod linestate {
+    /// Data is waiting to be read.
     pub const DATA_READY: u8 = 0x01;
+    /// Received data was lost (overrun).
     pub const OVERRUN: u8 = 0x02;
+    /// A parity error was detected.
     pub const PARITY_ERROR: u8 = 0x04;
+    /// A framing error was detected.
     pub const FRAMING_ERROR: u8 = 0x08;
+    /// A BREAK was detected.
     pub const BREAK: u8 = 0x10;
 }
 
 /// Modem state bits of NOTIFY-MODEMSTATE (RFC 2217).
 pub mod modemstate {
+    /// Clear To Send is asserted.
     pub const CTS: u8 = 0x10;
+    /// Data Set Ready is asserted.
     pub const DSR: u8 = 0x20;
+    /// Ring Indicator is asserted.
     pub const RI: u8 = 0x40;
+    /// Data Carrier Detect is asserted.
     pub const DCD: u8 = 0x80;
 }
 
@@ -207,12 +245,16 @@ pub enum ServerMessage {
     /// The acknowledgement of client command `code` with the server's value (for baud rate
     /// and line settings: what the port is now set to).
     Ack {
+        /// The client command code acknowledged.
         code: u8,
+        /// The value bytes the server sent.
         value: Vec<u8>,
     },
     /// The server's signature (text), or a request for ours (empty).
     Signature(Vec<u8>),
+    /// A NOTIFY-LINESTATE with its [`linestate`] bits.
     LineState(u8),
+    /// A NOTIFY-MODEMSTATE with its [`modemstate`] bits.
     ModemState(u8),
     /// The server asks the client to stop sending data.
     FlowSuspend,

@@ -9,60 +9,94 @@ use std::time::Duration;
 pub enum Error {
     /// The port spec cannot be used.
     #[error("bad serial port `{spec}`: {why}")]
-    InvalidSpec { spec: String, why: String },
+    InvalidSpec {
+        /// The spec as given.
+        spec: String,
+        /// What is wrong with it.
+        why: String,
+    },
 
     /// The TCP connection could not be made.
     #[error("cannot connect to {port}: {source}")]
     Connect {
+        /// The port's spec.
         port: String,
         #[source]
+        /// The connect error.
         source: io::Error,
     },
 
     /// The server closed the connection (or it broke) while `during`.
     #[error("{port}: the connection was dropped while {during}")]
-    ConnectionDropped { port: String, during: String },
+    ConnectionDropped {
+        /// The port's spec.
+        port: String,
+        /// What was being done.
+        during: String,
+    },
 
     /// The server turned the client away because another client holds the port (ser2net:
     /// "Port already in use").
     #[error("{port} is busy (another client holds it); the server said {said:?}")]
-    PortBusy { port: String, said: String },
+    PortBusy {
+        /// The port's spec.
+        port: String,
+        /// What the server sent.
+        said: String,
+    },
 
     /// Nothing (or not enough) arrived in time.
     #[error("{port}: timed out after {:.3} s while {during}", waited.as_secs_f64())]
     Timeout {
+        /// The port's spec.
         port: String,
+        /// What was being waited for.
         during: String,
+        /// How long was waited.
         waited: Duration,
     },
 
     /// The server refused a telnet option the client needs (COM-PORT-OPTION: the server is a
     /// plain telnet server; use `tcp://` for a raw port).
     #[error("{port}: the server refused telnet option {option} ({name}); it is not an RFC 2217 server (for a raw TCP port use tcp://)", name = option_name(*option))]
-    NegotiationRefused { port: String, option: u8 },
+    NegotiationRefused {
+        /// The port's spec.
+        port: String,
+        /// The telnet option number.
+        option: u8,
+    },
 
     /// The server answered a setting with a different value (it did not apply it).
     #[error("{port}: the server did not apply {command}: it reports {reported}")]
     NotApplied {
+        /// The port's spec.
         port: String,
+        /// The setting that was sent.
         command: String,
+        /// The value the server reports instead.
         reported: String,
     },
 
     /// The operation has no meaning on this kind of port.
     #[error("{port}: {what} is not supported {why}")]
     Unsupported {
+        /// The port's spec.
         port: String,
+        /// The operation asked for.
         what: String,
+        /// Why this kind of port cannot do it.
         why: String,
     },
 
     /// Any other socket error.
     #[error("{port}: I/O error while {during}: {source}")]
     Io {
+        /// The port's spec.
         port: String,
+        /// What was being done.
         during: String,
         #[source]
+        /// The socket error.
         source: io::Error,
     },
 }

@@ -12,6 +12,7 @@ use crate::spec::PortSpec;
 /// How to open a port.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SerialConfig {
+    /// The line settings to apply.
     pub line: LineSettings,
     /// Read timeout of the returned port (changeable with `set_timeout`).
     pub timeout: Duration,

@@ -23,10 +23,15 @@ use crate::spec::Endpoint;
 /// The line settings a port is opened with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LineSettings {
+    /// The baud rate.
     pub baud: u32,
+    /// The number of data bits.
     pub data_bits: DataBits,
+    /// The parity.
     pub parity: Parity,
+    /// The number of stop bits.
     pub stop_bits: StopBits,
+    /// The flow control.
     pub flow_control: FlowControl,
 }
 

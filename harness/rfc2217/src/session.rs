@@ -18,7 +18,9 @@ pub const SIGNATURE: &[u8] = b"hil-rfc2217";
 /// Telnet with COM-PORT-OPTION, or bytes as they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
+    /// Telnet with RFC 2217 COM-PORT-OPTION (`rfc2217://`).
     Rfc2217,
+    /// Bytes as they are (`tcp://`).
     Raw,
 }
 
@@ -63,10 +65,15 @@ struct AckSlot {
 /// The line as the server last reported it (or as assumed in raw mode).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct LineReport {
+    /// The baud rate, if reported.
     pub baud: Option<u32>,
+    /// The data bits, if reported.
     pub data_bits: Option<DataBits>,
+    /// The parity, if reported.
     pub parity: Option<Parity>,
+    /// The stop bits, if reported.
     pub stop_bits: Option<StopBits>,
+    /// The flow control, if reported.
     pub flow_control: Option<FlowControl>,
 }
 

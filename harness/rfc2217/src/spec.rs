@@ -21,7 +21,9 @@ pub enum PortSpec {
 /// A TCP endpoint; an IPv6 host is kept without brackets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoint {
+    /// The host name or address.
     pub host: String,
+    /// The TCP port.
     pub port: u16,
 }
 

@@ -29,9 +29,13 @@ const NUL: u8 = 0;
 /// The four negotiation verbs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verb {
+    /// WILL: the sender offers to use an option.
     Will,
+    /// WONT: the sender refuses to use an option.
     Wont,
+    /// DO: the sender asks the other side to use an option.
     Do,
+    /// DONT: the sender asks the other side not to use an option.
     Dont,
 }
 
@@ -61,12 +65,26 @@ impl Verb {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
     /// `IAC WILL|WONT|DO|DONT option`.
-    Negotiation { verb: Verb, option: u8 },
+    Negotiation {
+        /// WILL, WONT, DO or DONT.
+        verb: Verb,
+        /// The telnet option number.
+        option: u8,
+    },
     /// `IAC SB option payload IAC SE`, with doubled IACs in the payload undone.
-    Subnegotiation { option: u8, payload: Vec<u8> },
+    Subnegotiation {
+        /// The telnet option number.
+        option: u8,
+        /// The bytes between the option and `IAC SE`.
+        payload: Vec<u8>,
+    },
     /// A subnegotiation that was cut short (by another command) or exceeded
     /// [`MAX_SUBNEGOTIATION`]; its payload is dropped.
-    MalformedSubnegotiation { option: u8 },
+    MalformedSubnegotiation {
+        /// The telnet option number.
+        option: u8,
+    },
+
     /// Any other two-byte command (NOP, GA, AYT, BRK, DM, …); carries no data.
     Other(u8),
 }

@@ -13,11 +13,14 @@ use serde::{Deserialize, Serialize};
 /// A case's identity: `<suite>::<name>`, e.g. `cmng::write_crlf_pem`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct CaseId {
+    /// The suite the case belongs to.
     pub suite: String,
+    /// The case's name within its suite.
     pub name: String,
 }
 
 impl CaseId {
+    /// The id `<suite>::<name>`.
     pub fn new(suite: impl Into<String>, name: impl Into<String>) -> Self {
         CaseId {
             suite: suite.into(),
@@ -64,7 +67,13 @@ pub enum Problem {
     /// The DUT behaved differently. `signature` is short and machine-comparable (it is matched
     /// against expectation data), e.g. `+CME ERROR: 527` or `no 528; write silently dropped`;
     /// `detail` is for humans.
-    Deviation { signature: String, detail: String },
+    Deviation {
+        /// Short and machine-comparable; matched against expectation data.
+        signature: String,
+        /// The explanation for humans.
+        detail: String,
+    },
+
     /// The case decided at run time that it does not apply (e.g. no supply on this DUT).
     NotApplicable(String),
     /// Infrastructure: port missing, no answer at all, supply or probe fault.
@@ -74,6 +83,7 @@ pub enum Problem {
 }
 
 impl Problem {
+    /// A [`Problem::Deviation`].
     pub fn deviation(signature: impl Into<String>, detail: impl Into<String>) -> Self {
         Problem::Deviation {
             signature: signature.into(),
@@ -81,14 +91,17 @@ impl Problem {
         }
     }
 
+    /// A [`Problem::NotApplicable`].
     pub fn not_applicable(reason: impl Into<String>) -> Self {
         Problem::NotApplicable(reason.into())
     }
 
+    /// A [`Problem::Infra`].
     pub fn infra(message: impl Into<String>) -> Self {
         Problem::Infra(message.into())
     }
 
+    /// A [`Problem::Hang`].
     pub fn hang(message: impl Into<String>) -> Self {
         Problem::Hang(message.into())
     }
@@ -120,10 +133,12 @@ impl fmt::Display for Problem {
 pub struct Attachment {
     /// What it is, e.g. `psu trace`.
     pub label: String,
+    /// Where the file is.
     pub path: PathBuf,
 }
 
 impl Attachment {
+    /// An attachment called `label` at `path`.
     pub fn new(label: impl Into<String>, path: impl Into<PathBuf>) -> Self {
         Attachment {
             label: label.into(),
@@ -148,6 +163,7 @@ fn has_extension(path: &Path, ext: &str) -> bool {
 pub struct CaseLog {
     /// The redacted AT transcript text (key material already removed by the AT client).
     pub transcript: String,
+    /// Files recorded with the result.
     pub attachments: Vec<Attachment>,
     /// Key/value pairs recorded with the result (e.g. identity).
     pub properties: Vec<(String, String)>,
@@ -158,6 +174,7 @@ pub struct CaseLog {
 }
 
 impl CaseLog {
+    /// An empty log.
     pub fn new() -> Self {
         CaseLog::default()
     }
@@ -170,6 +187,7 @@ impl CaseLog {
         }
     }
 
+    /// Records a file with the result.
     pub fn attach(&mut self, label: impl Into<String>, path: impl Into<PathBuf>) {
         self.attachments.push(Attachment::new(label, path));
     }
@@ -184,6 +202,7 @@ impl CaseLog {
         set_pair(&mut self.observations, key.into(), value.into());
     }
 
+    /// Adds a note for humans.
     pub fn note(&mut self, text: impl Into<String>) {
         self.notes.push(text.into());
     }
@@ -207,6 +226,7 @@ pub struct FnCase<D> {
 }
 
 impl<D> FnCase<D> {
+    /// A case `<suite>::<name>` that runs `body`.
     pub fn new(
         suite: impl Into<String>,
         name: impl Into<String>,

@@ -27,6 +27,7 @@ pub struct RunInfo {
     pub harness_version: String,
     /// Git commit of the harness/suites, when known.
     pub git_commit: Option<String>,
+    /// When the run started.
     pub started: SystemTime,
 }
 
@@ -55,6 +56,7 @@ impl RunInfo {
         self
     }
 
+    /// Sets the harness version reported.
     pub fn with_harness_version(mut self, version: impl Into<String>) -> Self {
         self.harness_version = version.into();
         self
@@ -73,12 +75,16 @@ fn local_host_name() -> String {
 /// A DUT as reports see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DutInfo {
+    /// The DUT's name.
     pub name: String,
+    /// The modem firmware it reports, if known.
     pub firmware: Option<MfwVersion>,
+    /// Properties recorded for it (e.g. identity).
     pub properties: Vec<(String, String)>,
 }
 
 impl DutInfo {
+    /// The info of a DUT session.
     pub fn of(session: &impl DutSession) -> Self {
         DutInfo {
             name: session.name().to_string(),
@@ -99,12 +105,19 @@ impl DutInfo {
 /// Result counts (per DUT or total).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
+    /// Results that passed.
     pub pass: usize,
+    /// Results that failed.
     pub fail: usize,
+    /// Results that deviated as expected.
     pub expected_fail: usize,
+    /// Results that passed where a deviation was expected.
     pub unexpected_pass: usize,
+    /// Results that did not apply.
     pub not_applicable: usize,
+    /// Characterization results.
     pub characterized: usize,
+    /// Results that hit an infrastructure error.
     pub error: usize,
     /// Results that needed more than one attempt and did not end unexpected (also counted
     /// under their final outcome).
@@ -112,6 +125,7 @@ pub struct Counts {
 }
 
 impl Counts {
+    /// Counts one result.
     pub fn add(&mut self, result: &TrialResult) {
         *self.slot(result.outcome.kind()) += 1;
         if result.is_flaky() {
@@ -119,6 +133,7 @@ impl Counts {
         }
     }
 
+    /// The count of one outcome.
     pub fn get(&self, kind: OutcomeKind) -> usize {
         match kind {
             OutcomeKind::Pass => self.pass,
@@ -143,6 +158,7 @@ impl Counts {
         }
     }
 
+    /// Adds another set of counts to these.
     pub fn merge(&mut self, other: &Counts) {
         for kind in OutcomeKind::ALL {
             *self.slot(kind) += other.get(kind);
@@ -164,8 +180,11 @@ impl Counts {
 /// The end-of-run summary.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
+    /// Each DUT with its counts.
     pub per_dut: Vec<(DutInfo, Counts)>,
+    /// The counts over all DUTs.
     pub total: Counts,
+    /// How long the run took.
     pub duration: Duration,
     /// The run was stopped (SIGINT) before every planned trial ran.
     pub stopped: bool,
@@ -246,6 +265,7 @@ pub struct IncompleteReport {
 }
 
 impl IncompleteReport {
+    /// A report `report` at `path` made incomplete by `error`.
     pub fn new(report: impl Into<String>, path: impl Into<PathBuf>, error: impl ToString) -> Self {
         IncompleteReport {
             report: report.into(),
@@ -265,33 +285,49 @@ impl std::fmt::Display for IncompleteReport {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum RunEvent {
+    /// The run started.
     RunStarted {
+        /// The run's metadata.
         info: RunInfo,
+        /// The DUTs in the run.
         duts: Vec<DutInfo>,
         /// Trials planned over all DUTs.
         planned: usize,
     },
+    /// Trials started on a DUT.
     DutStarted {
+        /// The DUT.
         dut: DutInfo,
+        /// Trials planned on it.
         planned: usize,
     },
+    /// A trial started.
     CaseStarted {
+        /// The trial.
         id: TrialId,
+        /// The case's description.
         description: String,
     },
+    /// A trial finished.
     CaseFinished(Box<TrialResult>),
+    /// A DUT's trials finished.
     DutFinished {
+        /// The DUT.
         dut: DutInfo,
+        /// Its result counts.
         counts: Counts,
+        /// How long its trials took.
         duration: Duration,
         /// Why the DUT was lost (recovery failed), if it was.
         lost: Option<String>,
     },
+    /// The run finished.
     RunFinished(Summary),
 }
 
 /// Something that turns events into output. Runs on the collector thread only.
 pub trait Reporter: Send {
+    /// Handles one event.
     fn on_event(&mut self, event: &RunEvent);
 
     /// What this reporter could not write, if anything: its report is then incomplete and the
@@ -322,6 +358,7 @@ impl EventSink {
         EventSink(None)
     }
 
+    /// Passes an event to the reporters.
     pub fn send(&self, event: RunEvent) {
         if let Some(tx) = &self.0 {
             // The collector only goes away at the very end; a lost event then is harmless.
@@ -383,6 +420,7 @@ impl Collector {
         }
     }
 
+    /// A sink that sends events to this collector.
     pub fn sink(&self) -> EventSink {
         self.sink.clone()
     }

@@ -35,18 +35,31 @@ use crate::case::CaseId;
 #[serde(rename_all = "snake_case")]
 pub enum Expectation {
     /// The DUT is known to deviate with exactly this signature, for this reason.
-    XFail { signature: String, reason: String },
+    XFail {
+        /// The expected deviation signature.
+        signature: String,
+        /// The reason the expectations file gives.
+        reason: String,
+    },
     /// The case does not apply to this firmware; it is not run.
-    Skip { reason: String },
+    Skip {
+        /// The reason the expectations file gives.
+        reason: String,
+    },
     /// The case measures an open fact: its observations are recorded, it passes unless
     /// infrastructure fails.
-    Characterize { fact: String },
+    Characterize {
+        /// The open fact the case measures.
+        fact: String,
+    },
 }
 
 /// One `{ range, xfail | skip | characterize }` entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExpectationEntry {
+    /// The firmware versions the entry applies to.
     pub range: MfwRange,
+    /// What it says about the case on those versions.
     pub expect: Expectation,
 }
 
@@ -69,9 +82,13 @@ pub struct Expectations {
 /// One problem found in an expectations file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Issue {
+    /// The expectations file.
     pub file: String,
+    /// The 1-based line, when known.
     pub line: Option<usize>,
+    /// The 1-based column, when known.
     pub column: Option<usize>,
+    /// What is wrong.
     pub message: String,
 }
 
@@ -99,6 +116,7 @@ impl fmt::Display for Issue {
 /// Everything wrong with an expectations file, one [`Issue`] per line of the message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct ExpectationsError {
+    /// Every problem found.
     pub issues: Vec<Issue>,
 }
 
@@ -349,7 +367,9 @@ impl<'de> Deserialize<'de> for RawFile {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawXFail {
+    /// The expected deviation signature.
     signature: String,
+    /// The reason the expectations file gives.
     reason: String,
 }
 

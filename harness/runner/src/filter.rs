@@ -19,9 +19,11 @@ pub enum IgnoredMode {
 /// What a filter decides for one trial.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Selection {
+    /// The trial runs.
     Run,
     /// Matched by name but the case is ignored and ignored cases are not selected.
     Ignored,
+    /// No pattern selects the trial, or a skip pattern deselects it.
     FilteredOut,
 }
 
@@ -34,6 +36,7 @@ pub struct Filter {
     pub skip: Vec<String>,
     /// Patterns must equal the whole name.
     pub exact: bool,
+    /// Whether ignored cases are left out, included or run alone.
     pub ignored: IgnoredMode,
 }
 
@@ -43,21 +46,25 @@ impl Filter {
         Filter::default()
     }
 
+    /// Adds a pattern that selects trials.
     pub fn pattern(mut self, pattern: impl Into<String>) -> Self {
         self.patterns.push(pattern.into());
         self
     }
 
+    /// Adds a pattern that deselects trials.
     pub fn skip(mut self, pattern: impl Into<String>) -> Self {
         self.skip.push(pattern.into());
         self
     }
 
+    /// Sets whether patterns must equal the whole name.
     pub fn exact(mut self, exact: bool) -> Self {
         self.exact = exact;
         self
     }
 
+    /// Sets how ignored cases are treated.
     pub fn ignored(mut self, mode: IgnoredMode) -> Self {
         self.ignored = mode;
         self

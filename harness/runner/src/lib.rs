@@ -17,6 +17,8 @@
 //! Trials are named `<dut>::<suite>::<case>`; that name is unique per run and is what filters,
 //! JUnit and the HTML matrix use.
 
+#![warn(missing_docs)]
+
 pub mod bound;
 pub mod case;
 pub mod classify;

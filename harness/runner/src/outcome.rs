@@ -11,11 +11,14 @@ use crate::case::{Attachment, CaseId, CaseLog};
 /// A trial: one case on one DUT, named `<dut>::<suite>::<case>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct TrialId {
+    /// The DUT's name.
     pub dut: String,
+    /// The case.
     pub case: CaseId,
 }
 
 impl TrialId {
+    /// The trial of `case` on `dut`.
     pub fn new(dut: impl Into<String>, case: CaseId) -> Self {
         TrialId {
             dut: dut.into(),
@@ -40,6 +43,7 @@ pub enum Outcome {
     Fail {
         /// The signature seen.
         seen: String,
+        /// What the case saw, for humans.
         detail: String,
         /// The xfail signature and reason that were expected instead, if any.
         expected: Option<(String, String)>,
@@ -47,38 +51,61 @@ pub enum Outcome {
     /// The deviation the expectation data predicts for this firmware.
     /// `detail` is what the case saw (the deviation's detail, or the hang message).
     ExpectedFail {
+        /// The expected signature.
         signature: String,
+        /// Why it is expected.
         reason: String,
+        /// What the case saw.
         detail: String,
     },
     /// The case passed where a deviation was expected: the data (or the modem) changed.
-    UnexpectedPass { signature: String, reason: String },
+    UnexpectedPass {
+        /// The expected signature.
+        signature: String,
+        /// Why it was expected.
+        reason: String,
+    },
     /// Not applicable (expectation `skip`, or the case's own decision at run time).
-    NotApplicable { reason: String },
+    NotApplicable {
+        /// Why the case does not apply.
+        reason: String,
+    },
     /// A characterization case ran; its observations are the result.
     Characterized {
+        /// The open fact the case measures.
         fact: String,
         /// The deviation seen, when the case reported one (it is an observation here).
         deviation: Option<String>,
     },
     /// Infrastructure (or a hang nobody expected): the result says nothing about the modem.
-    Error { message: String },
+    Error {
+        /// What went wrong.
+        message: String,
+    },
 }
 
 /// The outcome's kind, for counting and colouring.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OutcomeKind {
+    /// [`Outcome::Pass`].
     Pass,
+    /// [`Outcome::Fail`].
     Fail,
+    /// [`Outcome::ExpectedFail`].
     ExpectedFail,
+    /// [`Outcome::UnexpectedPass`].
     UnexpectedPass,
+    /// [`Outcome::NotApplicable`].
     NotApplicable,
+    /// [`Outcome::Characterized`].
     Characterized,
+    /// [`Outcome::Error`].
     Error,
 }
 
 impl OutcomeKind {
+    /// Every kind, in report order.
     pub const ALL: [OutcomeKind; 7] = [
         OutcomeKind::Pass,
         OutcomeKind::Fail,
@@ -136,6 +163,7 @@ impl fmt::Display for OutcomeKind {
 }
 
 impl Outcome {
+    /// The outcome's kind.
     pub fn kind(&self) -> OutcomeKind {
         match self {
             Outcome::Pass => OutcomeKind::Pass,
@@ -148,6 +176,7 @@ impl Outcome {
         }
     }
 
+    /// Whether the outcome is fail, unexpected pass or error.
     pub fn is_unexpected(&self) -> bool {
         self.kind().is_unexpected()
     }
@@ -265,9 +294,13 @@ impl fmt::Display for Outcome {
 pub struct Attempt {
     /// 1-based.
     pub number: u32,
+    /// How the attempt ended.
     pub outcome: Outcome,
+    /// When it started.
     pub started: SystemTime,
+    /// How long it took.
     pub duration: Duration,
+    /// What the case recorded.
     pub log: CaseLog,
     /// The recovery run after this attempt, if one was needed: `Ok` or why it failed.
     pub recovery: Option<Result<(), String>>,
@@ -276,7 +309,9 @@ pub struct Attempt {
 /// The full record of a trial: one result however many attempts it took.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrialResult {
+    /// The trial.
     pub id: TrialId,
+    /// The case's description.
     pub description: String,
     /// The DUT's modem firmware at the time (expectations were looked up with it).
     pub mfw: Option<MfwVersion>,
@@ -287,6 +322,7 @@ pub struct TrialResult {
     pub attempts: Vec<Attempt>,
     /// Attempts allowed (`--retries` + 1), for "passed on attempt 2/3".
     pub max_attempts: u32,
+    /// When the first attempt started.
     pub started: SystemTime,
     /// Wall time of all attempts and recoveries.
     pub duration: Duration,
@@ -302,14 +338,17 @@ impl TrialResult {
         }
     }
 
+    /// The last attempt's transcript.
     pub fn transcript(&self) -> &str {
         &self.log().transcript
     }
 
+    /// The last attempt's attachments.
     pub fn attachments(&self) -> &[Attachment] {
         &self.log().attachments
     }
 
+    /// The last attempt's properties.
     pub fn properties(&self) -> &[(String, String)] {
         &self.log().properties
     }

@@ -25,10 +25,13 @@ use crate::trial::{DutSlot, TrialContext, execute_reported};
 #[non_exhaustive]
 pub enum RunError {
     #[error("{0}")]
+    /// The expectations file is invalid.
     Expectations(#[from] ExpectationsError),
     #[error("two cases have the id `{0}`")]
+    /// Two cases have the same id.
     DuplicateCase(CaseId),
     #[error("two DUTs are named `{0}`")]
+    /// Two DUTs have the same name.
     DuplicateDut(String),
 }
 
@@ -45,6 +48,7 @@ pub struct Run<D> {
 
 /// Everything a finished (or stopped) run gives back.
 pub struct RunOutput<D> {
+    /// The counts per DUT and in total.
     pub summary: Summary,
     /// Every reported result, DUT by DUT in execution order.
     pub results: Vec<TrialResult>,
@@ -80,6 +84,7 @@ impl<D: DutSession> Run<D> {
         })
     }
 
+    /// Runs only the trials `filter` selects.
     pub fn with_filter(mut self, filter: Filter) -> Self {
         self.filter = filter;
         self
@@ -91,6 +96,7 @@ impl<D: DutSession> Run<D> {
         self
     }
 
+    /// Uses `stop` as the run's stop flag.
     pub fn with_stop_flag(mut self, stop: StopFlag) -> Self {
         self.stop = stop;
         self
@@ -113,18 +119,22 @@ impl<D: DutSession> Run<D> {
         &self.stop
     }
 
+    /// Extra attempts for failed or errored trials.
     pub fn retries(&self) -> u32 {
         self.retries
     }
 
+    /// The run's metadata.
     pub fn info(&self) -> &RunInfo {
         &self.info
     }
 
+    /// The run's cases.
     pub fn cases(&self) -> &[Arc<dyn Case<D>>] {
         &self.cases
     }
 
+    /// The expectation data the run looks outcomes up in.
     pub fn expectations(&self) -> &Expectations {
         &self.expectations
     }

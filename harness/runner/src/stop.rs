@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub struct StopFlag(Arc<AtomicBool>);
 
 impl StopFlag {
+    /// A flag with no stop requested.
     pub fn new() -> Self {
         StopFlag::default()
     }
@@ -20,6 +21,7 @@ impl StopFlag {
         self.0.store(true, Ordering::SeqCst);
     }
 
+    /// Whether a stop was requested.
     pub fn is_requested(&self) -> bool {
         self.0.load(Ordering::SeqCst)
     }

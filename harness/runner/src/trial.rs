@@ -32,6 +32,7 @@ pub const MAX_RETRIES: u32 = 10;
 /// What every trial of a run shares.
 #[derive(Debug, Clone, Copy)]
 pub struct TrialContext<'a> {
+    /// The expectation data outcomes are looked up in.
     pub expectations: &'a Expectations,
     /// Extra attempts for a failed or errored trial (`--retries N`).
     pub retries: u32,
@@ -42,6 +43,7 @@ pub struct TrialContext<'a> {
 /// A trial's result and what it did to the DUT.
 #[derive(Debug, Clone)]
 pub struct TrialExecution {
+    /// The trial's result.
     pub result: TrialResult,
     /// Set when recovery failed: the DUT is lost and its remaining cases are not run (errors).
     pub dut_lost: Option<String>,

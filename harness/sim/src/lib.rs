@@ -9,6 +9,8 @@
 //!   that drive a DUT's rail (the PPK2 streams the DUT's [`load`] current at 100 kS/s);
 //! - [`rack`]: starts a set of DUTs with their supplies and reports where to reach them.
 
+#![warn(missing_docs)]
+
 pub mod dut;
 pub mod load;
 pub mod modem;

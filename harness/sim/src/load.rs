@@ -17,11 +17,13 @@ pub struct LoadLevel {
 }
 
 impl LoadLevel {
+    /// No current at all.
     pub const ZERO: LoadLevel = LoadLevel {
         amps: 0.0,
         ripple: 0.0,
     };
 
+    /// A current of `amps` with no ripple.
     pub fn steady(amps: f64) -> Self {
         LoadLevel { amps, ripple: 0.0 }
     }

@@ -17,7 +17,9 @@ use crate::load::{LoadLevel, LoadSchedule};
 /// Slew rates of a supply output, in volts per second.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Slew {
+    /// How fast the output rises, V/s.
     pub up_v_per_s: f64,
+    /// How fast the output falls, V/s.
     pub down_v_per_s: f64,
 }
 
@@ -96,6 +98,7 @@ impl SupplyRail {
         f(&mut guard)
     }
 
+    /// Sets the output voltage setpoint, in volts.
     pub fn set_voltage(&self, volts: f64) {
         self.with(|s| {
             s.rebase(Instant::now());
@@ -103,10 +106,12 @@ impl SupplyRail {
         });
     }
 
+    /// Sets the current limit, in amperes.
     pub fn set_current_limit(&self, amps: f64) {
         self.with(|s| s.current_limit_a = amps);
     }
 
+    /// Switches the output on or off.
     pub fn set_output(&self, on: bool) {
         self.with(|s| {
             s.rebase(Instant::now());
@@ -114,6 +119,7 @@ impl SupplyRail {
         });
     }
 
+    /// Sets the output's slew rates.
     pub fn set_slew(&self, slew: Slew) {
         self.with(|s| {
             s.rebase(Instant::now());
@@ -121,14 +127,17 @@ impl SupplyRail {
         });
     }
 
+    /// The voltage setpoint, in volts.
     pub fn setpoint(&self) -> f64 {
         self.with(|s| s.setpoint_v)
     }
 
+    /// The current limit, in amperes.
     pub fn current_limit(&self) -> f64 {
         self.with(|s| s.current_limit_a)
     }
 
+    /// Whether the output is on.
     pub fn output_on(&self) -> bool {
         self.with(|s| s.output_on)
     }

@@ -53,6 +53,7 @@ impl Timing {
         }
     }
 
+    /// Whether timing is realistic.
     pub fn is_realistic(self) -> bool {
         self == Timing::Realistic
     }

@@ -19,10 +19,13 @@ pub struct Lab {
 /// One case execution: which DUT, which case, when.
 #[derive(Debug, Clone)]
 pub struct Span {
+    /// The DUT the case ran on.
     pub dut: String,
     /// `<suite>::<case>`.
     pub case: String,
+    /// When the case started.
     pub start: Instant,
+    /// When the case finished.
     pub end: Instant,
 }
 
@@ -47,10 +50,13 @@ impl Lab {
 /// succeeds (or fails with `recovery_fails`).
 #[derive(Debug)]
 pub struct FakeDut {
+    /// The DUT's name.
     pub name: String,
+    /// The modem firmware the DUT reports, if any.
     pub mfw: Option<MfwVersion>,
     /// What [`DutSession::properties`] returns.
     pub properties: Vec<(String, String)>,
+    /// The shared record this DUT writes its case spans and recoveries into.
     pub lab: Lab,
     /// `recover` fails with this message when set.
     pub recovery_fails: Option<String>,

@@ -2,6 +2,8 @@
 //! with fake cases ([`FakeDut`], [`case`]), a reporter that records every event ([`Recorder`]),
 //! a `Write` the test can read back ([`SharedBuf`]) and polling with a deadline ([`wait_for`]).
 
+#![warn(missing_docs)]
+
 mod buf;
 mod dut;
 mod recorder;

@@ -16,16 +16,23 @@ pub const FILE: (&str, &str) = (
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(untagged, deny_unknown_fields)]
 pub enum Figure {
+    /// A figure with known bounds from a cited source.
     Bounds {
         #[serde(default)]
+        /// The lowest value allowed, before widening by the tolerance.
         min: Option<f64>,
         #[serde(default)]
+        /// The highest value allowed, before widening by the tolerance.
         max: Option<f64>,
         #[serde(default)]
+        /// How far (in percent) the bounds are widened.
         tolerance_pct: f64,
+        /// Where the bounds come from (a reference citation).
         source: String,
     },
+    /// A figure nobody knows yet; measured values are characterizations.
     Open {
+        /// Why the figure is OPEN.
         open: String,
     },
 }
@@ -33,6 +40,7 @@ pub enum Figure {
 /// What a measured value is, against its figure.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Verdict {
+    /// The value is inside the (widened) bounds.
     Within,
     /// Outside the bounds: the text says which and cites the source.
     Outside(String),

@@ -6,8 +6,11 @@ use crate::{AtClient, AtError, Response};
 
 /// Functional modes named in the nRF91 AT reference.
 pub mod mode {
+    /// `+CFUN=0`: minimum functionality, radio off.
     pub const MINIMUM: u8 = 0;
+    /// `+CFUN=1`: normal operation.
     pub const NORMAL: u8 = 1;
+    /// `+CFUN=4`: offline mode, radio off.
     pub const OFFLINE: u8 = 4;
 }
 

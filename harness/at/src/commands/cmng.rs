@@ -13,7 +13,9 @@ pub const MAX_USER_TAG: u32 = 2_147_483_647;
 /// One line of a `%CMNG` list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CmngEntry {
+    /// The security tag.
     pub tag: u32,
+    /// The credential type.
     pub kind: CredentialType,
     /// The digest as printed: 64 hex characters (upper case on real modems).
     pub sha256: String,
@@ -23,8 +25,11 @@ pub struct CmngEntry {
 /// secret types).
 #[derive(Clone, PartialEq, Eq)]
 pub struct CmngItem {
+    /// The security tag.
     pub tag: u32,
+    /// The credential type.
     pub kind: CredentialType,
+    /// The digest as printed: 64 hex characters.
     pub sha256: String,
     /// The bytes between the content's quotes, line endings exactly as received.
     pub content: String,
@@ -50,8 +55,11 @@ impl std::fmt::Debug for CmngItem {
 /// Which items a list shows. The type filter needs a tag (positional syntax, ref §1.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CmngFilter {
+    /// Every item.
     All,
+    /// The items of one security tag.
     Tag(u32),
+    /// The item of one security tag and type.
     TagType(u32, CredentialType),
 }
 

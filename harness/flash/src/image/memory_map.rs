@@ -23,13 +23,18 @@ pub enum RegionKind {
 /// One region, `start..end` (end exclusive).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MemoryRegion {
+    /// What the region is.
     pub kind: RegionKind,
+    /// The region's name in messages, e.g. `flash`.
     pub name: &'static str,
+    /// The first address.
     pub start: u64,
+    /// The address just past the region.
     pub end: u64,
 }
 
 impl MemoryRegion {
+    /// Whether `address` lies in the region.
     pub fn contains(&self, address: u64) -> bool {
         (self.start..self.end).contains(&address)
     }

@@ -30,15 +30,20 @@ pub const FW_ID_LEN: usize = 64;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ImageFormat {
+    /// An ELF executable.
     Elf,
+    /// An Intel HEX file.
     Hex,
 }
 
 /// One contiguous run of bytes the flash will program.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoadSegment {
+    /// The first address.
     pub address: u64,
+    /// The length in bytes.
     pub len: u64,
+    /// The region the segment lies in.
     pub region: RegionKind,
 }
 
@@ -120,10 +125,12 @@ impl FirmwareImage {
         })
     }
 
+    /// The image file.
     pub fn path(&self) -> &Path {
         &self.path
     }
 
+    /// Whether the file is an ELF or an Intel HEX file.
     pub fn format(&self) -> ImageFormat {
         self.format
     }

@@ -29,8 +29,11 @@ pub struct CurrentBucket {
     pub t_ms: f64,
     /// Length of the bucket, milliseconds.
     pub span_ms: f32,
+    /// Lowest current in the bucket, µA.
     pub min_ua: f32,
+    /// Highest current in the bucket, µA.
     pub max_ua: f32,
+    /// Mean current over the bucket, µA.
     pub mean_ua: f32,
     /// Samples that went into it (fewer than the bucket holds when data was lost).
     pub samples: u32,
@@ -56,6 +59,7 @@ pub struct CurrentTrace {
 }
 
 impl CurrentTrace {
+    /// An empty trace from `source`.
     pub fn new(source: impl Into<String>) -> Self {
         CurrentTrace {
             source: source.into(),
@@ -100,6 +104,7 @@ impl CurrentTrace {
 /// Everything one recording produced.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CurrentRecording {
+    /// The bucketed current over the whole recording.
     pub trace: CurrentTrace,
     /// The raw samples of the windows marked during the recording, in marking order.
     pub windows: Vec<RawWindow>,

@@ -9,8 +9,11 @@ use super::CurrentBucket;
 pub struct WindowStats {
     /// Samples (or readings) that went into it.
     pub samples: u64,
+    /// Mean current, µA.
     pub mean_ua: f64,
+    /// Lowest current, µA.
     pub min_ua: f64,
+    /// Highest current, µA.
     pub max_ua: f64,
     /// Time covered, milliseconds.
     pub span_ms: f64,
@@ -65,6 +68,7 @@ pub enum WindowCut {
 /// The raw samples of one marked window.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RawWindow {
+    /// The window's label, as marked.
     pub label: String,
     /// Time of the first sample, milliseconds since the epoch.
     pub t0_ms: f64,
@@ -74,6 +78,7 @@ pub struct RawWindow {
     pub microamps: Vec<f32>,
     /// The logic inputs (D0–D7) of each sample; 0 where lost.
     pub logic: Vec<u8>,
+    /// Whether the window was cut short, and how.
     pub cut: WindowCut,
 }
 

@@ -42,7 +42,9 @@ struct Shared {
 
 /// What the thread returns.
 pub struct Finished {
+    /// The recording the thread made.
     pub recording: CurrentRecording,
+    /// What the decoder counted.
     pub stats: DecodeStats,
     /// Bytes held by the recorder at the end.
     pub heap_bytes: usize,

@@ -73,6 +73,7 @@ impl StreamDecoder {
         }
     }
 
+    /// What the decoder has counted so far.
     pub fn stats(&self) -> DecodeStats {
         self.stats
     }

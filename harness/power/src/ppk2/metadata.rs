@@ -32,6 +32,7 @@ pub struct RangeCalibration {
 /// Calibration of all five ranges.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Calibration {
+    /// The calibration of each measurement range, lowest current range first.
     pub ranges: [RangeCalibration; 5],
 }
 
@@ -77,6 +78,7 @@ impl Calibration {
 pub struct Metadata {
     /// `Calibrated:` (absent counts as not calibrated).
     pub calibrated: bool,
+    /// The calibration values from the reply.
     pub calibration: Calibration,
     /// The regulator voltage the PPK2 reports, mV.
     pub vdd_mv: u16,
@@ -101,7 +103,9 @@ pub enum MetadataError {
     Line {
         /// 1-based line number.
         line: usize,
+        /// The line.
         text: String,
+        /// What is wrong with it.
         problem: String,
     },
     /// A required key is absent.

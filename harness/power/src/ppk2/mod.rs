@@ -39,11 +39,17 @@ pub use recorder::{MarkRequest, Recorder, SAMPLE_PERIOD};
 
 use capture::Capture;
 
+/// PPK2 opcode `GetMetaData`: ask for the calibration text.
 pub const GET_METADATA: u8 = 0x19;
+/// PPK2 opcode `SetPowerMode`: source meter or ampere meter.
 pub const SET_POWER_MODE: u8 = 0x11;
+/// PPK2 opcode `RegulatorSet`: set the output voltage (mV).
 pub const REGULATOR_SET: u8 = 0x0D;
+/// PPK2 opcode `DeviceRunningSet`: switch the DUT power on or off.
 pub const DEVICE_RUNNING_SET: u8 = 0x0C;
+/// PPK2 opcode `AverageStart`: start the sample stream.
 pub const AVERAGE_START: u8 = 0x06;
+/// PPK2 opcode `AverageStop`: stop the sample stream.
 pub const AVERAGE_STOP: u8 = 0x07;
 /// `SetPowerMode` argument for source-meter mode.
 pub const SOURCE_METER: u8 = 2;
@@ -51,6 +57,7 @@ pub const SOURCE_METER: u8 = 2;
 pub const AMPERE_METER: u8 = 1;
 /// The regulator's range in millivolts.
 pub const MIN_MV: u16 = 800;
+/// The top of the regulator's range in millivolts.
 pub const MAX_MV: u16 = 5000;
 const MAX_METADATA: usize = 8192;
 /// How long `measure_current` waits for the first bucket of a fresh recording.
@@ -84,6 +91,7 @@ impl Ppk2Mode {
     }
 }
 
+/// A Nordic Power Profiler Kit II, as source meter or ampere meter.
 pub struct Ppk2Supply {
     transport: Box<dyn Transport>,
     label: String,
@@ -147,6 +155,7 @@ impl Ppk2Supply {
         &self.metadata
     }
 
+    /// Whether the PPK2 sources the DUT's power or only measures it.
     pub fn mode(&self) -> Ppk2Mode {
         self.mode
     }

@@ -18,8 +18,11 @@ const PERIOD_MS: f64 = 0.01;
 /// A window asked for by [`crate::CurrentRecorder::mark`].
 #[derive(Debug, Clone)]
 pub struct MarkRequest {
+    /// The window's label.
     pub label: String,
+    /// Where the window starts.
     pub from: Instant,
+    /// Where the window ends.
     pub to: Instant,
 }
 
@@ -182,10 +185,12 @@ impl Recorder {
         crate::current::WindowStats::of_buckets(tail).map(|s| s.mean_ua)
     }
 
+    /// Samples received so far.
     pub fn samples(&self) -> u64 {
         self.samples
     }
 
+    /// Samples lost so far.
     pub fn lost(&self) -> u64 {
         self.lost
     }

@@ -7,6 +7,7 @@
 /// Filter parameters (Nordic's defaults in [`SpikeFilter::default`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SpikeSettings {
+    /// The weight of a new sample in the running average.
     pub alpha: f64,
     /// The average used in range 4.
     pub alpha5: f64,
@@ -38,6 +39,7 @@ pub struct SpikeFilter {
 }
 
 impl SpikeFilter {
+    /// A filter with `settings`.
     pub fn new(settings: SpikeSettings) -> Self {
         SpikeFilter {
             settings,

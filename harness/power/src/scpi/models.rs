@@ -30,6 +30,7 @@ pub enum ReplyFormat {
 /// Everything the SCPI driver needs to know about one model.
 #[derive(Debug, Clone, Copy)]
 pub struct CommandTable {
+    /// The model the table is for.
     pub model: ScpiModel,
     /// Sent once after connecting, over any link.
     pub init: &'static [&'static str],
@@ -41,19 +42,29 @@ pub struct CommandTable {
     /// Whether channel 1 needs selecting too (false for single-output generic supplies, which
     /// may not know `INST`).
     pub select_channel_1: bool,
+    /// The voltage set command template (`{v}` the value, `{ch}` the channel where named).
     pub set_volts: &'static str,
+    /// The current limit command template (`{v}` the value, `{ch}` the channel where named).
     pub set_amps: &'static str,
     /// Commands that make the channel drive its terminals (R&S: channel switch, then master).
     pub output_on: &'static [&'static str],
+    /// Commands that disconnect the channel from its terminals.
     pub output_off: &'static [&'static str],
+    /// The voltage measurement query.
     pub meas_volts: &'static str,
+    /// The current measurement query.
     pub meas_amps: &'static str,
+    /// How commands name a channel.
     pub naming: ChannelNaming,
+    /// How measurement replies are formatted.
     pub reply: ReplyFormat,
     /// Minimum time between two writes over TCP / over serial.
     pub tcp_gap: Duration,
+    /// Minimum time between two writes over serial.
     pub serial_gap: Duration,
+    /// The serial baud rate.
     pub serial_baud: u32,
+    /// Whether the serial line needs two stop bits.
     pub serial_two_stop_bits: bool,
     /// Whether to drain `SYST:ERR?` after set commands.
     pub error_queue: bool,

@@ -18,11 +18,14 @@ pub const MAX_LINE: usize = 4096;
 pub enum TransportError {
     /// The deadline passed; `partial` holds what did arrive.
     Timeout {
+        /// How long was waited.
         waited: Duration,
+        /// The bytes that did arrive.
         partial: Vec<u8>,
     },
     /// An answer longer than [`MAX_LINE`].
     TooLong(Vec<u8>),
+    /// The link failed.
     Io(io::Error),
 }
 

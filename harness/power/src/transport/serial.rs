@@ -16,6 +16,7 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(1);
 /// Line settings of a serial instrument.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SerialSettings {
+    /// The baud rate.
     pub baud: u32,
     /// The E3631A needs two stop bits.
     pub two_stop_bits: bool,
@@ -33,6 +34,7 @@ impl Default for SerialSettings {
     }
 }
 
+/// A serial line to an instrument.
 pub struct SerialTransport {
     port: Box<dyn SerialPort>,
     path: String,
@@ -47,6 +49,7 @@ impl std::fmt::Debug for SerialTransport {
 }
 
 impl SerialTransport {
+    /// Opens the serial port at `path` with `settings`.
     pub fn open(path: &str, settings: SerialSettings) -> Result<Self, serialport::Error> {
         let stop = if settings.two_stop_bits {
             StopBits::Two

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use super::{Transport, remaining};
 
 #[derive(Debug)]
+/// A TCP connection to an instrument.
 pub struct TcpTransport {
     stream: TcpStream,
     peer: String,

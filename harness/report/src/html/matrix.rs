@@ -13,14 +13,20 @@ pub struct Column {
 /// One case row; `cells[i]` are indices into the result list for column `i`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
+    /// The case this row is for.
     pub case: CaseId,
+    /// The case's one-line description.
     pub description: String,
+    /// Per column, the indices of this case's results on that firmware.
     pub cells: Vec<Vec<usize>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+/// The conformance matrix: one column per modem firmware, one row per case.
 pub struct Matrix {
+    /// The firmware columns, left to right.
     pub columns: Vec<Column>,
+    /// The case rows, top to bottom.
     pub rows: Vec<Row>,
 }
 

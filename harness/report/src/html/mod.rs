@@ -88,6 +88,7 @@ impl HtmlReporter {
         self
     }
 
+    /// Where the page is written.
     pub fn path(&self) -> &Path {
         &self.path
     }

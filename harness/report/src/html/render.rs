@@ -20,9 +20,13 @@ const STYLE: &str = include_str!("style.css");
 
 /// Everything the page shows.
 pub struct Page<'a> {
+    /// The run's metadata, once the run has started.
     pub run: Option<&'a RunInfo>,
+    /// Each DUT with its result counts and, if it was lost, why.
     pub duts: &'a [(DutInfo, Counts, Option<String>)],
+    /// The case results so far, in DUT order.
     pub results: &'a [TrialResult],
+    /// The run's summary, once it has finished.
     pub finished: Option<&'a Summary>,
     /// Directory the page is written to (links are relative to it).
     pub page_dir: &'a Path,

@@ -107,6 +107,7 @@ pub struct JunitReporter {
 }
 
 impl JunitReporter {
+    /// A reporter that keeps the JUnit XML at `path` up to date as the run progresses.
     pub fn new(path: impl Into<PathBuf>, options: JunitOptions) -> Self {
         let style = CaseStyle {
             transcripts_root: options
@@ -150,6 +151,7 @@ impl JunitReporter {
         self
     }
 
+    /// Where the JUnit XML is written.
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -97,18 +97,22 @@ impl<M: ModemBackend> Board<M> {
         }
     }
 
+    /// The options the board was started with.
     pub fn options(&self) -> &DutOptions {
         &self.options
     }
 
+    /// Whether the board has power.
     pub fn powered(&self) -> bool {
         self.power.powered()
     }
 
+    /// Whether the board is wedged by fault injection.
     pub fn frozen(&self) -> bool {
         self.frozen
     }
 
+    /// The firmware id the board runs.
     pub fn fw_id(&self) -> &str {
         &self.fw_id
     }
@@ -118,10 +122,12 @@ impl<M: ModemBackend> Board<M> {
         !matches!(self.busy, Busy::Idle)
     }
 
+    /// Whether the console echoes input (`ATE1`).
     pub fn echo_enabled(&self) -> bool {
         self.framer.echo_enabled()
     }
 
+    /// What happened on the board since it started.
     pub fn stats(&self) -> DutStats {
         DutStats {
             bytes_out: self.tx.written(),

@@ -20,9 +20,19 @@ use crate::supply::CommandLog;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ControlError {
     #[error("{dut}: {reason}")]
-    InvalidFwId { dut: String, reason: String },
+    /// The firmware id of an installed image is not valid.
+    InvalidFwId {
+        /// The board's name.
+        dut: String,
+        /// Why the id is invalid.
+        reason: String,
+    },
     #[error("{dut}: the board is not powered (rail off or below the power-on threshold)")]
-    Unpowered { dut: String },
+    /// The operation needs power and the board has none.
+    Unpowered {
+        /// The board's name.
+        dut: String,
+    },
 }
 
 /// Shared handle on one simulated board.
@@ -65,6 +75,7 @@ impl<M: ModemBackend> DutControl<M> {
         self.running.store(false, Ordering::SeqCst);
     }
 
+    /// The board's name.
     pub fn name(&self) -> &str {
         &self.name
     }
@@ -110,6 +121,7 @@ impl<M: ModemBackend> DutControl<M> {
         self.board().set_frozen(frozen);
     }
 
+    /// Whether the board is wedged by [`freeze`](Self::freeze).
     pub fn frozen(&self) -> bool {
         self.board().frozen()
     }
@@ -124,6 +136,7 @@ impl<M: ModemBackend> DutControl<M> {
         self.board().fw_id().to_owned()
     }
 
+    /// What happened on the board since it started.
     pub fn stats(&self) -> DutStats {
         self.board().stats()
     }

@@ -12,6 +12,7 @@ use crate::profile::{CurrentFigures, DrawState};
 /// What the modem tells the current model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ModemDraw {
+    /// The modem's activity state.
     pub state: DrawState,
     /// Credential writes and deletes so far (a counter; only its increments matter).
     pub nvm_writes: u64,
@@ -52,6 +53,7 @@ pub struct CurrentModel {
 }
 
 impl CurrentModel {
+    /// A model of an unpowered board drawing `figures`.
     pub fn new(figures: CurrentFigures) -> Self {
         CurrentModel {
             figures,
@@ -64,6 +66,7 @@ impl CurrentModel {
         }
     }
 
+    /// The current figures the model uses.
     pub fn figures(&self) -> &CurrentFigures {
         &self.figures
     }

@@ -14,6 +14,7 @@ use super::legacy_host::{LegacyEvent, LegacyHost, LegacyHostOptions};
 /// What the board must do after one byte, apart from the echo.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Intake<'a> {
+    /// Nothing to do yet.
     Nothing,
     /// A complete command for the modem.
     Forward(&'a [u8]),
@@ -28,11 +29,14 @@ pub enum Intake<'a> {
 /// The active framer.
 #[derive(Debug)]
 pub enum Framer {
+    /// The application firmware's AT console.
     Console(Box<Console>),
+    /// The legacy AT host (older firmware), with its known defects.
     Legacy(LegacyHost),
 }
 
 impl Framer {
+    /// The console, or the legacy host when `legacy` options are given.
     pub fn new(legacy: Option<&LegacyHostOptions>) -> Self {
         match legacy {
             None => Framer::Console(Box::default()),
@@ -57,6 +61,7 @@ impl Framer {
         }
     }
 
+    /// Whether the console echoes input (`ATE1`).
     pub fn echo_enabled(&self) -> bool {
         match self {
             Framer::Console(c) => c.echo_enabled(),

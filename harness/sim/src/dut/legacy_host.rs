@@ -46,6 +46,7 @@ pub enum LegacyEra {
 pub struct LegacyHostOptions {
     /// Size of the host's command buffer in bytes; characters beyond it are dropped.
     pub buffer: usize,
+    /// Which release's behaviour to imitate.
     pub era: LegacyEra,
 }
 
@@ -61,6 +62,7 @@ impl Default for LegacyHostOptions {
 /// What one input byte led to.
 #[derive(Debug, PartialEq, Eq)]
 pub enum LegacyEvent<'a> {
+    /// Nothing to do yet.
     Nothing,
     /// A complete command (no terminator) to hand to the modem.
     Line(&'a [u8]),
@@ -82,6 +84,7 @@ pub struct LegacyHost {
 }
 
 impl LegacyHost {
+    /// A legacy host with an empty command buffer.
     pub fn new(options: &LegacyHostOptions) -> Self {
         let capacity = options.buffer.max(1);
         LegacyHost {
@@ -112,6 +115,7 @@ impl LegacyHost {
         self.sent = false;
     }
 
+    /// Takes one input byte.
     pub fn push(&mut self, byte: u8) -> LegacyEvent<'_> {
         if self.sent {
             self.buf.clear();

@@ -23,6 +23,7 @@ pub struct DutOptions {
     pub fw_id: String,
     /// UART baud rate (wire time in realistic timing; reported to clients).
     pub baud: u32,
+    /// Whether time is realistic (wire time, latencies) or fast.
     pub timing: Timing,
     /// Silence mid-line before the console drops the line with `#XFWERR: idle` (firmware.md §4
     /// rule 6; default 10 s).

@@ -75,6 +75,7 @@ impl PowerMonitor {
         }
     }
 
+    /// Whether the board has power.
     pub fn powered(&self) -> bool {
         self.powered
     }

@@ -47,6 +47,7 @@ impl<M: ModemBackend> RunningDut<M> {
         })
     }
 
+    /// The handle to control the running board.
     pub fn control(&self) -> &Arc<DutControl<M>> {
         &self.control
     }

@@ -55,6 +55,7 @@ pub struct Transmitter {
 }
 
 impl Transmitter {
+    /// A transmitter at `baud` that queues up to `capacity` bytes.
     pub fn new(timing: Timing, baud: u32, capacity: usize) -> Self {
         Transmitter {
             queue: VecDeque::new(),
@@ -128,6 +129,7 @@ impl Transmitter {
         self.stalled = false;
     }
 
+    /// Whether nothing is queued.
     pub fn is_idle(&self) -> bool {
         self.queue.is_empty()
     }

@@ -229,14 +229,17 @@ impl Modem {
         self.profile.latency_of(command)
     }
 
+    /// The profile the modem imitates.
     pub fn profile(&self) -> &Profile {
         &self.profile
     }
 
+    /// The identity strings the modem reports.
     pub fn identity(&self) -> &ModemIdentity {
         &self.identity
     }
 
+    /// The policies for behaviour the reference leaves OPEN.
     pub fn policy(&self) -> &Policy {
         &self.policy
     }
@@ -246,10 +249,12 @@ impl Modem {
         self.nvm.snapshot()
     }
 
+    /// The current `+CFUN` mode.
     pub fn cfun(&self) -> u8 {
         self.vol.cfun
     }
 
+    /// The current `+CMEE` setting.
     pub fn cmee(&self) -> u8 {
         self.vol.cmee
     }

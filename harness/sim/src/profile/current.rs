@@ -38,6 +38,7 @@ pub struct CurrentFigures {
     /// Zero-mean fluctuation a 100 kS/s instrument sees, percent of the level (INFERRED).
     pub ripple_pct: f64,
     #[serde(skip_serializing_if = "String::is_empty")]
+    /// Where these facts come from (reference citation).
     pub cite: String,
 }
 

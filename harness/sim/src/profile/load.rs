@@ -13,16 +13,29 @@ include!(concat!(env!("OUT_DIR"), "/bundled_profiles.rs"));
 #[derive(Debug, thiserror::Error)]
 pub enum ProfileError {
     #[error("{path}: {source}")]
+    /// The profile file could not be read.
     Io {
+        /// The profile file.
         path: PathBuf,
+        /// The I/O error.
         source: std::io::Error,
     },
     #[error("{origin}: {reason}")]
-    Invalid { origin: String, reason: String },
-    #[error("{origin}: file is named `{stem}` but describes `{mfw}`")]
-    NameMismatch {
+    /// The profile is not valid.
+    Invalid {
+        /// Where the profile came from (file or bundled name).
         origin: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    #[error("{origin}: file is named `{stem}` but describes `{mfw}`")]
+    /// The file's name is not the firmware it describes.
+    NameMismatch {
+        /// Where the profile came from (file or bundled name).
+        origin: String,
+        /// The file name without extension.
         stem: String,
+        /// The firmware the profile describes.
         mfw: String,
     },
 }

@@ -33,17 +33,23 @@ pub struct Profile {
     /// Free text: what this profile is, where its facts come from.
     #[serde(default)]
     pub description: String,
+    /// What the modem answers to the identification commands.
     pub identity: IdentityStrings,
     /// `+CFUN` modes the firmware accepts (ref §3, §10.4).
     pub cfun_modes: Vec<u8>,
+    /// How `%CMNG` behaves.
     pub cmng: Cmng,
     #[serde(default)]
+    /// How `%XPMNG` behaves; `None` when the firmware lacks the command.
     pub xpmng: Option<Xpmng>,
+    /// How the power-off warning behaves.
     pub pofwarn: Pofwarn,
+    /// Which optional commands the firmware has.
     pub commands: Commands,
     /// Items present from the factory, e.g. modem-reserved tags > 2147483647 (ref §1.1 [D1][D2]).
     #[serde(default)]
     pub preinstalled: Vec<Preinstalled>,
+    /// How long commands take in realistic timing.
     pub latency: Latency,
     /// Current drawn per state, for the simulated PPK2 (defaults INFERRED, see [`current`]).
     #[serde(default)]
@@ -75,6 +81,7 @@ pub struct IdentityStrings {
     #[serde(default)]
     pub attest_device_type: u32,
     #[serde(default)]
+    /// Where these facts come from (reference citation).
     pub cite: String,
 }
 
@@ -95,6 +102,7 @@ pub struct ContentCheck {
     /// Types validated (0 and 1 on nRF91x1 ≥ 2.0.2).
     pub types: Vec<u8>,
     #[serde(default)]
+    /// Where these facts come from (reference citation).
     pub cite: String,
 }
 
@@ -111,6 +119,7 @@ pub struct Cmng {
     pub secret_types: Vec<u8>,
     /// CFUN modes in which write/delete answer 518 (ref §3 [D1]).
     pub active_cfun: Vec<u8>,
+    /// What the `%CMNG` list shows as a credential's digest.
     pub list_digest: ListDigest,
     /// 527 validation, if the firmware has it.
     #[serde(default)]
@@ -118,6 +127,7 @@ pub struct Cmng {
     /// Whether 519 "already exists" exists for `%CMNG` on this firmware (ref §8).
     pub has_519: bool,
     #[serde(default)]
+    /// Where these facts come from (reference citation).
     pub cite: String,
 }
 
@@ -135,6 +145,7 @@ pub struct Xpmng {
     #[serde(default = "default_xpmng_exists")]
     pub exists_code: u16,
     #[serde(default)]
+    /// Where these facts come from (reference citation).
     pub cite: String,
 }
 
@@ -175,6 +186,7 @@ pub struct Pofwarn {
     #[serde(default)]
     pub builtin_check_mv: Option<u32>,
     #[serde(default)]
+    /// Where these facts come from (reference citation).
     pub cite: String,
 }
 
@@ -189,6 +201,7 @@ pub struct Commands {
     /// `AT%ATTESTTOKEN` (ref §5 [D14]).
     pub attesttoken: bool,
     #[serde(default)]
+    /// Where these facts come from (reference citation).
     pub cite: String,
 }
 
@@ -196,9 +209,12 @@ pub struct Commands {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Preinstalled {
+    /// The security tag.
     pub sec_tag: u32,
     #[serde(rename = "type")]
+    /// The credential type.
     pub kind: u8,
+    /// The stored content.
     pub content: String,
 }
 

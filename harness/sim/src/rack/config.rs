@@ -132,8 +132,10 @@ impl SimDutConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SimRackConfig {
+    /// The simulated boards.
     pub duts: Vec<SimDutConfig>,
     #[serde(default)]
+    /// Whether the boards and supplies run with realistic or fast timing.
     pub timing: Timing,
     /// Extra modem profiles (`*.yaml`), added to the bundled ones (same name: the file wins).
     #[serde(default)]

@@ -30,6 +30,7 @@ pub use error::SimError;
 /// One running simulated board and where to reach it.
 #[derive(Debug, Clone)]
 pub struct SimDut {
+    /// The board's name.
     pub name: String,
     /// Modem firmware profile, e.g. `mfw_nrf9160_1.3.6`.
     pub profile: String,
@@ -37,10 +38,15 @@ pub struct SimDut {
     pub serial: PathBuf,
     /// Supply address: `tcp://127.0.0.1:<port>` for SCPI models, a pty path for Korad/PPK2.
     pub psu: String,
+    /// Which supply model simulates the board's supply.
     pub psu_model: SupplyModel,
+    /// The IMEI the modem reports.
     pub imei: String,
+    /// The console's baud rate.
     pub baud: u32,
+    /// Whether the board runs the legacy AT host instead of the console.
     pub legacy_host: bool,
+    /// Whether the board runs with realistic or fast timing.
     pub timing: Timing,
     /// Flash, reset, freeze, rail, NVM snapshot, supply command log.
     pub control: Arc<DutControl>,
@@ -49,6 +55,7 @@ pub struct SimDut {
 }
 
 impl SimDut {
+    /// The handle to control the board.
     pub fn control(&self) -> &Arc<DutControl> {
         &self.control
     }
@@ -151,6 +158,7 @@ impl SimRack {
         Ok(rack)
     }
 
+    /// The running boards.
     pub fn duts(&self) -> &[SimDut] {
         &self.duts
     }
@@ -160,6 +168,7 @@ impl SimRack {
         self.duts.iter().find(|d| d.name == name)
     }
 
+    /// Whether the rack runs with realistic or fast timing.
     pub fn timing(&self) -> Timing {
         self.timing
     }

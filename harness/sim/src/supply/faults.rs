@@ -23,6 +23,7 @@ impl Faults {
         self.hang.store(hang, Ordering::SeqCst);
     }
 
+    /// Whether the instrument is hung (see [`set_hang`](Self::set_hang)).
     pub fn hang(&self) -> bool {
         self.hang.load(Ordering::SeqCst)
     }
@@ -34,6 +35,7 @@ impl Faults {
             .store(d.as_micros() as u64, Ordering::SeqCst);
     }
 
+    /// The minimum interval between executed commands (zero: none).
     pub fn min_interval(&self) -> Duration {
         Duration::from_micros(self.min_interval_us.load(Ordering::SeqCst))
     }
@@ -44,6 +46,7 @@ impl Faults {
             .store(d.as_micros() as u64, Ordering::SeqCst);
     }
 
+    /// The delay before each query answer.
     pub fn reply_delay(&self) -> Duration {
         Duration::from_micros(self.reply_delay_us.load(Ordering::SeqCst))
     }

@@ -11,6 +11,7 @@ pub struct LoggedCommand {
     /// When it arrived: at `at`, or (when the simulator could not tell exactly, e.g. it read
     /// late) somewhere in `earliest..=at`.
     pub at: Instant,
+    /// The earliest time it may have arrived.
     pub earliest: Instant,
     /// The command as text (SCPI and Korad: as sent, without terminator; PPK2: opcode name and
     /// decoded argument, e.g. `RegulatorSet 3300`).
@@ -76,6 +77,7 @@ impl CommandLog {
             .any(|e| e.text.to_ascii_uppercase().contains(&needle))
     }
 
+    /// Forgets every logged command.
     pub fn clear(&self) {
         self.lock().clear();
     }

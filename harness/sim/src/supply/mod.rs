@@ -103,6 +103,7 @@ pub struct SupplyEndpoint {
     pub log: Arc<CommandLog>,
     /// Misbehaviour knobs, changeable while the instrument runs.
     pub faults: Arc<Faults>,
+    /// Which instrument is simulated.
     pub model: SupplyModel,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,

@@ -7,12 +7,19 @@
 /// One range's calibration, as the metadata reports it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RangeCal {
+    /// R: the divisor of the ADC voltage (the range's resistance).
     pub r: f64,
+    /// GS: the quadratic gain term.
     pub gs: f64,
+    /// GI: the linear gain term.
     pub gi: f64,
+    /// O: ADC offset.
     pub o: f64,
+    /// S: the VDD term.
     pub s: f64,
+    /// I: current offset.
     pub i: f64,
+    /// UG: user gain.
     pub ug: f64,
 }
 
