@@ -285,7 +285,12 @@ impl JunitReporter {
         let max_transcript = self.options.max_transcript;
         let mut level = self.level;
         let mut failed = None;
-        let run_props = self.marks.run_properties(&self.tally);
+        // The run's status on `<testsuites>` too, where a dashboard reading the root finds it.
+        let mut run_props = vec![(
+            RUN_STATUS_PROPERTY.to_string(),
+            self.status().as_str().to_string(),
+        )];
+        run_props.extend(self.marks.run_properties(&self.tally));
         let xml = budget::fit(&mut level, |detail| {
             let detail = Detail {
                 transcript: detail.transcript.min(max_transcript),
