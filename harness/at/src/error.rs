@@ -8,6 +8,7 @@ use hil_model::CmeCode;
 
 /// An AT console failure.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum AtError {
     /// The port path does not exist (unplugged board, simulator not running, typo).
     #[error("serial port {path} does not exist")]

@@ -5,6 +5,7 @@ use hil_power::PowerError;
 
 /// Why a characterization could not go on (the board is restored before this is returned).
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     #[error("console: {0}")]
     /// The AT console failed.

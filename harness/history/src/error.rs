@@ -52,6 +52,7 @@ impl fmt::Display for Repaired {
 
 /// A problem with the run history. For recording it is a warning, never a failed run.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum HistoryError {
     #[error(
         "run history {}: locked by another process for more than {waited:?}",

@@ -10,6 +10,7 @@ use crate::state_dir::StateDirError;
 
 /// Leases could not be taken.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum LeaseError {
     /// Someone else holds a board's lease.
     #[error("{}", busy_message(board, key, holder.as_deref(), *waited))]

@@ -53,6 +53,7 @@ impl FromStr for Family {
 
 /// Why a version or range string was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum VersionError {
     #[error("`{0}` is not a modem firmware name (expected e.g. mfw_nrf9160_1.3.6)")]
     /// The text does not have the `mfw[-pti]_<family>_<version>` form.

@@ -35,6 +35,7 @@ impl std::fmt::Display for Quantity {
 
 /// Everything that can go wrong between the harness and a supply.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum PowerError {
     /// The guard refused a set point outside the DUT's limits; nothing reached the instrument.
     #[error(

@@ -21,6 +21,7 @@ pub const DEFAULT_STEP_MV: f64 = 50.0;
 
 /// What is wrong with a profile.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ProfileError {
     /// Not valid YAML or not the profile's shape (the message has line and column).
     #[error("voltage profile {origin}: {message}")]

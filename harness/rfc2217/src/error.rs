@@ -6,6 +6,7 @@ use std::time::Duration;
 
 /// A network serial port failure. `port` is the port's spec, e.g. `rfc2217://10.0.0.7:4001`.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// The port spec cannot be used.
     #[error("bad serial port `{spec}`: {why}")]

@@ -96,6 +96,7 @@ pub struct Metadata {
 
 /// Why a metadata reply is unusable.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum MetadataError {
     /// The reply has no `END` line.
     NoEnd,

@@ -15,6 +15,7 @@ pub const MAX_LINE: usize = 4096;
 
 /// Why a transport operation failed.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum TransportError {
     /// The deadline passed; `partial` holds what did arrive.
     Timeout {

@@ -18,6 +18,7 @@ use crate::supply::CommandLog;
 
 /// Why a control action was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ControlError {
     #[error("{dut}: {reason}")]
     /// The firmware id of an installed image is not valid.

@@ -11,6 +11,7 @@ include!(concat!(env!("OUT_DIR"), "/bundled_profiles.rs"));
 
 /// Why a profile could not be loaded.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ProfileError {
     #[error("{path}: {source}")]
     /// The profile file could not be read.

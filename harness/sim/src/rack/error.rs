@@ -6,6 +6,7 @@ use crate::profile::ProfileError;
 
 #[derive(Debug, thiserror::Error)]
 /// Why a simulated rack could not be set up or started.
+#[non_exhaustive]
 pub enum SimError {
     #[error("sim DUT `{dut}`: unknown profile `{profile}` (known: {})", known.join(", "))]
     /// A board names a profile that does not exist.
