@@ -10,7 +10,9 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
 /// The `hil` binary with the harness's environment variables cleared; board leases, health and
-/// the run history go to a state directory of the test build, never the user's.
+/// the run history go to a fresh state directory of the test build for each command — never the
+/// user's, and never one an earlier test or test run left state in (a test that needs state
+/// shared between commands passes `--state-dir` or sets `HIL_STATE_DIR` itself).
 pub fn hil() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_hil"));
     for var in [
@@ -25,11 +27,20 @@ pub fn hil() -> Command {
         cmd.env_remove(var);
     }
     cmd.env("CI", "1").stdin(Stdio::null());
-    cmd.env(
-        "HIL_STATE_DIR",
-        Path::new(env!("CARGO_TARGET_TMPDIR")).join("hil-state"),
-    );
+    cmd.env("HIL_STATE_DIR", fresh_state_dir());
     cmd
+}
+
+/// A state directory no other command of any test run has used.
+fn fresh_state_dir() -> std::path::PathBuf {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("hil-state")
+        .join(format!("{}-{nanos}-{n}", std::process::id()))
 }
 
 /// Runs `cmd` to its end (at most `secs`) and returns its output.
