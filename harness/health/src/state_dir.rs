@@ -1,45 +1,14 @@
-//! Where the lab keeps state between commands: `--state-dir DIR`, else `HIL_STATE_DIR`, else
-//! the platform's per-user state directory + `hil` (`$XDG_STATE_HOME/hil`, usually
-//! `~/.local/state/hil`, on Linux; the local data directory elsewhere). Board health lives in
-//! its `health/` folder. The app layer reads the variable and passes its value in.
+//! Where board health lives: the `health/` folder of the lab's state directory. The state
+//! directory itself is resolved by `hil_lease::state_dir` (`--state-dir`, else `HIL_STATE_DIR`,
+//! else the platform's per-user state directory + `hil`), re-exported here so every piece of lab
+//! state follows one rule.
 
 use std::path::{Path, PathBuf};
 
-/// The environment variable naming the state directory.
-pub const STATE_DIR_ENV: &str = "HIL_STATE_DIR";
+pub use hil_lease::state_dir::{STATE_DIR_ENV, StateDirError, platform_dir, resolve_from};
 
 /// The folder of health records inside the state directory.
 pub const HEALTH_DIR: &str = "health";
-
-/// No state directory could be found.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "no state directory: no per-user state directory is known on this platform (no home \
-     directory?); pass --state-dir DIR or set {STATE_DIR_ENV}"
-)]
-pub struct StateDirError;
-
-/// The state directory: `explicit` (`--state-dir`) if given, else `from_env` (the value of
-/// `HIL_STATE_DIR`) if set and not empty, else `platform` + `hil`. Not created here.
-pub fn resolve_from(
-    explicit: Option<&Path>,
-    from_env: Option<&Path>,
-    platform: Option<PathBuf>,
-) -> Result<PathBuf, StateDirError> {
-    let given = explicit
-        .or(from_env)
-        .filter(|dir| !dir.as_os_str().is_empty());
-    match (given, platform) {
-        (Some(dir), _) => Ok(dir.to_path_buf()),
-        (None, Some(dir)) => Ok(dir.join("hil")),
-        (None, None) => Err(StateDirError),
-    }
-}
-
-/// The platform's per-user state directory (without `hil`), when there is one.
-pub fn platform_dir() -> Option<PathBuf> {
-    dirs::state_dir().or_else(dirs::data_local_dir)
-}
 
 /// The health folder of `state_dir`.
 pub fn health_dir(state_dir: &Path) -> PathBuf {
