@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::error::HistoryError;
 
 /// The environment variable naming the state directory.
-pub const STATE_DIR_ENV: &str = "HIL_STATE_DIR";
+pub const STATE_DIR_ENV: &str = hil_lease::STATE_DIR_ENV;
 
 /// The history database's file name inside the state directory.
 pub const HISTORY_FILE: &str = "history.sqlite";
@@ -18,7 +18,11 @@ pub const HISTORY_FILE: &str = "history.sqlite";
 /// The directory is not created here.
 pub fn resolve(explicit: Option<&Path>) -> Result<PathBuf, HistoryError> {
     let from_env = std::env::var_os(STATE_DIR_ENV).filter(|v| !v.is_empty());
-    resolve_from(explicit, from_env.as_deref().map(Path::new), platform_dir())
+    resolve_from(
+        explicit,
+        from_env.as_deref().map(Path::new),
+        hil_lease::state_dir::platform_dir(),
+    )
 }
 
 /// The history database path in `state_dir`.
@@ -26,25 +30,15 @@ pub fn history_path(state_dir: &Path) -> PathBuf {
     state_dir.join(HISTORY_FILE)
 }
 
-/// [`resolve`] with its inputs given (testable without touching the environment).
+/// [`resolve`] with its inputs given (testable without touching the environment): the lab's one
+/// rule, `hil_lease::state_dir::resolve_from`.
 fn resolve_from(
     explicit: Option<&Path>,
     from_env: Option<&Path>,
     platform: Option<PathBuf>,
 ) -> Result<PathBuf, HistoryError> {
-    if let Some(dir) = explicit.or(from_env) {
-        return Ok(dir.to_path_buf());
-    }
-    platform.map(|dir| dir.join("hil")).ok_or_else(|| {
-        HistoryError::NoStateDir(format!(
-            "no per-user state directory is known on this platform (no home directory?); \
-             pass --state-dir DIR or set {STATE_DIR_ENV}"
-        ))
-    })
-}
-
-fn platform_dir() -> Option<PathBuf> {
-    dirs::state_dir().or_else(dirs::data_local_dir)
+    hil_lease::state_dir::resolve_from(explicit, from_env, platform)
+        .map_err(|e| HistoryError::NoStateDir(e.to_string()))
 }
 
 #[cfg(test)]
