@@ -5,15 +5,21 @@
 //! the test only when the user exported it, and not when it was set in `.cargo/config.toml`;
 //! a relative value is relative to where cargo ran, not to the test's working directory). The
 //! test binary's own path does tell: cargo builds it at `<target>[/<triple>]/<profile>/deps/`,
-//! and marks `<target>` with a `CACHEDIR.TAG` file. So, in order:
-//! 1. the nearest ancestor of the running executable holding `CACHEDIR.TAG`;
+//! and marks `<target>` with a `CACHEDIR.TAG` file — but only when cargo created the directory
+//! itself (CI that makes `target/ci-venv` first gets none), so cargo's rustc cache file
+//! `.rustc_info.json`, written at the top of every target directory it uses, counts too. So, in
+//! order:
+//! 1. the nearest ancestor of the running executable holding either marker;
 //! 2. `CARGO_TARGET_DIR` (a relative value taken against the workspace root);
 //! 3. `<workspace root>/target`.
 
 use std::path::{Path, PathBuf};
 
-/// The file cargo puts at the top of every target directory.
+/// The file cargo puts at the top of a target directory it created.
 pub const TARGET_DIR_MARKER: &str = "CACHEDIR.TAG";
+
+/// The rustc cache cargo writes at the top of every target directory it builds into.
+pub const RUSTC_INFO_MARKER: &str = ".rustc_info.json";
 
 /// The report directory of `cargo test --test hil` inside the target directory.
 pub const LIBTEST_REPORT_DIR: &str = "hil-report";
@@ -30,11 +36,15 @@ pub fn target_dir(exe: Option<&Path>, cargo_target_dir: Option<&Path>, root: &Pa
     }
 }
 
-/// The nearest ancestor of `exe` holding [`TARGET_DIR_MARKER`].
+/// The nearest ancestor of `exe` holding [`TARGET_DIR_MARKER`] or [`RUSTC_INFO_MARKER`].
 fn marked_ancestor(exe: &Path) -> Option<PathBuf> {
     exe.ancestors()
         .skip(1)
-        .find(|dir| dir.join(TARGET_DIR_MARKER).is_file())
+        .find(|dir| {
+            [TARGET_DIR_MARKER, RUSTC_INFO_MARKER]
+                .iter()
+                .any(|marker| dir.join(marker).is_file())
+        })
         .map(Path::to_path_buf)
 }
 
@@ -72,6 +82,18 @@ mod tests {
             );
             assert_eq!(target_dir(Some(&exe), None, &root), target, "{under}");
         }
+    }
+
+    #[test]
+    fn a_target_dir_made_before_cargo_is_known_by_its_rustc_cache() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("target");
+        let deps = target.join("debug/deps");
+        std::fs::create_dir_all(&deps).unwrap();
+        std::fs::write(target.join(RUSTC_INFO_MARKER), "{}").unwrap();
+        let exe = deps.join("hil-0123456789abcdef");
+        std::fs::write(&exe, "").unwrap();
+        assert_eq!(target_dir(Some(&exe), None, tmp.path()), target);
     }
 
     #[test]
