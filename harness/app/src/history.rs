@@ -3,12 +3,13 @@
 //! reports that remember) and recording a finished run. The history never fails a run: any
 //! problem with the database becomes one warning line for the summary.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use hil_history::{History, Recorded, RunEnd, RunFilter, RunRecord, state_dir};
-use hil_report::PastRuns;
+use hil_history::{History, Recorded, RunEnd, RunFilter, RunId, RunRecord, state_dir};
 use hil_report::past::STRIP_RUNS;
+use hil_report::{Observed, PastRuns};
 use hil_runner::{DutInfo, RunInfo, Summary, TrialResult};
 
 use crate::env::Env;
@@ -95,7 +96,8 @@ impl RunHistory {
     }
 
     /// The earlier runs of `rack`: each trial's outcomes from the latest completed run back,
-    /// over at most [`STRIP_RUNS`]` - 1` runs. `None` without a completed earlier run.
+    /// over at most [`STRIP_RUNS`]` - 1` runs, and what that run saw of each trial (signature,
+    /// observations). `None` without a completed earlier run.
     pub fn past(&self, rack: &str) -> Option<PastRuns> {
         let RunHistory::Open(history) = self else {
             return None;
@@ -127,6 +129,7 @@ impl RunHistory {
                     (t.trial.to_string(), outcomes)
                 })
                 .collect(),
+            observed: observed(history, previous.id),
         })
     }
 
@@ -140,6 +143,27 @@ impl RunHistory {
         match history.record_run(&record) {
             Ok(recorded) => HistoryNote::Recorded(recorded),
             Err(e) => HistoryNote::NotRecorded(e.to_string()),
+        }
+    }
+}
+
+/// What run `id` saw of each trial (signature, observations); empty, with a warning, when the
+/// history cannot say (the page then compares outcomes only, and says so).
+fn observed(history: &History, id: RunId) -> BTreeMap<String, Observed> {
+    match history.trials(id) {
+        Ok(trials) => trials
+            .into_iter()
+            .map(|(key, state)| {
+                let seen = Observed {
+                    signature: state.signature,
+                    observations: state.observations,
+                };
+                (key.to_string(), seen)
+            })
+            .collect(),
+        Err(e) => {
+            eprintln!("warning: reading the previous run's observations from the run history: {e}");
+            BTreeMap::new()
         }
     }
 }

@@ -54,7 +54,7 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Work on report directories: merge the reports of several shards or hosts into one.
     Report(report::ReportArgs),
-    /// Rack files: discover the boards on this host's serial ports.
+    /// Rack files: discover the boards on this host's serial ports and pair them with probes.
     Rack(rack::RackArgs),
 }
 

@@ -1,6 +1,7 @@
 //! `hil rack discover --serial-dir DIR` over a directory of links to `hil sim` ports writes a
 //! rack file that `hil doctor --rack` accepts and that names each board's modem firmware and
-//! IMEI; a port that does not answer AT is listed in a comment.
+//! IMEI; a port that does not answer AT is listed in a comment, and a board no probe belongs to
+//! says so in a comment (this works with no probe attached).
 
 mod common;
 
@@ -57,6 +58,15 @@ fn discovery_writes_a_rack_file_doctor_accepts() {
     }
     assert!(yaml.contains("not-a-board"), "{yaml}");
     assert!(yaml.contains("did not answer AT"), "{yaml}");
+    // Simulated ports carry no probe's USB serial: each board says so instead of guessing,
+    // with or without probes on this host.
+    assert_eq!(
+        yaml.matches("# probe: no attached debug probe carries this port's USB serial number")
+            .count(),
+        2,
+        "{yaml}"
+    );
+    assert!(!yaml.contains("\n    probe:"), "{yaml}");
 
     let mut cmd = hil();
     cmd.args(["doctor", "--rack"]).arg(&rack);

@@ -141,7 +141,7 @@ fn diff_names_exactly_the_trials_a_changed_modem_policy_changed() {
         assert_eq!(diff[group], serde_json::json!([]), "{group}");
     }
 
-    // The second run's HTML opens with the change, and its JUnit names the previous outcome.
+    // The second run's HTML opens with the changes, and its JUnit names the previous outcome.
     let html = std::fs::read_to_string(dir.path().join("r2/conformance.html")).unwrap();
     let start = html
         .find("<section class=\"changes\"")
@@ -156,7 +156,21 @@ fn diff_names_exactly_the_trials_a_changed_modem_policy_changed() {
         section.contains("b2::console::multiline_pem_verbatim"),
         "{section}"
     );
-    assert_eq!(section.matches("<li>").count(), 1, "{section}");
+    // Outcome changes first (exactly the one), then the changed observations, as `hil diff`
+    // lists them: the secret read that now answers OK, key by key.
+    let (outcomes, observed) = section
+        .split_once("<h3>changed observations (1)</h3>")
+        .unwrap_or_else(|| panic!("no changed observations: {section}"));
+    assert_eq!(outcomes.matches("<li>").count(), 1, "{section}");
+    assert_eq!(observed.matches("<a href=\"#r-").count(), 1, "{section}");
+    assert!(observed.contains("b2::cmng::read_secrets"), "{section}");
+    assert_eq!(
+        observed
+            .matches("<code>+CME ERROR: 514</code> → <code>OK</code>")
+            .count(),
+        2,
+        "{section}"
+    );
     let xml = std::fs::read_to_string(dir.path().join("r2/junit.xml")).unwrap();
     assert_eq!(xml.matches("name=\"previous_outcome\"").count(), 1);
     let case = xml

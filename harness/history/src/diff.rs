@@ -11,11 +11,11 @@
 //!   and a changed signature with the same outcome (fail with 518 -> fail with 528).
 //!
 //! Observations that differ only in timing (latencies in milliseconds) are not changes
-//! (the `timing` module).
+//! (`hil_runner::observations`, the rule the HTML report's changes section uses too).
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use hil_runner::OutcomeKind;
+use hil_runner::{OutcomeKind, observations};
 use serde::Serialize;
 
 use crate::error::HistoryError;
@@ -33,16 +33,7 @@ pub struct TrialChange {
     pub after: TrialState,
 }
 
-/// One observation key whose value changed (`None`: not observed in that run).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ValueChange {
-    /// The observation key.
-    pub key: String,
-    /// The value in the earlier run.
-    pub before: Option<String>,
-    /// The value in the later run.
-    pub after: Option<String>,
-}
+pub use hil_runner::observations::ValueChange;
 
 /// A trial whose characterization observations changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -184,7 +175,7 @@ pub fn compare(
             diff.disappeared.push(presence(key, old));
             continue;
         };
-        let observed = observation_changes(&old.observations, &new.observations);
+        let observed = observations::changes(&old.observations, &new.observations);
         if !observed.is_empty() {
             diff.changed_observations.push(ObservationChange {
                 trial: key.clone(),
@@ -220,32 +211,6 @@ fn presence(key: &TrialKey, state: &TrialState) -> TrialPresence {
         trial: key.clone(),
         state: state.clone(),
     }
-}
-
-fn observation_changes(
-    before: &[(String, String)],
-    after: &[(String, String)],
-) -> Vec<ValueChange> {
-    let old: BTreeMap<&str, &str> = before
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let new: BTreeMap<&str, &str> = after
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let keys: BTreeSet<&str> = old.keys().chain(new.keys()).copied().collect();
-    keys.into_iter()
-        .filter(|k| match (old.get(k), new.get(k)) {
-            (Some(a), Some(b)) => !timing::same_apart_from_timing(k, a, b),
-            (a, b) => a != b,
-        })
-        .map(|k| ValueChange {
-            key: k.to_string(),
-            before: old.get(k).map(|v| v.to_string()),
-            after: new.get(k).map(|v| v.to_string()),
-        })
-        .collect()
 }
 
 /// Boards in both runs whose modem firmware differs (from the boards table, else from the
@@ -301,4 +266,3 @@ impl History {
 
 #[cfg(test)]
 mod tests;
-mod timing;

@@ -1,10 +1,20 @@
 //! Rack discovery: the consoles in a directory of stable port paths (`/dev/serial/by-id` on
 //! a rack host) asked who they are — modem firmware (`AT+CGMR`), IMEI (`AT+CGSN`) and the
-//! firmware-under-test id — and a rack file skeleton written from the answers, every guess
-//! marked by a comment. A port that does not answer AT is listed in a comment, not dropped.
-//! Probes and supplies are not paired here: the skeleton says to add them.
+//! firmware-under-test id — paired with the debug probes probe-rs lists, and a rack file
+//! skeleton written from the answers, every guess marked by a comment. A port that does not
+//! answer AT is listed in a comment, not dropped.
+//!
+//! - [`pairing`]: which probe each port belongs to (pure, over probes and ports);
+//! - [`usb`]: the USB serial number behind each port, as the system reports it;
+//! - [`skeleton`]: the rack file written from the answers and the pairing.
 
-use std::fmt::Write as _;
+pub mod pairing;
+pub mod skeleton;
+pub mod usb;
+
+pub use pairing::{Pairing, PortUsb, ProbeMatch, pair};
+pub use skeleton::rack_skeleton;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -34,6 +44,15 @@ pub enum PortAnswer {
         /// Why: cannot open, no answer, not AT.
         why: String,
     },
+}
+
+impl PortAnswer {
+    /// The port's path (as found in the directory).
+    pub fn port(&self) -> &Path {
+        match self {
+            PortAnswer::Board { port, .. } | PortAnswer::Silent { port, .. } => port,
+        }
+    }
 }
 
 /// Asks every entry of `dir` (sorted by name), each with `timeout` per command, in parallel.
@@ -77,181 +96,5 @@ fn ask(port: PathBuf, baud: u32, timeout: Duration) -> PortAnswer {
         imei: at.imei().ok(),
         firmware_id: at.firmware_id().ok(),
         port,
-    }
-}
-
-/// A DUT name from a port's file name: letters, digits, `.`, `_`, `-` kept, the rest `-`.
-fn dut_name(port: &Path, taken: &[String]) -> String {
-    let file = port
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let base: String = file
-        .chars()
-        .map(|c| match c {
-            'A'..='Z' | 'a'..='z' | '0'..='9' | '.' | '_' | '-' => c,
-            _ => '-',
-        })
-        .collect();
-    let base = if base.is_empty() {
-        "dut".to_string()
-    } else {
-        base
-    };
-    let mut name = base.clone();
-    let mut n = 1;
-    while taken.contains(&name) {
-        n += 1;
-        name = format!("{base}-{n}");
-    }
-    name
-}
-
-/// A YAML double-quoted string (backslash, quote and control characters escaped).
-fn quoted(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// The rack file skeleton for `answers`, named `rack`; `source` names where the ports were
-/// found (for the header comment). `None` when no board answered (a rack needs a DUT).
-pub fn rack_skeleton(rack: &str, source: &Path, answers: &[PortAnswer]) -> Option<String> {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "# Rack file skeleton written by `hil rack discover` from the consoles in {}.",
-        source.display()
-    );
-    out.push_str(
-        "# Every board below is what its console answered; names are guesses from the port\n\
-         # names. Add each board's probe, supply and limits (`hil schema`), then `hil doctor`.\n",
-    );
-    let _ = writeln!(out, "name: {}  # guess: rename the rack", quoted(rack));
-    let boards: Vec<&PortAnswer> = answers
-        .iter()
-        .filter(|a| matches!(a, PortAnswer::Board { .. }))
-        .collect();
-    if boards.is_empty() {
-        return None;
-    }
-    out.push_str("duts:\n");
-    let mut taken = Vec::new();
-    for answer in boards {
-        let PortAnswer::Board {
-            port,
-            revision,
-            mfw,
-            imei,
-            firmware_id,
-        } = answer
-        else {
-            continue;
-        };
-        let name = dut_name(port, &taken);
-        taken.push(name.clone());
-        let _ = writeln!(
-            out,
-            "  # {}: AT+CGMR {revision:?}, IMEI {}, firmware-under-test {}",
-            port.display(),
-            imei.as_deref().unwrap_or("none"),
-            firmware_id.as_deref().unwrap_or("unknown")
-        );
-        let _ = writeln!(
-            out,
-            "  - name: {}  # guess: from the port name",
-            quoted(&name)
-        );
-        let _ = writeln!(out, "    serial: {}", quoted(&port.display().to_string()));
-        match mfw {
-            Some(mfw) => {
-                let _ = writeln!(out, "    expected_mfw: {}", quoted(&mfw.to_string()));
-            }
-            None => out.push_str("    # expected_mfw: the revision is not a known MFW name\n"),
-        }
-        if let Some(imei) = imei {
-            let _ = writeln!(out, "    expected_imei: {}", quoted(imei));
-        }
-    }
-    let silent: Vec<&PortAnswer> = answers
-        .iter()
-        .filter(|a| matches!(a, PortAnswer::Silent { .. }))
-        .collect();
-    if !silent.is_empty() {
-        out.push_str(
-            "# Ports that did not answer AT (not a board, busy, or a board not running):\n",
-        );
-        for answer in silent {
-            if let PortAnswer::Silent { port, why } = answer {
-                let _ = writeln!(out, "#   {}: {}", port.display(), why.replace('\n', " "));
-            }
-        }
-    }
-    Some(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn board(port: &str, imei: Option<&str>) -> PortAnswer {
-        PortAnswer::Board {
-            port: PathBuf::from(port),
-            revision: "mfw_nrf9160_1.3.6".into(),
-            mfw: MfwVersion::parse("mfw_nrf9160_1.3.6").ok(),
-            imei: imei.map(str::to_string),
-            firmware_id: Some("0.1.0".into()),
-        }
-    }
-
-    #[test]
-    fn the_skeleton_validates_and_keeps_silent_ports() {
-        let answers = [
-            board(
-                "/dev/serial/by-id/usb-SEGGER_J-Link_000960012345-if00",
-                Some("352656100123456"),
-            ),
-            board(
-                "/dev/serial/by-id/usb-SEGGER_J-Link_000960012345-if00",
-                None,
-            ),
-            PortAnswer::Silent {
-                port: "/dev/serial/by-id/usb-FTDI-if00".into(),
-                why: "no answer".into(),
-            },
-        ];
-        let yaml = rack_skeleton("bench: \"a\"", Path::new("/dev/serial/by-id"), &answers).unwrap();
-        let rack = hil_rack::parse(&yaml, "skeleton").unwrap_or_else(|e| panic!("{e}\n{yaml}"));
-        assert_eq!(rack.name, "bench: \"a\"");
-        assert_eq!(rack.duts.len(), 2);
-        assert_eq!(rack.duts[0].name, "usb-SEGGER_J-Link_000960012345-if00");
-        assert_eq!(rack.duts[1].name, "usb-SEGGER_J-Link_000960012345-if00-2");
-        assert_eq!(
-            rack.duts[0].expected_imei.as_ref().unwrap().as_str(),
-            "352656100123456"
-        );
-        assert!(
-            yaml.contains("#   /dev/serial/by-id/usb-FTDI-if00: no answer"),
-            "{yaml}"
-        );
-    }
-
-    #[test]
-    fn without_a_board_there_is_no_rack() {
-        let silent = PortAnswer::Silent {
-            port: "p".into(),
-            why: "no answer".into(),
-        };
-        assert_eq!(rack_skeleton("r", Path::new("d"), &[silent]), None);
     }
 }

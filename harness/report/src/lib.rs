@@ -44,7 +44,7 @@ pub use jsonl::JsonLinesReporter;
 pub use junit::{JunitOptions, JunitReporter};
 pub use marks::{QuarantineMark, RunMarks, Standing, Tally};
 pub use merge::{MergeError, Merged, merge};
-pub use past::PastRuns;
+pub use past::{Observed, PastRuns};
 pub use progress::ProgressReporter;
 pub use report_dir::{LiveProgress, ReportDir, ReportDirError, ReporterOptions};
 pub use summary::{SummaryReporter, summary_table};

@@ -1,13 +1,17 @@
 //! What the run history says about earlier runs, for the reports that remember: each trial's
-//! outcomes in the rack's previous runs. The app builds it from the run history before a run
-//! (this crate does not read the history database); reports without it look as before.
+//! outcomes in the rack's previous runs, and what the previous run saw of it (deviation
+//! signature, observations). The app builds it from the run history before a run (this crate
+//! does not read the history database); reports without it look as before.
 //!
-//! From it the reports show: the HTML "Changes since the previous run" section, the strip of a
-//! trial's last outcomes with its flakiness figure (outcome changes over the strip), and the
-//! JUnit `previous_outcome` property where the outcome differs from the previous run's.
+//! From it the reports show: the HTML "Changes since the previous run" section (outcome changes,
+//! a changed signature under the same outcome, changed observations — grouped as `hil diff`
+//! groups them, observations compared by `hil_runner::observations`, hil diff's rule), the
+//! strip of a trial's last outcomes with its flakiness figure (outcome changes over the strip),
+//! and the JUnit `previous_outcome` property where the outcome differs from the previous run's.
 
 use std::collections::BTreeMap;
 
+use hil_runner::observations::{self, ValueChange};
 use hil_runner::{OutcomeKind, TrialResult};
 
 /// The HTML strip shows this many outcomes: the previous runs' and this run's.
@@ -21,6 +25,19 @@ pub struct PastRuns {
     /// Per trial name (`<dut>::<suite>::<case>`): its outcomes in the earlier runs, most recent
     /// first, the first being the previous run's; `None` where a run did not have the trial.
     pub trials: BTreeMap<String, Vec<Option<OutcomeKind>>>,
+    /// Per trial name: what the previous run saw of it. A trial not here is compared by its
+    /// outcome only (empty: the history gave no observations).
+    pub observed: BTreeMap<String, Observed>,
+}
+
+/// What the previous run saw of a trial, beyond its outcome.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Observed {
+    /// The deviation signature (the AT result or error code a failure saw, an expected
+    /// failure's signature, a characterization's deviation).
+    pub signature: Option<String>,
+    /// The observations of a characterization case, by key.
+    pub observations: Vec<(String, String)>,
 }
 
 impl PastRuns {
@@ -40,7 +57,9 @@ impl PastRuns {
         Strip { outcomes }
     }
 
-    /// What changed since the previous run for each of `results` whose outcome differs.
+    /// What changed since the previous run for each of `results` whose outcome differs, or
+    /// whose deviation signature differs under the same outcome (`hil diff`'s "other changes",
+    /// e.g. fail with `+CME ERROR: 518` -> fail with `+CME ERROR: 528`).
     pub fn changes<'a>(&self, results: &'a [TrialResult]) -> Vec<Change<'a>> {
         results
             .iter()
@@ -48,11 +67,39 @@ impl PastRuns {
                 let name = result.id.to_string();
                 let before = self.previous_outcome(&name);
                 let after = result.outcome.kind();
-                (before != Some(after)).then(|| Change {
+                let difference = if before != Some(after) {
+                    Difference::Outcome
+                } else {
+                    let was = &self.observed.get(&name)?.signature;
+                    if was.as_deref() == result.outcome.signature() {
+                        return None;
+                    }
+                    Difference::Signature {
+                        before: was.clone(),
+                    }
+                };
+                Some(Change {
                     group: ChangeGroup::of(before, after),
                     before,
+                    difference,
                     result,
                 })
+            })
+            .collect()
+    }
+
+    /// Each of `results` the previous run had whose observations differ from that run's,
+    /// whatever its outcome did (`hil diff`'s "changed observations"; timing aside).
+    pub fn observation_changes<'a>(
+        &self,
+        results: &'a [TrialResult],
+    ) -> Vec<ObservationChange<'a>> {
+        results
+            .iter()
+            .filter_map(|result| {
+                let was = self.observed.get(&result.id.to_string())?;
+                let changes = observations::changes(&was.observations, &result.log().observations);
+                (!changes.is_empty()).then_some(ObservationChange { result, changes })
             })
             .collect()
     }
@@ -142,19 +189,47 @@ impl ChangeGroup {
     }
 }
 
-/// One trial whose outcome differs from the previous run's.
+/// One trial whose outcome (or, under the same outcome, deviation signature) differs from the
+/// previous run's.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change<'a> {
     /// Which kind of change it is (new failure, fixed, ...).
     pub group: ChangeGroup,
     /// The previous run's outcome (`None`: it did not have the trial).
     pub before: Option<OutcomeKind>,
+    /// What differs.
+    pub difference: Difference,
     /// This run's result.
     pub result: &'a TrialResult,
 }
 
+/// What differs from the previous run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Difference {
+    /// The outcome.
+    Outcome,
+    /// The same outcome with another deviation signature.
+    Signature {
+        /// The previous run's signature.
+        before: Option<String>,
+    },
+}
+
+/// A trial whose observations differ from the previous run's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObservationChange<'a> {
+    /// This run's result.
+    pub result: &'a TrialResult,
+    /// The keys whose values differ, sorted by key.
+    pub changes: Vec<ValueChange>,
+}
+
 #[cfg(test)]
 mod tests {
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use hil_runner::{Attempt, CaseId, CaseLog, Outcome, TrialId};
+
     use super::*;
     use OutcomeKind::*;
 
@@ -162,6 +237,7 @@ mod tests {
         PastRuns {
             previous: "run 1".into(),
             trials: [("d::s::c".to_string(), outcomes.to_vec())].into(),
+            observed: BTreeMap::new(),
         }
     }
 
@@ -183,6 +259,106 @@ mod tests {
         assert_eq!(s.outcomes.len(), STRIP_RUNS);
         assert_eq!(s.changes(), 1);
         assert!(!s.is_flaky(), "one change is a regression");
+    }
+
+    /// A result of `d::s::c` with `outcome` and `observations` (one attempt).
+    fn result(outcome: Outcome, observations: &[(&str, &str)]) -> TrialResult {
+        let mut log = CaseLog::default();
+        for (k, v) in observations {
+            log.observe(*k, *v);
+        }
+        let attempt = Attempt {
+            number: 1,
+            outcome: outcome.clone(),
+            started: UNIX_EPOCH,
+            duration: Duration::ZERO,
+            log,
+            recovery: None,
+        };
+        TrialResult {
+            id: TrialId::new("d", CaseId::new("s", "c")),
+            description: String::new(),
+            mfw: None,
+            outcome,
+            attempts: vec![attempt],
+            max_attempts: 1,
+            started: UNIX_EPOCH,
+            duration: Duration::ZERO,
+        }
+    }
+
+    fn fail(seen: &str) -> Outcome {
+        Outcome::Fail {
+            seen: seen.into(),
+            detail: String::new(),
+            expected: None,
+        }
+    }
+
+    fn seen(signature: Option<&str>, observations: &[(&str, &str)]) -> PastRuns {
+        let mut p = past(&[Some(Fail)]);
+        p.observed.insert(
+            "d::s::c".into(),
+            Observed {
+                signature: signature.map(str::to_string),
+                observations: observations
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            },
+        );
+        p
+    }
+
+    #[test]
+    fn a_new_signature_under_the_same_outcome_is_another_change() {
+        let now = [result(fail("+CME ERROR: 528"), &[])];
+        let changes = seen(Some("+CME ERROR: 518"), &[]).changes(&now);
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].group, ChangeGroup::Other);
+        assert_eq!(
+            changes[0].difference,
+            Difference::Signature {
+                before: Some("+CME ERROR: 518".into())
+            }
+        );
+        assert!(seen(Some("+CME ERROR: 528"), &[]).changes(&now).is_empty());
+        // Without what the previous run saw, only outcomes are compared.
+        assert!(past(&[Some(Fail)]).changes(&now).is_empty());
+    }
+
+    #[test]
+    fn observations_are_compared_timing_aside() {
+        let fact = || Outcome::Characterized {
+            fact: "what clears the warning".into(),
+            deviation: None,
+        };
+        let now = [result(
+            fact(),
+            &[("cleared by", "CFUN=1"), ("latency ms", "12.0")],
+        )];
+        let p = seen(
+            None,
+            &[("cleared by", "power cycle"), ("latency ms", "10.3")],
+        );
+        let changes = p.observation_changes(&now);
+        assert_eq!(changes.len(), 1);
+        assert_eq!(
+            changes[0].changes,
+            [ValueChange {
+                key: "cleared by".into(),
+                before: Some("power cycle".into()),
+                after: Some("CFUN=1".into()),
+            }]
+        );
+        let same = seen(None, &[("cleared by", "CFUN=1"), ("latency ms", "99")]);
+        assert!(same.observation_changes(&now).is_empty());
+        assert!(
+            past(&[Some(Characterized)])
+                .observation_changes(&now)
+                .is_empty(),
+            "a trial the previous run did not observe is not compared"
+        );
     }
 
     #[test]

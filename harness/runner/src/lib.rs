@@ -12,6 +12,7 @@
 //! - [`event`]: the events reporters receive on a single collector thread;
 //! - [`filter`]: libtest-style name filters;
 //! - [`held_out`]: boards a run does not touch (maintenance), reported instead of dropped;
+//! - [`observations`]: two runs' observations of a trial compared (timing aside);
 //! - [`libtest`]: the same execution behind `cargo test --test hil` (libtest-mimic).
 //!
 //! Trials are named `<dut>::<suite>::<case>`; that name is unique per run and is what filters,
@@ -27,6 +28,7 @@ pub mod expectations;
 pub mod filter;
 pub mod held_out;
 pub mod libtest;
+pub mod observations;
 pub mod outcome;
 pub mod run;
 pub mod session;

@@ -4,32 +4,35 @@
 use std::collections::BTreeMap;
 
 use hil_runner::TrialResult;
+use hil_runner::observations::ValueChange;
 use maud::{Markup, html};
 
 use super::render::{clean, kind_class};
-use crate::past::{Change, ChangeGroup, PastRuns};
+use crate::past::{Change, ChangeGroup, Difference, ObservationChange, PastRuns};
 
-/// The section at the top of the page: every trial whose outcome differs from the previous
-/// run's, grouped like `hil diff`, each linked to its result.
+/// The section at the top of the page, grouped like `hil diff`: every trial whose outcome
+/// differs from the previous run's (or whose deviation signature does under the same outcome),
+/// then every trial whose observations differ; each linked to its result.
 pub(super) fn changes_section(past: &PastRuns, results: &[TrialResult]) -> Markup {
-    let changes = past.changes(results);
     let mut groups: BTreeMap<ChangeGroup, Vec<(usize, Change<'_>)>> = BTreeMap::new();
-    for change in changes {
-        let index = results
-            .iter()
-            .position(|r| std::ptr::eq(r, change.result))
-            .unwrap_or(0);
+    for change in past.changes(results) {
+        let index = index_of(results, change.result);
         groups
             .entry(change.group)
             .or_default()
             .push((index, change));
     }
+    let observed: Vec<(usize, ObservationChange<'_>)> = past
+        .observation_changes(results)
+        .into_iter()
+        .map(|change| (index_of(results, change.result), change))
+        .collect();
     html! {
         section.changes id="changes" {
             h2 { "Changes since the previous run" }
-            p.meta { "Compared with " (clean(&past.previous)) " of this rack (outcomes; `hil diff` also compares observations)." }
-            @if groups.is_empty() {
-                p { "No trial's outcome changed." }
+            p.meta { "Compared with " (clean(&past.previous)) " of this rack: " (compared(past)) }
+            @if groups.is_empty() && observed.is_empty() {
+                p { "No trial's outcome or observations changed." }
             }
             @for (group, entries) in &groups {
                 h3 { (group.title()) " (" (entries.len()) ")" }
@@ -39,15 +42,44 @@ pub(super) fn changes_section(past: &PastRuns, results: &[TrialResult]) -> Marku
                     }
                 }
             }
+            @if !observed.is_empty() {
+                h3 { "changed observations (" (observed.len()) ")" }
+                ul {
+                    @for (index, change) in &observed {
+                        li { (observation_lines(*index, change)) }
+                    }
+                }
+            }
         }
     }
+}
+
+/// What the section compares, said honestly when the history gave outcomes only.
+fn compared(past: &PastRuns) -> &'static str {
+    if past.observed.is_empty() {
+        "outcomes only (the run history gave no signatures or observations of that run)."
+    } else {
+        "outcomes, deviation signatures and observations (timing and measured amounts aside), \
+         as `hil diff` compares them."
+    }
+}
+
+fn index_of(results: &[TrialResult], result: &TrialResult) -> usize {
+    results
+        .iter()
+        .position(|r| std::ptr::eq(r, result))
+        .unwrap_or(0)
+}
+
+fn trial_link(index: usize, result: &TrialResult) -> Markup {
+    html! { a href=(format!("#r-{index}")) { code { (clean(&result.id.to_string())) } } }
 }
 
 fn change_line(index: usize, change: &Change<'_>) -> Markup {
     let after = change.result.outcome.kind();
     let message = change.result.outcome.message();
     html! {
-        a href=(format!("#r-{index}")) { code { (clean(&change.result.id.to_string())) } }
+        (trial_link(index, change.result))
         " "
         @match change.before {
             Some(before) => span.badge.(kind_class("k", before)) { (before.label()) },
@@ -55,7 +87,38 @@ fn change_line(index: usize, change: &Change<'_>) -> Markup {
         }
         " → "
         span.badge.(kind_class("k", after)) { (after.label()) }
+        @if let Difference::Signature { before } = &change.difference {
+            " signature " (value(before.as_deref())) " → " (value(change.result.outcome.signature()))
+        }
         @if !message.is_empty() { " " (clean(&message)) }
+    }
+}
+
+fn observation_lines(index: usize, change: &ObservationChange<'_>) -> Markup {
+    let kind = change.result.outcome.kind();
+    html! {
+        (trial_link(index, change.result))
+        " "
+        span.badge.(kind_class("k", kind)) { (kind.label()) }
+        ul.values {
+            @for value in &change.changes {
+                li { (value_change(value)) }
+            }
+        }
+    }
+}
+
+fn value_change(change: &ValueChange) -> Markup {
+    html! {
+        (clean(&change.key)) ": " (value(change.before.as_deref())) " → " (value(change.after.as_deref()))
+    }
+}
+
+/// A value as the page shows it; `(none)` when it was not there.
+fn value(text: Option<&str>) -> Markup {
+    match text {
+        Some(text) => html! { code { (clean(text)) } },
+        None => html! { em { "(none)" } },
     }
 }
 

@@ -3,6 +3,8 @@
 //! through the real `hil_runner::Run` so reporters see real event sequences.
 #![allow(dead_code)]
 
+pub mod browser;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

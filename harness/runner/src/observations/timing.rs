@@ -1,6 +1,6 @@
 //! Analog measurements in characterization observations — a URC's latency (milliseconds after a
-//! step), a current or a charge — vary from run to run on the same modem; `hil diff` does not
-//! report them as changes. Their verdicts (within or outside a figure) and every word around them
+//! step), a current or a charge — vary from run to run on the same modem; `hil diff` and the HTML
+//! report do not show them as changes. Their verdicts (within or outside a figure) and every word around them
 //! still count: "what changed since last night" is about behaviour, not about noise.
 //!
 //! - A key that names milliseconds (the word `ms`) holds a timing measurement: never compared.
