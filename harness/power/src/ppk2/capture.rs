@@ -20,6 +20,10 @@ const READ_SLICE: Duration = Duration::from_millis(20);
 const DRAIN_IDLE: Duration = Duration::from_millis(50);
 /// ... or at the latest after this.
 const DRAIN_MAX: Duration = Duration::from_secs(2);
+/// Before `AverageStop`, wait at most this long for the stream to reach the stop instant...
+const CATCH_UP_MAX: Duration = Duration::from_secs(3);
+/// ... and give up sooner when no sample arrived for this long (the stream is not flowing).
+const CATCH_UP_IDLE: Duration = Duration::from_millis(250);
 /// Buckets averaged for a current reading while recording (10 ms at 1 ms buckets).
 const READING_BUCKETS: usize = 10;
 
@@ -120,6 +124,31 @@ impl Capture {
     /// Mean current of the last few milliseconds, µA.
     pub fn recent_microamps(&self) -> Option<f64> {
         self.mailbox().recent_ua
+    }
+
+    /// Waits until the stream has delivered (or reported lost) every sample up to `until`, so
+    /// a window marked just before the stop is whole even when the instrument's stream lags
+    /// (USB latency, a loaded host). Bounded: at most [`CATCH_UP_MAX`], and less when the
+    /// stream has stopped flowing.
+    pub fn catch_up(&self, until: Instant) {
+        let wanted = until.saturating_duration_since(self.started).as_nanos()
+            / super::SAMPLE_PERIOD.as_nanos();
+        let begun = Instant::now();
+        let (mut seen, mut last_progress) = (self.delivered(), begun);
+        while u128::from(seen) < wanted && begun.elapsed() < CATCH_UP_MAX {
+            std::thread::sleep(Duration::from_millis(5));
+            let now = self.delivered();
+            if now != seen {
+                (seen, last_progress) = (now, Instant::now());
+            } else if last_progress.elapsed() >= CATCH_UP_IDLE {
+                return;
+            }
+        }
+    }
+
+    /// Samples received or counted as lost: the stream's position.
+    fn delivered(&self) -> u64 {
+        self.samples() + self.lost()
     }
 
     /// How long it has been running.

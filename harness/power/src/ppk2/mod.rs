@@ -270,6 +270,7 @@ impl CurrentRecorder for Ppk2Supply {
             return Err(self.stream_err("stop asked with no recording running"));
         };
         let elapsed = capture.elapsed();
+        capture.catch_up(Instant::now());
         let sent = self.send("AverageStop", &[AVERAGE_STOP]);
         let finished = capture.finish();
         let _ = self.transport.discard_input();
