@@ -1,0 +1,1 @@
+//! Table checks and wire-level behaviour of every simulated SCPI model.
