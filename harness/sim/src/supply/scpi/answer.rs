@@ -37,7 +37,12 @@ pub(crate) fn answer(inst: &Instrument, op: Op, ch: u8) -> Outcome {
         Op::MeasPower => num(inst.meas_volts(ch) * inst.meas_amps(ch)),
         Op::MeasAll => {
             let (v, a) = (inst.meas_volts(ch), inst.meas_amps(ch));
-            Outcome::Reply(format!("{},{},{}", spec.fmt(v), spec.fmt(a), spec.fmt(v * a)))
+            Outcome::Reply(format!(
+                "{},{},{}",
+                spec.fmt(v),
+                spec.fmt(a),
+                spec.fmt(v * a)
+            ))
         }
         Op::MeasFields { volts_first } => Outcome::Reply(fields(inst, ch, volts_first)),
         Op::Mode => Outcome::Reply(if inst.in_cc(ch) { "CC" } else { "CV" }.into()),

@@ -38,6 +38,9 @@ pub(crate) fn tick(inst: &mut Instrument) {
 }
 
 fn run(inst: &mut Instrument, cmd: &Command) -> Outcome {
+    if cmd.malformed {
+        return SYNTAX;
+    }
     if let Some(out) = common(inst, cmd) {
         return out;
     }
@@ -65,7 +68,13 @@ fn common(inst: &mut Instrument, cmd: &Command) -> Option<Outcome> {
     if !h.starts_with('*') && !matches!(h, "SYST:ERR" | "SYST:ERR:NEXT" | "SYST:VERS") {
         return None;
     }
-    let no_args = |out: Outcome| if cmd.args.is_empty() { out } else { NOT_ALLOWED };
+    let no_args = |out: Outcome| {
+        if cmd.args.is_empty() {
+            out
+        } else {
+            NOT_ALLOWED
+        }
+    };
     let status = &mut inst.status;
     Some(match (h, cmd.query) {
         ("*IDN", true) => no_args(Outcome::Reply(inst.spec.idn.into())),

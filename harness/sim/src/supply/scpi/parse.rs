@@ -9,6 +9,9 @@ pub(crate) struct Command {
     pub query: bool,
     /// Arguments split on top-level commas, trimmed.
     pub args: Vec<String>,
+    /// The header breaks SCPI's syntax (an empty node, a character other than letters, digits
+    /// and `_`): `-102,"Syntax error"`.
+    pub malformed: bool,
 }
 
 /// Long-form → short-form SCPI mnemonics the simulated supplies know.
@@ -105,6 +108,14 @@ fn split_unit(unit: &str) -> Option<(Vec<String>, bool, Vec<String>)> {
 }
 
 fn command(path: &[String], query: bool, args: Vec<String>) -> Command {
+    let malformed = path.iter().enumerate().any(|(i, n)| {
+        let body = if i == 0 {
+            n.strip_prefix('*').unwrap_or(n)
+        } else {
+            n
+        };
+        (i > 0 && body.is_empty()) || !body.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    }) || path.len() == 1 && path[0].is_empty();
     let nodes: Vec<String> = match path.first() {
         Some(first) if first.starts_with('*') => vec![first.to_ascii_uppercase()],
         _ => path
@@ -118,6 +129,7 @@ fn command(path: &[String], query: bool, args: Vec<String>) -> Command {
         header: nodes.join(":"),
         query,
         args,
+        malformed,
     }
 }
 

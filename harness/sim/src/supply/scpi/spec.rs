@@ -12,7 +12,7 @@ pub(crate) enum ChanStyle {
     List,
     /// `P6V`, `P25V`, `N25V` (E3631A).
     E3631a,
-    /// `OUT1` (R&S).
+    /// `OUT1`, `OUTP1`, `OUTPUT1` (R&S; answered as `OUTP1`).
     Out,
 }
 
@@ -29,7 +29,9 @@ impl ChanStyle {
                 "N25V" => Some(3),
                 _ => None,
             },
-            ChanStyle::Out => a.strip_prefix("OUT")?.parse().ok(),
+            ChanStyle::Out => ["OUTPUT", "OUTP", "OUT"]
+                .iter()
+                .find_map(|p| a.strip_prefix(p)?.parse().ok()),
         }
     }
 
@@ -149,7 +151,9 @@ pub(crate) enum Op {
     /// Rigol `MEAS:ALL?`: volts, amps, watts.
     MeasAll,
     /// Keithley 2280 `MEAS:VOLT?`/`MEAS:CURR?`: reading first with unit, then the other, mode.
-    MeasFields { volts_first: bool },
+    MeasFields {
+        volts_first: bool,
+    },
     /// Regulation mode `CV`/`CC` (Rigol `OUTP:MODE?`, `OUTP:CVCC?`).
     Mode,
     OvpTripped,

@@ -59,11 +59,27 @@ pub(crate) static K2230: ModelSpec = ModelSpec {
 };
 
 const K2230_COMMANDS: &[Entry] = &[
-    set(&["INST", "INST:SEL"], Chan::None, Op::SelectName(ChanStyle::Ch)),
-    query(&["INST", "INST:SEL"], Chan::None, Op::SelectName(ChanStyle::Ch)),
+    set(
+        &["INST", "INST:SEL"],
+        Chan::None,
+        Op::SelectName(ChanStyle::Ch),
+    ),
+    query(
+        &["INST", "INST:SEL"],
+        Chan::None,
+        Op::SelectName(ChanStyle::Ch),
+    ),
     set(&["APPL"], CH, Op::Apply),
-    set(&["CHAN:OUTP", "CHAN:OUTP:STAT", "OUTP:ENAB"], Chan::Selected, Op::Output),
-    query(&["CHAN:OUTP", "CHAN:OUTP:STAT", "OUTP:ENAB"], Chan::Selected, Op::Output),
+    set(
+        &["CHAN:OUTP", "CHAN:OUTP:STAT", "OUTP:ENAB"],
+        Chan::Selected,
+        Op::Output,
+    ),
+    query(
+        &["CHAN:OUTP", "CHAN:OUTP:STAT", "OUTP:ENAB"],
+        Chan::Selected,
+        Op::Output,
+    ),
     set(&["OUTP", "OUTP:STAT"], Chan::None, Op::AllOutputs),
     query(&["OUTP", "OUTP:STAT"], Chan::None, Op::AllOutputs),
     query(&["MEAS:POW"], CH, Op::MeasPower),
@@ -73,8 +89,16 @@ const K2230_COMMANDS: &[Entry] = &[
     query(&["VOLT:LIM:STAT"], Chan::Selected, Op::VoltLimitEnabled),
     set(&["DISP", "DISP:STAT"], Chan::None, Op::Display),
     query(&["DISP", "DISP:STAT"], Chan::None, Op::Display),
-    set(&["DISP:TEXT", "DISP:TEXT:DATA"], Chan::None, Op::DisplayText),
-    query(&["DISP:TEXT", "DISP:TEXT:DATA"], Chan::None, Op::DisplayText),
+    set(
+        &["DISP:TEXT", "DISP:TEXT:DATA"],
+        Chan::None,
+        Op::DisplayText,
+    ),
+    query(
+        &["DISP:TEXT", "DISP:TEXT:DATA"],
+        Chan::None,
+        Op::DisplayText,
+    ),
     set(&["SYST:BEEP"], Chan::None, Op::Beep),
 ];
 
@@ -119,7 +143,13 @@ const K2280_COMMANDS: &[Entry] = &[
     query(&["VOLT:PROT:TRIP"], Chan::None, Op::OvpTripped),
     set(&["OUTP:PROT:CLE"], Chan::None, Op::ProtClear),
     set(
-        &["SENS:FUNC", "SENS:CONC:NPLC", "FORM:ELEM", "TRIG:SOUR", "INIT:CONT"],
+        &[
+            "SENS:FUNC",
+            "SENS:CONC:NPLC",
+            "FORM:ELEM",
+            "TRIG:SOUR",
+            "INIT:CONT",
+        ],
         Chan::None,
         Op::Accept,
     ),

@@ -54,8 +54,16 @@ pub(crate) static E36300: ModelSpec = ModelSpec {
 };
 
 const E36300_COMMANDS: &[Entry] = &[
-    set(&["INST", "INST:SEL"], Chan::None, Op::SelectName(ChanStyle::Ch)),
-    query(&["INST", "INST:SEL"], Chan::None, Op::SelectName(ChanStyle::Ch)),
+    set(
+        &["INST", "INST:SEL"],
+        Chan::None,
+        Op::SelectName(ChanStyle::Ch),
+    ),
+    query(
+        &["INST", "INST:SEL"],
+        Chan::None,
+        Op::SelectName(ChanStyle::Ch),
+    ),
     set(&["VOLT"], LIST, Op::Volts),
     query(&["VOLT"], LIST, Op::Volts),
     set(&["CURR"], LIST, Op::Amps),
@@ -118,8 +126,16 @@ pub(crate) static E3631A: ModelSpec = ModelSpec {
 };
 
 const E3631A_COMMANDS: &[Entry] = &[
-    set(&["INST", "INST:SEL"], Chan::None, Op::SelectName(ChanStyle::E3631a)),
-    query(&["INST", "INST:SEL"], Chan::None, Op::SelectName(ChanStyle::E3631a)),
+    set(
+        &["INST", "INST:SEL"],
+        Chan::None,
+        Op::SelectName(ChanStyle::E3631a),
+    ),
+    query(
+        &["INST", "INST:SEL"],
+        Chan::None,
+        Op::SelectName(ChanStyle::E3631a),
+    ),
     set(&["APPL"], E3631, Op::Apply),
     query(&["APPL"], E3631, Op::ApplyQuery),
     set(&["OUTP", "OUTP:STAT"], Chan::None, Op::AllOutputs),

@@ -59,12 +59,22 @@ pub(crate) const SOURCE_SELECTED: &[Entry] = &[
 pub(crate) const fn measure(chan: Chan) -> [Entry; 2] {
     [
         query(
-            &["MEAS:VOLT", "MEAS:SCAL:VOLT", "MEAS:VOLT:DC", "MEAS:SCAL:VOLT:DC"],
+            &[
+                "MEAS:VOLT",
+                "MEAS:SCAL:VOLT",
+                "MEAS:VOLT:DC",
+                "MEAS:SCAL:VOLT:DC",
+            ],
             chan,
             Op::MeasVolts,
         ),
         query(
-            &["MEAS:CURR", "MEAS:SCAL:CURR", "MEAS:CURR:DC", "MEAS:SCAL:CURR:DC"],
+            &[
+                "MEAS:CURR",
+                "MEAS:SCAL:CURR",
+                "MEAS:CURR:DC",
+                "MEAS:SCAL:CURR:DC",
+            ],
             chan,
             Op::MeasAmps,
         ),
@@ -103,7 +113,11 @@ pub(crate) static GENERIC: ModelSpec = ModelSpec {
 };
 
 const GENERIC_REST: &[Entry] = &[
-    query(&["MEAS:POW", "MEAS:SCAL:POW"], Chan::Selected, Op::MeasPower),
+    query(
+        &["MEAS:POW", "MEAS:SCAL:POW"],
+        Chan::Selected,
+        Op::MeasPower,
+    ),
     set(&["OUTP", "OUTP:STAT"], Chan::Selected, Op::Output),
     query(&["OUTP", "OUTP:STAT"], Chan::Selected, Op::Output),
     set(&["VOLT:PROT"], Chan::Selected, Op::OvpLevel),

@@ -43,14 +43,28 @@ pub(crate) static DP800: ModelSpec = ModelSpec {
     queue: (20, Known::Open),
     track_pair: (1, 2),
     scpi_version: "1999.0",
-    commands: &[PANEL, SELECT_NUMBER, SOURCE_SELECTED, &measure(CH), COMMANDS],
+    commands: &[
+        PANEL,
+        SELECT_NUMBER,
+        SOURCE_SELECTED,
+        &measure(CH),
+        COMMANDS,
+    ],
     ovp_always: false,
     beeper_default: true,
 };
 
 const COMMANDS: &[Entry] = &[
-    set(&["INST", "INST:SEL"], Chan::None, Op::SelectName(ChanStyle::Ch)),
-    query(&["INST", "INST:SEL"], Chan::None, Op::SelectName(ChanStyle::Ch)),
+    set(
+        &["INST", "INST:SEL"],
+        Chan::None,
+        Op::SelectName(ChanStyle::Ch),
+    ),
+    query(
+        &["INST", "INST:SEL"],
+        Chan::None,
+        Op::SelectName(ChanStyle::Ch),
+    ),
     set(&["APPL"], CH, Op::Apply),
     query(&["APPL"], CH, Op::ApplyQuery),
     set(&["OUTP", "OUTP:STAT"], CH, Op::Output),

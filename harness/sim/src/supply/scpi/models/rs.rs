@@ -63,11 +63,25 @@ const NGE: ModelSpec = ModelSpec {
     beeper_default: true,
 };
 
-const SWITCH: &[&str] = &["OUTP:CHAN", "OUTP:CHAN:STAT", "OUTP:SEL", "OUTP", "OUTP:STAT"];
+const SWITCH: &[&str] = &[
+    "OUTP:CHAN",
+    "OUTP:CHAN:STAT",
+    "OUTP:SEL",
+    "OUTP",
+    "OUTP:STAT",
+];
 
 const COMMANDS: &[Entry] = &[
-    set(&["INST", "INST:SEL"], Chan::None, Op::SelectName(ChanStyle::Out)),
-    query(&["INST", "INST:SEL"], Chan::None, Op::SelectName(ChanStyle::Out)),
+    set(
+        &["INST", "INST:SEL"],
+        Chan::None,
+        Op::SelectName(ChanStyle::Out),
+    ),
+    query(
+        &["INST", "INST:SEL"],
+        Chan::None,
+        Op::SelectName(ChanStyle::Out),
+    ),
     set(&["APPL"], Chan::Selected, Op::Apply),
     set(SWITCH, Chan::Selected, Op::Output),
     query(SWITCH, Chan::Selected, Op::Output),
