@@ -55,7 +55,7 @@ pub(crate) struct Channel {
 
 /// Instrument-wide settings `*RST` restores.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Panelled {
+pub(crate) struct ResetSettings {
     pub tracking: bool,
     pub track_mode: u8,
     pub display: bool,
@@ -70,7 +70,7 @@ pub(crate) struct Instrument {
     channels: Vec<Channel>,
     selected: u8,
     master: bool,
-    pub settings: Panelled,
+    pub settings: ResetSettings,
     /// Survives `*RST` (INFERRED: system settings are not part of the reset state).
     pub beeper: bool,
     pub otp: bool,
@@ -339,8 +339,8 @@ fn default_channel(spec: &ModelSpec, ch: u8) -> Channel {
     }
 }
 
-fn default_settings() -> Panelled {
-    Panelled {
+fn default_settings() -> ResetSettings {
+    ResetSettings {
         tracking: false,
         track_mode: 0,
         display: true,
