@@ -46,11 +46,14 @@ pub fn state(reply: &str) -> Option<bool> {
     }
 }
 
-/// A `SYST:ERR?` entry: `-113,"Undefined header"` → `(-113, "Undefined header")`.
+/// A `SYST:ERR?` entry: `-113,"Undefined header"` → `(-113, "Undefined header")`; also the
+/// space-separated form Siglent's quick start shows (`0 No Error`, as the labmcp-bench-psu
+/// driver reads it).
 pub fn error_entry(reply: &str) -> Option<(i32, String)> {
+    let reply = reply.trim();
     let (code, message) = match reply.split_once(',') {
         Some((c, m)) => (c, m),
-        None => (reply, ""),
+        None => reply.split_once(' ').unwrap_or((reply, "")),
     };
     let code: i32 = code.trim().parse().ok()?;
     Some((code, message.trim().trim_matches('"').to_owned()))
@@ -82,6 +85,7 @@ mod tests {
             Some((-113, "Undefined header".into()))
         );
         assert_eq!(error_entry("0"), Some((0, String::new())));
+        assert_eq!(error_entry("0 No Error"), Some((0, "No Error".into())));
         assert_eq!(error_entry("oops"), None);
     }
 

@@ -120,6 +120,44 @@ fn an_instrument_error_names_the_command() {
     supply.set_voltage(3.3).unwrap();
 }
 
+/// Every model's own refusal of an out-of-range set point (the guard is bypassed here) comes
+/// back from its error queue as a typed error naming the command and the instrument's error.
+#[rstest]
+#[case::generic(SupplyModel::GENERIC_SCPI)]
+#[case::e36300(SupplyModel::Scpi(ScpiModel::KeysightE36300))]
+#[case::e3631a(SupplyModel::Scpi(ScpiModel::KeysightE3631a))]
+#[case::rigol(SupplyModel::Scpi(ScpiModel::RigolDp800))]
+#[case::siglent(SupplyModel::Scpi(ScpiModel::SiglentSpd3303x))]
+#[case::hmc(SupplyModel::Scpi(ScpiModel::RsHmc804x))]
+#[case::nge(SupplyModel::Scpi(ScpiModel::RsNge100))]
+#[case::k2230(SupplyModel::Scpi(ScpiModel::Keithley2230))]
+#[case::k2280(SupplyModel::Scpi(ScpiModel::Keithley2280))]
+fn each_model_reports_its_instrument_errors(#[case] model: SupplyModel) {
+    let bench = Bench::start(model);
+    let mut supply = bench.open();
+    for (result, value) in [
+        (supply.set_voltage(99.0), "99.0000"),
+        (supply.set_current_limit(42.0), "42.0000"),
+    ] {
+        match result {
+            Err(PowerError::Instrument {
+                command,
+                code,
+                message,
+                ..
+            }) => {
+                assert_eq!(code, -222, "{model}: {message}");
+                assert_eq!(message, "Data out of range", "{model}");
+                assert!(command.contains(value), "{model}: {command}");
+            }
+            other => panic!("{model}: expected an instrument error, got {other:?}"),
+        }
+    }
+    // The queue was drained: the next settings go through cleanly.
+    supply.set_voltage(3.3).unwrap();
+    supply.set_current_limit(0.5).unwrap();
+}
+
 #[test]
 fn a_hung_instrument_gives_a_timeout_not_a_hang() {
     let bench = Bench::start(SupplyModel::Scpi(ScpiModel::RigolDp800));

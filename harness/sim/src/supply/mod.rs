@@ -83,6 +83,9 @@ pub struct SupplyOptions {
     pub channel: u8,
     /// Only for SCPI models: TCP (default) or serial behind a pty. Korad and PPK2 are always serial.
     pub link: SimLink,
+    /// Only for SCPI models: the error queue's depth instead of the model's
+    /// ([`scpi::error_queue_depth`]; OPEN for every model but the E3631A).
+    pub error_queue_depth: Option<usize>,
 }
 
 impl Default for SupplyOptions {
@@ -90,6 +93,7 @@ impl Default for SupplyOptions {
         SupplyOptions {
             channel: 1,
             link: SimLink::Tcp,
+            error_queue_depth: None,
         }
     }
 }
@@ -158,6 +162,7 @@ pub fn start_with(
         faults: faults.clone(),
         stop: stop.clone(),
         channel: options.channel,
+        queue_depth: options.error_queue_depth,
     };
     let (address, thread) = match model {
         SupplyModel::Korad => korad::spawn(ctx)?,
@@ -185,6 +190,8 @@ pub(crate) struct Ctx {
     pub faults: Arc<Faults>,
     pub stop: Arc<AtomicBool>,
     pub channel: u8,
+    /// SCPI error-queue depth override.
+    pub queue_depth: Option<usize>,
 }
 
 impl Ctx {

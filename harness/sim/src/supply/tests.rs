@@ -329,3 +329,69 @@ fn model_names_are_kebab_case() {
     );
     assert_eq!(SupplyModel::default(), SupplyModel::GENERIC_SCPI);
 }
+
+#[test]
+fn every_model_leaves_an_unknown_query_unanswered_on_the_wire() {
+    for model in [
+        ScpiModel::Generic,
+        ScpiModel::KeysightE36300,
+        ScpiModel::KeysightE3631a,
+        ScpiModel::RigolDp800,
+        ScpiModel::SiglentSpd3303x,
+        ScpiModel::RsHmc804x,
+        ScpiModel::RsNge100,
+        ScpiModel::Keithley2230,
+        ScpiModel::Keithley2280,
+    ] {
+        let opts = SupplyOptions {
+            error_queue_depth: Some(2),
+            ..SupplyOptions::default()
+        };
+        let ep = start_with(SupplyModel::Scpi(model), rail(), Timing::Fast, opts).unwrap();
+        let mut c = Client::connect(&ep);
+        // The first line read is the identity: nothing was sent for the unknown query.
+        c.send("NO:SUCH:QUERY?");
+        assert!(c.query("*IDN?").contains(','), "{model}");
+        c.send("NO:SUCH:COMMAND");
+        c.send("NO:SUCH:COMMAND");
+        assert_eq!(c.query("SYST:ERR?"), "-113,\"Undefined header\"", "{model}");
+        assert_eq!(c.query("SYST:ERR?"), "-350,\"Queue overflow\"", "{model}");
+        c.no_error();
+    }
+    assert_eq!(
+        scpi::error_queue_depth(ScpiModel::KeysightE3631a),
+        scpi::QueueDepth {
+            depth: 20,
+            sourced: true
+        }
+    );
+    assert!(
+        !scpi::error_queue_depth(ScpiModel::RigolDp800).sourced,
+        "OPEN"
+    );
+}
+
+#[test]
+fn over_current_trips_while_no_command_arrives() {
+    let rail = rail();
+    let ep = start(
+        SupplyModel::Scpi(ScpiModel::RigolDp800),
+        rail.clone(),
+        Timing::Fast,
+    )
+    .unwrap();
+    let mut c = Client::connect(&ep);
+    c.send(":OUTP:OCP:VAL CH1,0.2;:OUTP:OCP CH1,ON");
+    c.no_error();
+    assert!(rail.output_on());
+    // The DUT starts drawing more than the OCP level; the client says nothing.
+    rail.set_load_amps(0.5);
+    assert!(
+        hil_testkit::poll_until(Duration::from_secs(5), || !rail.output_on()),
+        "the simulated DP832 switched its output off by itself"
+    );
+    assert_eq!(c.query(":OUTP:OCP:QUES? CH1"), "YES");
+    assert_eq!(c.query(":OUTP? CH1"), "OFF");
+    c.send(":OUTP:OCP:CLEAR CH1");
+    assert_eq!(c.query(":OUTP:OCP:QUES? CH1"), "NO");
+}

@@ -1,18 +1,13 @@
-//! The state of a simulated SCPI supply and the commands every model shares.
-//!
-//! Channels are numbered from 1. The wired channel keeps its set point, current limit and
-//! output on the [`SupplyRail`], so slew and load come from there; the other channels are
-//! ideal outputs that settle at once. Errors go to a FIFO queue read by `SYST:ERR?`.
+//! The state of a simulated SCPI supply: channels (the wired one keeps set point, current limit
+//! and output on the [`SupplyRail`], so slew and load come from there; the others are ideal
+//! outputs), protection latches, front-panel settings and the status model. What commands do
+//! to it is the engine's job ([`super::engine`]).
 
-use std::collections::VecDeque;
 use std::sync::Arc;
 
-use super::parse::{self, Command};
+use super::spec::ModelSpec;
+use super::status::Status;
 use crate::rail::SupplyRail;
-
-/// Largest error queue a supply keeps (the E3631A's); later errors replace the last entry with
-/// `-350,"Queue overflow"` as SCPI prescribes.
-const ERROR_QUEUE_LEN: usize = 20;
 
 /// What executing one command produced.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,163 +18,112 @@ pub(crate) enum Outcome {
     Error(i32, &'static str),
 }
 
-pub(crate) const UNDEFINED_HEADER: Outcome = Outcome::Error(-113, "Undefined header");
+pub(crate) const SYNTAX: Outcome = Outcome::Error(-102, "Syntax error");
 pub(crate) const DATA_TYPE: Outcome = Outcome::Error(-104, "Data type error");
+pub(crate) const NOT_ALLOWED: Outcome = Outcome::Error(-108, "Parameter not allowed");
 pub(crate) const MISSING_PARAMETER: Outcome = Outcome::Error(-109, "Missing parameter");
+pub(crate) const UNDEFINED_HEADER: Outcome = Outcome::Error(-113, "Undefined header");
+pub(crate) const SETTINGS_CONFLICT: Outcome = Outcome::Error(-221, "Settings conflict");
 pub(crate) const OUT_OF_RANGE: Outcome = Outcome::Error(-222, "Data out of range");
+pub(crate) const TOO_MUCH_DATA: Outcome = Outcome::Error(-223, "Too much data");
 pub(crate) const ILLEGAL_VALUE: Outcome = Outcome::Error(-224, "Illegal parameter value");
 
-/// One SCPI model's command forms, ranges and reply style.
-pub(crate) trait Dialect: Send + Sync {
-    fn idn(&self) -> &'static str;
-    fn channels(&self) -> u8;
-    /// Allowed set point range of a channel (the E3631A's N25V is negative).
-    fn volt_range(&self, ch: u8) -> (f64, f64);
-    fn max_amps(&self, ch: u8) -> f64;
-    /// Model-specific commands; `UNDEFINED_HEADER` for anything it does not know.
-    fn handle(&self, inst: &mut Instrument, cmd: &Command) -> Outcome;
-    /// Number formatting of voltage and current replies.
-    fn format(&self, value: f64) -> String {
-        format!("{value:.4}")
-    }
-    /// R&S two-level switch: a channel drives its terminals only when the master is on too.
-    fn has_master_switch(&self) -> bool {
-        false
-    }
-    /// Over RS-232 the instrument ignores device commands until `SYST:REM` (E3631A, 2231A).
-    fn needs_remote_on_serial(&self) -> bool {
-        false
-    }
+/// Front-panel lockout state (`SYST:REM`, `SYST:LOC`, `SYST:RWL`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Panel {
+    Local,
+    Remote,
+    RemoteLocked,
 }
 
+/// One output's settings besides those the rail holds for the wired channel.
 #[derive(Debug, Clone, Copy)]
-struct Channel {
-    volts: f64,
-    amps: f64,
-    on: bool,
+pub(crate) struct Channel {
+    pub volts: f64,
+    pub amps: f64,
+    pub on: bool,
+    pub ovp_level: f64,
+    pub ovp_on: bool,
+    pub ovp_tripped: bool,
+    pub ocp_level: f64,
+    pub ocp_on: bool,
+    pub ocp_tripped: bool,
+    pub ocp_delay: f64,
+    pub volt_limit: f64,
+    pub volt_limit_on: bool,
+}
+
+/// Instrument-wide settings `*RST` restores.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ResetSettings {
+    pub tracking: bool,
+    pub track_mode: u8,
+    pub display: bool,
+    pub display_text: String,
 }
 
 /// A simulated SCPI supply.
 pub(crate) struct Instrument {
-    dialect: &'static dyn Dialect,
+    pub spec: &'static ModelSpec,
     rail: Arc<SupplyRail>,
     wired: u8,
     channels: Vec<Channel>,
     selected: u8,
     master: bool,
-    errors: VecDeque<(i32, String)>,
-    serial: bool,
-    remote: bool,
+    pub settings: ResetSettings,
+    /// Survives `*RST` (INFERRED: system settings are not part of the reset state).
+    pub beeper: bool,
+    pub otp: bool,
+    pub panel: Panel,
+    pub status: Status,
+    /// The link is RS-232 (the E3631A and 2231A then want `SYST:REM` first).
+    pub serial: bool,
 }
 
 impl Instrument {
+    /// A supply at power-on: channel `wired` drives `rail`, on if the rail is; `queue_depth`
+    /// is the error queue's.
     pub fn new(
-        dialect: &'static dyn Dialect,
+        spec: &'static ModelSpec,
         rail: Arc<SupplyRail>,
         wired: u8,
         serial: bool,
+        queue_depth: usize,
     ) -> Self {
-        let n = dialect.channels().max(1);
+        let n = spec.channel_count();
         let on = rail.output_on();
-        let channels = (1..=n)
-            .map(|ch| Channel {
-                volts: 0.0,
-                amps: dialect.max_amps(ch),
-                on: false,
-            })
-            .collect();
-        let wired = wired.clamp(1, n);
         let mut inst = Instrument {
-            dialect,
+            spec,
             rail,
-            wired,
-            channels,
+            wired: wired.clamp(1, n),
+            channels: (1..=n).map(|ch| default_channel(spec, ch)).collect(),
             selected: 1,
             master: on,
-            errors: VecDeque::new(),
+            settings: default_settings(),
+            beeper: spec.beeper_default,
+            otp: true,
+            panel: Panel::Local,
+            status: Status::new(queue_depth),
             serial,
-            remote: false,
         };
-        inst.channels[usize::from(wired - 1)].on = on;
+        let w = inst.wired;
+        inst.channel_mut(w).on = on;
         inst
     }
 
-    /// Executes one line; returns the answer line for a query.
-    pub fn execute(&mut self, line: &str) -> Option<String> {
-        let cmd = parse::parse(line)?;
-        let outcome = self.common(&cmd).unwrap_or_else(|| {
-            if self.serial && self.dialect.needs_remote_on_serial() && !self.remote {
-                Outcome::Error(-221, "Settings conflict; send SYST:REM first")
-            } else {
-                let dialect = self.dialect;
-                dialect.handle(self, &cmd)
-            }
-        });
-        match outcome {
-            Outcome::Done => None,
-            Outcome::Reply(r) => Some(r),
-            Outcome::Error(code, text) => {
-                self.push_error(code, text);
-                None
-            }
-        }
-    }
-
-    fn push_error(&mut self, code: i32, text: &str) {
-        if self.errors.len() >= ERROR_QUEUE_LEN {
-            self.errors.pop_back();
-            self.errors.push_back((-350, "Queue overflow".into()));
-        } else {
-            self.errors.push_back((code, text.into()));
-        }
-    }
-
-    /// IEEE 488.2 common commands and the SYSTem subsystem, the same on every model.
-    fn common(&mut self, cmd: &Command) -> Option<Outcome> {
-        Some(match (cmd.header.as_str(), cmd.query) {
-            ("*IDN", true) => Outcome::Reply(self.dialect.idn().into()),
-            ("*RST", false) => {
-                self.reset();
-                Outcome::Done
-            }
-            ("*CLS", false) => {
-                self.errors.clear();
-                Outcome::Done
-            }
-            ("*OPC", true) => Outcome::Reply("1".into()),
-            ("*OPC" | "*WAI", false) => Outcome::Done,
-            ("*ESR" | "*STB", true) => Outcome::Reply("0".into()),
-            ("SYST:ERR" | "SYST:ERR:NEXT", true) => Outcome::Reply(match self.errors.pop_front() {
-                Some((code, text)) => format!("{code:+},\"{text}\""),
-                None => "+0,\"No error\"".into(),
-            }),
-            ("SYST:REM" | "SYST:RWL", false) => {
-                self.remote = true;
-                Outcome::Done
-            }
-            ("SYST:LOC", false) => {
-                self.remote = false;
-                Outcome::Done
-            }
-            ("SYST:VERS", true) => Outcome::Reply("1999.0".into()),
-            _ => return None,
-        })
-    }
-
-    fn reset(&mut self) {
+    /// `*RST`: every channel off at 0 V with its full current limit, protection levels at
+    /// their maximum and disarmed, latches cleared, channel 1 selected, tracking off.
+    pub fn reset(&mut self) {
         for ch in 1..=self.channel_count() {
-            let amps = self.dialect.max_amps(ch);
-            let c = &mut self.channels[usize::from(ch - 1)];
-            c.volts = 0.0;
-            c.amps = amps;
-            c.on = false;
+            *self.channel_mut(ch) = default_channel(self.spec, ch);
         }
         self.master = false;
         self.selected = 1;
+        self.settings = default_settings();
         self.rail.set_output(false);
         self.rail.set_voltage(0.0);
         self.rail
-            .set_current_limit(self.dialect.max_amps(self.wired));
+            .set_current_limit(self.spec.ranges(self.wired).amps);
     }
 
     pub fn channel_count(&self) -> u8 {
@@ -188,6 +132,16 @@ impl Instrument {
 
     pub fn valid(&self, ch: u8) -> bool {
         (1..=self.channel_count()).contains(&ch)
+    }
+
+    /// A channel's settings (`ch` must be valid).
+    pub fn channel(&self, ch: u8) -> &Channel {
+        &self.channels[usize::from(ch.max(1) - 1).min(self.channels.len() - 1)]
+    }
+
+    pub fn channel_mut(&mut self, ch: u8) -> &mut Channel {
+        let last = self.channels.len() - 1;
+        &mut self.channels[usize::from(ch.max(1) - 1).min(last)]
     }
 
     pub fn selected(&self) -> u8 {
@@ -202,47 +156,48 @@ impl Instrument {
         Outcome::Done
     }
 
-    pub fn fmt(&self, v: f64) -> String {
-        self.dialect.format(v)
-    }
-
     pub fn set_volts(&mut self, ch: u8, v: f64) -> Outcome {
-        if !self.valid(ch) {
-            return ILLEGAL_VALUE;
-        }
-        let (lo, hi) = self.dialect.volt_range(ch);
-        if !(lo..=hi).contains(&v) {
+        let (lo, hi) = self.spec.ranges(ch).volts;
+        let c = self.channel(ch);
+        if !(lo..=hi).contains(&v) || (c.volt_limit_on && v > c.volt_limit) {
             return OUT_OF_RANGE;
         }
+        self.put_volts(ch, v);
+        let (leader, follower) = self.spec.track_pair;
+        if self.settings.tracking && ch == leader && self.valid(follower) {
+            let (flo, fhi) = self.spec.ranges(follower).volts;
+            let fv = if fhi <= 0.0 { -v } else { v };
+            if (flo..=fhi).contains(&fv) {
+                self.put_volts(follower, fv);
+            }
+        }
+        Outcome::Done
+    }
+
+    fn put_volts(&mut self, ch: u8, v: f64) {
         if ch == self.wired {
             self.rail.set_voltage(v);
         } else {
-            self.channels[usize::from(ch - 1)].volts = v;
+            self.channel_mut(ch).volts = v;
         }
-        Outcome::Done
     }
 
     pub fn volts_setpoint(&self, ch: u8) -> f64 {
         if ch == self.wired {
             self.rail.setpoint()
         } else {
-            self.channels
-                .get(usize::from(ch.max(1) - 1))
-                .map_or(0.0, |c| c.volts)
+            self.channel(ch).volts
         }
     }
 
     pub fn set_amps(&mut self, ch: u8, a: f64) -> Outcome {
-        if !self.valid(ch) {
-            return ILLEGAL_VALUE;
-        }
-        if !(0.0..=self.dialect.max_amps(ch)).contains(&a) {
+        if !(0.0..=self.spec.ranges(ch).amps).contains(&a) {
             return OUT_OF_RANGE;
         }
         if ch == self.wired {
             self.rail.set_current_limit(a);
         } else {
-            self.channels[usize::from(ch - 1)].amps = a;
+            self.channel_mut(ch).amps = a;
         }
         Outcome::Done
     }
@@ -251,26 +206,19 @@ impl Instrument {
         if ch == self.wired {
             self.rail.current_limit()
         } else {
-            self.channels
-                .get(usize::from(ch.max(1) - 1))
-                .map_or(0.0, |c| c.amps)
+            self.channel(ch).amps
         }
     }
 
     /// The channel's own output switch.
     pub fn set_on(&mut self, ch: u8, on: bool) -> Outcome {
-        if !self.valid(ch) {
-            return ILLEGAL_VALUE;
-        }
-        self.channels[usize::from(ch - 1)].on = on;
+        self.channel_mut(ch).on = on;
         self.apply_output();
         Outcome::Done
     }
 
     pub fn is_on(&self, ch: u8) -> bool {
-        self.channels
-            .get(usize::from(ch.max(1) - 1))
-            .is_some_and(|c| c.on)
+        self.channel(ch).on
     }
 
     /// Every channel at once (E3631A `OUTP`, Keithley 2230 `OUTP`).
@@ -294,7 +242,7 @@ impl Instrument {
     }
 
     fn drives(&self, ch: u8) -> bool {
-        self.is_on(ch) && (!self.dialect.has_master_switch() || self.master)
+        self.is_on(ch) && (!self.spec.master_switch || self.master)
     }
 
     fn apply_output(&mut self) {
@@ -322,128 +270,80 @@ impl Instrument {
         }
     }
 
-    /// `APPL <ch>,<volts>[,<amps>]`, the one-shot set of the models that have it; `chan` names
-    /// the channel argument (`CH1`, `P6V`, …).
-    pub fn apply_command(&mut self, cmd: &Command, chan: fn(&str) -> Option<u8>) -> Outcome {
-        let Some(ch) = cmd.args.first().and_then(|a| chan(a)) else {
-            return if cmd.args.is_empty() {
-                MISSING_PARAMETER
+    /// Constant-current regulation: the output is on and the load reaches the limit.
+    pub fn in_cc(&self, ch: u8) -> bool {
+        let a = self.meas_amps(ch);
+        self.drives(ch) && a > 0.0 && a >= self.amps_limit(ch) - 1e-9
+    }
+
+    /// Trips OVP and OCP where armed and exceeded: the channel's output goes off and its latch
+    /// is set until cleared. OVP compares the measured voltage with its level; OCP the measured
+    /// current with its level, or with the current limit on models without a separate OCP level
+    /// (Keysight: OCP trips when the output enters constant current). The delay of
+    /// `FUSE:DEL` is kept and answered but not waited (INFERRED simplification).
+    pub fn check_protection(&mut self, separate_ocp_level: bool) {
+        for ch in 1..=self.channel_count() {
+            if !self.drives(ch) {
+                continue;
+            }
+            let c = *self.channel(ch);
+            let over_v = c.ovp_on && self.meas_volts(ch).abs() > c.ovp_level + 1e-9;
+            let a = self.meas_amps(ch);
+            let ocp_at = if separate_ocp_level {
+                c.ocp_level
             } else {
-                ILLEGAL_VALUE
+                self.amps_limit(ch)
             };
-        };
-        if let Some(v) = cmd.args.get(1) {
-            let Some(v) = parse::number(v) else {
-                return DATA_TYPE;
-            };
-            let out = self.set_volts(ch, v);
-            if out != Outcome::Done {
-                return out;
+            let over_i = c.ocp_on && a > 0.0 && a >= ocp_at - 1e-9;
+            if over_v || over_i {
+                let c = self.channel_mut(ch);
+                c.ovp_tripped |= over_v;
+                c.ocp_tripped |= over_i;
+                self.set_on(ch, false);
             }
-        }
-        match cmd.args.get(2).map(|a| parse::number(a)) {
-            None => Outcome::Done,
-            Some(Some(a)) => self.set_amps(ch, a),
-            Some(None) => DATA_TYPE,
         }
     }
 
-    /// Channel selection: `INST:NSEL <n>` / `INST:NSEL?` and `INST[:SEL] <name>`, where `chan`
-    /// reads the name; `INST[:SEL]?` answers with `name_of` the selected channel. `None` for
-    /// any other command.
-    pub fn select_command(
-        &mut self,
-        cmd: &Command,
-        chan: fn(&str) -> Option<u8>,
-        name_of: fn(u8) -> String,
-    ) -> Option<Outcome> {
-        Some(match (cmd.header.as_str(), cmd.query) {
-            ("INST:NSEL", false) => match cmd.args.first().and_then(|a| a.parse().ok()) {
-                Some(ch) => self.select(ch),
-                None => DATA_TYPE,
-            },
-            ("INST:NSEL", true) => Outcome::Reply(self.selected().to_string()),
-            ("INST" | "INST:SEL", false) => match cmd.args.first().and_then(|a| chan(a)) {
-                Some(ch) => self.select(ch),
-                None => ILLEGAL_VALUE,
-            },
-            ("INST" | "INST:SEL", true) => Outcome::Reply(name_of(self.selected())),
-            _ => return None,
-        })
-    }
-
-    /// The source commands most models share, on the channel given by `chan` (an optional
-    /// trailing channel argument such as `(@1)`, `CH1` or `P6V`) or else the selected one:
-    /// `VOLT`, `VOLT?`, `CURR`, `CURR?`, `MEAS[:SCAL]:VOLT[:DC]?`, `MEAS[:SCAL]:CURR[:DC]?`.
-    pub fn source_command(
-        &mut self,
-        cmd: &Command,
-        chan: fn(&str) -> Option<u8>,
-    ) -> Option<Outcome> {
-        let pick = |inst: &Instrument, arg: Option<&String>| -> Result<u8, Outcome> {
-            match arg {
-                None => Ok(inst.selected),
-                Some(a) => chan(a).filter(|c| inst.valid(*c)).ok_or(ILLEGAL_VALUE),
-            }
-        };
-        let h = cmd.header.as_str();
-        let volt = h == "VOLT";
-        let curr = h == "CURR";
-        let meas_v = matches!(
-            h,
-            "MEAS:VOLT" | "MEAS:SCAL:VOLT" | "MEAS:VOLT:DC" | "MEAS:SCAL:VOLT:DC"
-        );
-        let meas_i = matches!(
-            h,
-            "MEAS:CURR" | "MEAS:SCAL:CURR" | "MEAS:CURR:DC" | "MEAS:SCAL:CURR:DC"
-        );
-        if !(volt || curr || meas_v || meas_i) {
-            return None;
+    /// Clears a latch; `restore` switches the output back on if the latch had tripped it.
+    pub fn clear_trip(&mut self, ch: u8, ovp: bool, ocp: bool, restore: bool) -> Outcome {
+        let c = self.channel_mut(ch);
+        let was = (ovp && c.ovp_tripped) || (ocp && c.ocp_tripped);
+        if ovp {
+            c.ovp_tripped = false;
         }
-        let outcome = if cmd.query {
-            match pick(self, cmd.args.first()) {
-                Err(e) => e,
-                Ok(ch) => {
-                    let v = if volt {
-                        self.volts_setpoint(ch)
-                    } else if curr {
-                        self.amps_limit(ch)
-                    } else if meas_v {
-                        self.meas_volts(ch)
-                    } else {
-                        self.meas_amps(ch)
-                    };
-                    Outcome::Reply(self.fmt(v))
-                }
-            }
-        } else if meas_v || meas_i {
-            UNDEFINED_HEADER
-        } else {
-            let Some(arg) = cmd.args.first() else {
-                return Some(MISSING_PARAMETER);
-            };
-            let Some(value) = parse::number(arg) else {
-                return Some(DATA_TYPE);
-            };
-            match pick(self, cmd.args.get(1)) {
-                Err(e) => e,
-                Ok(ch) if volt => self.set_volts(ch, value),
-                Ok(ch) => self.set_amps(ch, value),
-            }
-        };
-        Some(outcome)
+        if ocp {
+            c.ocp_tripped = false;
+        }
+        if restore && was {
+            self.set_on(ch, true);
+        }
+        Outcome::Done
     }
 }
 
-/// `ON`/`OFF` argument of an output command, or the error to queue.
-pub(crate) fn on_off(arg: Option<&String>) -> Result<bool, Outcome> {
-    match arg {
-        None => Err(MISSING_PARAMETER),
-        Some(a) => parse::boolean(a).ok_or(DATA_TYPE),
+fn default_channel(spec: &ModelSpec, ch: u8) -> Channel {
+    let r = spec.ranges(ch);
+    Channel {
+        volts: 0.0,
+        amps: r.amps,
+        on: false,
+        ovp_level: spec.ovp_max(ch),
+        ovp_on: spec.ovp_always,
+        ovp_tripped: false,
+        ocp_level: spec.ocp_max(ch),
+        ocp_on: false,
+        ocp_tripped: false,
+        ocp_delay: 0.0,
+        volt_limit: r.volts.1,
+        volt_limit_on: false,
     }
 }
 
-/// `1`/`0` reply of a state query.
-pub(crate) fn bit(on: bool) -> Outcome {
-    Outcome::Reply(if on { "1" } else { "0" }.into())
+fn default_settings() -> ResetSettings {
+    ResetSettings {
+        tracking: false,
+        track_mode: 0,
+        display: true,
+        display_text: String::new(),
+    }
 }

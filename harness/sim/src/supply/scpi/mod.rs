@@ -1,38 +1,44 @@
-//! Simulated SCPI supplies: a shared instrument core and one small file per dialect.
+//! Simulated SCPI supplies: one engine, one table per model.
 //!
-//! [`parse`] splits a line into a normalised header (short forms, optional nodes dropped) and
-//! arguments; [`instrument`] holds the channels (the wired one lives on the rail), the error
-//! queue and the IEEE 488.2 common commands; each dialect file maps its model's command forms
-//! onto the instrument; [`server`] runs the TCP and pty front ends with the fault knobs, timing
-//! TCP commands by their arrival ([`super::arrival`]).
+//! [`parse`] splits a line into `;`-separated units with normalised headers (short forms,
+//! optional nodes dropped); [`spec`] says what a model is as data and [`models`] holds each
+//! model's command table with its sources; [`instrument`] holds the channels (the wired one
+//! lives on the rail), protection latches and settings; [`status`] the error queue and IEEE
+//! 488.2 status registers; [`engine`] runs a line against a model's table and [`answer`]
+//! formats its queries; [`server`] runs the TCP and pty front ends with the fault knobs,
+//! timing TCP commands by their arrival ([`super::arrival`]).
 
+mod answer;
+pub(crate) mod engine;
 pub(crate) mod instrument;
+mod models;
 pub(crate) mod parse;
 pub(crate) mod server;
-
-mod generic;
-mod keithley_2230;
-mod keithley_2280;
-mod keysight_e36300;
-mod keysight_e3631a;
-mod rigol_dp800;
-mod rs_hmc;
-mod siglent_spd3303x;
+pub(crate) mod spec;
+pub(crate) mod status;
+#[cfg(test)]
+mod tests;
 
 use hil_model::ScpiModel;
-use instrument::Dialect;
 
-/// The simulated dialect of a SCPI model.
-pub(crate) fn dialect(model: ScpiModel) -> &'static dyn Dialect {
-    match model {
-        ScpiModel::Generic => &generic::Generic,
-        ScpiModel::KeysightE36300 => &keysight_e36300::E36300,
-        ScpiModel::KeysightE3631a => &keysight_e3631a::E3631a,
-        ScpiModel::RigolDp800 => &rigol_dp800::Dp800,
-        ScpiModel::SiglentSpd3303x => &siglent_spd3303x::Spd3303x,
-        ScpiModel::RsHmc804x => &rs_hmc::RsSupply::HMC804X,
-        ScpiModel::RsNge100 => &rs_hmc::RsSupply::NGE100,
-        ScpiModel::Keithley2230 => &keithley_2230::K2230,
-        ScpiModel::Keithley2280 => &keithley_2280::K2280,
+pub(crate) use models::spec as model_spec;
+
+/// The depth of a model's error queue and whether a source states it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueueDepth {
+    /// Entries the queue holds (the last becomes `-350,"Queue overflow"` when more arrive).
+    pub depth: usize,
+    /// `false`: OPEN — no source read gives the depth; `depth` is a default to override with
+    /// [`super::SupplyOptions::error_queue_depth`] once measured on the real instrument.
+    pub sourced: bool,
+}
+
+/// The error-queue depth the simulated `model` uses unless told otherwise (E3631A: 20,
+/// reference §1.1; the others OPEN).
+pub fn error_queue_depth(model: ScpiModel) -> QueueDepth {
+    let (depth, known) = model_spec(model).queue;
+    QueueDepth {
+        depth,
+        sourced: known == spec::Known::Sourced,
     }
 }

@@ -9,32 +9,57 @@ pub(crate) struct Command {
     pub query: bool,
     /// Arguments split on top-level commas, trimmed.
     pub args: Vec<String>,
+    /// The header breaks SCPI's syntax (an empty node, a character other than letters, digits
+    /// and `_`): `-102,"Syntax error"`.
+    pub malformed: bool,
 }
 
 /// Long-form → short-form SCPI mnemonics the simulated supplies know.
 const MNEMONICS: &[(&str, &str)] = &[
     ("APPLY", "APPL"),
     ("AMPLITUDE", "AMPL"),
+    ("BEEPER", "BEEP"),
     ("CHANNEL", "CHAN"),
+    ("CLEAR", "CLE"),
+    ("CONTINUOUS", "CONT"),
+    ("COUNT", "COUN"),
     ("CURRENT", "CURR"),
+    ("DELAY", "DEL"),
+    ("DISPLAY", "DISP"),
+    ("ELEMENTS", "ELEM"),
+    ("ENABLE", "ENAB"),
     ("ERROR", "ERR"),
+    ("FORMAT", "FORM"),
+    ("FUNCTION", "FUNC"),
     ("GENERAL", "GEN"),
     ("IMMEDIATE", "IMM"),
+    ("INITIATE", "INIT"),
     ("INSTRUMENT", "INST"),
     ("LEVEL", "LEV"),
+    ("LIMIT", "LIM"),
+    ("LOCAL", "LOC"),
     ("MASTER", "MAST"),
     ("MEASURE", "MEAS"),
     ("NSELECT", "NSEL"),
     ("OUTPUT", "OUTP"),
     ("POWER", "POW"),
     ("PROTECTION", "PROT"),
+    ("QUESTION", "QUES"),
     ("REMOTE", "REM"),
+    ("RWLOCK", "RWL"),
     ("SCALAR", "SCAL"),
     ("SELECT", "SEL"),
+    ("SENSE", "SENS"),
     ("SOURCE", "SOUR"),
     ("STATE", "STAT"),
     ("STATUS", "STAT"),
     ("SYSTEM", "SYST"),
+    // Siglent spells it `TRACK` (SPD3303X), SCPI's long form is `TRACKING`.
+    ("TRACKING", "TRAC"),
+    ("TRACK", "TRAC"),
+    ("TRIGGER", "TRIG"),
+    ("TRIPPED", "TRIP"),
+    ("VALUE", "VAL"),
     ("VERSION", "VERS"),
     ("VOLTAGE", "VOLT"),
 ];
@@ -56,35 +81,115 @@ fn split_suffix(s: &str) -> (&str, &str) {
     s.split_at(cut)
 }
 
-/// Parses one line. `None` for an empty line.
-pub(crate) fn parse(line: &str) -> Option<Command> {
-    let line = line.trim();
-    if line.is_empty() {
+/// Parses one program message unit (no `;`). `None` for an empty unit.
+#[cfg(test)]
+pub(crate) fn parse(unit: &str) -> Option<Command> {
+    let (path, query, args) = split_unit(unit)?;
+    Some(command(&path, query, args))
+}
+
+/// One unit split into its raw header nodes (a leading `:` kept as an empty first node, a
+/// common command as its `*` word), query flag and arguments.
+fn split_unit(unit: &str) -> Option<(Vec<String>, bool, Vec<String>)> {
+    let unit = unit.trim();
+    if unit.is_empty() {
         return None;
     }
-    let (head, rest) = match line.find(|c: char| c.is_ascii_whitespace()) {
-        Some(i) => (&line[..i], line[i..].trim()),
-        None => (line, ""),
+    let (head, rest) = match unit.find(|c: char| c.is_ascii_whitespace()) {
+        Some(i) => (&unit[..i], unit[i..].trim()),
+        None => (unit, ""),
     };
     let (head, query) = match head.strip_suffix('?') {
         Some(h) => (h, true),
         None => (head, false),
     };
-    let head = head.trim_start_matches(':');
-    let nodes: Vec<String> = if head.starts_with('*') {
-        vec![head.to_ascii_uppercase()]
-    } else {
-        head.split(':')
+    let path = head.split(':').map(str::to_owned).collect();
+    Some((path, query, split_args(rest)))
+}
+
+fn command(path: &[String], query: bool, args: Vec<String>) -> Command {
+    let malformed = path.iter().enumerate().any(|(i, n)| {
+        let body = if i == 0 {
+            n.strip_prefix('*').unwrap_or(n)
+        } else {
+            n
+        };
+        (i > 0 && body.is_empty()) || !body.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    }) || path.len() == 1 && path[0].is_empty();
+    let nodes: Vec<String> = match path.first() {
+        Some(first) if first.starts_with('*') => vec![first.to_ascii_uppercase()],
+        _ => path
+            .iter()
             .filter(|n| !n.is_empty())
-            .map(short_form)
+            .map(|n| short_form(n))
             .filter(|n| !matches!(n.as_str(), "SOUR" | "LEV" | "IMM" | "AMPL"))
-            .collect()
+            .collect(),
     };
-    Some(Command {
+    Command {
         header: nodes.join(":"),
         query,
-        args: split_args(rest),
-    })
+        args,
+        malformed,
+    }
+}
+
+/// One unit of a program message: the header read relative to the path the previous unit
+/// left (SCPI-99 §6.2.4: after `;` a header without a leading `:` continues the previous
+/// header's path), and read from the root. Most instruments fall back to the root when the
+/// relative reading is undefined (pymeasure's `INST:SEL CH1;VOLT?` relies on it), so the
+/// instrument tries `relative` first, then `root`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Unit {
+    pub relative: Command,
+    pub root: Command,
+}
+
+/// Splits a line into its `;`-separated units (not inside quotes), resolving header paths.
+pub(crate) fn message(line: &str) -> Vec<Unit> {
+    let mut units = Vec::new();
+    let mut path: Vec<String> = Vec::new();
+    for raw in split_units(line) {
+        let Some((nodes, query, args)) = split_unit(&raw) else {
+            continue;
+        };
+        let common = nodes.first().is_some_and(|n| n.starts_with('*'));
+        let rooted = nodes.first().is_some_and(String::is_empty);
+        let root = command(&nodes, query, args.clone());
+        let full: Vec<String> = if common || rooted {
+            nodes.clone()
+        } else {
+            path.iter().cloned().chain(nodes.iter().cloned()).collect()
+        };
+        let relative = command(&full, query, args);
+        if !common {
+            path = full[..full.len().saturating_sub(1)].to_vec();
+        }
+        units.push(Unit { relative, root });
+    }
+    units
+}
+
+/// Splits on `;` outside single or double quotes.
+fn split_units(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quote: Option<char> = None;
+    for c in line.chars() {
+        match (c, quote) {
+            ('"' | '\'', None) => {
+                quote = Some(c);
+                cur.push(c);
+            }
+            (q, Some(open)) if q == open => {
+                quote = None;
+                cur.push(c);
+            }
+            (';', None) => out.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
 }
 
 fn split_args(rest: &str) -> Vec<String> {
@@ -138,18 +243,6 @@ pub(crate) fn boolean(arg: &str) -> Option<bool> {
     }
 }
 
-/// `CH<n>` (any case).
-pub(crate) fn ch_name(arg: &str) -> Option<u8> {
-    let a = arg.trim().to_ascii_uppercase();
-    a.strip_prefix("CH")?.parse().ok()
-}
-
-/// A channel list with one channel: `(@<n>)`.
-pub(crate) fn channel_list(arg: &str) -> Option<u8> {
-    let a = arg.trim();
-    a.strip_prefix("(@")?.strip_suffix(')')?.trim().parse().ok()
-}
-
 /// Keysight-style scientific notation: `+3.80000000E+00`.
 pub(crate) fn sci(v: f64, digits: usize) -> String {
     let s = format!("{:.*E}", digits, v);
@@ -172,7 +265,7 @@ mod tests {
         assert_eq!(c.args, vec!["3.3"]);
         let c = parse("meas:volt? (@1)").unwrap();
         assert_eq!((c.header.as_str(), c.query), ("MEAS:VOLT", true));
-        assert_eq!(channel_list(&c.args[0]), Some(1));
+        assert_eq!(c.args, vec!["(@1)"]);
         let c = parse("CH1:VOLTage 3.3").unwrap();
         assert_eq!(c.header, "CH1:VOLT");
         let c = parse("*idn?").unwrap();

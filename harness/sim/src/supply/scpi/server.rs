@@ -8,6 +8,7 @@ use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
+use super::engine;
 use super::instrument::Instrument;
 use crate::pty::PtyEndpoint;
 use crate::supply::arrival::{self, Arrival, ArrivalClock};
@@ -30,8 +31,10 @@ struct Session {
 
 impl Session {
     fn new(model: ScpiModel, ctx: Ctx, serial: bool) -> Self {
+        let spec = super::model_spec(model);
+        let depth = ctx.queue_depth.unwrap_or(spec.queue.0);
         Session {
-            inst: Instrument::new(super::dialect(model), ctx.rail.clone(), ctx.channel, serial),
+            inst: Instrument::new(spec, ctx.rail.clone(), ctx.channel, serial, depth),
             ctx,
             last_executed: None,
             pending: Vec::new(),
@@ -78,7 +81,7 @@ impl Session {
         }
         self.ctx.log.push(text.clone(), arrival, true);
         self.last_executed = Some(arrival.earliest);
-        let reply = self.inst.execute(&text)?;
+        let reply = engine::execute(&mut self.inst, &text)?;
         let delay = self.ctx.faults.reply_delay();
         if !delay.is_zero() {
             thread::sleep(delay);
@@ -106,7 +109,10 @@ pub(crate) fn spawn_tcp(model: ScpiModel, ctx: Ctx) -> io::Result<(String, JoinH
                         serve_tcp(&mut session, stream, waiting_since);
                         waiting_since = Instant::now();
                     }
-                    Err(e) if e.kind() == ErrorKind::WouldBlock => thread::sleep(POLL),
+                    Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                        engine::tick(&mut session.inst);
+                        thread::sleep(POLL);
+                    }
                     Err(_) => thread::sleep(POLL),
                 }
             }
@@ -139,7 +145,10 @@ fn serve_tcp(session: &mut Session, mut stream: TcpStream, waiting_since: Instan
                 if matches!(
                     e.kind(),
                     ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted
-                ) => {}
+                ) =>
+            {
+                engine::tick(&mut session.inst);
+            }
             Err(_) => return,
         }
     }
@@ -156,7 +165,7 @@ pub(crate) fn spawn_pty(model: ScpiModel, ctx: Ctx) -> io::Result<(String, JoinH
             let mut buf = [0u8; 1024];
             while !session.ctx.stopped() {
                 match pty.read_timeout(&mut buf, POLL) {
-                    Ok(0) => {}
+                    Ok(0) => engine::tick(&mut session.inst),
                     Ok(n) => {
                         for reply in session.feed(&buf[..n], Arrival::exact(Instant::now())) {
                             let _ = pty.write_timeout(reply.as_bytes(), Duration::from_secs(1));
