@@ -57,7 +57,8 @@ pub struct SimArgs {
     #[arg(long, value_name = "DIR")]
     pub link_dir: Option<PathBuf>,
 
-    /// A simulated-rack configuration (YAML: `duts: [{name, profile, ...}]`, `timing`, ...).
+    /// A simulated-rack configuration (YAML: `duts: [{name, profile, ...}]`, `timing`,
+    /// `profile_dirs` relative to the file, ...).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 

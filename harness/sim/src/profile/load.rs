@@ -22,6 +22,14 @@ pub enum ProfileError {
         /// The I/O error.
         source: std::io::Error,
     },
+    #[error("profile directory {}: {source}", path.display())]
+    /// A profile directory could not be listed.
+    Dir {
+        /// The directory.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
     #[error("{origin}{}: {reason}", place(*line, *column))]
     /// The profile is not valid.
     Invalid {
@@ -146,7 +154,7 @@ pub fn load_profile_dir(dir: &Path) -> Result<Vec<Profile>, ProfileError> {
 /// [`load_profile_dir`] with the path of each file (`dir` joined with the file name, so a
 /// relative `dir` gives relative paths).
 pub fn load_profile_files(dir: &Path) -> Result<Vec<(PathBuf, Profile)>, ProfileError> {
-    let paths = profile_files(dir).map_err(|source| ProfileError::Io {
+    let paths = profile_files(dir).map_err(|source| ProfileError::Dir {
         path: dir.to_path_buf(),
         source,
     })?;
