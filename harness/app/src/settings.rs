@@ -14,6 +14,7 @@
 //! | run id in leases | — | `HIL_RUN_ID` | none |
 //! | maintenance threshold | `--maintenance-after` | — | the rack file's `maintenance_after`, else 3 |
 //! | quarantine file | `--quarantine` | — | the rack file's `quarantine` |
+//! | simulator profile directories | `--profile-dir` (repeatable) | — | the rack file's `profile_dirs` (both apply) |
 //!
 //! A variable that does not parse is an error naming it, never a silent default.
 
@@ -72,6 +73,8 @@ pub struct LabRequest {
     pub wait_for_boards: Option<Duration>,
     /// The program named as the leases' holder (default: the front end, e.g. `hil run`).
     pub program: Option<String>,
+    /// `--profile-dir` (repeatable): simulator modem profiles, after the rack file's.
+    pub profile_dirs: Vec<PathBuf>,
 }
 
 /// What the command line asked for about a run; `None` means not given.
@@ -168,6 +171,7 @@ impl LabSettings {
                 flash: request.flash,
                 workspace_root: crate::provenance::workspace_root(env.cwd()),
                 leasing: Leasing::On(leases),
+                profile_dirs: request.profile_dirs,
                 ..LabOptions::default()
             },
         })

@@ -25,7 +25,7 @@ fn rack() -> SimRack {
             .map(|name| SimDutConfig::new(name, "mfw_nrf9160_1.3.6"))
             .to_vec(),
         timing: Timing::Fast,
-        profile_dir: None,
+        profile_dirs: Vec::new(),
         link_dir: None,
     })
     .expect("simulated rack")

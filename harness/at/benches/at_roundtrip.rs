@@ -23,7 +23,7 @@ fn rack() -> SimRack {
     SimRack::start(SimRackConfig {
         duts: vec![SimDutConfig::new("bench", "mfw_nrf9160_1.3.6")],
         timing: Timing::Fast,
-        profile_dir: None,
+        profile_dirs: Vec::new(),
         link_dir: None,
     })
     .expect("simulated rack")

@@ -151,6 +151,11 @@ impl AtClient {
         self.timeout = timeout;
     }
 
+    /// The bytes sent after every command (`\r` by default).
+    pub fn terminator(&self) -> &[u8] {
+        &self.terminator
+    }
+
     // ---- checked transactions -------------------------------------------------------------
 
     /// Sends `cmd` (terminator added) and reads to its final result, which must be `OK`

@@ -11,6 +11,7 @@ use hil_power::GuardedSupply;
 use hil_rack::DutSpec;
 use hil_runner::{DutSession, props};
 use hil_sim::dut::DutControl;
+use hil_sim::rack::ProfileSource;
 use hil_sim::supply::Faults;
 
 use crate::fault::{BoardFault, SupplyFault};
@@ -26,6 +27,8 @@ pub struct SimHandle {
     pub supply_faults: Arc<Faults>,
     /// The modem-firmware profile it simulates.
     pub profile: String,
+    /// Where that profile was loaded from (`bundled:<name>` or a profile file).
+    pub profile_source: ProfileSource,
 }
 
 /// A DUT brought up from the rack: what the rack says about it, what bring-up found, and the
@@ -203,7 +206,11 @@ impl DutSession for Board {
             out.push((props::PROBE_SERIAL.to_string(), probe.to_string()));
         }
         if let Some(sim) = &self.sim {
-            out.push(("simulated_profile".to_string(), sim.profile.clone()));
+            out.push((props::SIM_PROFILE.to_string(), sim.profile.clone()));
+            out.push((
+                props::SIM_PROFILE_SOURCE.to_string(),
+                sim.profile_source.to_string(),
+            ));
         }
         out
     }

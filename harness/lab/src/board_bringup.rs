@@ -82,6 +82,7 @@ fn attach_probe(
             control: sim.control.clone(),
             supply_faults: sim.supply_faults.clone(),
             profile: sim.profile.clone(),
+            profile_source: sim.profile_source.clone(),
         };
         (Some(Box::new(flasher)), Some(handle))
     } else if let Some(cfg) = ProbeRsConfig::from_dut(spec) {

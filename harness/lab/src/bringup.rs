@@ -49,6 +49,9 @@ pub struct LabOptions {
     /// Which of the rack's boards to bring up; the others are not touched at all (no port
     /// opened, no supply byte sent, no simulator started for them).
     pub boards: BoardSelection,
+    /// Directories of simulator modem profiles (`--profile-dir`), after a rack file's own
+    /// `profile_dirs`: a profile there takes the place of the bundled one of its firmware.
+    pub profile_dirs: Vec<PathBuf>,
 }
 
 /// Which of a rack's boards a command brings up.
@@ -87,6 +90,7 @@ impl Default for LabOptions {
             shard: None,
             leasing: Leasing::Off,
             boards: BoardSelection::All,
+            profile_dirs: Vec::new(),
         }
     }
 }
@@ -115,8 +119,8 @@ pub struct LabGuard {
 impl Lab {
     /// Brings `source` up with `opts`.
     pub fn bring_up(source: &RackSource, opts: &LabOptions) -> Result<Lab, LabError> {
-        let (name, mut specs, rack_firmware) = match source {
-            RackSource::Simulated => ("simulated".to_string(), Vec::new(), None),
+        let (name, mut specs, rack_firmware, rack_profile_dirs) = match source {
+            RackSource::Simulated => ("simulated".to_string(), Vec::new(), None, Vec::new()),
             RackSource::File(path) => {
                 // `load` already resolved a relative image path against the rack file's folder.
                 let rack = hil_rack::load(path)?;
@@ -136,7 +140,8 @@ impl Lab {
                     shard.retain(&mut duts, |d| &d.name);
                 }
                 duts.retain(|d| opts.boards.includes(&d.name));
-                (rack.name, duts, rack.firmware_image)
+                check_profile_dirs(path, &rack.profile_dirs)?;
+                (rack.name, duts, rack.firmware_image, rack.profile_dirs)
             }
         };
 
@@ -145,7 +150,7 @@ impl Lab {
 
         let sim = match source {
             RackSource::Simulated => {
-                let mut cfg = simulated::default_rack(opts.timing);
+                let mut cfg = simulated::default_rack(opts.timing, &opts.profile_dirs)?;
                 if let Some(shard) = opts.shard {
                     shard.retain(&mut cfg.duts, |d| &d.name);
                 }
@@ -159,7 +164,8 @@ impl Lab {
                 Some(rack)
             }
             RackSource::File(path) => {
-                let cfg = simulated::config_for(&specs, opts.timing);
+                let mut cfg = simulated::config_for(&specs, opts.timing);
+                cfg.profile_dirs = [rack_profile_dirs, opts.profile_dirs.clone()].concat();
                 if cfg.duts.is_empty() {
                     None
                 } else {
@@ -223,6 +229,24 @@ impl Lab {
             },
         )
     }
+}
+
+/// Every profile directory a rack file names is a directory; else an error at its line.
+fn check_profile_dirs(path: &Path, dirs: &[PathBuf]) -> Result<(), LabError> {
+    for (i, dir) in dirs.iter().enumerate() {
+        if !dir.is_dir() {
+            let steps = [
+                hil_rack::Step::Key("profile_dirs"),
+                hil_rack::Step::Index(i),
+            ];
+            return Err(LabError::Rack(hil_rack::error_at(
+                path,
+                &steps,
+                format!("profile directory {} is not a directory", dir.display()),
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn find_image(

@@ -1,13 +1,14 @@
 //! Simulated DUTs in a rack: which ones to start, how they appear as rack entries once started,
 //! and the adapter through which the simulated probe flashes them.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use hil_flash::{SimTarget, TargetError};
 use hil_model::{MfwVersion, ScpiLink};
 use hil_rack::{DutSpec, Imei, Limits, SerialSpec, SupplySpec};
 use hil_sim::dut::DutControl;
-use hil_sim::rack::{SimDut, SimDutConfig, SimRackConfig};
+use hil_sim::rack::{SimDut, SimDutConfig, SimError, SimRackConfig};
 use hil_sim::timing::Timing;
 
 /// Limits given to simulated DUTs that declare none: the nRF9160 supervisor range the
@@ -39,22 +40,23 @@ pub fn config_for(specs: &[DutSpec], timing: Timing) -> SimRackConfig {
     SimRackConfig {
         duts,
         timing,
-        profile_dir: None,
+        profile_dirs: Vec::new(),
         link_dir: None,
     }
 }
 
-/// The default simulated rack: one DUT per bundled modem-firmware profile. Pre-1.0 (alpha)
-/// firmware is paired with the legacy at_host console, as in field report 2, whose reporter
-/// ran MFW 0.7.0-29.alpha behind the NCS 1.0 `at_host` sample (ref §7.2, §7.3 [F2]).
-pub fn default_rack(timing: Timing) -> SimRackConfig {
-    let mut cfg = SimRackConfig::default_rack(timing);
+/// The default simulated rack: one DUT per modem-firmware profile, bundled or in
+/// `profile_dirs`. Pre-1.0 (alpha) firmware is paired with the legacy at_host console, as in
+/// field report 2, whose reporter ran MFW 0.7.0-29.alpha behind the NCS 1.0 `at_host` sample
+/// (ref §7.2, §7.3 [F2]).
+pub fn default_rack(timing: Timing, profile_dirs: &[PathBuf]) -> Result<SimRackConfig, SimError> {
+    let mut cfg = SimRackConfig::default_rack_with(timing, profile_dirs)?;
     for dut in &mut cfg.duts {
         if MfwVersion::parse(&dut.profile).is_ok_and(|v| v.version.major == 0) {
             dut.legacy_host = true;
         }
     }
-    cfg
+    Ok(cfg)
 }
 
 /// How a started simulated DUT's supply is reached, as a rack supply entry (the simulator

@@ -91,7 +91,7 @@ fn swapped_ports_stop_both_boards_before_anything_is_written() {
             SimDutConfig::new("b", "mfw_nrf9160_1.3.6"),
         ],
         timing: Timing::Fast,
-        profile_dir: None,
+        profile_dirs: Vec::new(),
         link_dir: None,
     })
     .unwrap();
@@ -299,6 +299,85 @@ fn unknown_simulator_profiles_and_policy_knobs_name_their_line() {
     }
 }
 
+/// A rack file's `profile_dirs` (relative to the file): a board runs the profile found there,
+/// its report properties say which file; a directory that is not there, a malformed profile
+/// and two directories with the same firmware are errors naming the file and line.
+#[test]
+fn profile_dirs_of_a_rack_file_give_boards_their_profile_and_errors_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let profiles = dir.path().join("profiles");
+    std::fs::create_dir(&profiles).unwrap();
+    let bundled = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../sim/profiles/mfw_nrf9160_1.3.6.yaml"
+    );
+    let text = std::fs::read_to_string(bundled)
+        .unwrap()
+        .replace("1.3.6", "1.3.7");
+    std::fs::write(profiles.join("mfw_nrf9160_1.3.7.yaml"), &text).unwrap();
+    let path = dir.path().join("rack.yaml");
+    let rack = |dirs: &str| {
+        format!(
+            "name: r\nprofile_dirs: {dirs}\nduts:\n  - name: new\n    simulated: {{ profile: mfw_nrf9160_1.3.7 }}\n  - name: old\n    simulated: {{ profile: mfw_nrf9160_1.3.1 }}\n"
+        )
+    };
+    let up = |dirs: &str| {
+        std::fs::write(&path, rack(dirs)).unwrap();
+        Lab::bring_up(
+            &RackSource::File(path.clone()),
+            &LabOptions {
+                flash: false,
+                ..opts()
+            },
+        )
+    };
+
+    let lab = up("[profiles]").expect("lab up");
+    let source = |name: &str| {
+        let board = lab.boards.iter().find(|b| b.name() == name).unwrap();
+        let props = board.properties();
+        let (_, v) = props
+            .iter()
+            .find(|(k, _)| k == hil_runner::props::SIM_PROFILE_SOURCE)
+            .unwrap();
+        v.clone()
+    };
+    let file = profiles.join("mfw_nrf9160_1.3.7.yaml");
+    assert_eq!(source("new"), file.display().to_string());
+    assert_eq!(source("old"), "bundled:mfw_nrf9160_1.3.1");
+    let board = lab.boards.iter().find(|b| b.name() == "new").unwrap();
+    assert!(board.fault().is_none(), "{:?}", board.fault());
+    drop(lab);
+
+    let err = up("[profiles, missing]")
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(
+        err.starts_with(&format!("{}:2:", path.display())) && err.contains("profile_dirs[1]"),
+        "{err}"
+    );
+
+    let twin = dir.path().join("twin");
+    std::fs::create_dir(&twin).unwrap();
+    std::fs::write(twin.join("mfw_nrf9160_1.3.7.yaml"), &text).unwrap();
+    let err = up("[profiles, twin]").err().expect("refused").to_string();
+    assert!(
+        err.contains(&file.display().to_string())
+            && err.contains(&twin.join("mfw_nrf9160_1.3.7.yaml").display().to_string()),
+        "{err}"
+    );
+
+    std::fs::write(
+        twin.join("mfw_nrf9160_1.3.7.yaml"),
+        "mfw: mfw_nrf9160_1.3.7\nbogus: 1\n",
+    )
+    .unwrap();
+    let err = up("[twin]").err().expect("refused").to_string();
+    let bad = twin.join("mfw_nrf9160_1.3.7.yaml");
+    assert!(err.contains(&format!("{}:2:", bad.display())), "{err}");
+}
+
 /// A rack entry for `dut` as a real board: its pty, and the supply at `supply` (JSON is YAML).
 fn real_entry(name: &str, dut: &hil_sim::rack::SimDut, supply: &hil_rack::SupplySpec) -> String {
     format!(
@@ -315,7 +394,7 @@ fn two_sims() -> SimRack {
             SimDutConfig::new("b", "mfw_nrf9160_1.3.6"),
         ],
         timing: Timing::Fast,
-        profile_dir: None,
+        profile_dirs: Vec::new(),
         link_dir: None,
     })
     .unwrap()

@@ -30,8 +30,8 @@ pub fn parse(text: &str, origin: &str) -> Result<RackFile, RackError> {
     })
 }
 
-/// Reads and checks a rack file. A relative `firmware_image` or `quarantine` is resolved
-/// against the file's directory.
+/// Reads and checks a rack file. A relative `firmware_image`, `quarantine` or profile directory
+/// is resolved against the file's directory.
 pub fn load(path: impl AsRef<Path>) -> Result<RackFile, RackError> {
     let path = path.as_ref();
     let origin = path.display().to_string();
@@ -46,6 +46,11 @@ pub fn load(path: impl AsRef<Path>) -> Result<RackFile, RackError> {
         && file.is_relative()
     {
         rack.quarantine = Some(dir.join(file));
+    }
+    if let Some(dir) = path.parent() {
+        for profiles in rack.profile_dirs.iter_mut().filter(|d| d.is_relative()) {
+            *profiles = dir.join(&*profiles);
+        }
     }
     Ok(rack)
 }

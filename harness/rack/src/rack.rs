@@ -35,6 +35,12 @@ pub struct RackFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub maintenance_after: Option<u32>,
+    /// Directories of simulator modem profiles (`*.yaml`, e.g. written by `hil characterize`)
+    /// for the rack's simulated DUTs; relative paths are resolved against the rack file's
+    /// directory by [`crate::load`]. A profile there takes the place of the bundled one of the
+    /// same modem firmware; two directories defining the same firmware are refused.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub profile_dirs: Vec<PathBuf>,
     /// The DUTs, each with a unique name.
     #[serde(deserialize_with = "unique_duts")]
     #[schemars(length(min = 1))]
@@ -64,6 +70,13 @@ impl Checked for RackFile {
         }
         if self.maintenance_after == Some(0) {
             return Err("maintenance_after must be at least 1".into());
+        }
+        if let Some(i) = self
+            .profile_dirs
+            .iter()
+            .position(|d| d.as_os_str().is_empty())
+        {
+            return Err(format!("profile_dirs[{i}] is empty"));
         }
         Ok(self)
     }

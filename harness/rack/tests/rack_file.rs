@@ -64,6 +64,41 @@ fn lab_example_loads() {
 }
 
 #[test]
+fn profile_dirs_are_relative_to_the_rack_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("rack.yaml");
+    std::fs::write(
+        &path,
+        "name: r\nprofile_dirs: [profiles, /opt/hil/profiles]\nduts:\n  - name: s\n    simulated: { profile: mfw_nrf9160_1.3.7 }\n",
+    )
+    .unwrap();
+    let rack = hil_rack::load(&path).unwrap();
+    assert_eq!(
+        rack.profile_dirs,
+        [
+            tmp.path().join("profiles"),
+            PathBuf::from("/opt/hil/profiles")
+        ]
+    );
+    assert!(
+        hil_rack::parse(GOOD, "rack.yaml")
+            .unwrap()
+            .profile_dirs
+            .is_empty()
+    );
+    let err = hil_rack::parse(
+        "name: r\nprofile_dirs: [\"\"]\nduts:\n  - name: s\n    simulated: { profile: p }\n",
+        "rack.yaml",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.starts_with("rack.yaml:") && err.contains("profile_dirs[0] is empty"),
+        "{err}"
+    );
+}
+
+#[test]
 fn sim_example_has_eight_simulated_duts() {
     let rack = hil_rack::load(manifest_dir().join("examples/sim-8.yaml")).unwrap();
     assert_eq!(rack.duts.len(), 8);

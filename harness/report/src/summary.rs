@@ -5,7 +5,7 @@ use std::io::Write;
 use std::sync::Arc;
 
 use comfy_table::{Cell, CellAlignment, Table};
-use hil_runner::{Counts, Reporter, RunEvent, RunStatus, Summary};
+use hil_runner::{Counts, Reporter, RunEvent, RunStatus, Summary, props};
 
 use crate::marks::{RunMarks, Standing, Tally};
 
@@ -125,6 +125,8 @@ pub struct SummaryReporter {
     out: Box<dyn Write + Send>,
     /// DUT names in the rack's order (from `RunStarted`).
     duts: Vec<String>,
+    /// Where each simulated DUT's modem profile comes from, in the rack's order.
+    profiles: Vec<(String, String)>,
     /// (DUT, line) of each unexpected result, in arrival order.
     unexpected: Vec<(String, String)>,
     marks: Arc<RunMarks>,
@@ -142,6 +144,7 @@ impl SummaryReporter {
         SummaryReporter {
             out,
             duts: Vec::new(),
+            profiles: Vec::new(),
             unexpected: Vec::new(),
             marks: Arc::new(RunMarks::default()),
             tally: Tally::default(),
@@ -159,6 +162,9 @@ impl SummaryReporter {
             let _ = writeln!(self.out, "{headline}");
         }
         let _ = writeln!(self.out, "{}", summary_table(summary));
+        if let Some(line) = profiles_line(&self.profiles) {
+            let _ = writeln!(self.out, "{line}");
+        }
         if !self.unexpected.is_empty() {
             let _ = writeln!(self.out, "Unexpected results:");
             // Grouped by DUT in the rack's order, whatever order the DUTs finished in.
@@ -188,6 +194,22 @@ impl SummaryReporter {
     }
 }
 
+/// `simulated profiles: sim-1.3.6 bundled:mfw_nrf9160_1.3.6, sim-2.0.2 lab/mfw_….yaml` — which
+/// profile each simulated DUT ran; `None` on a rack without simulated DUTs.
+pub fn profiles_line(profiles: &[(String, String)]) -> Option<String> {
+    if profiles.is_empty() {
+        return None;
+    }
+    let each: Vec<String> = profiles
+        .iter()
+        .map(|(dut, source)| format!("{dut} {source}"))
+        .collect();
+    Some(crate::text::xml_safe(&format!(
+        "simulated profiles: {}",
+        each.join(", ")
+    )))
+}
+
 /// ` [quarantined until …: reason]` / ` [quarantine EXPIRED …]` after an unexpected result.
 fn quarantine_suffix(standing: Standing<'_>) -> String {
     match standing {
@@ -201,6 +223,13 @@ impl Reporter for SummaryReporter {
         match event {
             RunEvent::RunStarted { duts, .. } => {
                 self.duts = duts.iter().map(|d| d.name.clone()).collect();
+                self.profiles = duts
+                    .iter()
+                    .filter_map(|d| {
+                        let source = d.property(props::SIM_PROFILE_SOURCE)?;
+                        Some((d.name.clone(), source.to_string()))
+                    })
+                    .collect();
             }
             RunEvent::CaseFinished(result) => {
                 self.marks.count(&mut self.tally, result);
@@ -218,5 +247,59 @@ impl Reporter for SummaryReporter {
             RunEvent::RunFinished(summary) => self.finish(summary),
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hil_runner::{DutInfo, RunInfo};
+    use hil_testkit::SharedBuf;
+
+    fn dut(name: &str, source: Option<&str>) -> DutInfo {
+        DutInfo {
+            name: name.into(),
+            firmware: None,
+            properties: source
+                .map(|s| vec![(props::SIM_PROFILE_SOURCE.to_string(), s.to_string())])
+                .unwrap_or_default(),
+        }
+    }
+
+    fn summary() -> Summary {
+        Summary {
+            per_dut: Vec::new(),
+            total: Counts::default(),
+            duration: std::time::Duration::ZERO,
+            stopped: false,
+            not_run: 0,
+            not_run_trials: Vec::new(),
+            incomplete_reports: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_summary_names_the_profile_of_each_simulated_dut() {
+        let buf = SharedBuf::default();
+        let mut r = SummaryReporter::new(Box::new(buf.clone()));
+        r.on_event(&RunEvent::RunStarted {
+            info: RunInfo::new("r"),
+            duts: vec![
+                dut("sim-1.3.6", Some("bundled:mfw_nrf9160_1.3.6")),
+                dut("lab-1", None),
+                dut("sim-1.3.7", Some("profiles/mfw_nrf9160_1.3.7.yaml")),
+            ],
+            planned: 0,
+        });
+        r.on_event(&RunEvent::RunFinished(summary()));
+        assert!(
+            buf.text().contains(
+                "simulated profiles: sim-1.3.6 bundled:mfw_nrf9160_1.3.6, \
+                 sim-1.3.7 profiles/mfw_nrf9160_1.3.7.yaml\n"
+            ),
+            "{}",
+            buf.text()
+        );
+        assert_eq!(profiles_line(&[]), None, "no line on a rack of real boards");
     }
 }

@@ -39,4 +39,9 @@ pub mod props {
     pub const PROBE_SERIAL: &str = "probe_serial";
     /// Supply model and firmware.
     pub const SUPPLY: &str = "supply";
+    /// The modem-firmware profile a simulated DUT runs (`mfw_nrf9160_1.3.6`).
+    pub const SIM_PROFILE: &str = "simulated_profile";
+    /// Where that profile was loaded from: `bundled:<name>`, or the profile file's path as given
+    /// (a `--profile-dir` or a rack file's `profile_dirs` entry joined with the file name).
+    pub const SIM_PROFILE_SOURCE: &str = "simulated_profile_source";
 }

@@ -1,5 +1,6 @@
 //! Timing modes seen from a serial client: realistic timing spends the UART wire time of every
-//! byte written plus the modem's per-command latency; fast timing adds nothing. Only lower
+//! byte, the command's on its way in and the answer's on its way out, plus the modem's
+//! per-command latency; fast timing adds nothing. Only lower
 //! bounds are asserted (a loaded machine is slower, never faster); measurements are printed.
 
 mod common;
@@ -38,21 +39,33 @@ fn realistic_timing_spends_the_wire_time_and_the_modem_latency() {
     );
     assert!(took >= floor, "{took:?} < wire time {floor:?}");
 
-    // A modem command: the profile's latency, then the answer's wire time.
+    // A modem command: its wire time in, the profile's latency, the answer's wire time out.
     let latency = dut.control.with_modem(|m| m.latency(b"AT+CGMR"));
     let start = Instant::now();
     let reply = c.command("AT+CGMR");
     let took = start.elapsed();
-    let floor = latency + wire(reply.len(), baud);
+    let floor = wire("AT+CGMR\r".len(), baud) + latency + wire(reply.len(), baud);
     eprintln!(
         "AT+CGMR: latency {latency:?} + {} bytes, took {took:?}",
         reply.len()
     );
     assert!(took >= floor, "{took:?} < {floor:?}");
 
-    // A longer answer is paced byte by byte.
+    // A long command reaches the modem only when its last byte has crossed the wire.
     let cert = common::pem(400);
-    assert_eq!(c.command(&format!("AT%CMNG=0,9,0,\"{cert}\"")), "OK\r\n");
+    let write = format!("AT%CMNG=0,9,0,\"{cert}\"");
+    let latency = dut.control.with_modem(|m| m.latency(write.as_bytes()));
+    let start = Instant::now();
+    assert_eq!(c.command(&write), "OK\r\n");
+    let took = start.elapsed();
+    let floor = wire(write.len() + 1, baud) + latency + wire(4, baud);
+    eprintln!(
+        "AT%CMNG=0: {} bytes in, latency {latency:?}, took {took:?}",
+        write.len() + 1
+    );
+    assert!(took >= floor, "{took:?} < {floor:?}");
+
+    // A longer answer is paced byte by byte.
     let start = Instant::now();
     let reply = c.command("AT%CMNG=2,9,0");
     let took = start.elapsed();

@@ -162,7 +162,7 @@ pub fn sim_rack(duts: Vec<SimDutConfig>) -> SimRack {
     SimRack::start(SimRackConfig {
         duts,
         timing: Timing::Fast,
-        profile_dir: None,
+        profile_dirs: Vec::new(),
         link_dir: None,
     })
     .unwrap_or_else(|e| panic!("simulated rack did not start: {e}"))

@@ -1,21 +1,27 @@
-//! Per-command processing time: median and spread over repeated runs, from the AT client's
-//! timing of each exchange ([`hil_at::Response::latency`]) minus the UART wire time of the
-//! command and its answer. Not measured on a simulated board in fast mode (it adds none).
+//! Per-command processing time: median and spread over repeated runs.
+//!
+//! The model (shared with the simulator, whose profiles hold these figures): a profile's
+//! latency is the modem's processing time — from the command's last byte arriving at the board
+//! to its answer starting back. What the AT client times ([`hil_at::Response::latency`], first
+//! byte written to final result read) adds the UART wire time of the command with its
+//! terminator on the way in and of the answer (information lines and final result) on the way
+//! out, 10 bits per byte at the console's baud rate; a real UART takes that time and the
+//! simulated one adds it in realistic timing. So the processing time is the client's latency
+//! minus both wire times ([`processing_time`]). Not measured on a simulated board in fast
+//! timing (it adds nothing).
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use hil_at::{FinalResult, Response};
 use hil_model::CredentialType;
+use hil_sim::timing::BITS_PER_BYTE;
 use hil_suites::fixtures::ROOT_CA;
 
 use crate::error::Error;
 use crate::findings::Findings;
 use crate::options::Options;
 use crate::session::Session;
-
-/// Bits per UART byte (8N1).
-const BITS_PER_BYTE: u64 = 10;
 
 /// Median and spread of every command the profile's latency table names.
 pub fn measure(s: &mut Session, opts: &Options, f: &mut Findings) -> Result<(), Error> {
@@ -37,6 +43,10 @@ pub fn measure(s: &mut Session, opts: &Options, f: &mut Findings) -> Result<(), 
         .as_ref()
         .map_or(115_200, |x| x.baud)
         .max(1);
+    f.observe(
+        "latency model",
+        format!("processing time: the client's timing minus the wire time of command and answer at {baud} baud (8N1)"),
+    );
     let mut samples: BTreeMap<String, Vec<u64>> = BTreeMap::new();
     for _ in 0..opts.latency_runs {
         run_once(s, f, baud, &mut samples)?;
@@ -61,11 +71,25 @@ pub fn measure(s: &mut Session, opts: &Options, f: &mut Findings) -> Result<(), 
     Ok(())
 }
 
-/// Processing time of one exchange, ms: the client's latency minus the wire time.
-fn processing_ms(r: &Response, baud: u32) -> u64 {
-    let bytes = (r.command.len() + 1 + r.raw.len()) as u64;
-    let wire = Duration::from_nanos(bytes * BITS_PER_BYTE * 1_000_000_000 / u64::from(baud));
-    r.latency.saturating_sub(wire).as_millis() as u64
+/// Wire time of `bytes` UART bytes at `baud` (8N1: start bit, 8 data bits, stop bit).
+pub fn wire_time(bytes: usize, baud: u32) -> Duration {
+    let bits = (bytes as u64).saturating_mul(BITS_PER_BYTE);
+    Duration::from_nanos(bits.saturating_mul(1_000_000_000) / u64::from(baud.max(1)))
+}
+
+/// The modem's processing time in an exchange the client timed at `latency`: `sent` bytes in
+/// (command and terminator) and `answered` bytes out (information lines and final result, with
+/// their line endings) at `baud`.
+pub fn processing_time(latency: Duration, sent: usize, answered: usize, baud: u32) -> Duration {
+    latency.saturating_sub(wire_time(sent + answered, baud))
+}
+
+/// [`processing_time`] of one response, in whole milliseconds (rounded).
+fn processing_ms(r: &Response, terminator: usize, baud: u32) -> u64 {
+    let sent = r.command.len() + terminator;
+    let answered = r.raw.len() + r.result.to_string().len() + "\r\n".len();
+    let t = processing_time(r.latency, sent, answered, baud);
+    (t.as_micros() as u64 + 500) / 1000
 }
 
 fn run_once(
@@ -76,11 +100,12 @@ fn run_once(
 ) -> Result<(), Error> {
     let mut time = |s: &mut Session, key: &str, cmd: &str| -> Result<FinalResult, Error> {
         // Any final result: `%XPMNG=2` on an empty slot answers 513 after the same work.
+        let terminator = s.at()?.terminator().len();
         let r = s.exchange(cmd)?;
         if r.result != FinalResult::Error {
             out.entry(key.to_string())
                 .or_default()
-                .push(processing_ms(&r, baud));
+                .push(processing_ms(&r, terminator, baud));
         }
         Ok(r.result)
     };
@@ -109,4 +134,30 @@ fn run_once(
     }
     s.at()?.set_cmee(1)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wire_time_of_command_and_answer_is_taken_off() {
+        // A 620-byte `%CMNG=0` write and its `OK\r\n` take 54.2 ms at 115200 baud: a client
+        // timing 174.2 ms saw a modem that worked 120 ms.
+        assert_eq!(wire_time(11_520, 115_200), Duration::from_secs(1));
+        let wire = wire_time(620 + 1 + 4, 115_200);
+        assert_eq!(wire.as_micros(), 54_253);
+        let seen = Duration::from_millis(120) + wire;
+        assert_eq!(
+            processing_time(seen, 621, 4, 115_200),
+            Duration::from_millis(120)
+        );
+        // At 9600 baud the same write is 651 ms on the wire alone.
+        assert_eq!(wire_time(625, 9600).as_millis(), 651);
+        assert_eq!(
+            processing_time(Duration::from_millis(10), 621, 4, 9600),
+            Duration::ZERO,
+            "never negative"
+        );
+    }
 }

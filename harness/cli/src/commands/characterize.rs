@@ -49,6 +49,11 @@ pub struct CharacterizeArgs {
     /// Timing of simulated DUTs (realistic: latencies are measurable).
     #[arg(long, value_enum, default_value_t = TimingArg::Fast)]
     pub timing: TimingArg,
+
+    /// A directory of simulator modem profiles for simulated DUTs (repeatable), as with
+    /// `hil run`.
+    #[arg(long, value_name = "DIR")]
+    pub profile_dir: Vec<PathBuf>,
 }
 
 pub fn run(args: CharacterizeArgs) -> anyhow::Result<Status> {
@@ -58,6 +63,7 @@ pub fn run(args: CharacterizeArgs) -> anyhow::Result<Status> {
         rack: args.rack,
         timing: Some(timing),
         flash: false,
+        profile_dirs: args.profile_dir.clone(),
         ..LabRequest::default()
     };
     let settings = LabSettings::resolve(request, &Env::capture()).or_config()?;

@@ -52,6 +52,7 @@ pub fn run(args: FlashArgs) -> anyhow::Result<Status> {
         state_dir: args.lease.state_dir.clone(),
         wait_for_boards: args.lease.wait_for_boards,
         program: Some("hil flash".to_string()),
+        profile_dirs: Vec::new(),
     };
     let LabSettings {
         rack: source,

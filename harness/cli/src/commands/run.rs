@@ -82,6 +82,12 @@ pub struct RunArgs {
     #[arg(long, value_enum)]
     pub timing: Option<TimingArg>,
 
+    /// A directory of simulator modem profiles (`*.yaml`, e.g. from `hil characterize`),
+    /// repeatable, besides the rack file's `profile_dirs`: a profile there takes the place of
+    /// the bundled one of its firmware (the default rack gets a DUT for each new firmware).
+    #[arg(long, value_name = "DIR")]
+    pub profile_dir: Vec<PathBuf>,
+
     /// Firmware-under-test image (ELF or HEX); default `FUT_ELF`, the rack file, the CI build.
     #[arg(long, value_name = "PATH", conflicts_with = "no_flash")]
     pub firmware: Option<PathBuf>,
@@ -129,6 +135,7 @@ impl RunArgs {
                 state_dir: self.lease.state_dir.clone(),
                 wait_for_boards: self.lease.wait_for_boards,
                 program: None,
+                profile_dirs: self.profile_dir.clone(),
             },
             report_dir: self.report_dir.clone(),
             retries: self.retries,

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 use clap::Args;
 use hil_model::SupplyModel;
-use hil_sim::rack::{SimDutConfig, SimRack, SimRackConfig, short_names};
+use hil_sim::rack::{ProfileSource, SimDutConfig, SimRack, SimRackConfig, short_names};
 
 use crate::cli::TimingArg;
 use crate::exit::{OrConfig, Status, config_error};
@@ -30,6 +30,12 @@ pub struct SimArgs {
     /// DUT per bundled profile).
     #[arg(long, value_name = "MFW", conflicts_with = "config")]
     pub profile: Vec<String>,
+
+    /// A directory of modem profiles (`*.yaml`, e.g. from `hil characterize`), repeatable: a
+    /// profile there takes the place of the bundled one of its firmware, and the default rack
+    /// gets a DUT for each new firmware. Two directories with the same firmware are refused.
+    #[arg(long, value_name = "DIR")]
+    pub profile_dir: Vec<PathBuf>,
 
     /// Timing of the simulated DUTs (default fast, or the config file's).
     #[arg(long, value_enum)]
@@ -51,7 +57,8 @@ pub struct SimArgs {
     #[arg(long, value_name = "DIR")]
     pub link_dir: Option<PathBuf>,
 
-    /// A simulated-rack configuration (YAML: `duts: [{name, profile, ...}]`, `timing`, ...).
+    /// A simulated-rack configuration (YAML: `duts: [{name, profile, ...}]`, `timing`,
+    /// `profile_dirs` relative to the file, ...).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
@@ -65,9 +72,11 @@ fn config(args: &SimArgs) -> anyhow::Result<SimRackConfig> {
     let mut cfg = match &args.config {
         Some(path) => load_config(path)?,
         // The same default rack as `hil run`: the alpha behind the legacy at_host of report 2.
-        None if args.profile.is_empty() => {
-            hil_lab::simulated::default_rack(args.timing.unwrap_or_default().into())
-        }
+        None if args.profile.is_empty() => hil_lab::simulated::default_rack(
+            args.timing.unwrap_or_default().into(),
+            &args.profile_dir,
+        )
+        .or_config()?,
         None => SimRackConfig {
             duts: unique_names(&args.profile)
                 .into_iter()
@@ -75,10 +84,13 @@ fn config(args: &SimArgs) -> anyhow::Result<SimRackConfig> {
                 .map(|(name, profile)| SimDutConfig::new(name, profile.clone()))
                 .collect(),
             timing: args.timing.unwrap_or_default().into(),
-            profile_dir: None,
+            profile_dirs: args.profile_dir.clone(),
             link_dir: None,
         },
     };
+    if args.config.is_some() {
+        cfg.profile_dirs.extend(args.profile_dir.iter().cloned());
+    }
     if let Some(timing) = args.timing {
         cfg.timing = timing.into();
     }
@@ -123,10 +135,10 @@ fn load_config(path: &PathBuf) -> anyhow::Result<SimRackConfig> {
         config_error(format!("{}{place}: {e}", path.display()))
     })?;
     // A relative profile directory is relative to the file, like everything else in it.
-    if let (Some(dir), Some(base)) = (&cfg.profile_dir, path.parent())
-        && dir.is_relative()
-    {
-        cfg.profile_dir = Some(base.join(dir));
+    if let Some(base) = path.parent() {
+        for dir in cfg.profile_dirs.iter_mut().filter(|d| d.is_relative()) {
+            *dir = base.join(&*dir);
+        }
     }
     Ok(cfg)
 }
@@ -204,9 +216,13 @@ fn print_duts(rack: &SimRack, json: bool) -> anyhow::Result<()> {
         } else {
             dut.serial.display().to_string()
         };
+        let profile = match &dut.profile_source {
+            ProfileSource::Bundled(_) => dut.profile.clone(),
+            file => format!("{} ({file})", dut.profile),
+        };
         table.add_row([
             dut.name.clone(),
-            dut.profile.clone(),
+            profile,
             serial,
             supply,
             dut.imei.clone(),
@@ -264,6 +280,36 @@ mod tests {
         assert!(c.duts.iter().all(|d| d.supply == SupplyModel::Korad));
         assert!(!c.duts[0].legacy_host && c.duts[1].legacy_host);
         assert!(c.timing.is_realistic());
+    }
+
+    #[test]
+    fn profile_dirs_add_to_the_default_rack_and_to_a_config_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let profiles = tmp.path().join("profiles");
+        std::fs::create_dir(&profiles).unwrap();
+        let base = hil_sim::profile::bundled_profile("mfw_nrf9160_1.3.6").unwrap();
+        let text = serde_yaml_ng::to_string(&base)
+            .unwrap()
+            .replace("1.3.6", "1.3.7");
+        std::fs::write(profiles.join("mfw_nrf9160_1.3.7.yaml"), text).unwrap();
+        let dir = profiles.to_str().unwrap();
+        let c = cfg(&["--profile-dir", dir]).unwrap();
+        assert!(c.duts.iter().any(|d| d.profile == "mfw_nrf9160_1.3.7"));
+        assert_eq!(c.profile_dirs, std::slice::from_ref(&profiles));
+        let config = tmp.path().join("sim.yaml");
+        std::fs::write(
+            &config,
+            "duts: [{ name: a, profile: mfw_nrf9160_1.3.7 }]\nprofile_dirs: [profiles]\n",
+        )
+        .unwrap();
+        let c = cfg(&[
+            "--config",
+            config.to_str().unwrap(),
+            "--profile-dir",
+            "more",
+        ])
+        .unwrap();
+        assert_eq!(c.profile_dirs, [profiles, PathBuf::from("more")]);
     }
 
     #[test]

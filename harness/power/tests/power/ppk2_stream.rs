@@ -179,7 +179,7 @@ fn the_decoded_current_of_a_case_matches_the_simulated_modem_within_one_percent(
     let rack = SimRack::start(SimRackConfig {
         duts: vec![d],
         timing: Timing::Fast,
-        profile_dir: None,
+        profile_dirs: Vec::new(),
         link_dir: None,
     })
     .unwrap();

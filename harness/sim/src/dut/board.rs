@@ -1,8 +1,10 @@
 //! The simulated board's firmware behaviour, sans-IO: bytes in, a transmit queue out.
 //!
 //! One [`Board`] is the firmware-under-test running on an nRF91 whose modem is simulated:
-//! - received bytes go through the [`Framer`] (the firmware's real console code); a framed
-//!   command goes to the modem and its whole answer back ([`Transmitter`] keeps it whole);
+//! - bytes from the client cross the wire first ([`Receiver`]: in realistic timing each arrives
+//!   when its frame at the baud rate ends), then go through the [`Framer`] (the firmware's real
+//!   console code); a framed command goes to the modem and its whole answer back
+//!   ([`Transmitter`] keeps it whole, and paces it at the baud rate);
 //! - **one command at a time**: from the moment a command is forwarded until its answer (or the
 //!   firmware's `#XFWERR: timeout`) is written, received bytes are dropped and counted, as
 //!   at_host did with its UART RX disabled (ref §7.2, INFERRED "bytes sent during that time are
@@ -30,6 +32,7 @@ use super::current::CurrentModel;
 use super::framer::{Framer, Intake};
 use super::options::DutOptions;
 use super::power::{PowerEvent, PowerMonitor};
+use super::receiver::{DEFAULT_RX_QUEUE, Receiver};
 use super::stats::DutStats;
 use super::uart::Transmitter;
 use crate::rail::SupplyRail;
@@ -71,6 +74,7 @@ pub struct Board<M> {
     /// Last voltage passed to the modem (`None` while unpowered).
     reported_volts: Option<f64>,
     fw_id: String,
+    rx: Receiver,
     pub(super) tx: Transmitter,
     stats: DutStats,
 }
@@ -80,6 +84,7 @@ impl<M: ModemBackend> Board<M> {
     pub fn new(options: DutOptions, modem: M, rail: Arc<SupplyRail>) -> Self {
         let framer = Framer::new(options.legacy_host.as_ref());
         let tx = Transmitter::new(options.timing, options.baud, options.tx_queue);
+        let rx = Receiver::new(options.timing, options.baud, DEFAULT_RX_QUEUE);
         Board {
             fw_id: options.fw_id.clone(),
             power: PowerMonitor::new(options.supervisor),
@@ -92,6 +97,7 @@ impl<M: ModemBackend> Board<M> {
             busy: Busy::Idle,
             last_rx: None,
             reported_volts: None,
+            rx,
             tx,
             stats: DutStats::default(),
         }
@@ -253,18 +259,7 @@ impl<M: ModemBackend> Board<M> {
             drop(self.modem.take_urcs()); // nobody is there to write them
             return;
         }
-        if let Busy::Until { at, .. } = self.busy
-            && at <= now
-            && let Busy::Until { then, .. } = std::mem::replace(&mut self.busy, Busy::Idle)
-        {
-            match then {
-                Pending::Answer(answer) => self.tx.send(&answer, now),
-                Pending::Timeout => {
-                    self.stats.modem_timeouts += 1;
-                    self.tx.send(ERR_TIMEOUT.as_bytes(), now);
-                }
-            }
-        }
+        self.answer_if_due(now);
         if let Some(last) = self.last_rx
             && now.saturating_duration_since(last) >= self.options.idle_timeout
         {
@@ -281,7 +276,50 @@ impl<M: ModemBackend> Board<M> {
         }
     }
 
-    /// One byte from the client.
+    /// Writes the answer of the command in flight (or the firmware's timeout error) if it is
+    /// due by `now`.
+    fn answer_if_due(&mut self, now: Instant) {
+        if let Busy::Until { at, .. } = self.busy
+            && at <= now
+            && let Busy::Until { then, .. } = std::mem::replace(&mut self.busy, Busy::Idle)
+        {
+            match then {
+                Pending::Answer(answer) => self.tx.send(&answer, now),
+                Pending::Timeout => {
+                    self.stats.modem_timeouts += 1;
+                    self.tx.send(ERR_TIMEOUT.as_bytes(), now);
+                }
+            }
+        }
+    }
+
+    /// Bytes the client wrote, read from the pty at `now`: they reach the firmware when their
+    /// frames have crossed the wire ([`Board::deliver`]). Returns how many were taken (at most
+    /// [`Board::rx_room`]).
+    pub fn arrive(&mut self, bytes: &[u8], now: Instant) -> usize {
+        self.rx.accept(bytes, now)
+    }
+
+    /// How many more bytes from the client the receiver takes now.
+    pub fn rx_room(&self) -> usize {
+        self.rx.room()
+    }
+
+    /// Hands the firmware every byte whose frame has ended by `now`, each at the instant it
+    /// ended (an answer due before that instant is written first, so the byte is not taken for
+    /// one sent while the board was busy). The rail is looked at before each byte, so a byte
+    /// never reaches a board that has just lost power.
+    pub fn deliver(&mut self, now: Instant) {
+        while let Some((byte, at)) = self.rx.take_due(now) {
+            self.poll_power(now);
+            if self.power.powered() && !self.frozen {
+                self.answer_if_due(at);
+            }
+            self.receive(byte, at);
+        }
+    }
+
+    /// One byte from the client, its frame ended at `now`.
     pub fn receive(&mut self, byte: u8, now: Instant) {
         self.stats.bytes_in += 1;
         if !self.power.powered() || self.frozen {
@@ -344,14 +382,15 @@ impl<M: ModemBackend> Board<M> {
         }
     }
 
-    /// The earliest moment something is due (an answer, the idle timer, a byte on the wire).
+    /// The earliest moment something is due (an answer, the idle timer, a byte on the wire in
+    /// either direction).
     pub fn next_deadline(&self) -> Option<Instant> {
         let answer = match self.busy {
             Busy::Until { at, .. } => Some(at),
             _ => None,
         };
         let idle = self.last_rx.map(|t| t + self.options.idle_timeout);
-        [answer, idle, self.tx.next_due()]
+        [answer, idle, self.tx.next_due(), self.rx.next_due()]
             .into_iter()
             .flatten()
             .min()

@@ -6,10 +6,9 @@
 //! to the modem, local commands (`AT#XFWVER`, `AT#XRESET`, `ATE0/1`) are handled as the firmware
 //! does (firmware.md §3), URCs come out as whole lines between replies. See [`board`] for the
 //! behaviour and its sources, [`legacy_host`] for the old `at_host` framer (ref §7.3 (a)),
-//! [`power`] for the supervisor thresholds, [`current`] for what the board draws, [`uart`] for
-//! wire timing. [`DutControl`] is the
-//! handle from outside (flash an image, reset, freeze, NVM snapshot); [`RunningDut`] stops and
-//! joins the thread when dropped.
+//! [`power`] for the supervisor thresholds, [`current`] for what the board draws, [`uart`] and
+//! [`receiver`] for wire timing out and in. [`DutControl`] is the handle from outside (flash an
+//! image, reset, freeze, NVM snapshot); [`RunningDut`] stops and joins the thread when dropped.
 
 mod backend;
 pub mod board;
@@ -20,6 +19,7 @@ pub mod legacy_host;
 mod modem_glue;
 mod options;
 pub mod power;
+pub mod receiver;
 mod stats;
 mod thread;
 pub mod uart;

@@ -153,6 +153,56 @@ fn realistic_latency_holds_the_answer() {
 }
 
 #[test]
+fn realistic_timing_forwards_a_command_when_its_last_byte_has_crossed_the_wire() {
+    let mut o = DutOptions::new("t");
+    o.timing = Timing::Realistic;
+    o.baud = 10_000; // 1 ms per byte
+    let (mut b, _rail) = board_with(o);
+    let t0 = Instant::now();
+    let ms = Duration::from_millis;
+    b.tx.clear();
+    b.modem.latency = ms(5);
+    assert_eq!(
+        b.arrive(b"AT\r", t0),
+        3,
+        "the whole command was read at once"
+    );
+    b.deliver(t0 + ms(2));
+    assert_eq!(b.stats().bytes_in, 2, "`\\r` is still on the wire");
+    assert!(!b.busy());
+    assert_eq!(b.next_deadline(), Some(t0 + ms(3)));
+    // Delivered late (at 4 ms), the command still counts from when its last byte arrived.
+    b.deliver(t0 + ms(4));
+    assert!(b.busy());
+    assert_eq!(b.next_deadline(), Some(t0 + ms(8)));
+    assert_eq!(out(&mut b, t0 + ms(7)), "");
+    assert_eq!(
+        out(&mut b, t0 + ms(8)),
+        "",
+        "the answer starts its way back"
+    );
+    assert_eq!(out(&mut b, t0 + ms(20)), "OK\r\n");
+}
+
+#[test]
+fn a_byte_arriving_after_the_answer_was_due_is_not_dropped_as_busy() {
+    let mut o = DutOptions::new("t");
+    o.timing = Timing::Realistic;
+    o.baud = 10_000;
+    let (mut b, _rail) = board_with(o);
+    let t0 = Instant::now();
+    b.tx.clear();
+    b.modem.latency = Duration::from_millis(2);
+    // `AT\r` arrives by 3 ms and is answered at 5 ms; the next `AT\r` arrives 6..8 ms.
+    b.arrive(b"AT\r", t0);
+    b.arrive(b"AT\r", t0 + Duration::from_millis(5));
+    b.deliver(t0 + Duration::from_millis(10)); // one late turn of the thread for both
+    assert_eq!(b.stats().dropped_busy, 0);
+    assert_eq!(b.stats().commands, 2);
+    assert_eq!(out(&mut b, t0 + Duration::from_secs(1)), "OK\r\nOK\r\n");
+}
+
+#[test]
 fn idle_timeout_drops_a_stalled_line() {
     let (mut b, _rail) = board();
     let t0 = Instant::now();

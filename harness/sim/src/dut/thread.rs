@@ -1,9 +1,10 @@
 //! The DUT thread: moves bytes between the pty and the board, and keeps time.
 //!
-//! Each turn it polls the rail, runs the board's timers, writes what the transmitter releases,
-//! then waits for input at most until the next deadline or the poll interval (a few ms). Each
-//! received byte re-checks the rail first, so a byte never reaches a board that has just lost
-//! power. The loop ends when the stop flag is set; [`RunningDut`] sets it and joins on drop.
+//! Each turn it polls the rail, runs the board's timers, hands the firmware the received bytes
+//! whose wire time is up, writes what the transmitter releases, then waits for input at most
+//! until the next deadline or the poll interval (a few ms). Input is read only while the
+//! receiver has room. Each received byte re-checks the rail first, so a byte never reaches a
+//! board that has just lost power. The loop ends when the stop flag is set; [`RunningDut`] sets it and joins on drop.
 
 use std::io;
 use std::sync::Arc;
@@ -83,24 +84,27 @@ fn run<M: ModemBackend>(control: &DutControl<M>, pty: &PtyEndpoint, stop: &Atomi
     let _mark = MarkStopped(control);
     let mut buf = [0u8; 1024];
     while !stop.load(Ordering::SeqCst) {
-        let wait = {
+        let (wait, room) = {
             let mut board = control.board();
             let now = Instant::now();
             board.poll_power(now);
             board.tick(now);
+            board.deliver(now);
             pump(&mut board.tx, pty, now);
-            board.wait_time(now)
+            (board.wait_time(now), board.rx_room())
         };
-        match pty.read_timeout(&mut buf, wait) {
+        if room == 0 {
+            // The wire is full: the client's bytes wait in the pty until it drains.
+            std::thread::sleep(wait);
+            continue;
+        }
+        match pty.read_timeout(&mut buf[..room.min(1024)], wait) {
             Ok(0) => {}
             Ok(n) => {
                 let mut board = control.board();
-                for &byte in &buf[..n] {
-                    let now = Instant::now();
-                    board.poll_power(now);
-                    board.receive(byte, now);
-                }
                 let now = Instant::now();
+                board.arrive(&buf[..n], now);
+                board.deliver(now);
                 board.tick(now);
                 pump(&mut board.tx, pty, now);
             }

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use super::Profile;
 use super::files::profile_files;
+use super::locate::{leading_path, line_of};
 
 // The profiles shipped in `harness/sim/profiles/`, compiled in: `const BUNDLED: &[(&str, &str)]`
 // of (file name, text), one entry per file [`profile_files`] lists, written by `build.rs`.
@@ -21,11 +22,23 @@ pub enum ProfileError {
         /// The I/O error.
         source: std::io::Error,
     },
-    #[error("{origin}: {reason}")]
+    #[error("profile directory {}: {source}", path.display())]
+    /// A profile directory could not be listed.
+    Dir {
+        /// The directory.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    #[error("{origin}{}: {reason}", place(*line, *column))]
     /// The profile is not valid.
     Invalid {
         /// Where the profile came from (file or bundled name).
         origin: String,
+        /// 1-based line of the offending value, when known.
+        line: Option<usize>,
+        /// 1-based column of the offending value, when known.
+        column: Option<usize>,
         /// What is wrong with it.
         reason: String,
     },
@@ -41,14 +54,45 @@ pub enum ProfileError {
     },
 }
 
-/// Parses one profile from YAML text; `origin` names it in errors (a path or file name).
-pub fn parse_profile(text: &str, origin: &str) -> Result<Profile, ProfileError> {
-    let profile: Profile = serde_yaml_ng::from_str(text).map_err(|e| ProfileError::Invalid {
+/// `:line:column`, `:line` or nothing.
+fn place(line: Option<usize>, column: Option<usize>) -> String {
+    match (line, column) {
+        (Some(l), Some(c)) => format!(":{l}:{c}"),
+        (Some(l), None) => format!(":{l}"),
+        _ => String::new(),
+    }
+}
+
+/// A YAML error at the place `serde_yaml_ng` knows (its ` at line L column C` suffix moved
+/// to the front, `file:L:C: …`, as rack-file errors read).
+fn yaml_error(origin: &str, e: &serde_yaml_ng::Error) -> ProfileError {
+    let mut reason = e.to_string();
+    let (line, column) = match e.location() {
+        Some(loc) => {
+            let suffix = format!(" at line {} column {}", loc.line(), loc.column());
+            if reason.ends_with(&suffix) {
+                reason.truncate(reason.len() - suffix.len());
+            }
+            (Some(loc.line()), Some(loc.column()))
+        }
+        None => (None, None),
+    };
+    ProfileError::Invalid {
         origin: origin.to_string(),
-        reason: e.to_string(),
-    })?;
+        line,
+        column,
+        reason,
+    }
+}
+
+/// Parses one profile from YAML text; `origin` names it in errors (a path or file name). A
+/// consistency error is placed at the line of the field it names ([`line_of`]).
+pub fn parse_profile(text: &str, origin: &str) -> Result<Profile, ProfileError> {
+    let profile: Profile = serde_yaml_ng::from_str(text).map_err(|e| yaml_error(origin, &e))?;
     profile.validate().map_err(|reason| ProfileError::Invalid {
         origin: origin.to_string(),
+        line: line_of(text, leading_path(&reason)),
+        column: None,
         reason,
     })?;
     let stem = Path::new(origin)
@@ -101,11 +145,23 @@ pub fn load_profile(path: &Path) -> Result<Profile, ProfileError> {
 /// Loads every profile file in `dir` (regular `*.yaml`, not hidden, not recursive), sorted by
 /// file name.
 pub fn load_profile_dir(dir: &Path) -> Result<Vec<Profile>, ProfileError> {
-    let paths = profile_files(dir).map_err(|source| ProfileError::Io {
+    Ok(load_profile_files(dir)?
+        .into_iter()
+        .map(|(_, p)| p)
+        .collect())
+}
+
+/// [`load_profile_dir`] with the path of each file (`dir` joined with the file name, so a
+/// relative `dir` gives relative paths).
+pub fn load_profile_files(dir: &Path) -> Result<Vec<(PathBuf, Profile)>, ProfileError> {
+    let paths = profile_files(dir).map_err(|source| ProfileError::Dir {
         path: dir.to_path_buf(),
         source,
     })?;
-    paths.iter().map(|p| load_profile(p)).collect()
+    paths
+        .into_iter()
+        .map(|p| load_profile(&p).map(|profile| (p, profile)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -181,6 +237,44 @@ mod tests {
         let loaded = load_profile_dir(tmp.path()).unwrap();
         assert_eq!(loaded.len(), 1);
         assert_eq!(loaded[0].name(), "mfw_nrf9160_1.3.7");
+    }
+
+    #[test]
+    fn errors_name_the_file_and_line() {
+        let text = bundled_text("mfw_nrf9160_1.3.6.yaml");
+        let typo = text.replace("  one_shot: false", "  one_shoot: false");
+        let e = parse_profile(&typo, "p/mfw_nrf9160_1.3.6.yaml").unwrap_err();
+        let line = 1 + typo.lines().position(|l| l.contains("one_shoot")).unwrap();
+        let shown = e.to_string();
+        assert!(
+            shown.starts_with(&format!("p/mfw_nrf9160_1.3.6.yaml:{line}:")),
+            "{shown}"
+        );
+        assert!(shown.contains("one_shoot"), "{shown}");
+        assert!(
+            !shown.contains(" at line "),
+            "the place is said once: {shown}"
+        );
+        // A consistency error is placed at the field it names.
+        let bad = text.replace("  cgmr: mfw_nrf9160_1.3.6", "  cgmr: mfw_nrf9160_1.3.5");
+        let e = parse_profile(&bad, "mfw_nrf9160_1.3.6.yaml").unwrap_err();
+        let line = 1 + bad.lines().position(|l| l.contains("cgmr:")).unwrap();
+        assert!(
+            e.to_string()
+                .starts_with(&format!("mfw_nrf9160_1.3.6.yaml:{line}: identity.cgmr")),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn files_come_with_their_paths_as_given() {
+        let tmp = tempfile::tempdir().unwrap();
+        let text = bundled_text("mfw_nrf9160_1.3.6.yaml").replace("1.3.6", "1.3.7");
+        std::fs::write(tmp.path().join("mfw_nrf9160_1.3.7.yaml"), text).unwrap();
+        let files = load_profile_files(tmp.path()).unwrap();
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].0, tmp.path().join("mfw_nrf9160_1.3.7.yaml"));
+        assert_eq!(files[0].1.name(), "mfw_nrf9160_1.3.7");
     }
 
     #[test]

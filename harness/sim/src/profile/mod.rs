@@ -11,6 +11,7 @@
 pub mod current;
 mod files;
 mod load;
+mod locate;
 pub mod provenance;
 
 use std::collections::BTreeMap;
@@ -21,7 +22,10 @@ use hil_model::policy::Policy;
 use serde::{Deserialize, Serialize};
 
 pub use current::{CurrentFigures, DrawState, Pulse};
-pub use load::{ProfileError, bundled_profile, bundled_profiles, load_profile, load_profile_dir};
+pub use load::{
+    ProfileError, bundled_profile, bundled_profiles, load_profile, load_profile_dir,
+    load_profile_files,
+};
 pub use provenance::{Measurement, Provenance, Source};
 
 /// One modem firmware version's behaviour.

@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use super::catalog::Catalog;
+use super::error::SimError;
 use crate::dut::{DEFAULT_FW_ID, DutOptions, LegacyHostOptions, Supervisor};
 use crate::modem::Policy;
 use crate::profile::bundled_profiles;
@@ -137,9 +139,11 @@ pub struct SimRackConfig {
     #[serde(default)]
     /// Whether the boards and supplies run with realistic or fast timing.
     pub timing: Timing,
-    /// Extra modem profiles (`*.yaml`), added to the bundled ones (same name: the file wins).
+    /// Directories of extra modem profiles (`*.yaml`), added to the bundled ones: a file
+    /// replaces the bundled profile of the same firmware; two directories with the same
+    /// firmware are refused.
     #[serde(default)]
-    pub profile_dir: Option<PathBuf>,
+    pub profile_dirs: Vec<PathBuf>,
     /// Also expose each board's serial port as `<link_dir>/<name>` (a symlink to its pty).
     #[serde(default)]
     pub link_dir: Option<PathBuf>,
@@ -149,7 +153,20 @@ impl SimRackConfig {
     /// One board per bundled modem profile, named after it (`mfw_nrf9160_1.3.6` → `sim-1.3.6`).
     pub fn default_rack(timing: Timing) -> Self {
         let names: Vec<String> = bundled_profiles().iter().map(|p| p.name()).collect();
-        let short = short_names(&names);
+        Self::one_board_each(&names, timing)
+    }
+
+    /// One board per profile, bundled or in `profile_dirs` (which the rack then loads its
+    /// profiles from): a characterized firmware in a directory gets a board of its own.
+    pub fn default_rack_with(timing: Timing, profile_dirs: &[PathBuf]) -> Result<Self, SimError> {
+        let names = Catalog::load(profile_dirs)?.names();
+        let mut cfg = Self::one_board_each(&names, timing);
+        cfg.profile_dirs = profile_dirs.to_vec();
+        Ok(cfg)
+    }
+
+    fn one_board_each(names: &[String], timing: Timing) -> Self {
+        let short = short_names(names);
         SimRackConfig {
             duts: names
                 .iter()
@@ -157,7 +174,7 @@ impl SimRackConfig {
                 .map(|(profile, name)| SimDutConfig::new(name, profile.clone()))
                 .collect(),
             timing,
-            profile_dir: None,
+            profile_dirs: Vec::new(),
             link_dir: None,
         }
     }

@@ -1,6 +1,7 @@
 //! Why a simulated rack did not start: each error names the board and what is wrong with it.
 
 use std::io;
+use std::path::PathBuf;
 
 use crate::profile::ProfileError;
 
@@ -29,6 +30,20 @@ pub enum SimError {
     #[error("sim DUT name `{0}` is used by more than one board")]
     /// Two boards have the same name.
     DuplicateName(String),
+    #[error(
+        "modem profile `{profile}` is defined in two profile directories: {} and {} (keep one)",
+        first.display(),
+        second.display()
+    )]
+    /// Two profile directories hold a profile of the same firmware.
+    ProfileTwice {
+        /// The profile's name.
+        profile: String,
+        /// The file read first.
+        first: PathBuf,
+        /// The other file.
+        second: PathBuf,
+    },
     #[error("loading modem profiles: {0}")]
     /// The modem profiles could not be loaded.
     Profiles(#[from] ProfileError),

@@ -24,6 +24,7 @@ use crate::supply::{Faults, SupplyEndpoint, SupplyModel};
 use crate::timing::Timing;
 
 use catalog::Catalog;
+pub use catalog::ProfileSource;
 pub use config::{DEFAULT_SUPPLY_VOLTS, SimDutConfig, SimRackConfig, short_names};
 pub use error::SimError;
 
@@ -34,6 +35,8 @@ pub struct SimDut {
     pub name: String,
     /// Modem firmware profile, e.g. `mfw_nrf9160_1.3.6`.
     pub profile: String,
+    /// Where that profile was loaded from (bundled, or a file of a profile directory).
+    pub profile_source: ProfileSource,
     /// Serial port path (the pty, or its symlink under the rack's `link_dir`).
     pub serial: PathBuf,
     /// Supply address: `tcp://127.0.0.1:<port>` for SCPI models, a pty path for Korad/PPK2.
@@ -65,6 +68,7 @@ impl SimDut {
         json!({
             "name": self.name,
             "profile": self.profile,
+            "profile_source": self.profile_source.to_string(),
             "serial": self.serial.display().to_string(),
             "psu": self.psu,
             "psu_model": self.psu_model.to_string(),
@@ -90,7 +94,7 @@ pub struct SimRack {
 impl SimRack {
     /// Starts every configured board. Nothing is left running if this fails.
     pub fn start(cfg: SimRackConfig) -> Result<SimRack, SimError> {
-        let catalog = Catalog::load(cfg.profile_dir.as_deref())?;
+        let catalog = Catalog::load(&cfg.profile_dirs)?;
         let mut names = HashSet::new();
         let mut plan = Vec::with_capacity(cfg.duts.len());
         for d in &cfg.duts {
@@ -113,7 +117,8 @@ impl SimRack {
             running: Vec::with_capacity(plan.len()),
             supplies: Vec::with_capacity(plan.len()),
         };
-        for (d, profile) in plan {
+        for (d, entry) in plan {
+            let profile = entry.profile;
             let start_err = |what| {
                 let dut = d.name.clone();
                 move |source| SimError::Start { dut, what, source }
@@ -142,6 +147,7 @@ impl SimRack {
             rack.duts.push(SimDut {
                 name: d.name.clone(),
                 profile: d.profile.clone(),
+                profile_source: entry.source,
                 serial: control.serial().to_path_buf(),
                 psu: supply.address.clone(),
                 psu_model: d.supply,
@@ -227,7 +233,7 @@ mod tests {
         SimRackConfig {
             duts: vec![d],
             timing: Timing::Fast,
-            profile_dir: None,
+            profile_dirs: Vec::new(),
             link_dir: None,
         }
     }
@@ -282,10 +288,19 @@ mod tests {
         d.imei = Some("490154203237518".into());
         let rack = SimRack::start(one(d)).unwrap();
         let v = rack.duts()[0].describe();
-        for key in ["name", "profile", "serial", "psu", "imei", "baud"] {
+        for key in [
+            "name",
+            "profile",
+            "profile_source",
+            "serial",
+            "psu",
+            "imei",
+            "baud",
+        ] {
             assert!(v.get(key).is_some(), "{key} missing in {v}");
         }
         assert_eq!(v["imei"], "490154203237518");
+        assert_eq!(v["profile_source"], "bundled:mfw_nrf9160_1.3.6");
         assert!(v["psu"].as_str().unwrap().starts_with("tcp://127.0.0.1:"));
         assert!(rack.dut("b1").is_some());
     }

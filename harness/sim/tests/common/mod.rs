@@ -17,7 +17,7 @@ pub fn rack(duts: Vec<SimDutConfig>, timing: Timing) -> SimRack {
     SimRack::start(SimRackConfig {
         duts,
         timing,
-        profile_dir: None,
+        profile_dirs: Vec::new(),
         link_dir: None,
     })
     .unwrap_or_else(|e| panic!("rack did not start: {e}"))
