@@ -57,6 +57,9 @@ pub struct Findings {
     pub latency_default_ms: Option<u64>,
     /// Median latencies (ms) of commands that differ from the default, by command.
     pub latency: BTreeMap<String, u64>,
+    /// The fastest run's latency (ms) of every timed command (`default` for ordinary ones):
+    /// the estimate least disturbed by a busy host, next to the median the profile takes.
+    pub latency_floor: BTreeMap<String, u64>,
     // policies
     /// What clears an active power-off warning.
     pub pofwarn_clear: Option<ClearPolicy>,

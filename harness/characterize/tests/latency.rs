@@ -4,8 +4,9 @@
 //!
 //! Tolerance: no figure below the profile's by more than 2 ms (the simulator never answers
 //! early; the 2 ms cover rounding), none above it by more than 15 ms or 15 %, whichever is
-//! larger (the board thread wakes in whole milliseconds, and a loaded machine is late — the
-//! median of 5 runs keeps one late run out). Before the wire time was modelled on both sides,
+//! larger (the board thread wakes in whole milliseconds). Checked on each command's fastest run
+//! of 7: a loaded machine only ever makes a run later (CI's second test run, under two CPU hogs,
+//! once put the median of `%CMNG=2` at 61 ms against 40), never earlier. Before the wire time was modelled on both sides,
 //! `%CMNG=0` (a 620-byte command) measured 71 ms against the profile's 120 ms.
 
 use std::path::Path;
@@ -60,10 +61,14 @@ fn characterizing_a_realistic_board_gives_back_its_profiles_latencies() {
     let (_sim, mut board) = realistic_board(dir.path(), name);
     let mut opts = Options::new(dir.path().join("b.journal"));
     opts.base = Some(profile.clone());
+    opts.latency_runs = 7;
     let f = characterize(&mut board, &opts).expect("characterized");
 
     let mut off = Vec::new();
-    let measured_default = f.latency_default_ms.expect("default latency measured");
+    let measured_default = *f
+        .latency_floor
+        .get("default")
+        .expect("default latency measured");
     if !within(measured_default, profile.latency.default_ms) {
         off.push(format!(
             "default: {measured_default} ms, profile {} ms",
@@ -71,7 +76,7 @@ fn characterizing_a_realistic_board_gives_back_its_profiles_latencies() {
         ));
     }
     for (command, want) in &profile.latency.commands {
-        let got = f.latency.get(command).copied();
+        let got = f.latency_floor.get(command).copied();
         match got {
             Some(got) if within(got, *want) => {}
             _ => off.push(format!("{command}: {got:?} ms, profile {want} ms")),

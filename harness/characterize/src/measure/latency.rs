@@ -55,6 +55,7 @@ pub fn measure(s: &mut Session, opts: &Options, f: &mut Findings) -> Result<(), 
         v.sort_unstable();
         let median = v[v.len() / 2];
         let spread = v[v.len() - 1] - v[0];
+        f.latency_floor.insert(key.clone(), v[0]);
         f.observe(
             format!("latency {key}"),
             format!(
