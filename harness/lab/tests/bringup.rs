@@ -242,7 +242,7 @@ fn every_simulated_supply_model_is_driven_through_its_own_driver() {
     .expect("lab up");
     for (board, model) in lab.boards.into_iter().zip(models) {
         let mut board = board;
-        assert!(board.fault().is_none(), "{model}");
+        assert!(board.fault().is_none(), "{model}: {:?}", board.fault());
         let supply = board
             .power()
             .unwrap_or_else(|e| panic!("{model}: {e}"))

@@ -179,18 +179,13 @@ impl Korad {
     }
 }
 
-/// Whether a command came less than `min` after the last executed one. A pty carries no arrival
-/// stamps: two commands read together came back to back; one read later came at most its read
-/// time minus the earliest the other could have arrived after it (so a reader thread that ran
-/// late on a loaded host does not make paced commands look too close).
+/// Whether a command certainly came less than `min` after the last executed one. A pty carries
+/// no arrival stamps: a command came at most its read time minus the earliest the other could
+/// have arrived. Two commands read together are back to back only when that read window is
+/// shorter than `min`: a reader thread that ran late on a loaded host finds paced commands
+/// queued together, and a real unit would have taken both.
 fn too_soon(last: Arrival, this: Arrival, min: Duration) -> bool {
-    if min.is_zero() {
-        return false;
-    }
-    if this.at == last.at {
-        return true;
-    }
-    this.at.saturating_duration_since(last.earliest) < min
+    !min.is_zero() && this.at.saturating_duration_since(last.earliest) < min
 }
 
 pub(crate) fn spawn(ctx: Ctx) -> io::Result<(String, JoinHandle<()>)> {
@@ -263,8 +258,14 @@ mod tests {
             at: t(40),
             earliest: t(0),
         };
-        // Read together with `a`: back to back.
+        // Read together with `a` within 40 ms of the previous read: back to back.
         assert!(too_soon(a, a, min));
+        // Read together after the reader slept 150 ms: they may have come 100 ms apart.
+        let late = Arrival {
+            at: t(150),
+            earliest: t(0),
+        };
+        assert!(!too_soon(late, late, min));
         // Read 60 ms after `a` was, but `a` may have arrived up to 40 ms before its read.
         let b = Arrival {
             at: t(100),
