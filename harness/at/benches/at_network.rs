@@ -1,12 +1,17 @@
-//! The AT client on a simulated board's pty directly, versus through the real `ser2net` on
-//! 127.0.0.1 (RFC 2217, and a raw TCP accepter): `AT`→`OK` and a 2 KB certificate
-//! write + list + delete. Two boards of the same profile in fast timing (ser2net holds its
-//! board's pty). Criterion measures each; a final interleaved pass prints the network/pty
-//! ratio (target in issue 13: ≤ 1.5).
+//! The AT client on a simulated board's pty directly, versus through the network on 127.0.0.1:
+//! the real `ser2net` with our config (RFC 2217, and a raw TCP accepter), ser2net started the
+//! way a labgrid exporter starts it (stock, and through the `ser2net-lowlatency` wrapper), and
+//! a minimal relay (two threads copying between a socket and the pty: the floor for any server
+//! in the path). `AT`→`OK` and a 2 KB certificate write + list + delete, one board per
+//! transport, all of the same profile in fast timing. Criterion measures each; a final
+//! interleaved pass prints the network/pty ratio (target in issue 13: ≤ 1.5).
 //!
 //! Run: `cargo bench -p hil-at --bench at_network` (needs `ser2net`; skips without it).
 
 use std::hint::black_box;
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use criterion::Criterion;
@@ -18,12 +23,13 @@ use hil_sim::timing::Timing;
 
 const CERT: &str = include_str!("../tests/fixtures/cert-2k.pem");
 const TAG: u32 = 4711;
+const TRANSPORTS: [&str; 6] = ["pty", "rfc2217", "tcp", "relay", "labgrid", "lg+wrap"];
 
 fn rack() -> SimRack {
     SimRack::start(SimRackConfig {
-        duts: ["pty", "rfc2217", "tcp"]
-            .map(|name| SimDutConfig::new(name, "mfw_nrf9160_1.3.6"))
-            .to_vec(),
+        duts: (0..TRANSPORTS.len())
+            .map(|i| SimDutConfig::new(format!("dut{i}"), "mfw_nrf9160_1.3.6"))
+            .collect(),
         timing: Timing::Fast,
         profile_dir: None,
         link_dir: None,
@@ -37,6 +43,34 @@ fn client(port: &str, baud: u32) -> AtClient {
     at.set_cmee(1).expect("cmee");
     at.set_cfun(4).expect("cfun");
     at
+}
+
+/// Serves `device` on a loopback port with two copying threads; returns `tcp://…`.
+fn relay(device: &Path, baud: u32) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("tcp://{}", listener.local_addr().expect("address"));
+    let mut tty = serialport::new(device.to_string_lossy(), baud)
+        .timeout(Duration::from_secs(3600))
+        .open_native()
+        .expect("open the pty");
+    std::thread::spawn(move || {
+        let (socket, _) = listener.accept().expect("accept");
+        socket.set_nodelay(true).expect("nodelay");
+        let (mut net_in, mut net_out) = (socket.try_clone().expect("clone"), socket);
+        let mut dev_out = tty.try_clone_native().expect("clone the pty");
+        std::thread::spawn(move || copy(&mut net_in, &mut dev_out));
+        copy(&mut tty, &mut net_out);
+    });
+    url
+}
+
+fn copy(from: &mut impl Read, to: &mut impl Write) {
+    let mut buf = [0u8; 4096];
+    while let Ok(n @ 1..) = from.read(&mut buf) {
+        if to.write_all(&buf[..n]).is_err() {
+            return;
+        }
+    }
 }
 
 fn ok(at: &mut AtClient) {
@@ -102,17 +136,28 @@ fn main() {
     }
     let quick = std::env::args().any(|a| a == "--test");
     let rack = rack();
-    let duts = rack.duts();
-    let rfc = Ser2net::start(&duts[1].serial, duts[1].baud, Accepter::Rfc2217).expect("ser2net");
-    let raw = Ser2net::start(&duts[2].serial, duts[2].baud, Accepter::Raw).expect("ser2net");
-    let mut clients = [
-        (
-            "pty",
-            client(&duts[0].serial.to_string_lossy(), duts[0].baud),
-        ),
-        ("rfc2217", client(&rfc.url(), duts[1].baud)),
-        ("tcp", client(&raw.url(), duts[2].baud)),
+    let d = rack.duts();
+    let servers = [
+        Ser2net::start(&d[1].serial, d[1].baud, Accepter::Rfc2217),
+        Ser2net::start(&d[2].serial, d[2].baud, Accepter::Raw),
+        Ser2net::start_labgrid(&d[4].serial, d[4].baud, false),
+        Ser2net::start_labgrid(&d[5].serial, d[5].baud, true),
+    ]
+    .map(|s| s.expect("ser2net"));
+    let urls = [
+        d[0].serial.to_string_lossy().into_owned(),
+        servers[0].url(),
+        servers[1].url(),
+        relay(&d[3].serial, d[3].baud),
+        servers[2].url(),
+        servers[3].url(),
     ];
+    let mut clients: Vec<(&str, AtClient)> = TRANSPORTS
+        .iter()
+        .zip(&urls)
+        .zip(d)
+        .map(|((name, url), dut)| (*name, client(url, dut.baud)))
+        .collect();
     let mut c = Criterion::default()
         .sample_size(30)
         .warm_up_time(Duration::from_millis(500))
