@@ -1,7 +1,8 @@
 //! The client against the real `ser2net` (4.x) on 127.0.0.1, serving a pseudo-terminal whose
 //! device side the test holds: binary data with 0xFF both ways, baud and framing changes
 //! reaching the device's termios, purge, modem-control lines, raw TCP, ser2net started the way
-//! a labgrid exporter starts it (stock and through the wrapper), and a server killed mid-read.
+//! a labgrid exporter starts it (stock and through the wrapper), and dropped connections (a
+//! server killed mid-read, mid-write and before an acknowledgement; the device vanishing).
 //!
 //! Without ser2net each test prints a skip line and passes, unless `HIL_REQUIRE_SER2NET=1`
 //! (CI), then it fails.
@@ -312,4 +313,64 @@ fn the_wrapper_passes_labgrids_arguments_through_after_its_defaults() {
     }
     want.push_str(&args.join(" "));
     assert_eq!(printed.trim_end(), want);
+}
+
+#[test]
+fn a_server_killed_mid_write_fails_the_write_instead_of_hanging() {
+    let Some((_pty, mut server, port)) = setup("a_server_killed_mid_write", Accepter::Rfc2217)
+    else {
+        return;
+    };
+    // Nobody reads the device: the pty, ser2net and both socket buffers fill up and the
+    // writer blocks. Its write timeout is 5 s, so an error other than a drop would be a timeout.
+    let mut writer = port.try_clone().unwrap();
+    let blocked = thread::spawn(move || {
+        let chunk = vec![0xffu8; 64 * 1024];
+        loop {
+            if let Err(e) = writer.write_all(&chunk) {
+                return e;
+            }
+        }
+    });
+    thread::sleep(Duration::from_millis(200));
+    server.kill().unwrap();
+    let e = blocked.join().unwrap();
+    assert_eq!(e.kind(), io::ErrorKind::ConnectionAborted, "{e}");
+    assert!(
+        matches!(Error::from_io(&e), Some(Error::ConnectionDropped { .. })),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_setting_sent_to_a_dead_server_is_a_drop_not_a_timeout() {
+    let Some((_pty, mut server, mut port)) =
+        setup("a_setting_sent_to_a_dead_server", Accepter::Rfc2217)
+    else {
+        return;
+    };
+    server.kill().unwrap();
+    let e = port.set_baud_rate(9600).unwrap_err();
+    assert_eq!(
+        e.kind,
+        serialport::ErrorKind::Io(io::ErrorKind::ConnectionAborted),
+        "{e}"
+    );
+    assert!(e.description.contains("dropped"), "{e}");
+}
+
+#[test]
+fn a_vanishing_device_drops_the_connection() {
+    let Some((pty, _server, mut port)) = setup("a_vanishing_device", Accepter::Rfc2217) else {
+        return;
+    };
+    port.write_all(b"AT\r").unwrap();
+    assert_eq!(read_from_pty(&pty, 3), b"AT\r");
+    // The board goes away (a USB serial device unplugged): ser2net's device read fails and it
+    // closes the connection; the client's read says so instead of waiting out its timeout.
+    drop(pty);
+    port.set_timeout(Duration::from_secs(60)).unwrap();
+    let mut buf = [0u8; 16];
+    let e = port.read(&mut buf).unwrap_err();
+    assert_eq!(e.kind(), io::ErrorKind::ConnectionAborted, "{e}");
 }
