@@ -8,7 +8,7 @@ use super::Accepter;
 
 /// ser2net options that cost a request/response console latency, and our values. ser2net's
 /// defaults: `chardelay: true` holds device output until at least 1 ms (`chardelay-min`) after
-/// its last byte, which measured ~3.4 ms per AT exchange on loopback instead of ~22 µs; 64-byte
+/// its last byte, which measured 3.2–3.4 ms per AT exchange on loopback instead of ~22 µs; 64-byte
 /// transfer buffers move a 2 KB certificate in 32 pieces each way (32 writes to the device, 32
 /// TCP segments back), 90 ser2net system calls per write+list+delete instead of 59.
 pub const TUNED_DEFAULTS: [(&str, &str); 3] = [
