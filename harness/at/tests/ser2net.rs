@@ -1,7 +1,8 @@
 //! The AT client over the network: a simulated board's pty served by the real `ser2net` on
 //! 127.0.0.1, opened as `rfc2217://127.0.0.1:PORT` (what a labgrid place's console is) and as
-//! `tcp://127.0.0.1:PORT` (a raw accepter). The same transactions as on the direct pty, and a
-//! server killed mid-transaction ends in an I/O error, not a hang.
+//! `tcp://127.0.0.1:PORT` (a raw accepter), also with ser2net started the way a labgrid exporter
+//! starts it. The same transactions as on the direct pty, and a server killed mid-transaction
+//! ends in an I/O error, not a hang.
 //!
 //! Without ser2net each test prints a skip line and passes, unless `HIL_REQUIRE_SER2NET=1`.
 
@@ -69,6 +70,20 @@ fn at_over_raw_tcp_to_a_simulated_board() {
 }
 
 #[test]
+fn at_over_labgrids_ser2net_stock_and_through_the_wrapper() {
+    if !ser2net::available_or_skip("at_over_labgrids_ser2net") {
+        return;
+    }
+    let rack = sim_one("mfw_nrf9160_1.3.6");
+    let dut = &rack.duts()[0];
+    for wrapper in [false, true] {
+        let server = Ser2net::start_labgrid(&dut.serial, dut.baud, wrapper).unwrap();
+        let mut at = over(&server, dut.baud);
+        round_trip(&mut at);
+    }
+}
+
+#[test]
 fn a_killed_server_fails_the_transaction_instead_of_hanging() {
     if !ser2net::available_or_skip("a_killed_server_fails_the_transaction") {
         return;
@@ -114,7 +129,8 @@ fn a_network_port_in_use_is_port_busy() {
     }
     let rack = sim_one("mfw_nrf9160_1.3.6");
     let dut = &rack.duts()[0];
-    // Without kickolduser, as a labgrid exporter runs it.
+    // Without kickolduser, ser2net's default. (A labgrid exporter lets up to 10 clients in; only
+    // labgrid's acquire keeps two users apart there.)
     let server = Ser2net::start_with(&dut.serial, dut.baud, Accepter::Rfc2217, false).unwrap();
     let _first = over(&server, dut.baud);
     match AtClient::open(server.url(), dut.baud) {

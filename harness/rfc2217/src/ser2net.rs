@@ -1,7 +1,12 @@
 //! Running the real `ser2net` (4.x, Debian's package) in front of a local serial device on
-//! 127.0.0.1: for tests and demos of the network ports (the same thing a labgrid exporter
-//! does for an acquired place). Writes a YAML config, starts `ser2net -n -d -u -c CONFIG`,
-//! waits until it listens, and kills that process (only it) when dropped.
+//! 127.0.0.1: for tests, benchmarks and demos of the network ports (the same thing a labgrid
+//! exporter does for an acquired place). Starts it with our config ([`Setup::Tuned`]) or with
+//! a labgrid exporter's command line ([`Setup::Labgrid`]), waits until it listens, and kills
+//! that process (only it) when dropped. The configurations are in [`config`].
+
+mod config;
+
+pub use config::{TUNED_DEFAULTS, WRAPPER, WRAPPER_REAL_ENV, config_yaml, labgrid_args};
 
 use std::fs::File;
 use std::io;
@@ -23,13 +28,41 @@ pub enum Accepter {
     Raw,
 }
 
+/// Which configuration ser2net runs with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Setup {
+    /// Our YAML config ([`config_yaml`], [`TUNED_DEFAULTS`] in force).
+    Tuned {
+        /// RFC 2217 or raw TCP.
+        accepter: Accepter,
+        /// A new client takes the port over from a connected one; without it a second client
+        /// is turned away while one is connected (ser2net's default).
+        kick_old_user: bool,
+    },
+    /// A labgrid exporter's command line ([`labgrid_args`]): RFC 2217, ser2net's defaults.
+    Labgrid {
+        /// Started through [`WRAPPER`], as on an exporter host with the wrapper installed.
+        wrapper: bool,
+    },
+}
+
+impl Setup {
+    fn accepter(self) -> Accepter {
+        match self {
+            Setup::Tuned { accepter, .. } => accepter,
+            Setup::Labgrid { .. } => Accepter::Rfc2217,
+        }
+    }
+}
+
 /// A running ser2net serving one device.
 #[derive(Debug)]
 pub struct Ser2net {
     child: Child,
     port: u16,
     accepter: Accepter,
-    config: PathBuf,
+    /// Files written for this instance (config, wrapper), removed on drop.
+    files: Vec<PathBuf>,
     log: PathBuf,
 }
 
@@ -65,24 +98,39 @@ pub fn available_or_skip(test: &str) -> bool {
 }
 
 impl Ser2net {
-    /// Serves `device` (e.g. `/dev/pts/7`) at `baud` 8N1 on a free port of 127.0.0.1; a new
-    /// client takes the port over from a connected one (`kickolduser`).
+    /// Serves `device` (e.g. `/dev/pts/7`) at `baud` 8N1 on a free port of 127.0.0.1 with our
+    /// config; a new client takes the port over from a connected one (`kickolduser`).
     pub fn start(device: &Path, baud: u32, accepter: Accepter) -> io::Result<Ser2net> {
         Ser2net::start_with(device, baud, accepter, true)
     }
 
     /// [`Ser2net::start`]; without `kick_old_user` a second client is turned away while one
-    /// is connected (ser2net's default, and labgrid's).
+    /// is connected (ser2net's default).
     pub fn start_with(
         device: &Path,
         baud: u32,
         accepter: Accepter,
         kick_old_user: bool,
     ) -> io::Result<Ser2net> {
+        let setup = Setup::Tuned {
+            accepter,
+            kick_old_user,
+        };
+        Ser2net::start_setup(device, baud, setup)
+    }
+
+    /// Serves `device` at `baud` the way a labgrid exporter does (RFC 2217), optionally
+    /// through [`WRAPPER`].
+    pub fn start_labgrid(device: &Path, baud: u32, wrapper: bool) -> io::Result<Ser2net> {
+        Ser2net::start_setup(device, baud, Setup::Labgrid { wrapper })
+    }
+
+    /// Serves `device` at `baud` with `setup` on a free port of 127.0.0.1.
+    pub fn start_setup(device: &Path, baud: u32, setup: Setup) -> io::Result<Ser2net> {
         let mut last = io::Error::other("ser2net did not start");
         // A port found free can be taken by someone else before ser2net binds it: retry.
         for _ in 0..5 {
-            match Ser2net::try_start(device, baud, accepter, kick_old_user) {
+            match Ser2net::try_start(device, baud, setup) {
                 Ok(s) => return Ok(s),
                 Err(e) => last = e,
             }
@@ -90,29 +138,47 @@ impl Ser2net {
         Err(last)
     }
 
-    fn try_start(
-        device: &Path,
-        baud: u32,
-        accepter: Accepter,
-        kick_old_user: bool,
-    ) -> io::Result<Ser2net> {
+    fn try_start(device: &Path, baud: u32, setup: Setup) -> io::Result<Ser2net> {
         static SEQ: AtomicU32 = AtomicU32::new(0);
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        let stem = format!(
+        let stem = std::env::temp_dir().join(format!(
             "hil-ser2net-{}-{}",
             std::process::id(),
             SEQ.fetch_add(1, Ordering::Relaxed)
-        );
-        let config = std::env::temp_dir().join(format!("{stem}.yaml"));
-        let log = std::env::temp_dir().join(format!("{stem}.log"));
-        std::fs::write(
-            &config,
-            config_yaml(device, baud, accepter, port, kick_old_user),
-        )?;
+        ));
+        let with_ext = |ext: &str| stem.with_extension(ext);
+        let log = with_ext("log");
+        let (mut command, files) = match setup {
+            Setup::Tuned {
+                accepter,
+                kick_old_user,
+            } => {
+                let config = with_ext("yaml");
+                let yaml = config_yaml(device, baud, accepter, port, kick_old_user);
+                std::fs::write(&config, yaml)?;
+                let mut c = Command::new("ser2net");
+                c.args(["-n", "-d", "-u", "-c"]).arg(&config);
+                (c, vec![config])
+            }
+            Setup::Labgrid { wrapper: false } => {
+                let mut c = Command::new("ser2net");
+                c.args(labgrid_args(device, baud, port));
+                (c, Vec::new())
+            }
+            Setup::Labgrid { wrapper: true } => {
+                let script = with_ext("sh");
+                std::fs::write(&script, WRAPPER)?;
+                // Run by `sh` rather than executed: a file just written can be ETXTBSY for
+                // exec while another thread's fork still holds it open.
+                let mut c = Command::new("sh");
+                c.arg(&script)
+                    .args(labgrid_args(device, baud, port))
+                    .env(WRAPPER_REAL_ENV, find_on_path("ser2net")?);
+                (c, vec![script])
+            }
+        };
         let out = File::create(&log)?;
-        let child = Command::new("ser2net")
-            .args(["-n", "-d", "-u", "-c"])
-            .arg(&config)
+        let child = command
             .stdin(Stdio::null())
             .stdout(out.try_clone()?)
             .stderr(out)
@@ -120,8 +186,8 @@ impl Ser2net {
         let mut s = Ser2net {
             child,
             port,
-            accepter,
-            config,
+            accepter: setup.accepter(),
+            files,
             log,
         };
         s.wait_listening(Duration::from_secs(10))?;
@@ -181,9 +247,15 @@ impl Ser2net {
         self.child.wait().map(|_| ())
     }
 
+    /// Everything ser2net printed so far (it reports configuration it could not apply there
+    /// and carries on).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
     /// The end of ser2net's own output, for error messages.
     pub fn log_tail(&self) -> String {
-        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let text = self.log();
         let start = text.len().saturating_sub(800);
         let start = (start..text.len())
             .find(|&i| text.is_char_boundary(i))
@@ -195,29 +267,19 @@ impl Ser2net {
 impl Drop for Ser2net {
     fn drop(&mut self) {
         let _ = self.kill();
-        let _ = std::fs::remove_file(&self.config);
-        let _ = std::fs::remove_file(&self.log);
+        for file in self.files.iter().chain([&self.log]) {
+            let _ = std::fs::remove_file(file);
+        }
     }
 }
 
-/// The ser2net 4.x YAML for one connection. `chardelay: false`: by default ser2net holds
-/// device output back for a few character times to batch it, which measured 3.4 ms per AT
-/// exchange on loopback instead of 55 µs.
-pub fn config_yaml(
-    device: &Path,
-    baud: u32,
-    accepter: Accepter,
-    port: u16,
-    kick_old_user: bool,
-) -> String {
-    let accepter = match accepter {
-        Accepter::Rfc2217 => "telnet(rfc2217),tcp",
-        Accepter::Raw => "tcp",
-    };
-    format!(
-        "connection: &con0\n  accepter: {accepter},127.0.0.1,{port}\n  connector: serialdev,{},{baud}n81,local\n  options:\n    kickolduser: {kick_old_user}\n    chardelay: false\n",
-        device.display()
-    )
+/// The full path of `program` on PATH (the wrapper must not find itself).
+fn find_on_path(program: &str) -> io::Result<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|p| p.is_file())
+        .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, format!("{program} is not on PATH")))
 }
 
 /// Whether something listens on 127.0.0.1:`port` (read from `/proc/net/tcp`, so probing does
@@ -236,27 +298,6 @@ fn listening(port: u16) -> io::Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn config_is_ser2net4_yaml() {
-        let y = config_yaml(
-            Path::new("/dev/pts/3"),
-            115_200,
-            Accepter::Rfc2217,
-            4001,
-            true,
-        );
-        assert!(
-            y.contains("accepter: telnet(rfc2217),tcp,127.0.0.1,4001"),
-            "{y}"
-        );
-        assert!(
-            y.contains("connector: serialdev,/dev/pts/3,115200n81,local"),
-            "{y}"
-        );
-        let raw = config_yaml(Path::new("/dev/pts/3"), 9600, Accepter::Raw, 4002, false);
-        assert!(raw.contains("accepter: tcp,127.0.0.1,4002"), "{raw}");
-    }
 
     #[test]
     fn a_listening_socket_is_seen() {

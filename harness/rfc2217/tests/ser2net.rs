@@ -1,7 +1,8 @@
 //! The client against the real `ser2net` (4.x) on 127.0.0.1, serving a pseudo-terminal whose
 //! device side the test holds: binary data with 0xFF both ways, baud and framing changes
-//! reaching the device's termios, purge, modem-control lines, raw TCP, and a server killed
-//! mid-read.
+//! reaching the device's termios, purge, modem-control lines, raw TCP, ser2net started the way
+//! a labgrid exporter starts it (stock and through the wrapper), and dropped connections (a
+//! server killed mid-read, mid-write and before an acknowledgement; the device vanishing).
 //!
 //! Without ser2net each test prints a skip line and passes, unless `HIL_REQUIRE_SER2NET=1`
 //! (CI), then it fails.
@@ -10,20 +11,29 @@ use std::io::{self, Read, Write};
 use std::thread;
 use std::time::Duration;
 
-use hil_rfc2217::ser2net::{self, Accepter, Ser2net};
+use hil_rfc2217::ser2net::{self, Accepter, Ser2net, Setup};
 use hil_rfc2217::{Error, NetworkOptions, PortSpec, SerialConfig, open_serial_with};
 use hil_sim::pty::PtyEndpoint;
 use nix::sys::termios::{BaudRate, ControlFlags, cfgetospeed};
+use rstest::rstest;
 use serialport::{ClearBuffer, DataBits, Parity, SerialPort, StopBits};
 
 const WAIT: Duration = Duration::from_secs(10);
 
 fn setup(test: &str, accepter: Accepter) -> Option<(PtyEndpoint, Ser2net, Box<dyn SerialPort>)> {
+    let tuned = Setup::Tuned {
+        accepter,
+        kick_old_user: true,
+    };
+    setup_with(test, tuned)
+}
+
+fn setup_with(test: &str, how: Setup) -> Option<(PtyEndpoint, Ser2net, Box<dyn SerialPort>)> {
     if !ser2net::available_or_skip(test) {
         return None;
     }
     let pty = PtyEndpoint::open().expect("pty");
-    let server = Ser2net::start(pty.path(), 115_200, accepter).expect("ser2net starts");
+    let server = Ser2net::start_setup(pty.path(), 115_200, how).expect("ser2net starts");
     let spec = PortSpec::parse(&server.url()).unwrap();
     let port =
         open_serial_with(&spec, &SerialConfig::new(115_200).timeout(WAIT)).unwrap_or_else(|e| {
@@ -237,7 +247,8 @@ fn a_port_in_use_says_so() {
     if !ser2net::available_or_skip("a_port_in_use_says_so") {
         return;
     }
-    // labgrid's exporter runs ser2net without kickolduser: a second client is turned away.
+    // ser2net's default without kickolduser: a second client is turned away. (A labgrid
+    // exporter lets up to 10 in instead: `labgrids_ser2net_lets_a_second_client_in`.)
     let pty = PtyEndpoint::open().expect("pty");
     let server = Ser2net::start_with(pty.path(), 115_200, Accepter::Rfc2217, false).unwrap();
     let spec = PortSpec::parse(&server.url()).unwrap();
@@ -247,4 +258,119 @@ fn a_port_in_use_says_so() {
     assert_eq!(e.kind, serialport::ErrorKind::NoDevice, "{e}");
     assert!(e.description.contains("busy"), "{e}");
     assert!(e.description.contains("Port already in use"), "{e}");
+}
+
+#[rstest]
+#[case::stock(false)]
+#[case::through_the_wrapper(true)]
+fn labgrid_exporter_setups_carry_0xff_and_baud_changes(#[case] wrapper: bool) {
+    let test = format!("labgrid_exporter_setup (wrapper: {wrapper})");
+    let Some((pty, server, mut port)) = setup_with(&test, Setup::Labgrid { wrapper }) else {
+        return;
+    };
+    check_both_ways(&pty, &mut port, 16 * 1024);
+    port.set_baud_rate(9600).unwrap();
+    assert_eq!(cfgetospeed(&pty.termios().unwrap()), BaudRate::B9600);
+    port.clear(ClearBuffer::All).unwrap();
+    check_both_ways(&pty, &mut port, 1024);
+    // ser2net reports defaults it cannot apply in its log and carries on; the wrapper's apply.
+    let log = server.log();
+    assert!(!log.contains("Unable to set default"), "{log}");
+}
+
+#[test]
+fn labgrids_ser2net_lets_a_second_client_in() {
+    let Some((pty, server, _first)) = setup_with(
+        "labgrids_ser2net_lets_a_second_client_in",
+        Setup::Labgrid { wrapper: false },
+    ) else {
+        return;
+    };
+    // `max-connections: 10`: only labgrid's acquire keeps two users apart, not ser2net.
+    let spec = PortSpec::parse(&server.url()).unwrap();
+    let mut second = open_serial_with(&spec, &SerialConfig::new(115_200).timeout(WAIT)).unwrap();
+    second.write_all(b"second").unwrap();
+    assert_eq!(read_from_pty(&pty, 6), b"second");
+}
+
+#[test]
+fn the_wrapper_passes_labgrids_arguments_through_after_its_defaults() {
+    // With `echo` standing in for ser2net, the wrapper prints the command line it would run.
+    let script = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(script.path(), ser2net::WRAPPER).unwrap();
+    let args = ser2net::labgrid_args(std::path::Path::new("/dev/pts/9"), 115_200, 4001);
+    let out = std::process::Command::new("sh")
+        .arg(script.path())
+        .args(&args)
+        .env(ser2net::WRAPPER_REAL_ENV, "echo")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let printed = String::from_utf8(out.stdout).unwrap();
+    let mut want = String::new();
+    for (name, value) in ser2net::TUNED_DEFAULTS {
+        want.push_str(&format!("-Y default:#  name: {name}#  value: {value} "));
+    }
+    want.push_str(&args.join(" "));
+    assert_eq!(printed.trim_end(), want);
+}
+
+#[test]
+fn a_server_killed_mid_write_fails_the_write_instead_of_hanging() {
+    let Some((_pty, mut server, port)) = setup("a_server_killed_mid_write", Accepter::Rfc2217)
+    else {
+        return;
+    };
+    // Nobody reads the device: the pty, ser2net and both socket buffers fill up and the
+    // writer blocks. Its write timeout is 5 s, so an error other than a drop would be a timeout.
+    let mut writer = port.try_clone().unwrap();
+    let blocked = thread::spawn(move || {
+        let chunk = vec![0xffu8; 64 * 1024];
+        loop {
+            if let Err(e) = writer.write_all(&chunk) {
+                return e;
+            }
+        }
+    });
+    thread::sleep(Duration::from_millis(200));
+    server.kill().unwrap();
+    let e = blocked.join().unwrap();
+    assert_eq!(e.kind(), io::ErrorKind::ConnectionAborted, "{e}");
+    assert!(
+        matches!(Error::from_io(&e), Some(Error::ConnectionDropped { .. })),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_setting_sent_to_a_dead_server_is_a_drop_not_a_timeout() {
+    let Some((_pty, mut server, mut port)) =
+        setup("a_setting_sent_to_a_dead_server", Accepter::Rfc2217)
+    else {
+        return;
+    };
+    server.kill().unwrap();
+    let e = port.set_baud_rate(9600).unwrap_err();
+    assert_eq!(
+        e.kind,
+        serialport::ErrorKind::Io(io::ErrorKind::ConnectionAborted),
+        "{e}"
+    );
+    assert!(e.description.contains("dropped"), "{e}");
+}
+
+#[test]
+fn a_vanishing_device_drops_the_connection() {
+    let Some((pty, _server, mut port)) = setup("a_vanishing_device", Accepter::Rfc2217) else {
+        return;
+    };
+    port.write_all(b"AT\r").unwrap();
+    assert_eq!(read_from_pty(&pty, 3), b"AT\r");
+    // The board goes away (a USB serial device unplugged): ser2net's device read fails and it
+    // closes the connection; the client's read says so instead of waiting out its timeout.
+    drop(pty);
+    port.set_timeout(Duration::from_secs(60)).unwrap();
+    let mut buf = [0u8; 16];
+    let e = port.read(&mut buf).unwrap_err();
+    assert_eq!(e.kind(), io::ErrorKind::ConnectionAborted, "{e}");
 }

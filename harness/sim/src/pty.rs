@@ -15,6 +15,20 @@ use nix::fcntl::{FcntlArg, OFlag, fcntl};
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::termios::{self, SetArg};
 
+/// A master and its slave, both close-on-exec from the start (`openpty` leaves them inheritable):
+/// a process spawned meanwhile, such as a ser2net serving the port, must not hold the master,
+/// or the device could never vanish for it.
+fn open_pair() -> nix::Result<(OwnedFd, OwnedFd)> {
+    use nix::pty::{grantpt, posix_openpt, ptsname_r, unlockpt};
+    let master = posix_openpt(OFlag::O_RDWR | OFlag::O_NOCTTY | OFlag::O_CLOEXEC)?;
+    grantpt(&master)?;
+    unlockpt(&master)?;
+    let name = ptsname_r(&master)?;
+    let flags = OFlag::O_RDWR | OFlag::O_NOCTTY | OFlag::O_CLOEXEC;
+    let slave = nix::fcntl::open(name.as_str(), flags, nix::sys::stat::Mode::empty())?;
+    Ok((master.into(), slave))
+}
+
 /// The device side of a pseudo-terminal.
 #[derive(Debug)]
 pub struct PtyEndpoint {
@@ -27,17 +41,17 @@ pub struct PtyEndpoint {
 impl PtyEndpoint {
     /// Allocates a pseudo-terminal in raw mode (no echo, no line editing, 8-bit clean).
     pub fn open() -> io::Result<Self> {
-        let pair = nix::pty::openpty(None, None).map_err(io::Error::from)?;
-        let mut attrs = termios::tcgetattr(&pair.slave).map_err(io::Error::from)?;
+        let (master, slave) = open_pair().map_err(io::Error::from)?;
+        let mut attrs = termios::tcgetattr(&slave).map_err(io::Error::from)?;
         termios::cfmakeraw(&mut attrs);
-        termios::tcsetattr(&pair.slave, SetArg::TCSANOW, &attrs).map_err(io::Error::from)?;
-        let path = nix::unistd::ttyname(&pair.slave).map_err(io::Error::from)?;
-        let flags = fcntl(&pair.master, FcntlArg::F_GETFL).map_err(io::Error::from)?;
+        termios::tcsetattr(&slave, SetArg::TCSANOW, &attrs).map_err(io::Error::from)?;
+        let path = nix::unistd::ttyname(&slave).map_err(io::Error::from)?;
+        let flags = fcntl(&master, FcntlArg::F_GETFL).map_err(io::Error::from)?;
         let flags = OFlag::from_bits_truncate(flags) | OFlag::O_NONBLOCK;
-        fcntl(&pair.master, FcntlArg::F_SETFL(flags)).map_err(io::Error::from)?;
+        fcntl(&master, FcntlArg::F_SETFL(flags)).map_err(io::Error::from)?;
         Ok(PtyEndpoint {
-            master: File::from(pair.master),
-            _slave_keepalive: pair.slave,
+            master: File::from(master),
+            _slave_keepalive: slave,
             path,
             link: None,
         })
@@ -126,6 +140,16 @@ impl Drop for PtyEndpoint {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn neither_side_is_inherited_by_spawned_processes() {
+        use nix::fcntl::FdFlag;
+        let pty = PtyEndpoint::open().unwrap();
+        for fd in [pty.master.as_fd(), pty._slave_keepalive.as_fd()] {
+            let flags = FdFlag::from_bits_truncate(fcntl(fd, FcntlArg::F_GETFD).unwrap());
+            assert!(flags.contains(FdFlag::FD_CLOEXEC));
+        }
+    }
 
     #[test]
     fn a_serial_client_can_open_talk_and_reopen() {
