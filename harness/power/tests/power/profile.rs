@@ -125,6 +125,9 @@ fn a_too_high_current_limit_is_refused() {
 fn an_invalid_profile_sends_nothing() {
     let bench = Bench::start(SupplyModel::GENERIC_SCPI);
     let mut psu = GuardedSupply::new(bench.open(), LIMITS).unwrap();
+    // A query answered means the instrument has taken everything sent before it (the driver's
+    // opening `*CLS` has no answer to wait for): the log is complete.
+    psu.identify().unwrap();
     let before = bench.ep.log.commands();
     let p = Profile::from_yaml("steps: [{set: 3.8}, {dip: {to: 1.0, hold_ms: 5}}]", "p").unwrap();
     let err = run_profile(&p, &mut psu, RunOptions::new(Instant::now())).unwrap_err();
