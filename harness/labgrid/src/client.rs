@@ -89,7 +89,7 @@ impl Coordinator {
             .keep_alive_timeout(Duration::from_secs(10))
             .keep_alive_while_idle(true);
         let channel = runtime
-            .block_on(tokio::time::timeout(timeout, endpoint.connect()))
+            .block_on(async { tokio::time::timeout(timeout, endpoint.connect()).await })
             .map_err(|_| unreachable(address, format!("no connection within {timeout:?}")))?
             .map_err(|e| unreachable(address, transport_detail(&e)))?;
         let grpc = Grpc::new(channel);
@@ -313,7 +313,7 @@ impl Coordinator {
 
     fn block_on<T>(&self, fut: impl Future<Output = T>) -> Option<T> {
         self.runtime
-            .block_on(tokio::time::timeout(self.timeout, fut))
+            .block_on(async { tokio::time::timeout(self.timeout, fut).await })
             .ok()
     }
 

@@ -19,13 +19,16 @@ mod glob;
 pub mod model;
 pub mod proto;
 mod session;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 
 pub use address::{Address, DEFAULT_PORT};
 pub use board::{Flashing, PlaceBoard, PlaceError};
 pub use client::{Coordinator, PROTOCOL_VERSION, ReservationStatus};
 pub use error::LabgridError;
 pub use model::{
-    Param, PlaceResource, ReservationState, ResourceEntry, ResourceId, place_resources,
+    Param, PlaceResource, ReservationState, ResourceEntry, ResourceId, acquired_by,
+    place_resources, reserved_by,
 };
 pub use proto::place::Place;
 pub use session::View;

@@ -149,6 +149,17 @@ impl ReservationState {
     }
 }
 
+/// Who acquired `place` (`host/user`), if anyone (the coordinator sends an empty string for
+/// nobody).
+pub fn acquired_by(place: &Place) -> Option<&str> {
+    place.acquired.as_deref().filter(|a| !a.is_empty())
+}
+
+/// The reservation `place` is allocated to, if any.
+pub fn reserved_by(place: &Place) -> Option<&str> {
+    place.reservation.as_deref().filter(|a| !a.is_empty())
+}
+
 /// A resource of a place: the name it has there, and the resource.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlaceResource<'a> {

@@ -7,7 +7,7 @@
 //! - [`resources`]: the console and supply resources, and the flashing capability.
 
 mod resources;
-mod tags;
+pub(crate) mod tags;
 
 use std::fmt;
 
