@@ -6,6 +6,7 @@
 //! - [`proto`]: the wire messages (our own prost structs, written from the protocol);
 //! - [`client`]: [`Coordinator`], a blocking client with an open session;
 //! - [`board`]: a place as a rack-file board ([`PlaceBoard`]);
+//! - [`lease`]: holding places — select, heal, reserve, acquire, release ([`HeldPlaces`]);
 //! - [`model`]: typed resources, reservation states, a place's resources;
 //! - [`error`]: [`LabgridError`].
 
@@ -16,6 +17,7 @@ pub mod board;
 pub mod client;
 pub mod error;
 mod glob;
+pub mod lease;
 pub mod model;
 pub mod proto;
 mod session;
@@ -26,6 +28,7 @@ pub use address::{Address, DEFAULT_PORT};
 pub use board::{Flashing, PlaceBoard, PlaceError};
 pub use client::{Coordinator, PROTOCOL_VERSION, ReservationStatus};
 pub use error::LabgridError;
+pub use lease::{AcquireError, AcquireOptions, HeldPlaces, PlaceSelection, acquire};
 pub use model::{
     Param, PlaceResource, ReservationState, ResourceEntry, ResourceId, acquired_by,
     place_resources, reserved_by,
