@@ -12,6 +12,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use serde::{Deserialize, Serialize};
 
 use crate::dut::DutSpec;
+use crate::labgrid::LabgridSection;
 use crate::validate::{Checked, checked_serde};
 
 /// A rack file: the DUTs one rack host drives.
@@ -35,10 +36,12 @@ pub struct RackFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub maintenance_after: Option<u32>,
-    /// The DUTs, each with a unique name.
-    #[serde(deserialize_with = "unique_duts")]
-    #[schemars(length(min = 1))]
+    /// The DUTs, each with a unique name (none when the boards come from `labgrid`).
+    #[serde(default, deserialize_with = "unique_duts")]
     pub duts: Vec<DutSpec>,
+    /// The boards are a labgrid coordinator's places instead of `duts`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labgrid: Option<LabgridSection>,
 }
 
 impl RackFile {
@@ -65,7 +68,15 @@ impl Checked for RackFile {
         if self.maintenance_after == Some(0) {
             return Err("maintenance_after must be at least 1".into());
         }
-        Ok(self)
+        match (self.duts.is_empty(), &self.labgrid) {
+            (true, None) => Err("missing field `duts` (or a `labgrid:` section)".into()),
+            (false, Some(_)) => Err(
+                "a rack with a `labgrid:` section takes its boards from the coordinator's places; \
+                 remove `duts`"
+                    .into(),
+            ),
+            _ => Ok(self),
+        }
     }
 }
 
