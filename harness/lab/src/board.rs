@@ -41,6 +41,8 @@ pub struct Board {
     pub artifacts: Option<PathBuf>,
     /// Supply voltage the board runs at between cases.
     pub nominal_volts: f64,
+    /// Report properties of where the board comes from (a labgrid place and its exporter).
+    pub origin: Vec<(String, String)>,
     pub(crate) state: BoardState,
     pub(crate) supply: SupplyState,
     pub(crate) flasher: Option<Box<dyn Flasher>>,
@@ -205,6 +207,7 @@ impl DutSession for Board {
         if let Some(sim) = &self.sim {
             out.push(("simulated_profile".to_string(), sim.profile.clone()));
         }
+        out.extend(self.origin.iter().cloned());
         out
     }
 

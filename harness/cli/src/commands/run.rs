@@ -33,6 +33,7 @@ use hil_runner::{Filter, IgnoredMode, StopFlag};
 
 use crate::cli::TimingArg;
 use crate::exit::{OrConfig, Status, config_error};
+use crate::labgrid_args::LabgridArgs;
 use crate::lease_args::LeaseArgs;
 use crate::signals;
 
@@ -102,6 +103,9 @@ pub struct RunArgs {
     #[command(flatten)]
     pub lease: LeaseArgs,
 
+    #[command(flatten)]
+    pub labgrid: LabgridArgs,
+
     /// Consecutive runs with an infrastructure error before a board goes into maintenance
     /// (default: the rack file's `maintenance_after`, else 3).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
@@ -129,6 +133,7 @@ impl RunArgs {
                 state_dir: self.lease.state_dir.clone(),
                 wait_for_boards: self.lease.wait_for_boards,
                 program: None,
+                labgrid: self.labgrid.request(),
             },
             report_dir: self.report_dir.clone(),
             retries: self.retries,

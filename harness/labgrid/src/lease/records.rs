@@ -97,6 +97,16 @@ pub fn claim(path: &Path) -> std::io::Result<Claim> {
     }
 }
 
+/// What the record at `path` says without taking it, and whether its holder still runs;
+/// `None` when there is no readable record.
+pub fn peek(path: &Path) -> Option<(PlaceRecord, bool)> {
+    let file = File::open(path).ok()?;
+    match Flock::lock(file, FlockArg::LockSharedNonblock) {
+        Ok(mut lock) => read(&mut lock).map(|r| (r, false)),
+        Err((mut file, _)) => read(&mut file).map(|r| (r, true)),
+    }
+}
+
 fn read(file: &mut File) -> Option<PlaceRecord> {
     let mut text = String::new();
     file.rewind().ok()?;
@@ -153,7 +163,12 @@ mod tests {
             panic!("held record not busy")
         };
         assert_eq!(seen, record("dut/a"));
+        assert_eq!(
+            peek(&path).map(|(r, alive)| (r.place, alive)),
+            Some(("dut/a".into(), true))
+        );
         drop(held);
+        assert_eq!(peek(&path).map(|(_, alive)| alive), Some(false));
         let Claim::Held(again, Some(left)) = claim(&path).unwrap() else {
             panic!("record of a gone holder not taken over")
         };
