@@ -83,7 +83,7 @@ pub struct Selected {
     /// The board (rack DUT) or hardware (ad hoc) whose lease `hil psu` holds.
     pub claim: BoardClaim,
     /// The labgrid place held for it (`--labgrid … --place NAME`), released when dropped.
-    pub place: Option<HeldPlaces>,
+    pub _place: Option<HeldPlaces>,
 }
 
 /// The supply entry and limits the selection names.
@@ -123,7 +123,7 @@ fn from_place(sel: &SupplySelection, lease: &LeaseArgs) -> anyhow::Result<Select
             board: Some(spec.name.clone()),
             keys: Vec::new(),
         },
-        place: Some(held),
+        _place: Some(held),
     })
 }
 
@@ -145,7 +145,7 @@ fn from_rack(sel: &SupplySelection, dut: &str) -> anyhow::Result<Selected> {
         spec: supply,
         limits,
         claim: BoardClaim::of(&spec),
-        place: None,
+        _place: None,
     })
 }
 
@@ -193,7 +193,7 @@ fn ad_hoc_spec(sel: &SupplySelection) -> anyhow::Result<Selected> {
         claim: BoardClaim::hardware(LeaseKey::supply(&spec)),
         spec,
         limits,
-        place: None,
+        _place: None,
     })
 }
 

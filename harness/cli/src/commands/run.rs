@@ -235,6 +235,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<Status> {
         );
     }
     let run = run.with_stop_flag(stop);
+    let unflashed = unflashed_places(&lab);
     let finished = hil_app::execute_marked(lab, &run, &settings, marks).or_config()?;
     let health = nightly.record(
         &finished.boards,
@@ -248,6 +249,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<Status> {
         print_verify(&finished);
     }
     eprintln!("{}", finished.reports_line());
+    if !unflashed.is_empty() {
+        eprintln!(
+            "flashing skipped on labgrid places {} (the probe is on the exporter host; JUnit \
+             property `flashing` says why)",
+            unflashed.join(", ")
+        );
+    }
     // The history never changes the run's result: a problem there is this warning line.
     eprintln!("{}", finished.history);
     // Reports that could not be written: the results are not all on record, whatever they say.
@@ -260,6 +268,19 @@ pub fn run(args: RunArgs) -> anyhow::Result<Status> {
         return Err(config_error(problem));
     }
     Ok(Status::from_ok(finished.as_expected()))
+}
+
+/// The labgrid places whose boards this run does not flash.
+fn unflashed_places(lab: &hil_lab::Lab) -> Vec<String> {
+    lab.boards
+        .iter()
+        .filter(|b| {
+            b.origin
+                .iter()
+                .any(|(k, v)| k == "flashing" && v.starts_with("skipped"))
+        })
+        .map(|b| b.name().to_string())
+        .collect()
 }
 
 /// One line per quarantined trial: whether it now ends as expected (its entry can go).

@@ -208,11 +208,13 @@ impl Attempt {
         }
     }
 
-    /// Acquires every place (all reserved for us now) and waits for their consoles.
+    /// Acquires every place (all reserved for us now) and waits for their consoles. An
+    /// exporter still busy releasing a place's resources (it stops their ser2net) refuses
+    /// the acquisition for a moment: that is tried again, for up to [`ACQUIRE_RETRY`].
     pub fn acquire(
         mut self,
         client: Coordinator,
-        opts: &AcquireOptions,
+        _opts: &AcquireOptions,
     ) -> Result<HeldPlaces, AcquireError> {
         let mut held = HeldPlaces::new(client);
         for name in self.places.clone() {
@@ -220,7 +222,7 @@ impl Attempt {
             else {
                 continue;
             };
-            let result = held.client().acquire_place(&name);
+            let result = acquire_one(held.client(), &name);
             held.push(HeldPlace::new(name.clone(), token, record));
             if let Err(e) = result {
                 self.give_up(held.client());
@@ -228,8 +230,22 @@ impl Attempt {
             }
         }
         held.wait_for_consoles()?;
-        let _ = opts;
         Ok(held)
+    }
+}
+
+/// How long an acquisition the exporters refuse is tried again.
+pub const ACQUIRE_RETRY: Duration = Duration::from_secs(15);
+
+fn acquire_one(client: &Coordinator, name: &str) -> Result<(), crate::LabgridError> {
+    let start = Instant::now();
+    loop {
+        match client.acquire_place(name) {
+            Err(e) if e.is_precondition() && start.elapsed() < ACQUIRE_RETRY => {
+                std::thread::sleep(Duration::from_millis(500));
+            }
+            other => return other,
+        }
     }
 }
 

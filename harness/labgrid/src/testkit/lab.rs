@@ -181,7 +181,7 @@ impl LabgridLab {
                 let tail: String = text
                     .chars()
                     .rev()
-                    .take(3000)
+                    .take(6000)
                     .collect::<Vec<_>>()
                     .into_iter()
                     .rev()
