@@ -8,7 +8,7 @@
 //! - [`board`]: a place as a rack-file board ([`PlaceBoard`]);
 //! - [`lease`]: holding places — select, heal, reserve, acquire, release ([`HeldPlaces`]);
 //! - [`model`]: typed resources, reservation states, a place's resources;
-//! - [`error`]: [`LabgridError`].
+//! - [`error`]: why a call failed, [`LabgridError`].
 
 #![warn(missing_docs)]
 
