@@ -15,8 +15,13 @@ use hil_labgrid::testkit::{LabgridLab, available_or_skip, free_port};
 
 const PROFILES: &[&str] = &["mfw_nrf9160_1.3.6", "mfw_nrf91x1_2.0.2"];
 
-fn lab() -> LabgridLab {
-    LabgridLab::start(&["hostA", "hostB"], 2, PROFILES)
+/// One lab at a time: each is a coordinator, two exporters, ser2net and four boards, and the
+/// timing cases (power-off warning within its window) must not starve on a 2-core machine.
+static ONE_LAB: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn lab() -> (std::sync::MutexGuard<'static, ()>, LabgridLab) {
+    let guard = ONE_LAB.lock().unwrap_or_else(|e| e.into_inner());
+    (guard, LabgridLab::start(&["hostA", "hostB"], 2, PROFILES))
 }
 
 fn labgrid_run(lab: &LabgridLab, report: &Path, state: &Path) -> std::process::Command {
@@ -76,7 +81,7 @@ fn the_suite_on_four_places_matches_a_local_rack_run_trial_for_trial() {
     if !available_or_skip("the_suite_on_four_places_matches_a_local_rack_run_trial_for_trial") {
         return;
     }
-    let lab = lab();
+    let (_one, lab) = lab();
     let dir = tempfile::tempdir().unwrap();
     let via_labgrid = output(labgrid_run(&lab, &dir.path().join("lg"), dir.path()), 600);
     let err = text(&via_labgrid.stderr);
@@ -139,7 +144,7 @@ fn a_second_run_waits_or_names_the_holders_and_a_killed_run_is_healed() {
     if !available_or_skip("a_second_run_waits_or_names_the_holders_and_a_killed_run_is_healed") {
         return;
     }
-    let lab = lab();
+    let (_one, lab) = lab();
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state");
     let mut first = labgrid_run(&lab, &dir.path().join("r1"), &state);
@@ -179,7 +184,7 @@ fn a_waiting_run_starts_when_the_places_are_free() {
     if !available_or_skip("a_waiting_run_starts_when_the_places_are_free") {
         return;
     }
-    let lab = lab();
+    let (_one, lab) = lab();
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state");
     let holder = lab.client("test-host/engineer");
@@ -207,7 +212,7 @@ fn an_exporter_killed_mid_run_errors_its_boards_and_the_others_finish() {
     if !available_or_skip("an_exporter_killed_mid_run_errors_its_boards_and_the_others_finish") {
         return;
     }
-    let mut lab = lab();
+    let (_one, mut lab) = lab();
     let dir = tempfile::tempdir().unwrap();
     let mut cmd = labgrid_run(&lab, &dir.path().join("r"), dir.path());
     cmd.stderr(Stdio::piped()).stdout(Stdio::null());
