@@ -170,8 +170,22 @@ fn a_second_run_waits_or_names_the_holders_and_a_killed_run_is_healed() {
 
     common::signal(&first, libc::SIGKILL);
     let _ = wait(&mut first, Duration::from_secs(10));
-    let mut third = labgrid_run(&lab, &dir.path().join("r3"), &state);
-    third.args(["--filter", "identity"]);
+    // The same places through a rack file's `labgrid:` section.
+    let rack = dir.path().join("lab.yaml");
+    let yaml = format!(
+        "name: lab-b\nlabgrid:\n  coordinator: \"{}\"\n  tags: {{ hil: nrf91 }}\n",
+        lab.address
+    );
+    std::fs::write(&rack, yaml).unwrap();
+    let mut third = hil();
+    third
+        .args(["run", "--filter", "identity", "--rack"])
+        .arg(&rack);
+    third
+        .arg("--report-dir")
+        .arg(dir.path().join("r3"))
+        .arg("--state-dir")
+        .arg(&state);
     let third = output(third, 300);
     let err = text(&third.stderr);
     assert!(err.contains("released labgrid place"), "{err}");

@@ -112,7 +112,13 @@ pub fn acquire(
     let mut state = attempt::Attempt::new(&client, selection, opts)?;
     let mut last_report: Option<Instant> = None;
     loop {
-        let busy = state.try_all(&client, opts)?;
+        let busy = match state.try_all(&client, opts) {
+            Ok(busy) => busy,
+            Err(e) => {
+                state.give_up(&client);
+                return Err(e);
+            }
+        };
         if busy.is_empty() {
             return state.acquire(client, opts);
         }
