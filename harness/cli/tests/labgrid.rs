@@ -284,3 +284,50 @@ fn no_coordinator_is_exit_2_within_10_s() {
         "{err}"
     );
 }
+
+#[test]
+fn doctor_boards_at_and_psu_take_a_place_too() {
+    if !available_or_skip("doctor_boards_at_and_psu_take_a_place_too") {
+        return;
+    }
+    let (_one, lab) = lab();
+    let dir = tempfile::tempdir().unwrap();
+    let addr = lab.address.to_string();
+    let place = lab.places[1].name.clone();
+    let run = |args: &[&str]| {
+        let mut cmd = hil();
+        cmd.args(args).arg("--state-dir").arg(dir.path());
+        let out = output(cmd, 120);
+        (out.status.code(), text(&out.stdout), text(&out.stderr))
+    };
+
+    let (code, out, err) = run(&["doctor", "--labgrid", &addr, "--place-tag", "hil=nrf91"]);
+    assert_eq!(code, Some(0), "{out}\n{err}");
+    assert!(lab.places.iter().all(|p| out.contains(&p.name)), "{out}");
+
+    let (code, out, err) = run(&["at", "--labgrid", &addr, "--place", &place, "AT+CGMR"]);
+    assert_eq!(code, Some(0), "{out}\n{err}");
+    assert!(out.contains(PROFILES[1]), "{out}");
+
+    let (code, out, err) = run(&["psu", "--labgrid", &addr, "--place", &place, "measure"]);
+    assert_eq!(code, Some(0), "{out}\n{err}");
+    assert!(out.contains('V'), "{out}");
+
+    // `hil boards` shows who holds a place without taking it.
+    let holder = lab.client("test-host/engineer");
+    holder.acquire_place(&place).unwrap();
+    let (code, out, err) = run(&["boards", "--labgrid", &addr, "--place-tag", "hil=nrf91"]);
+    assert_eq!(code, Some(0), "{out}\n{err}");
+    assert!(out.contains("acquired by test-host/engineer"), "{out}");
+    assert!(out.contains(&format!("{addr}: 4 places")), "{out}");
+
+    // A place someone holds is refused by name, with its holder.
+    let (code, _, err) = run(&["at", "--labgrid", &addr, "--place", &place, "AT"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains(&format!(
+            "place `{place}` is acquired by test-host/engineer"
+        )),
+        "{err}"
+    );
+}
