@@ -61,7 +61,7 @@ pub(crate) fn acquire_boards(
     source: &LabgridSource,
     opts: &LabOptions,
 ) -> Result<LabgridBoards, LabError> {
-    let (options, notes) = acquire_options(opts);
+    let (options, notes) = acquire_options(source, opts)?;
     let session = opts
         .labgrid_session
         .clone()
@@ -110,8 +110,12 @@ pub fn hold_one(
 }
 
 /// The state directory, holder and wait of the board leases, for the places; the notes of
-/// what was healed are collected for the lab's notes.
-fn acquire_options(opts: &LabOptions) -> (AcquireOptions, Arc<Mutex<Vec<String>>>) {
+/// what was healed are collected for the lab's notes. Without a state directory the places
+/// cannot be recorded, which is an error naming the first place asked for.
+fn acquire_options(
+    source: &LabgridSource,
+    opts: &LabOptions,
+) -> Result<(AcquireOptions, Arc<Mutex<Vec<String>>>), LabError> {
     let notes = Arc::new(Mutex::new(Vec::new()));
     let sink = notes.clone();
     let on_note = Arc::new(move |n: &str| {
@@ -123,16 +127,25 @@ fn acquire_options(opts: &LabOptions) -> (AcquireOptions, Arc<Mutex<Vec<String>>
     let on_wait = Arc::new(|w: &str| eprintln!("{w}"));
     let (state_dir, holder, wait) = match &opts.leasing {
         Leasing::On(request) => (
-            request.state_dir.clone().ok(),
+            request.state_dir.clone().map_err(|e| {
+                LabError::Lease(hil_lease::LeaseError::NoStateDir {
+                    board: format!("labgrid {}", source.selection.describe()),
+                    source: e,
+                })
+            })?,
             request.holder.clone(),
             match request.wait {
                 Wait::Never => None,
                 Wait::For(limit) => Some(limit),
             },
         ),
-        Leasing::Off => (None, Holder::this_process("hil", None), None),
+        // Tests and benchmarks without leases: the records go next to the workspace.
+        Leasing::Off => (
+            opts.workspace_root.join("target").join("hil-state"),
+            Holder::this_process("hil", None),
+            None,
+        ),
     };
-    let state_dir = state_dir.unwrap_or_else(|| std::env::temp_dir().join("hil-state"));
     let options = AcquireOptions {
         state_dir,
         holder,
@@ -140,7 +153,7 @@ fn acquire_options(opts: &LabOptions) -> (AcquireOptions, Arc<Mutex<Vec<String>>
         on_wait,
         on_note,
     };
-    (options, notes)
+    Ok((options, notes))
 }
 
 /// The coordinator `text` names, for a rack file's `labgrid:` section.
