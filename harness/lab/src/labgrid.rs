@@ -109,13 +109,16 @@ pub fn hold_one(
     }
 }
 
+/// What healing said, kept for the lab's notes.
+type Notes = Arc<Mutex<Vec<String>>>;
+
 /// The state directory, holder and wait of the board leases, for the places; the notes of
 /// what was healed are collected for the lab's notes. Without a state directory the places
 /// cannot be recorded, which is an error naming the first place asked for.
 fn acquire_options(
     source: &LabgridSource,
     opts: &LabOptions,
-) -> Result<(AcquireOptions, Arc<Mutex<Vec<String>>>), LabError> {
+) -> Result<(AcquireOptions, Notes), LabError> {
     let notes = Arc::new(Mutex::new(Vec::new()));
     let sink = notes.clone();
     let on_note = Arc::new(move |n: &str| {
