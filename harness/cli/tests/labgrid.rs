@@ -253,6 +253,29 @@ fn an_exporter_killed_mid_run_errors_its_boards_and_the_others_finish() {
             assert_eq!(errors, 0, "{} has errors", suite.name.as_str());
         }
     }
+    // The boards of the dead host end in <error>, each with its transcript so far.
+    let errored: Vec<&quick_junit::TestCase> = report
+        .test_suites
+        .iter()
+        .filter(|s| s.name.as_str().starts_with("hosta-"))
+        .flat_map(|s| &s.test_cases)
+        .filter(|c| {
+            matches!(
+                c.status,
+                quick_junit::TestCaseStatus::NonSuccess {
+                    kind: quick_junit::NonSuccessKind::Error,
+                    ..
+                }
+            )
+        })
+        .collect();
+    assert!(
+        errored.iter().any(|c| c
+            .system_out
+            .as_ref()
+            .is_some_and(|o| o.as_str().contains("AT"))),
+        "no errored case of hostA carries a transcript"
+    );
     let transcripts = dir.path().join("r/transcripts/hosta-dut1");
     assert!(std::fs::read_dir(&transcripts).is_ok_and(|mut d| d.next().is_some()));
     eprintln!("exporter-kill run took {:?}", start.elapsed());
