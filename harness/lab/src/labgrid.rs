@@ -4,7 +4,7 @@
 //! rack file would give, with the place and its exporter host as report properties. A place
 //! whose board cannot be flashed from here runs with flashing skipped, and says so.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use hil_labgrid::{AcquireOptions, Address, Coordinator, Flashing, HeldPlaces, PlaceBoard};
@@ -61,7 +61,7 @@ pub(crate) fn acquire_boards(
     source: &LabgridSource,
     opts: &LabOptions,
 ) -> Result<LabgridBoards, LabError> {
-    let (options, notes) = acquire_options(source, opts)?;
+    let options = acquire_options(source, opts)?;
     let session = opts
         .labgrid_session
         .clone()
@@ -74,12 +74,11 @@ pub(crate) fn acquire_boards(
         .map_err(hil_labgrid::AcquireError::from)?
         .into_iter()
         .collect::<Result<Vec<_>, _>>()?;
-    let mut notes = std::mem::take(&mut *notes.lock().unwrap_or_else(|e| e.into_inner()));
-    notes.push(format!(
+    let mut notes = vec![format!(
         "holding labgrid places {} at {} as {session}",
         held.names().join(", "),
         source.coordinator
-    ));
+    )];
     for b in &boards {
         notes.push(format!(
             "{}: flashing {}",
@@ -109,24 +108,12 @@ pub fn hold_one(
     }
 }
 
-/// What healing said, kept for the lab's notes.
-type Notes = Arc<Mutex<Vec<String>>>;
-
-/// The state directory, holder and wait of the board leases, for the places; the notes of
-/// what was healed are collected for the lab's notes. Without a state directory the places
-/// cannot be recorded, which is an error naming the first place asked for.
-fn acquire_options(
-    source: &LabgridSource,
-    opts: &LabOptions,
-) -> Result<(AcquireOptions, Notes), LabError> {
-    let notes = Arc::new(Mutex::new(Vec::new()));
-    let sink = notes.clone();
-    let on_note = Arc::new(move |n: &str| {
-        eprintln!("lab: {n}");
-        sink.lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(n.to_string());
-    });
+/// The state directory, holder and wait of the board leases, for the places; what is healed
+/// or left out, and what a waiting command waits for, is said on stderr as it happens (a
+/// command that then fails still says it). Without a state directory the places cannot be
+/// recorded, which is an error naming them.
+fn acquire_options(source: &LabgridSource, opts: &LabOptions) -> Result<AcquireOptions, LabError> {
+    let on_note = Arc::new(|n: &str| eprintln!("lab: {n}"));
     let on_wait = Arc::new(|w: &str| eprintln!("{w}"));
     let (state_dir, holder, wait) = match &opts.leasing {
         Leasing::On(request) => (
@@ -149,14 +136,13 @@ fn acquire_options(
             None,
         ),
     };
-    let options = AcquireOptions {
+    Ok(AcquireOptions {
         state_dir,
         holder,
         wait,
         on_wait,
         on_note,
-    };
-    Ok((options, notes))
+    })
 }
 
 /// The coordinator `text` names, for a rack file's `labgrid:` section.

@@ -30,11 +30,20 @@ impl Attempt {
     pub fn new(
         client: &Coordinator,
         selection: &PlaceSelection,
-        _opts: &AcquireOptions,
+        opts: &AcquireOptions,
     ) -> Result<Attempt, AcquireError> {
         client.sync()?;
         let places = client.places()?;
         let resources = client.resources();
+        let left_out = selection.left_out(&places, &resources);
+        if !left_out.is_empty() {
+            (opts.on_note)(&format!(
+                "not taken: labgrid places {} carry {} but have no `console` resource (not a \
+                 DUT, or its exporter is not connected)",
+                left_out.join(", "),
+                selection.describe()
+            ));
+        }
         let chosen =
             selection
                 .select(&places, &resources)

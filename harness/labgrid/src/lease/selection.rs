@@ -84,6 +84,21 @@ impl PlaceSelection {
         Ok(chosen)
     }
 
+    /// The places a tag selection leaves out because they have no `console` resource (not a
+    /// DUT — or its exporter is not connected), sorted.
+    pub fn left_out(&self, places: &[Place], resources: &[ResourceEntry]) -> Vec<String> {
+        if !self.names.is_empty() || self.tags.is_empty() {
+            return Vec::new();
+        }
+        let mut out: Vec<String> = places
+            .iter()
+            .filter(|p| self.carries_tags(p) && !is_dut(&place_resources(p, resources)))
+            .map(|p| p.name.clone())
+            .collect();
+        out.sort();
+        out
+    }
+
     fn named<'a>(&self, places: &'a [Place]) -> Result<Vec<&'a Place>, String> {
         self.names
             .iter()
