@@ -354,3 +354,35 @@ fn doctor_boards_at_and_psu_take_a_place_too() {
         "{err}"
     );
 }
+
+#[test]
+fn sigterm_releases_the_places() {
+    if !available_or_skip("sigterm_releases_the_places") {
+        return;
+    }
+    let (_one, lab) = lab();
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let mut cmd = labgrid_run(&lab, &dir.path().join("r"), &state);
+    cmd.stderr(Stdio::piped()).stdout(Stdio::null());
+    let mut child = cmd.spawn().unwrap();
+    let lines = Lines::new(child.stderr.take().unwrap());
+    lines.until(Duration::from_secs(60), |l| {
+        l.contains("holding labgrid places")
+    });
+    common::signal(&child, libc::SIGTERM);
+    let status = wait(&mut child, Duration::from_secs(120));
+    // Stopped (1), or done already (0) on a fast machine; either way it ended by itself.
+    assert!(matches!(status.code(), Some(0 | 1)), "{status:?}");
+    let client = lab.client("test/check");
+    for p in client.places().unwrap() {
+        assert_eq!(
+            hil_labgrid::acquired_by(&p),
+            None,
+            "{} still acquired",
+            p.name
+        );
+    }
+    let records = std::fs::read_dir(state.join("labgrid")).map_or(0, |d| d.count());
+    assert_eq!(records, 0, "place records left behind");
+}
