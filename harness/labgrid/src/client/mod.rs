@@ -1,8 +1,13 @@
 //! A blocking client of the labgrid coordinator: one HTTP/2 connection carrying the session
 //! stream and the unary calls (the coordinator finds the caller's session by connection, so
 //! `AcquirePlace` works only here), every call bounded by a deadline.
+//!
+//! - [`places`]: the place calls (list, create, tag, match, acquire, release);
+//! - [`reservations`]: the reservation calls (create, poll, cancel).
 
-use std::collections::{BTreeMap, HashMap};
+mod places;
+mod reservations;
+
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -15,43 +20,16 @@ use tonic::transport::{Channel, Endpoint};
 
 use crate::address::Address;
 use crate::error::LabgridError;
-use crate::model::{ReservationState, ResourceEntry};
+use crate::model::ResourceEntry;
 use crate::proto::method_path;
-use crate::proto::place::{
-    AcquirePlaceRequest, AddPlaceMatchRequest, AddPlaceRequest, DeletePlaceRequest, Empty,
-    GetPlacesRequest, GetPlacesResponse, Place, ReleasePlaceRequest, SetPlaceTagsRequest,
-};
-use crate::proto::reservation::{
-    CreateReservationRequest, CreateReservationResponse, PollReservationResponse, Reservation,
-    ReservationFilter, TokenRequest,
-};
+use crate::proto::place::Empty;
 use crate::proto::session::{ClientInMessage, SubscribeTo};
 use crate::session::{self, Shared, View};
 
+pub use reservations::ReservationStatus;
+
 /// The labgrid version this client speaks (sent in `StartupDone`).
 pub const PROTOCOL_VERSION: &str = "26.0.1";
-
-/// A reservation as the coordinator reports it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReservationStatus {
-    /// Its token.
-    pub token: String,
-    /// Its state.
-    pub state: ReservationState,
-    /// The place allocated to it, once allocated.
-    pub place: Option<String>,
-}
-
-impl ReservationStatus {
-    fn from_wire(r: Option<Reservation>) -> ReservationStatus {
-        let r = r.unwrap_or_default();
-        ReservationStatus {
-            place: r.allocations.get("main").cloned().filter(|p| !p.is_empty()),
-            state: ReservationState::from_wire(r.state),
-            token: r.token,
-        }
-    }
-}
 
 /// A connection to a coordinator with an open session.
 pub struct Coordinator {
@@ -169,105 +147,12 @@ impl Coordinator {
         self.shared.lock().ended.clone()
     }
 
-    /// `GetPlaces`: every place.
-    pub fn places(&self) -> Result<Vec<Place>, LabgridError> {
-        let r: GetPlacesResponse = self.call("GetPlaces", "GetPlaces", GetPlacesRequest {})?;
-        Ok(r.places)
-    }
-
-    /// `AddPlace`.
-    pub fn add_place(&self, name: &str) -> Result<(), LabgridError> {
-        let req = AddPlaceRequest { name: name.into() };
-        self.call_empty("AddPlace", name, req)
-    }
-
-    /// `DeletePlace`.
-    pub fn delete_place(&self, name: &str) -> Result<(), LabgridError> {
-        let req = DeletePlaceRequest { name: name.into() };
-        self.call_empty("DeletePlace", name, req)
-    }
-
-    /// `SetPlaceTags` (an empty value removes a tag).
-    pub fn set_place_tags(
-        &self,
-        place: &str,
-        tags: &BTreeMap<String, String>,
-    ) -> Result<(), LabgridError> {
-        let req = SetPlaceTagsRequest {
-            placename: place.into(),
-            tags: tags.clone().into_iter().collect(),
-        };
-        self.call_empty("SetPlaceTags", place, req)
-    }
-
-    /// `AddPlaceMatch` with `exporter/group/cls[/name]`.
-    pub fn add_place_match(&self, place: &str, pattern: &str) -> Result<(), LabgridError> {
-        let req = AddPlaceMatchRequest {
-            placename: place.into(),
-            pattern: pattern.into(),
-            rename: None,
-        };
-        self.call_empty("AddPlaceMatch", place, req)
-    }
-
-    /// `AcquirePlace` on this session.
-    pub fn acquire_place(&self, place: &str) -> Result<(), LabgridError> {
-        let req = AcquirePlaceRequest {
-            placename: place.into(),
-        };
-        self.call_empty("AcquirePlace", place, req)
-    }
-
-    /// `ReleasePlace`; with `from_user`, only if that session name holds it.
-    pub fn release_place(&self, place: &str, from_user: Option<&str>) -> Result<(), LabgridError> {
-        let req = ReleasePlaceRequest {
-            placename: place.into(),
-            fromuser: from_user.map(Into::into),
-        };
-        self.call_empty("ReleasePlace", place, req)
-    }
-
-    /// `CreateReservation` for one place carrying every tag of `filter` (`name` matches the
-    /// place's name).
-    pub fn create_reservation(
-        &self,
-        filter: &BTreeMap<String, String>,
-    ) -> Result<ReservationStatus, LabgridError> {
-        let main = ReservationFilter {
-            filter: filter.clone().into_iter().collect(),
-        };
-        let req = CreateReservationRequest {
-            filters: HashMap::from([("main".to_string(), main)]),
-            prio: 0.0,
-        };
-        let what = format!("{filter:?}");
-        let r: CreateReservationResponse = self.call("CreateReservation", &what, req)?;
-        Ok(ReservationStatus::from_wire(r.reservation))
-    }
-
-    /// `PollReservation` (which also refreshes it).
-    pub fn poll_reservation(&self, token: &str) -> Result<ReservationStatus, LabgridError> {
-        let req = TokenRequest {
-            token: token.into(),
-        };
-        let r: PollReservationResponse = self.call("PollReservation", token, req)?;
-        Ok(ReservationStatus::from_wire(r.reservation))
-    }
-
-    /// `CancelReservation`.
-    pub fn cancel_reservation(&self, token: &str) -> Result<(), LabgridError> {
-        let req = TokenRequest {
-            token: token.into(),
-        };
-        self.call_empty("CancelReservation", token, req)
-    }
-
     fn send(&self, msg: ClientInMessage) {
         // A closed stream is reported by the next wait on the view.
         let _ = self.outgoing.send(msg);
     }
 
-    fn call_empty<Req>(
+    pub(crate) fn call_empty<Req>(
         &self,
         method: &'static str,
         what: &str,
@@ -279,7 +164,7 @@ impl Coordinator {
         self.call::<Req, Empty>(method, what, req).map(|_| ())
     }
 
-    fn call<Req, Resp>(
+    pub(crate) fn call<Req, Resp>(
         &self,
         method: &'static str,
         what: &str,
