@@ -29,11 +29,20 @@ pub const CARGO_TARGET_DIR: &str = "CARGO_TARGET_DIR";
 pub const CI: &str = "CI";
 /// The host name, when the kernel does not say.
 pub const HOSTNAME: &str = "HOSTNAME";
+/// The labgrid coordinator, `HOST[:PORT]`, when `--place`/`--place-tag` are given without
+/// `--labgrid` (labgrid-client reads the same variable).
+pub const LG_COORDINATOR: &str = "LG_COORDINATOR";
+/// The user in the labgrid session name `host/user` (as labgrid-client; else `USER`).
+pub const LG_USERNAME: &str = "LG_USERNAME";
+/// The host in the labgrid session name (as labgrid-client; else the host name).
+pub const LG_HOSTNAME: &str = "LG_HOSTNAME";
+/// The login name.
+pub const USER: &str = "USER";
 /// The git commit, as CI systems name it (first set wins).
 pub const COMMIT_VARS: [&str; 3] = ["GITHUB_SHA", "CI_COMMIT_SHA", "GIT_COMMIT"];
 
 /// Every variable [`Env::capture`] reads.
-pub const VARS: [&str; 13] = [
+pub const VARS: [&str; 17] = [
     HIL_RACK,
     HIL_TIMING,
     HIL_REPORT_DIR,
@@ -44,6 +53,10 @@ pub const VARS: [&str; 13] = [
     CARGO_TARGET_DIR,
     CI,
     HOSTNAME,
+    LG_COORDINATOR,
+    LG_USERNAME,
+    LG_HOSTNAME,
+    USER,
     COMMIT_VARS[0],
     COMMIT_VARS[1],
     COMMIT_VARS[2],

@@ -42,5 +42,6 @@ pub use run::{
     reports_line_of,
 };
 pub use settings::{
-    Frontend, LabRequest, LabSettings, NightlyRequest, RunRequest, Settings, SettingsError,
+    Frontend, LabRequest, LabSettings, LabgridRequest, NightlyRequest, RunRequest, Settings,
+    SettingsError,
 };

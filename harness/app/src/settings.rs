@@ -5,6 +5,8 @@
 //! | setting | command line | variable | default |
 //! |---|---|---|---|
 //! | rack | `--rack` | `HIL_RACK` | the simulated rack |
+//! | labgrid places (instead of a rack) | `--labgrid HOST:PORT` with `--place`/`--place-tag` | `LG_COORDINATOR` (with `--place`/`--place-tag`) | — |
+//! | labgrid session name | — | `LG_HOSTNAME`, `LG_USERNAME` (else `USER`) | `<host>/<user>` |
 //! | simulated timing | `--timing` | `HIL_TIMING` | fast |
 //! | report directory | `--report-dir` | `HIL_REPORT_DIR` | `hil-report` (`hil run`), `<cargo target dir>/hil-report` (`cargo test --test hil`) |
 //! | retries | `--retries` | `HIL_RETRIES` | 0 |
@@ -21,14 +23,15 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use hil_lab::{LabOptions, Leasing, RackSource, Shard};
+use hil_lab::{LabOptions, LabgridSource, Leasing, RackSource, Shard};
+use hil_labgrid::{Address, PlaceSelection};
 use hil_report::{LiveProgress, ReporterOptions};
 use hil_runner::Filter;
 use hil_sim::timing::Timing;
 
 use crate::env::{
     CARGO_TARGET_DIR, Env, FUT_ELF, HIL_RACK, HIL_REPORT_DIR, HIL_RETRIES, HIL_STATE_DIR,
-    HIL_TIMING,
+    HIL_TIMING, LG_COORDINATOR, LG_HOSTNAME, LG_USERNAME, USER,
 };
 use crate::history::HistoryPlace;
 use crate::provenance::Provenance;
@@ -75,6 +78,19 @@ pub struct LabRequest {
     pub program: Option<String>,
     /// `--profile-dir` (repeatable): simulator modem profiles, after the rack file's.
     pub profile_dirs: Vec<PathBuf>,
+    /// `--labgrid`, `--place`, `--place-tag`.
+    pub labgrid: LabgridRequest,
+}
+
+/// What the command line asked for about labgrid places.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LabgridRequest {
+    /// `--labgrid HOST:PORT`.
+    pub coordinator: Option<String>,
+    /// `--place NAME` (repeatable).
+    pub places: Vec<String>,
+    /// `--place-tag KEY=VALUE` (repeatable).
+    pub tags: Vec<String>,
 }
 
 /// What the command line asked for about a run; `None` means not given.
@@ -162,9 +178,11 @@ impl LabSettings {
             request.wait_for_boards,
             env,
         );
+        let labgrid_session = Some(labgrid_session(&leases.holder.host, env));
         Ok(LabSettings {
-            rack: rack_source(request.rack, env),
+            rack: lab_source(request.rack, &request.labgrid, env)?,
             options: LabOptions {
+                labgrid_session,
                 timing,
                 firmware: request.firmware,
                 fut_elf: env.path(FUT_ELF),
@@ -176,6 +194,82 @@ impl LabSettings {
             },
         })
     }
+}
+
+/// The boards: `--rack`, else labgrid places (`--labgrid`, or `--place`/`--place-tag` with
+/// `LG_COORDINATOR`), else `HIL_RACK`, else the simulated rack.
+pub fn lab_source(
+    rack: Option<PathBuf>,
+    labgrid: &LabgridRequest,
+    env: &Env,
+) -> Result<RackSource, SettingsError> {
+    let asked = !labgrid.places.is_empty() || !labgrid.tags.is_empty();
+    if let (Some(rack), true) = (&rack, labgrid.coordinator.is_some() || asked) {
+        return Err(SettingsError {
+            name: "--rack",
+            value: rack.display().to_string(),
+            problem: "a rack file and labgrid places (--labgrid, --place, --place-tag) are two \
+                      sources of boards; give one"
+                .into(),
+        });
+    }
+    if rack.is_some() || (labgrid.coordinator.is_none() && !asked) {
+        return Ok(rack_source(rack, env));
+    }
+    let (name, text) = match (&labgrid.coordinator, env.text(LG_COORDINATOR)) {
+        (Some(given), _) => ("--labgrid", given.clone()),
+        (None, Some(from_env)) => (LG_COORDINATOR, from_env),
+        (None, None) => {
+            return Err(SettingsError {
+                name: "--place",
+                value: labgrid
+                    .places
+                    .iter()
+                    .chain(&labgrid.tags)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                problem: format!(
+                    "labgrid places need a coordinator: give --labgrid HOST:PORT or set {LG_COORDINATOR}"
+                ),
+            });
+        }
+    };
+    let bad = |name: &'static str, value: &str, problem: String| SettingsError {
+        name,
+        value: value.to_string(),
+        problem,
+    };
+    let coordinator = Address::parse(&text).map_err(|e| bad(name, &text, e.to_string()))?;
+    let mut selection = PlaceSelection {
+        names: labgrid.places.clone(),
+        ..PlaceSelection::default()
+    };
+    for tag in &labgrid.tags {
+        let (k, v) = PlaceSelection::parse_tag(tag).map_err(|e| bad("--place-tag", tag, e))?;
+        selection.tags.insert(k, v);
+    }
+    if selection.is_empty() {
+        return Err(bad(
+            name,
+            &text,
+            "name the places: --place NAME or --place-tag KEY=VALUE".into(),
+        ));
+    }
+    Ok(RackSource::Labgrid(LabgridSource {
+        coordinator,
+        selection,
+    }))
+}
+
+/// The labgrid session name, `host/user`, as labgrid-client makes it.
+fn labgrid_session(host: &str, env: &Env) -> String {
+    let host = env.text(LG_HOSTNAME).unwrap_or_else(|| host.to_string());
+    let user = env
+        .text(LG_USERNAME)
+        .or_else(|| env.text(USER))
+        .unwrap_or_else(|| "hil".to_string());
+    format!("{host}/{user}")
 }
 
 /// The rack: `explicit` (`--rack`), else `HIL_RACK`, else the simulated rack.

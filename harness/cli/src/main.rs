@@ -11,6 +11,7 @@ mod cli;
 mod commands;
 mod exit;
 mod flash_progress;
+mod labgrid_args;
 mod lease_args;
 mod logging;
 mod output;

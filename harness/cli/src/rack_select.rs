@@ -3,10 +3,37 @@
 
 use std::path::{Path, PathBuf};
 
+use hil_app::{LabRequest, LabSettings};
 use hil_lab::RackSource;
+use hil_labgrid::HeldPlaces;
 use hil_rack::DutSpec;
 
 use crate::exit::{OrConfig, config_error};
+use crate::labgrid_args::LabgridArgs;
+use crate::lease_args::LeaseArgs;
+
+/// The labgrid place `--labgrid … --place NAME` names, held for `program` (`hil at`, `hil psu`)
+/// until the returned guard is dropped; its board as a rack entry.
+pub fn place_dut(
+    labgrid: &LabgridArgs,
+    lease: &LeaseArgs,
+    program: &str,
+) -> anyhow::Result<(DutSpec, HeldPlaces)> {
+    let request = LabRequest {
+        state_dir: lease.state_dir.clone(),
+        wait_for_boards: lease.wait_for_boards,
+        program: Some(program.to_string()),
+        labgrid: labgrid.request(),
+        ..LabRequest::default()
+    };
+    let settings = LabSettings::resolve(request, &hil_app::Env::capture()).or_config()?;
+    let RackSource::Labgrid(source) = &settings.rack else {
+        return Err(config_error(
+            "--place needs --labgrid HOST:PORT (or LG_COORDINATOR)",
+        ));
+    };
+    hil_lab::labgrid::hold_one(source, &settings.options).or_config()
+}
 
 /// The rack file `rack` (else `HIL_RACK`) and its DUT called `dut`; a simulated DUT is refused
 /// (its hardware exists only while a lab runs).
@@ -15,7 +42,7 @@ pub fn rack_dut(rack: Option<&Path>, dut: &str) -> anyhow::Result<(PathBuf, DutS
         match hil_app::settings::rack_source(rack.map(Path::to_path_buf), &hil_app::Env::capture())
         {
             RackSource::File(path) => path,
-            RackSource::Simulated => {
+            RackSource::Simulated | RackSource::Labgrid(_) => {
                 return Err(config_error(
                     "--dut needs a rack file: give --rack FILE or set HIL_RACK",
                 ));

@@ -14,10 +14,16 @@ use hil_model::{ScpiModel, SupplyDriver, UnknownName};
 use hil_power::{GuardedSupply, Limits, PowerError, SupplySpec};
 
 use crate::exit::{OrConfig, config_error};
-use crate::rack_select::rack_dut;
+use crate::labgrid_args::LabgridArgs;
+use crate::lease_args::LeaseArgs;
+use crate::rack_select::{place_dut, rack_dut};
+use hil_labgrid::HeldPlaces;
 
 #[derive(Debug, Clone, Args)]
 pub struct SupplySelection {
+    #[command(flatten)]
+    pub labgrid: LabgridArgs,
+
     /// Rack file holding the DUT (default `HIL_RACK`); its supply and limits are used.
     #[arg(long, value_name = "FILE", global = true)]
     pub rack: Option<PathBuf>,
@@ -76,11 +82,21 @@ pub struct Selected {
     pub limits: Limits,
     /// The board (rack DUT) or hardware (ad hoc) whose lease `hil psu` holds.
     pub claim: BoardClaim,
+    /// The labgrid place held for it (`--labgrid … --place NAME`), released when dropped.
+    pub _place: Option<HeldPlaces>,
 }
 
 /// The supply entry and limits the selection names.
-pub fn resolve(sel: &SupplySelection) -> anyhow::Result<Selected> {
+pub fn resolve(sel: &SupplySelection, lease: &LeaseArgs) -> anyhow::Result<Selected> {
     let ad_hoc = sel.driver.is_some() || sel.address.is_some();
+    if sel.labgrid.given() {
+        if ad_hoc || sel.dut.is_some() {
+            return Err(config_error(
+                "give either --labgrid/--place or --dut or --driver/--address, not two",
+            ));
+        }
+        return from_place(sel, lease);
+    }
     match (&sel.dut, ad_hoc) {
         (Some(_), true) => Err(config_error(
             "give either --dut (with --rack) or --driver/--address, not both",
@@ -92,6 +108,23 @@ pub fn resolve(sel: &SupplySelection) -> anyhow::Result<Selected> {
              --min-volts, --max-volts and --max-amps",
         )),
     }
+}
+
+fn from_place(sel: &SupplySelection, lease: &LeaseArgs) -> anyhow::Result<Selected> {
+    let (spec, held) = place_dut(&sel.labgrid, lease, "hil psu")?;
+    let missing = |what: &str| config_error(format!("labgrid place `{}` has no {what}", spec.name));
+    Ok(Selected {
+        spec: spec
+            .supply
+            .clone()
+            .ok_or_else(|| missing("`supply` resource"))?,
+        limits: spec.limits.ok_or_else(|| missing("safety limit tags"))?,
+        claim: BoardClaim {
+            board: Some(spec.name.clone()),
+            keys: Vec::new(),
+        },
+        _place: Some(held),
+    })
 }
 
 fn from_rack(sel: &SupplySelection, dut: &str) -> anyhow::Result<Selected> {
@@ -112,6 +145,7 @@ fn from_rack(sel: &SupplySelection, dut: &str) -> anyhow::Result<Selected> {
         spec: supply,
         limits,
         claim: BoardClaim::of(&spec),
+        _place: None,
     })
 }
 
@@ -159,6 +193,7 @@ fn ad_hoc_spec(sel: &SupplySelection) -> anyhow::Result<Selected> {
         claim: BoardClaim::hardware(LeaseKey::supply(&spec)),
         spec,
         limits,
+        _place: None,
     })
 }
 

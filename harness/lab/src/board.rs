@@ -44,6 +44,8 @@ pub struct Board {
     pub artifacts: Option<PathBuf>,
     /// Supply voltage the board runs at between cases.
     pub nominal_volts: f64,
+    /// Report properties of where the board comes from (a labgrid place and its exporter).
+    pub origin: Vec<(String, String)>,
     pub(crate) state: BoardState,
     pub(crate) supply: SupplyState,
     pub(crate) flasher: Option<Box<dyn Flasher>>,
@@ -212,6 +214,7 @@ impl DutSession for Board {
                 sim.profile_source.to_string(),
             ));
         }
+        out.extend(self.origin.iter().cloned());
         out
     }
 

@@ -59,6 +59,7 @@ pub(crate) fn bring_up_board(
         notes,
         artifacts,
         nominal_volts,
+        origin: Vec::new(),
         state,
         supply,
         flasher,

@@ -10,18 +10,21 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use hil_flash::FirmwareImage;
+use hil_labgrid::{HeldPlaces, PlaceSelection};
 use hil_lease::Leases;
+use hil_rack::DutSpec;
 use hil_sim::rack::SimRack;
 use hil_sim::timing::Timing;
 
 use crate::board::Board;
 use crate::board_bringup::bring_up_board;
 use crate::error::LabError;
+use crate::labgrid::LabgridBoards;
 use crate::leasing::{Leasing, lease_boards};
 use crate::rack_lines;
 use crate::shard::Shard;
 use crate::simulated;
-use crate::source::RackSource;
+use crate::source::{LabgridSource, RackSource};
 
 /// How to bring the lab up.
 #[derive(Debug, Clone)]
@@ -52,6 +55,8 @@ pub struct LabOptions {
     /// Directories of simulator modem profiles (`--profile-dir`), after a rack file's own
     /// `profile_dirs`: a profile there takes the place of the bundled one of its firmware.
     pub profile_dirs: Vec<PathBuf>,
+    /// The labgrid session name (`host/user`); `<host>/hil` when not given.
+    pub labgrid_session: Option<String>,
 }
 
 /// Which of a rack's boards a command brings up.
@@ -91,6 +96,7 @@ impl Default for LabOptions {
             leasing: Leasing::Off,
             boards: BoardSelection::All,
             profile_dirs: Vec::new(),
+            labgrid_session: None,
         }
     }
 }
@@ -107,48 +113,33 @@ pub struct Lab {
     pub notes: Vec<String>,
     sim: Option<SimRack>,
     leases: Leases,
+    labgrid: Option<HeldPlaces>,
 }
 
-/// Keeps the simulated rack running, and the boards leased, while the boards are used
-/// elsewhere.
+/// Keeps the simulated rack running, and the boards leased (and the labgrid places held),
+/// while the boards are used elsewhere.
 pub struct LabGuard {
     _sim: Option<SimRack>,
     _leases: Leases,
+    _labgrid: Option<HeldPlaces>,
 }
 
 impl Lab {
     /// Brings `source` up with `opts`.
     pub fn bring_up(source: &RackSource, opts: &LabOptions) -> Result<Lab, LabError> {
-        let (name, mut specs, rack_firmware, rack_profile_dirs) = match source {
-            RackSource::Simulated => ("simulated".to_string(), Vec::new(), None, Vec::new()),
-            RackSource::File(path) => {
-                // `load` already resolved a relative image path against the rack file's folder.
-                let rack = hil_rack::load(path)?;
-                let mut duts = rack.duts;
-                if let BoardSelection::Only(names) = &opts.boards
-                    && let Some(unknown) =
-                        names.iter().find(|n| !duts.iter().any(|d| &d.name == *n))
-                {
-                    let known: Vec<&str> = duts.iter().map(|d| d.name.as_str()).collect();
-                    return Err(LabError::Dut {
-                        dut: unknown.clone(),
-                        message: format!("not in the rack file (DUTs: {})", known.join(", ")),
-                    });
-                }
-                // The shard first: which shard a board is in depends on the rack alone.
-                if let Some(shard) = opts.shard {
-                    shard.retain(&mut duts, |d| &d.name);
-                }
-                duts.retain(|d| opts.boards.includes(&d.name));
-                check_profile_dirs(path, &rack.profile_dirs)?;
-                (rack.name, duts, rack.firmware_image, rack.profile_dirs)
-            }
+        let (name, mut specs, rack_firmware, labgrid, rack_profile_dirs) = resolve(source, opts)?;
+
+        // Before anything touches a board: its lease (exclusive, all boards or none); a labgrid
+        // place is leased by the coordinator.
+        let (leases, lease_note) = match labgrid {
+            Some(_) => (Leases::default(), None),
+            None => lease_boards(&specs, &opts.leasing)?,
         };
 
-        // Before anything touches a board: its lease (exclusive, all boards or none).
-        let (leases, lease_note) = lease_boards(&specs, &opts.leasing)?;
-
         let sim = match source {
+            // Labgrid places (`--labgrid`, or a rack file's `labgrid:` section).
+            _ if labgrid.is_some() => None,
+            RackSource::Labgrid(_) => None,
             RackSource::Simulated => {
                 let mut cfg = simulated::default_rack(opts.timing, &opts.profile_dirs)?;
                 if let Some(shard) = opts.shard {
@@ -182,6 +173,7 @@ impl Lab {
         };
 
         let mut notes: Vec<String> = lease_note.into_iter().collect();
+        notes.extend(labgrid.iter().flat_map(|l| l.notes.iter().cloned()));
         let image = if opts.flash {
             find_image(opts, rack_firmware.as_deref(), &mut notes)?
         } else {
@@ -194,8 +186,14 @@ impl Lab {
                 .into_iter()
                 .map(|spec| {
                     let sim_dut = sim.as_ref().and_then(|r| r.dut(&spec.name));
-                    let image = image.as_ref();
-                    scope.spawn(move || bring_up_board(spec, sim_dut, image, opts))
+                    let origin = labgrid.as_ref().and_then(|l| l.origin(&spec.name));
+                    // A place that cannot be flashed from here runs without flashing.
+                    let image = image.as_ref().filter(|_| origin.is_none());
+                    scope.spawn(move || {
+                        let mut board = bring_up_board(spec, sim_dut, image, opts);
+                        board.origin = origin.unwrap_or_default();
+                        board
+                    })
                 })
                 .collect();
             handles
@@ -211,6 +209,7 @@ impl Lab {
             notes,
             sim,
             leases,
+            labgrid: labgrid.map(|l| l.held),
         })
     }
 
@@ -226,6 +225,7 @@ impl Lab {
             LabGuard {
                 _sim: self.sim,
                 _leases: self.leases,
+                _labgrid: self.labgrid,
             },
         )
     }
@@ -247,6 +247,77 @@ fn check_profile_dirs(path: &Path, dirs: &[PathBuf]) -> Result<(), LabError> {
         }
     }
     Ok(())
+}
+
+/// What a rack source holds: its name, the rack entries of the boards to bring up, the rack
+/// file's firmware image, the labgrid places held for them, and the rack file's simulator
+/// profile directories.
+type Resolved = (
+    String,
+    Vec<DutSpec>,
+    Option<PathBuf>,
+    Option<LabgridBoards>,
+    Vec<PathBuf>,
+);
+
+fn resolve(source: &RackSource, opts: &LabOptions) -> Result<Resolved, LabError> {
+    match source {
+        RackSource::Simulated => Ok(("simulated".to_string(), Vec::new(), None, None, Vec::new())),
+        RackSource::Labgrid(l) => from_labgrid(l, opts, format!("labgrid {}", l.coordinator), None),
+        RackSource::File(path) => {
+            // `load` already resolved a relative image path against the rack file's folder.
+            let rack = hil_rack::load(path)?;
+            if let Some(section) = &rack.labgrid {
+                let l = LabgridSource {
+                    coordinator: crate::labgrid::coordinator_address(&section.coordinator, path)?,
+                    selection: PlaceSelection {
+                        names: section.places.clone(),
+                        tags: section.tags.clone(),
+                    },
+                };
+                return from_labgrid(&l, opts, rack.name, rack.firmware_image);
+            }
+            let duts = select_boards(rack.duts, opts)?;
+            check_profile_dirs(path, &rack.profile_dirs)?;
+            Ok((
+                rack.name,
+                duts,
+                rack.firmware_image,
+                None,
+                rack.profile_dirs,
+            ))
+        }
+    }
+}
+
+fn from_labgrid(
+    source: &LabgridSource,
+    opts: &LabOptions,
+    name: String,
+    firmware: Option<PathBuf>,
+) -> Result<Resolved, LabError> {
+    let boards = crate::labgrid::acquire_boards(source, opts)?;
+    let specs = select_boards(boards.specs(), opts)?;
+    Ok((name, specs, firmware, Some(boards), Vec::new()))
+}
+
+/// The boards of `duts` that `opts` asks for: its shard, then its selection.
+fn select_boards(mut duts: Vec<DutSpec>, opts: &LabOptions) -> Result<Vec<DutSpec>, LabError> {
+    if let BoardSelection::Only(names) = &opts.boards
+        && let Some(unknown) = names.iter().find(|n| !duts.iter().any(|d| &d.name == *n))
+    {
+        let known: Vec<&str> = duts.iter().map(|d| d.name.as_str()).collect();
+        return Err(LabError::Dut {
+            dut: unknown.clone(),
+            message: format!("not in the rack (DUTs: {})", known.join(", ")),
+        });
+    }
+    // The shard first: which shard a board is in depends on the rack alone.
+    if let Some(shard) = opts.shard {
+        shard.retain(&mut duts, |d| &d.name);
+    }
+    duts.retain(|d| opts.boards.includes(&d.name));
+    Ok(duts)
 }
 
 fn find_image(

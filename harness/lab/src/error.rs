@@ -29,6 +29,12 @@ pub enum LabError {
     /// A board is leased by another command, or its lease cannot be taken.
     #[error("{0}")]
     Lease(#[from] hil_lease::LeaseError),
+    /// The labgrid places could not be held (coordinator down, places busy, ...).
+    #[error("{0}")]
+    Labgrid(#[from] hil_labgrid::AcquireError),
+    /// A labgrid place is not a usable board (a tag or resource missing or malformed).
+    #[error("{0}")]
+    Place(#[from] hil_labgrid::PlaceError),
     /// A file could not be read.
     #[error("cannot read {path}: {source}")]
     Io {

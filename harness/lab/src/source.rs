@@ -1,16 +1,30 @@
-//! Where the rack comes from: an explicit rack file, the `HIL_RACK` environment variable, or —
-//! with neither — the simulated rack (one DUT per bundled modem-firmware profile). The app
-//! layer reads the variable and passes its value in.
+//! Where the rack comes from: an explicit rack file, the `HIL_RACK` environment variable, a
+//! labgrid coordinator's places, or — with none of them — the simulated rack (one DUT per
+//! bundled modem-firmware profile). The app layer reads the variables and passes their values
+//! in.
 
 use std::path::PathBuf;
+
+use hil_labgrid::{Address, PlaceSelection};
+
+/// Boards from a labgrid coordinator: which one, and which of its places.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabgridSource {
+    /// The coordinator.
+    pub coordinator: Address,
+    /// The places.
+    pub selection: PlaceSelection,
+}
 
 /// Where the rack comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RackSource {
     /// The default simulated rack, started in-process.
     Simulated,
-    /// A rack file (which may itself declare simulated DUTs).
+    /// A rack file (which may itself declare simulated DUTs, or a `labgrid:` section).
     File(PathBuf),
+    /// A labgrid coordinator's places (`--labgrid HOST:PORT`).
+    Labgrid(LabgridSource),
 }
 
 impl RackSource {
@@ -28,6 +42,11 @@ impl RackSource {
         match self {
             RackSource::Simulated => "the simulated rack".to_string(),
             RackSource::File(p) => format!("rack file {}", p.display()),
+            RackSource::Labgrid(l) => format!(
+                "labgrid coordinator {} ({})",
+                l.coordinator,
+                l.selection.describe()
+            ),
         }
     }
 }

@@ -24,6 +24,7 @@
 
 mod dut;
 mod error;
+mod labgrid;
 mod limits;
 mod load;
 mod locate;
@@ -37,6 +38,7 @@ mod validate;
 
 pub use dut::{DutSpec, Imei, SimulatedSpec};
 pub use error::RackError;
+pub use labgrid::LabgridSection;
 pub use limits::{Limits, MAX_SANE_AMPS, MAX_SANE_VOLTS};
 pub use load::{MAX_BYTES, error_at, load, parse};
 pub use locate::{Step, field_path};

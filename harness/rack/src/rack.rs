@@ -12,6 +12,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use serde::{Deserialize, Serialize};
 
 use crate::dut::DutSpec;
+use crate::labgrid::LabgridSection;
 use crate::validate::{Checked, checked_serde};
 
 /// A rack file: the DUTs one rack host drives.
@@ -41,10 +42,12 @@ pub struct RackFile {
     /// same modem firmware; two directories defining the same firmware are refused.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub profile_dirs: Vec<PathBuf>,
-    /// The DUTs, each with a unique name.
-    #[serde(deserialize_with = "unique_duts")]
-    #[schemars(length(min = 1))]
+    /// The DUTs, each with a unique name (none when the boards come from `labgrid`).
+    #[serde(default, deserialize_with = "unique_duts")]
     pub duts: Vec<DutSpec>,
+    /// The boards are a labgrid coordinator's places instead of `duts`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labgrid: Option<LabgridSection>,
 }
 
 impl RackFile {
@@ -78,7 +81,15 @@ impl Checked for RackFile {
         {
             return Err(format!("profile_dirs[{i}] is empty"));
         }
-        Ok(self)
+        match (self.duts.is_empty(), &self.labgrid) {
+            (true, None) => Err("missing field `duts` (or a `labgrid:` section)".into()),
+            (false, Some(_)) => Err(
+                "a rack with a `labgrid:` section takes its boards from the coordinator's places; \
+                 remove `duts`"
+                    .into(),
+            ),
+            _ => Ok(self),
+        }
     }
 }
 

@@ -469,3 +469,30 @@ fn nominal_volts_outside_the_limits_is_refused_with_its_line() {
     let rack = hil_rack::parse(&ok, "rack.yaml").unwrap();
     assert_eq!(rack.duts[0].nominal_volts, Some(3.8));
 }
+
+#[test]
+fn a_labgrid_section_takes_the_place_of_duts() {
+    let rack = hil_rack::parse(
+        "name: lab-b\nlabgrid:\n  coordinator: \"127.0.0.1:20408\"\n  tags: { hil: nrf91 }\n",
+        "rack.yaml",
+    )
+    .unwrap();
+    let section = rack.labgrid.unwrap();
+    assert_eq!(section.coordinator, "127.0.0.1:20408");
+    assert_eq!(section.tags["hil"], "nrf91");
+    assert!(rack.duts.is_empty());
+    for (text, why) in [
+        ("name: r\nlabgrid: { coordinator: c }\n", "name the places"),
+        (
+            "name: r\nlabgrid: { coordinator: \"a b\", places: [x] }\n",
+            "not HOST[:PORT]",
+        ),
+        (
+            "name: r\nlabgrid: { coordinator: c, places: [x] }\nduts:\n  - name: a\n    serial: /dev/ttyACM0\n",
+            "remove `duts`",
+        ),
+    ] {
+        let e = hil_rack::parse(text, "rack.yaml").unwrap_err().to_string();
+        assert!(e.contains(why), "{text}: {e}");
+    }
+}

@@ -37,7 +37,7 @@ impl Nightly {
     pub fn prepare(settings: &Settings) -> Result<Nightly, AppError> {
         let request = &settings.nightly;
         let rack = match &settings.lab.rack {
-            RackSource::Simulated => None,
+            RackSource::Simulated | RackSource::Labgrid(_) => None,
             RackSource::File(path) => {
                 Some(hil_rack::load(path).map_err(|e| AppError::Nightly(e.to_string()))?)
             }

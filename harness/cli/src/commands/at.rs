@@ -22,8 +22,10 @@ use hil_lease::{BoardClaim, LeaseKey};
 use hil_rack::DEFAULT_BAUD;
 
 use crate::exit::{Status, config_error};
+use crate::labgrid_args::LabgridArgs;
 use crate::lease_args::LeaseArgs;
-use crate::rack_select::rack_dut;
+use crate::rack_select::{place_dut, rack_dut};
+use hil_labgrid::HeldPlaces;
 
 #[derive(Debug, Args)]
 pub struct AtArgs {
@@ -32,7 +34,7 @@ pub struct AtArgs {
         long,
         value_name = "PATH",
         env = "HIL_PORT",
-        required_unless_present = "dut"
+        required_unless_present_any = ["dut", "places"]
     )]
     pub port: Option<PathBuf>,
 
@@ -60,6 +62,9 @@ pub struct AtArgs {
 
     #[command(flatten)]
     pub lease: LeaseArgs,
+
+    #[command(flatten)]
+    pub labgrid: LabgridArgs,
 }
 
 /// True when `port` is only what `HIL_PORT` says (clap fills it in from there), not an
@@ -69,8 +74,33 @@ fn port_from_env(port: Option<&std::path::Path>) -> bool {
     port.is_some_and(|p| env.as_deref() == Some(p.as_os_str()))
 }
 
-/// The console to open: port, baud, and the lease that covers it.
-fn console(args: &AtArgs) -> anyhow::Result<(PathBuf, u32, BoardClaim)> {
+/// The console to open: port, baud, the lease that covers it, and the labgrid place held for
+/// it (`--labgrid … --place NAME`).
+type Console = (PathBuf, u32, BoardClaim, Option<HeldPlaces>);
+
+fn console(args: &AtArgs) -> anyhow::Result<Console> {
+    if args.labgrid.given() {
+        if args.dut.is_some() || (args.port.is_some() && !port_from_env(args.port.as_deref())) {
+            return Err(config_error(
+                "give one of --port, --dut or --labgrid/--place",
+            ));
+        }
+        let (spec, held) = place_dut(&args.labgrid, &args.lease, "hil at")?;
+        let serial = spec
+            .serial
+            .clone()
+            .ok_or_else(|| config_error("the place has no console"))?;
+        let claim = BoardClaim {
+            board: Some(spec.name.clone()),
+            keys: Vec::new(),
+        };
+        return Ok((
+            serial.port,
+            args.baud.unwrap_or(serial.baud),
+            claim,
+            Some(held),
+        ));
+    }
     if let Some(dut) = &args.dut {
         if args.port.is_some() && !port_from_env(args.port.as_deref()) {
             return Err(config_error("give either --port or --dut, not both"));
@@ -83,14 +113,14 @@ fn console(args: &AtArgs) -> anyhow::Result<(PathBuf, u32, BoardClaim)> {
             ))
         })?;
         let baud = args.baud.unwrap_or(serial.baud);
-        return Ok((serial.port, baud, BoardClaim::of(&spec)));
+        return Ok((serial.port, baud, BoardClaim::of(&spec), None));
     }
     let port = args
         .port
         .clone()
         .ok_or_else(|| config_error("no console selected: give --port PATH or --dut NAME"))?;
     let claim = BoardClaim::hardware(LeaseKey::port(&port));
-    Ok((port, args.baud.unwrap_or(DEFAULT_BAUD), claim))
+    Ok((port, args.baud.unwrap_or(DEFAULT_BAUD), claim, None))
 }
 
 /// A baud rate within the rack file's limits.
@@ -109,7 +139,7 @@ fn parse_secs(s: &str) -> Result<f64, String> {
 }
 
 pub fn run(args: AtArgs) -> anyhow::Result<Status> {
-    let (port, baud, claim) = console(&args)?;
+    let (port, baud, claim, _place) = console(&args)?;
     let _leases = args.lease.take("hil at", &[claim])?;
     let config = ClientConfig {
         timeout: Duration::from_secs_f64(args.timeout),

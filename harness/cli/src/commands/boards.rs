@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 
 use super::boards_health::{HealthAction, act, health_cell};
 use crate::exit::{OrConfig, Status, config_error};
+use crate::labgrid_args::LabgridArgs;
 use crate::output;
 
 #[derive(Debug, Args)]
@@ -31,6 +32,9 @@ pub struct BoardsArgs {
     /// One JSON object per board per line instead of a table.
     #[arg(long)]
     pub json: bool,
+
+    #[command(flatten)]
+    pub labgrid: LabgridArgs,
 
     /// Change one board's health instead of listing.
     #[command(subcommand)]
@@ -103,7 +107,14 @@ impl BoardRow {
 
 pub fn run(args: BoardsArgs) -> anyhow::Result<Status> {
     let env = hil_app::Env::capture();
-    let path = match hil_app::settings::rack_source(args.rack.clone(), &env) {
+    let source = hil_app::settings::lab_source(args.rack.clone(), &args.labgrid.request(), &env)
+        .or_config()?;
+    let path = match source {
+        RackSource::Labgrid(source) => {
+            let state_dir =
+                hil_app::state_dir(args.state_dir.as_deref(), &env).map_err(config_error)?;
+            return super::boards_labgrid::list(&source, &state_dir, args.json);
+        }
         RackSource::File(path) => path,
         RackSource::Simulated => {
             eprintln!(

@@ -16,6 +16,7 @@ use hil_lab::doctor::{Status as CheckStatus, diagnose, health_check};
 
 use crate::cli::TimingArg;
 use crate::exit::{OrConfig, Status};
+use crate::labgrid_args::LabgridArgs;
 use crate::lease_args::LeaseArgs;
 use crate::output;
 
@@ -36,6 +37,9 @@ pub struct DoctorArgs {
     #[command(flatten)]
     pub lease: LeaseArgs,
 
+    #[command(flatten)]
+    pub labgrid: LabgridArgs,
+
     /// Health-check only this DUT (also a credential write/list/delete on a scratch tag); when
     /// it passes, a board in maintenance returns to service.
     #[arg(long, value_name = "NAME")]
@@ -50,6 +54,7 @@ pub fn run(args: DoctorArgs) -> anyhow::Result<Status> {
         state_dir: args.lease.state_dir.clone(),
         wait_for_boards: args.lease.wait_for_boards,
         program: Some("hil doctor".to_string()),
+        labgrid: args.labgrid.request(),
         ..LabRequest::default()
     };
     let env = Env::capture();

@@ -52,7 +52,7 @@ pub fn run(args: FlashArgs) -> anyhow::Result<Status> {
         state_dir: args.lease.state_dir.clone(),
         wait_for_boards: args.lease.wait_for_boards,
         program: Some("hil flash".to_string()),
-        profile_dirs: Vec::new(),
+        ..LabRequest::default()
     };
     let LabSettings {
         rack: source,
@@ -107,7 +107,7 @@ pub fn run(args: FlashArgs) -> anyhow::Result<Status> {
 fn load_image(source: &RackSource, opts: &LabOptions) -> anyhow::Result<FirmwareImage> {
     let rack_firmware = match source {
         RackSource::File(path) => hil_rack::load(path).or_config()?.firmware_image,
-        RackSource::Simulated => None,
+        RackSource::Simulated | RackSource::Labgrid(_) => None,
     };
     let path = hil_flash::locate_image_from(
         opts.firmware.as_deref(),

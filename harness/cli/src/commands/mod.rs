@@ -4,6 +4,7 @@ pub mod at;
 pub mod bench;
 pub mod boards;
 pub mod boards_health;
+pub mod boards_labgrid;
 pub mod characterize;
 pub mod diff;
 pub mod doctor;

@@ -71,7 +71,7 @@ pub fn run(args: PsuArgs) -> anyhow::Result<Status> {
         // A bad profile is reported before connecting to anything.
         Profile::load(file).map_err(config_error)?;
     }
-    let selected = supply_select::resolve(&args.supply)?;
+    let selected = supply_select::resolve(&args.supply, &args.lease)?;
     let _leases = args
         .lease
         .take("hil psu", std::slice::from_ref(&selected.claim))?;

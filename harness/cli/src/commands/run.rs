@@ -33,6 +33,7 @@ use hil_runner::{Filter, IgnoredMode, StopFlag};
 
 use crate::cli::TimingArg;
 use crate::exit::{OrConfig, Status, config_error};
+use crate::labgrid_args::LabgridArgs;
 use crate::lease_args::LeaseArgs;
 use crate::signals;
 
@@ -108,6 +109,9 @@ pub struct RunArgs {
     #[command(flatten)]
     pub lease: LeaseArgs,
 
+    #[command(flatten)]
+    pub labgrid: LabgridArgs,
+
     /// Consecutive runs with an infrastructure error before a board goes into maintenance
     /// (default: the rack file's `maintenance_after`, else 3).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
@@ -136,6 +140,7 @@ impl RunArgs {
                 wait_for_boards: self.lease.wait_for_boards,
                 program: None,
                 profile_dirs: self.profile_dir.clone(),
+                labgrid: self.labgrid.request(),
             },
             report_dir: self.report_dir.clone(),
             retries: self.retries,
@@ -237,6 +242,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<Status> {
         );
     }
     let run = run.with_stop_flag(stop);
+    let unflashed = unflashed_places(&lab);
     let finished = hil_app::execute_marked(lab, &run, &settings, marks).or_config()?;
     let health = nightly.record(
         &finished.boards,
@@ -250,6 +256,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<Status> {
         print_verify(&finished);
     }
     eprintln!("{}", finished.reports_line());
+    if !unflashed.is_empty() {
+        eprintln!(
+            "flashing skipped on labgrid places {} (the probe is on the exporter host; JUnit \
+             property `flashing` says why)",
+            unflashed.join(", ")
+        );
+    }
     // The history never changes the run's result: a problem there is this warning line.
     eprintln!("{}", finished.history);
     // Reports that could not be written: the results are not all on record, whatever they say.
@@ -262,6 +275,19 @@ pub fn run(args: RunArgs) -> anyhow::Result<Status> {
         return Err(config_error(problem));
     }
     Ok(Status::from_ok(finished.as_expected()))
+}
+
+/// The labgrid places whose boards this run does not flash.
+fn unflashed_places(lab: &hil_lab::Lab) -> Vec<String> {
+    lab.boards
+        .iter()
+        .filter(|b| {
+            b.origin
+                .iter()
+                .any(|(k, v)| k == "flashing" && v.starts_with("skipped"))
+        })
+        .map(|b| b.name().to_string())
+        .collect()
 }
 
 /// One line per quarantined trial: whether it now ends as expected (its entry can go).

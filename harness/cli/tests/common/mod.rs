@@ -23,6 +23,7 @@ pub fn hil() -> Command {
         "HIL_PORT",
         "HIL_RUN_ID",
         "RUST_LOG",
+        "LG_COORDINATOR",
     ] {
         cmd.env_remove(var);
     }

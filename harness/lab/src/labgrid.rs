@@ -1,0 +1,160 @@
+//! Boards from a labgrid coordinator: connect (bounded: a coordinator that is not running is
+//! an error within seconds), hold the selected places (healing what a dead harness on this
+//! host left, waiting as `--wait-for-boards` allows), and translate each into the rack entry a
+//! rack file would give, with the place and its exporter host as report properties. A place
+//! whose board cannot be flashed from here runs with flashing skipped, and says so.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use hil_labgrid::{AcquireOptions, Address, Coordinator, Flashing, HeldPlaces, PlaceBoard};
+use hil_lease::{Holder, Wait};
+use hil_rack::DutSpec;
+
+use crate::bringup::LabOptions;
+use crate::error::LabError;
+use crate::leasing::Leasing;
+use crate::source::LabgridSource;
+
+/// How long connecting to the coordinator, and each call, may take.
+pub const COORDINATOR_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The held places and their boards.
+pub(crate) struct LabgridBoards {
+    pub held: HeldPlaces,
+    pub boards: Vec<PlaceBoard>,
+    pub notes: Vec<String>,
+}
+
+impl LabgridBoards {
+    /// The rack entries.
+    pub fn specs(&self) -> Vec<DutSpec> {
+        self.boards.iter().map(|b| b.spec.clone()).collect()
+    }
+
+    /// The report properties of the board `name`, if it is a place: the place, its exporter
+    /// and host, and why it is not flashed (the probe is on the exporter host).
+    pub fn origin(&self, name: &str) -> Option<Vec<(String, String)>> {
+        let b = self.boards.iter().find(|b| b.spec.name == name)?;
+        Some(vec![
+            ("labgrid_place".to_string(), b.place.clone()),
+            ("labgrid_exporter".to_string(), b.exporter.clone()),
+            ("labgrid_exporter_host".to_string(), b.exporter_host.clone()),
+            ("flashing".to_string(), flashing_note(&b.flashing)),
+        ])
+    }
+}
+
+/// Why a place's board is not flashed by this run.
+fn flashing_note(flashing: &Flashing) -> String {
+    match flashing {
+        Flashing::Unavailable(why) => format!("skipped: {why}"),
+        Flashing::OverSsh { ssh, probe } => format!(
+            "skipped: the place offers `hil flash` over ssh {ssh} with probe {probe}; run it \
+             there (remote flashing from a run is not implemented yet)"
+        ),
+    }
+}
+
+/// Connects, holds the places `source` selects and translates them.
+pub(crate) fn acquire_boards(
+    source: &LabgridSource,
+    opts: &LabOptions,
+) -> Result<LabgridBoards, LabError> {
+    let options = acquire_options(source, opts)?;
+    let session = opts
+        .labgrid_session
+        .clone()
+        .unwrap_or_else(|| format!("{}/hil", options.holder.host));
+    let client = Coordinator::connect(&source.coordinator, &session, COORDINATOR_TIMEOUT)
+        .map_err(hil_labgrid::AcquireError::from)?;
+    let held = hil_labgrid::acquire(client, &source.selection, &options)?;
+    let boards = held
+        .boards()
+        .map_err(hil_labgrid::AcquireError::from)?
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut notes = vec![format!(
+        "holding labgrid places {} at {} as {session}",
+        held.names().join(", "),
+        source.coordinator
+    )];
+    for b in &boards {
+        notes.push(format!(
+            "{}: flashing {}",
+            b.place,
+            flashing_note(&b.flashing)
+        ));
+    }
+    Ok(LabgridBoards {
+        held,
+        boards,
+        notes,
+    })
+}
+
+/// Holds the one place `source` names (`hil at`, `hil psu`): its board and the held place.
+pub fn hold_one(
+    source: &LabgridSource,
+    opts: &LabOptions,
+) -> Result<(DutSpec, HeldPlaces), LabError> {
+    let mut boards = acquire_boards(source, opts)?;
+    match boards.boards.len() {
+        1 => Ok((boards.boards.remove(0).spec, boards.held)),
+        n => Err(LabError::Dut {
+            dut: source.selection.describe(),
+            message: format!("names {n} labgrid places; name one with --place NAME"),
+        }),
+    }
+}
+
+/// The state directory, holder and wait of the board leases, for the places; what is healed
+/// or left out, and what a waiting command waits for, is said on stderr as it happens (a
+/// command that then fails still says it). Without a state directory the places cannot be
+/// recorded, which is an error naming them.
+fn acquire_options(source: &LabgridSource, opts: &LabOptions) -> Result<AcquireOptions, LabError> {
+    let on_note = Arc::new(|n: &str| eprintln!("lab: {n}"));
+    let on_wait = Arc::new(|w: &str| eprintln!("{w}"));
+    let (state_dir, holder, wait) = match &opts.leasing {
+        Leasing::On(request) => (
+            request.state_dir.clone().map_err(|e| {
+                LabError::Lease(hil_lease::LeaseError::NoStateDir {
+                    board: format!("labgrid {}", source.selection.describe()),
+                    source: e,
+                })
+            })?,
+            request.holder.clone(),
+            match request.wait {
+                Wait::Never => None,
+                Wait::For(limit) => Some(limit),
+            },
+        ),
+        // Tests and benchmarks without leases: the records go next to the workspace.
+        Leasing::Off => (
+            opts.workspace_root.join("target").join("hil-state"),
+            Holder::this_process("hil", None),
+            None,
+        ),
+    };
+    Ok(AcquireOptions {
+        state_dir,
+        holder,
+        wait,
+        on_wait,
+        on_note,
+    })
+}
+
+/// The coordinator `text` names, for a rack file's `labgrid:` section.
+pub(crate) fn coordinator_address(text: &str, path: &std::path::Path) -> Result<Address, LabError> {
+    Address::parse(text).map_err(|e| {
+        LabError::Rack(hil_rack::error_at(
+            path,
+            &[
+                hil_rack::Step::Key("labgrid"),
+                hil_rack::Step::Key("coordinator"),
+            ],
+            e.to_string(),
+        ))
+    })
+}

@@ -1,0 +1,36 @@
+//! Test support: a labgrid lab on 127.0.0.1 with the real engine — a coordinator, exporters
+//! standing for rack hosts, each exporting simulated boards (console ptys under `/dev/pts`
+//! served by ser2net, supplies as `PyVISADevice` TCPIP sockets), and one place per board with
+//! its `hil-*` tags. Everything stops on drop; no process outlives the fixture.
+//!
+//! - [`processes`]: starting and stopping the labgrid processes (each in its own group);
+//! - [`lab`]: [`LabgridLab`], the whole lab.
+//!
+//! Tests skip with a printed reason when `labgrid-coordinator`, `labgrid-exporter` or
+//! `ser2net` is not on `PATH`, and fail instead when `HIL_REQUIRE_LABGRID=1` (CI).
+
+mod lab;
+mod processes;
+
+pub use lab::{LabPlace, LabgridLab};
+pub use processes::{free_port, missing_tools};
+
+/// The variable that turns a missing labgrid into a failure.
+pub const REQUIRE_ENV: &str = "HIL_REQUIRE_LABGRID";
+
+/// `true` when the labgrid tools are there; otherwise prints why the test is skipped and
+/// returns `false` — or panics when `HIL_REQUIRE_LABGRID=1`.
+pub fn available_or_skip(test: &str) -> bool {
+    match missing_tools() {
+        None => true,
+        Some(missing) if std::env::var(REQUIRE_ENV).is_ok_and(|v| v == "1") => {
+            panic!("{test}: {missing} not on PATH, and {REQUIRE_ENV}=1")
+        }
+        Some(missing) => {
+            eprintln!(
+                "skipped {test}: {missing} not on PATH (install labgrid==26.0.1 and ser2net)"
+            );
+            false
+        }
+    }
+}
