@@ -213,7 +213,7 @@ fn start_boards(hosts: &[&str], per_host: usize, profiles: &[&str]) -> SimRack {
     let cfg = SimRackConfig {
         duts,
         timing: Timing::Fast,
-        profile_dir: None,
+        profile_dirs: Vec::new(),
         link_dir: None,
     };
     SimRack::start(cfg).expect("simulated boards")
