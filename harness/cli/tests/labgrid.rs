@@ -153,12 +153,14 @@ fn a_second_run_waits_or_names_the_holders_and_a_killed_run_is_healed() {
         .arg("identity")
         .stderr(Stdio::piped())
         .stdout(Stdio::null());
-    // Keep the first run holding the places until it is killed: a slow-answering board.
     let mut first = first.spawn().unwrap();
     let lines = Lines::new(first.stderr.take().unwrap());
     lines.until(Duration::from_secs(60), |l| {
         l.contains("holding labgrid places")
     });
+    // Keep the first run holding the places until it is killed, however fast its cases are
+    // (on a loaded machine it could otherwise finish, and release, before the second run asks).
+    common::signal(&first, libc::SIGSTOP);
 
     let second = output(labgrid_run(&lab, &dir.path().join("r2"), &state), 60);
     let err = text(&second.stderr);
