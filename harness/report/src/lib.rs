@@ -5,7 +5,7 @@
 //! report directory:
 //!
 //! ```text
-//! <report-dir>/junit.xml                              one <testsuite> per DUT, rewritten atomically per result
+//! <report-dir>/junit.xml                              one <testsuite> per DUT, rewritten atomically as results arrive
 //! <report-dir>/conformance.html                       modem firmware × case matrix, self-contained
 //! <report-dir>/transcripts/<dut>/<suite>.<case>.txt   full redacted AT transcript of every attempt
 //! <report-dir>/events.jsonl                           every run event as a JSON line
@@ -31,6 +31,7 @@ pub mod jsonl;
 pub mod junit;
 pub mod marks;
 pub mod merge;
+pub mod pace;
 pub mod past;
 pub mod progress;
 pub mod summary;
@@ -44,6 +45,7 @@ pub use jsonl::JsonLinesReporter;
 pub use junit::{JunitOptions, JunitReporter};
 pub use marks::{QuarantineMark, RunMarks, Standing, Tally};
 pub use merge::{MergeError, Merged, merge};
+pub use pace::Rewrite;
 pub use past::PastRuns;
 pub use progress::ProgressReporter;
 pub use report_dir::{LiveProgress, ReportDir, ReportDirError, ReporterOptions};

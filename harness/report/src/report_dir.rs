@@ -13,6 +13,7 @@ use crate::html::HtmlReporter;
 use crate::jsonl::JsonLinesReporter;
 use crate::junit::{JunitOptions, JunitReporter};
 use crate::marks::RunMarks;
+use crate::pace::Rewrite;
 use crate::past::PastRuns;
 use crate::progress::ProgressReporter;
 use crate::summary::SummaryReporter;
@@ -105,7 +106,8 @@ impl ReportDir {
     /// Transcript files, HTML, the event log and JUnit (in that order: files exist before
     /// they are referenced, and JUnit's last write knows which other report could not be
     /// written), then what `options` add: live progress on stderr and the summary table on
-    /// stdout.
+    /// stdout. JUnit and HTML are rewritten when the run's collector is idle
+    /// ([`Rewrite::WhenIdle`]).
     pub fn reporters(&self, options: ReporterOptions) -> Vec<Box<dyn Reporter>> {
         self.marked_reporters(options, Arc::new(RunMarks::default()))
     }
@@ -134,6 +136,7 @@ impl ReportDir {
             Box::new(
                 HtmlReporter::new(&self.html, Some(self.transcripts.clone()))
                     .with_tmp_dir(&self.tmp)
+                    .with_rewrite(Rewrite::WhenIdle)
                     .with_marks(marks.clone())
                     .with_past(past.clone()),
             ),
@@ -151,7 +154,8 @@ impl ReportDir {
                     },
                 )
                 .with_tmp_dir(&self.tmp)
-                .with_marks(marks.clone()),
+                .with_marks(marks.clone())
+                .with_rewrite(Rewrite::WhenIdle),
             ),
         ];
         match options.live_progress {
