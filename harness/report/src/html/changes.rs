@@ -14,11 +14,18 @@ use crate::past::{Change, ChangeGroup, PastRuns};
 pub(super) fn changes_section(past: &PastRuns, results: &[TrialResult]) -> Markup {
     let changes = past.changes(results);
     let mut groups: BTreeMap<ChangeGroup, Vec<(usize, Change<'_>)>> = BTreeMap::new();
+    // The changes come in the order of `results`: one pass finds each one's index (a search
+    // from the start for each would be quadratic in a rack's thousands of results).
+    let mut cursor = 0;
     for change in changes {
-        let index = results
+        let index = match results[cursor..]
             .iter()
             .position(|r| std::ptr::eq(r, change.result))
-            .unwrap_or(0);
+        {
+            Some(i) => cursor + i,
+            None => 0,
+        };
+        cursor = index;
         groups
             .entry(change.group)
             .or_default()
