@@ -26,12 +26,12 @@
 
 pub mod atomic;
 pub mod budget;
+pub mod flush;
 pub mod html;
 pub mod jsonl;
 pub mod junit;
 pub mod marks;
 pub mod merge;
-pub mod pace;
 pub mod past;
 pub mod progress;
 pub mod summary;
@@ -40,12 +40,12 @@ pub mod transcripts;
 
 mod report_dir;
 
+pub use flush::Flush;
 pub use html::HtmlReporter;
 pub use jsonl::JsonLinesReporter;
 pub use junit::{JunitOptions, JunitReporter};
 pub use marks::{QuarantineMark, RunMarks, Standing, Tally};
 pub use merge::{MergeError, Merged, merge};
-pub use pace::Rewrite;
 pub use past::PastRuns;
 pub use progress::ProgressReporter;
 pub use report_dir::{LiveProgress, ReportDir, ReportDirError, ReporterOptions};

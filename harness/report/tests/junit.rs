@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use common::{run_fixture, settings, without_dir};
 use hil_report::transcripts::transcript_path;
 use hil_report::{
-    JunitOptions, JunitReporter, ReportDir, ReporterOptions, Rewrite, TranscriptWriter,
+    Flush, JunitOptions, JunitReporter, ReportDir, ReporterOptions, TranscriptWriter,
 };
 use hil_runner::{Reporter, RunEvent};
 use hil_testkit::Recorder;
@@ -392,8 +392,8 @@ fn the_file_is_valid_after_every_event() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
-/// A JUnit reporter that rewrites when the collector is idle ([`Rewrite::WhenIdle`]): every
-/// time it says it is up to date, the file parses and holds every result reported so far.
+/// A JUnit reporter that rewrites when the collector is idle ([`Flush::WhenIdle`]): after each
+/// idle call, the file parses and holds every result reported so far.
 struct CheckWhenUpToDate {
     inner: JunitReporter,
     path: PathBuf,
@@ -429,21 +429,18 @@ impl Reporter for CheckWhenUpToDate {
         }
     }
 
-    fn idle(&mut self) -> Option<std::time::Instant> {
-        let again = self.inner.idle();
-        if again.is_none() {
-            self.check();
-        }
-        again
+    fn idle(&mut self) {
+        self.inner.idle();
+        self.check();
     }
 }
 
 #[test]
-fn rewritten_when_idle_the_file_holds_every_result_whenever_it_is_up_to_date() {
+fn rewritten_when_idle_the_file_holds_every_result_after_each_idle_call() {
     let dir = tempfile::tempdir().unwrap();
     let checks = Arc::new(Mutex::new(Vec::new()));
     let checker = CheckWhenUpToDate {
-        inner: junit_in(dir.path()).with_rewrite(Rewrite::WhenIdle),
+        inner: junit_in(dir.path()).with_flush(Flush::WhenIdle),
         path: dir.path().join("junit.xml"),
         finished: 0,
         checks: Arc::clone(&checks),

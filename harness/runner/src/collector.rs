@@ -1,25 +1,36 @@
 //! The collector thread: hands each run event to every reporter in order, then, once every
-//! event sent so far is delivered, lets reporters that defer their file rewrites write
-//! ([`Reporter::idle`]). When results arrive faster than a report file can be rewritten (a
-//! rack of dozens of boards), one rewrite covers all of them instead of a backlog of
-//! rewrites, each slower than the last, that outlasts the run. A reporter that panics is
-//! logged and dropped; the others go on.
+//! event sent so far is delivered, lets reporters that defer their output put it out
+//! ([`Reporter::idle`], in reporter order: files before the terminal lines that announce their
+//! results). The idle rounds are paced: after a round the collector waits nine times as long
+//! as the round took (at most [`MAX_PAUSE`]) before the next, delivering events meanwhile, so
+//! deferred output takes at most about a tenth of the reporter thread. When results arrive
+//! faster than a report file can be rewritten (a rack of dozens of boards), one rewrite covers
+//! all of them instead of a backlog of rewrites, each slower than the last, that outlasts the
+//! run. A reporter that panics is logged and dropped; the others go on.
 
 use std::borrow::Cow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread::JoinHandle;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::event::{EventSink, Reporter, RunEvent, incomplete_reports};
 
-/// Events delivered in a row before the reporters get an [`Reporter::idle`] call although
-/// more are queued (a steady stream of events cannot hold off every write).
+/// Events delivered in a row before an idle round is considered although more are queued (a
+/// steady stream of events cannot hold off every write).
 const MAX_BATCH: usize = 256;
 
-/// [`Reporter::idle`] rounds after the last sink is gone: a reporter still pending after
-/// them is given back as it is (it is told nothing more, so nothing more can be pending).
-const FINAL_ROUNDS: usize = 8;
+/// The pause after an idle round, as a multiple of how long the round took.
+pub const PAUSE_FACTOR: u32 = 9;
+
+/// The longest pause after an idle round (a file rewritten at least this often, while results
+/// keep coming).
+pub const MAX_PAUSE: Duration = Duration::from_secs(2);
+
+/// How long the collector waits after an idle round that took `cost`.
+pub fn pause_after(cost: Duration) -> Duration {
+    (cost * PAUSE_FACTOR).min(MAX_PAUSE)
+}
 
 /// The collector thread.
 pub struct Collector {
@@ -59,11 +70,14 @@ struct Slots(Vec<Option<Box<dyn Reporter>>>);
 
 impl Slots {
     fn collect(mut self, rx: &Receiver<RunEvent>) -> Vec<Box<dyn Reporter>> {
-        let mut wake: Option<Instant> = None;
+        // Events delivered since the last idle round, and when the next may run.
+        let mut delivered = false;
+        let mut next_round = Instant::now();
         loop {
-            let first = match wake {
-                None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
-                Some(at) => rx.recv_timeout(at.saturating_duration_since(Instant::now())),
+            let first = if delivered {
+                rx.recv_timeout(next_round.saturating_duration_since(Instant::now()))
+            } else {
+                rx.recv().map_err(|_| RecvTimeoutError::Disconnected)
             };
             match first {
                 Ok(event) => {
@@ -71,17 +85,22 @@ impl Slots {
                     for event in rx.try_iter().take(MAX_BATCH - 1) {
                         self.deliver(&event);
                     }
+                    delivered = true;
                 }
                 Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => break,
             }
-            wake = self.idle();
-        }
-        for _ in 0..FINAL_ROUNDS {
-            match self.idle() {
-                Some(at) => std::thread::sleep(at.saturating_duration_since(Instant::now())),
-                None => break,
+            if delivered && Instant::now() >= next_round {
+                let start = Instant::now();
+                self.idle();
+                next_round = Instant::now() + pause_after(start.elapsed());
+                delivered = false;
             }
+        }
+        // Every sink is gone: what is still deferred goes out before the reporters are handed
+        // back.
+        if delivered {
+            self.idle();
         }
         self.0.into_iter().flatten().collect()
     }
@@ -99,22 +118,15 @@ impl Slots {
         }
     }
 
-    /// Lets every reporter write what it deferred; the earliest time one wants to be asked
-    /// again.
-    fn idle(&mut self) -> Option<Instant> {
-        let mut wake: Option<Instant> = None;
+    /// Lets every reporter put out what it deferred, in order.
+    fn idle(&mut self) {
         for slot in &mut self.0 {
             let Some(reporter) = slot else { continue };
-            match catch_unwind(AssertUnwindSafe(|| reporter.idle())) {
-                Ok(Some(at)) => wake = Some(wake.map_or(at, |w| w.min(at))),
-                Ok(None) => {}
-                Err(_) => {
-                    tracing::error!("a reporter panicked; it gets no further events");
-                    *slot = None;
-                }
+            if catch_unwind(AssertUnwindSafe(|| reporter.idle())).is_err() {
+                tracing::error!("a reporter panicked; it gets no further events");
+                *slot = None;
             }
         }
-        wake
     }
 }
 
@@ -137,16 +149,13 @@ fn with_incomplete_reports<'a>(
 mod tests {
     use super::*;
     use std::sync::{Arc, Mutex};
-    use std::time::Duration;
 
     use crate::event::{Counts, DutInfo};
 
-    /// Records what it saw; defers "writes" until idle, and asks to be called again once
-    /// (`pace` times) before it writes, like a paced report file.
+    /// Counts the events it was given; "writes" the count when idle, into a shared log.
     struct Deferring {
-        log: Arc<Mutex<Vec<String>>>,
+        log: Arc<Mutex<Vec<usize>>>,
         pending: usize,
-        pace: usize,
     }
 
     impl Reporter for Deferring {
@@ -156,20 +165,11 @@ mod tests {
             }
         }
 
-        fn idle(&mut self) -> Option<Instant> {
-            if self.pending == 0 {
-                return None;
+        fn idle(&mut self) {
+            if self.pending > 0 {
+                self.log.lock().unwrap().push(self.pending);
+                self.pending = 0;
             }
-            if self.pace > 0 {
-                self.pace -= 1;
-                return Some(Instant::now() + Duration::from_millis(1));
-            }
-            self.log
-                .lock()
-                .unwrap()
-                .push(format!("wrote {}", self.pending));
-            self.pending = 0;
-            None
         }
     }
 
@@ -186,39 +186,32 @@ mod tests {
         }
     }
 
-    fn run(events: usize, pace: usize) -> Vec<String> {
+    #[test]
+    fn every_deferred_change_goes_out_before_the_reporters_are_given_back() {
         let log = Arc::new(Mutex::new(Vec::new()));
         let reporter = Deferring {
             log: log.clone(),
             pending: 0,
-            pace,
         };
         let collector = Collector::start(vec![Box::new(reporter)]);
         let sink = collector.sink();
-        for _ in 0..events {
+        for _ in 0..1000 {
             sink.send(dut_finished());
         }
         drop(sink);
         collector.finish();
-        Arc::try_unwrap(log).unwrap().into_inner().unwrap()
-    }
-
-    fn written(log: &[String]) -> usize {
-        log.iter()
-            .map(|l| l.trim_start_matches("wrote ").parse::<usize>().unwrap())
-            .sum()
-    }
-
-    #[test]
-    fn every_deferred_change_is_written_before_the_reporters_are_given_back() {
-        let log = run(1000, 0);
-        assert_eq!(written(&log), 1000, "{log:?}");
+        let log = log.lock().unwrap();
         assert!(!log.is_empty());
+        assert_eq!(log.iter().sum::<usize>(), 1000, "{log:?}");
     }
 
     #[test]
-    fn a_paced_reporter_is_asked_again_until_it_wrote() {
-        let log = run(3, 2);
-        assert_eq!(written(&log), 3, "{log:?}");
+    fn idle_rounds_take_at_most_about_a_tenth_of_the_time() {
+        assert_eq!(
+            pause_after(Duration::from_millis(10)),
+            Duration::from_millis(90)
+        );
+        assert_eq!(pause_after(Duration::ZERO), Duration::ZERO);
+        assert_eq!(pause_after(Duration::from_secs(60)), MAX_PAUSE);
     }
 }

@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 use std::sync::mpsc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use hil_model::MfwVersion;
 use serde::{Deserialize, Serialize};
@@ -337,14 +337,12 @@ pub trait Reporter: Send {
         None
     }
 
-    /// Called when every event sent so far has been handed to the reporters, before the
-    /// collector waits for more. A reporter that defers rewriting its file while events keep
-    /// coming (one rewrite then covers every result that arrived meanwhile) writes now, or
-    /// returns when it wants to be called again (its writes are paced). `None`: nothing is
-    /// pending. Reporters that write on every event keep the default.
-    fn idle(&mut self) -> Option<Instant> {
-        None
-    }
+    /// Called when every event sent so far has been handed to the reporters — as soon as the
+    /// collector is idle, but at most about a tenth of its time ([`crate::collector`]). A
+    /// reporter that defers its output while events keep coming (a file rewritten once for
+    /// every result that arrived meanwhile; lines printed after the files that hold their
+    /// results) puts it out now. Reporters that write on every event keep the default.
+    fn idle(&mut self) {}
 }
 
 /// What `reporters` could not write.

@@ -1,6 +1,6 @@
 //! The HTML conformance matrix: one self-contained file (inline CSS, no scripts, no external
 //! assets) readable from disk. Rewritten atomically after each DUT finishes (or, with
-//! [`Rewrite::WhenIdle`], when the run's collector is idle, paced) and at the end; kept under
+//! [`Flush::WhenIdle`], when the run's collector is next idle) and at the end; kept under
 //! [`crate::budget::FILE_CAP`] by showing less of each result, and embedding fewer plots,
 //! when needed.
 
@@ -14,7 +14,6 @@ use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Instant;
 
 use hil_runner::{
     Counts, DutInfo, IncompleteReport, Reporter, RunEvent, RunInfo, Summary, TrialResult,
@@ -22,8 +21,8 @@ use hil_runner::{
 
 use crate::atomic::{tmp_dir_for, write_atomically_via};
 use crate::budget::{self, DETAIL_LEVELS, Detail};
+use crate::flush::Flush;
 use crate::marks::RunMarks;
-use crate::pace::{Idle, Pacer, Rewrite};
 use crate::past::PastRuns;
 
 pub use links::{PlotBudget, href, svg_data_uri};
@@ -51,7 +50,9 @@ pub struct HtmlReporter {
     level: usize,
     last_error: Option<io::Error>,
     marks: Arc<RunMarks>,
-    pacer: Pacer,
+    flush: Flush,
+    /// Changes not on the page yet ([`Flush::WhenIdle`]).
+    pending: bool,
 }
 
 impl HtmlReporter {
@@ -78,13 +79,14 @@ impl HtmlReporter {
             level: 0,
             last_error: None,
             marks: Arc::new(RunMarks::default()),
-            pacer: Pacer::default(),
+            flush: Flush::default(),
+            pending: false,
         }
     }
 
     /// When the page is rewritten (default: after each DUT finishes).
-    pub fn with_rewrite(mut self, rewrite: Rewrite) -> Self {
-        self.pacer = Pacer::new(rewrite);
+    pub fn with_flush(mut self, flush: Flush) -> Self {
+        self.flush = flush;
         self
     }
 
@@ -198,7 +200,7 @@ impl HtmlReporter {
     }
 
     fn write_logged(&mut self) {
-        let start = Instant::now();
+        self.pending = false;
         match self.write() {
             Ok(()) => self.last_error = None,
             Err(e) => {
@@ -206,7 +208,6 @@ impl HtmlReporter {
                 self.last_error = Some(e);
             }
         }
-        self.pacer.rewrote(start, Instant::now());
     }
 
     fn dut_mut(&mut self, dut: &DutInfo) -> &mut (DutInfo, Counts, Option<String>) {
@@ -227,14 +228,9 @@ impl Reporter for HtmlReporter {
             .map(|e| IncompleteReport::new("HTML", &self.path, e))
     }
 
-    fn idle(&mut self) -> Option<Instant> {
-        match self.pacer.idle(Instant::now()) {
-            Idle::UpToDate => None,
-            Idle::Later(at) => Some(at),
-            Idle::Rewrite => {
-                self.write_logged();
-                None
-            }
+    fn idle(&mut self) {
+        if self.pending {
+            self.write_logged();
         }
     }
 
@@ -262,7 +258,7 @@ impl Reporter for HtmlReporter {
                 let slot = self.dut_mut(dut);
                 slot.1 = *counts;
                 slot.2 = lost.clone();
-                if self.pacer.changed() {
+                if self.flush.now(&mut self.pending) {
                     self.write_logged();
                 }
             }

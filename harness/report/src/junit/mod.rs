@@ -1,8 +1,7 @@
 //! The JUnit reporter: one `<testsuite>` per DUT, rewritten atomically after every result so a
 //! killed run still leaves valid XML holding every finished result — or, with
-//! [`Rewrite::WhenIdle`] (a run's report directory), whenever the run's collector is idle,
-//! paced by the cost of a rewrite, so results that arrive faster than the file is rewritten
-//! share one rewrite.
+//! [`Flush::WhenIdle`] (a run's report directory), when the run's collector is idle, so results
+//! that arrive faster than the file is rewritten share one rewrite.
 //!
 //! Suite properties: `hil.run_status` ([`RUN_STATUS_PROPERTY`]), `dut`, `mfw`, `app_firmware`,
 //! `harness_version`, `rack`, `host`, `git_commit`, then the DUT's own properties (IMEI hash,
@@ -22,7 +21,7 @@ mod testcase;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use hil_runner::{
     DutInfo, IncompleteReport, OutcomeKind, Reporter, RunEvent, RunInfo, RunStatus, Summary,
@@ -32,8 +31,8 @@ use quick_junit::{Property, Report, TestSuite, XmlString};
 
 use crate::atomic::{tmp_dir_for, write_atomically_via};
 use crate::budget::{self, DETAIL_LEVELS, Detail};
+use crate::flush::Flush;
 use crate::marks::{RunMarks, Standing, Tally};
-use crate::pace::{Idle, Pacer, Rewrite};
 use crate::past::PastRuns;
 use crate::text::xml_safe;
 
@@ -113,7 +112,9 @@ pub struct JunitReporter {
     last_error: Option<io::Error>,
     marks: Arc<RunMarks>,
     tally: Tally,
-    pacer: Pacer,
+    flush: Flush,
+    /// Results or state not in the file yet ([`Flush::WhenIdle`]).
+    pending: bool,
 }
 
 impl JunitReporter {
@@ -146,13 +147,14 @@ impl JunitReporter {
             last_error: None,
             marks: Arc::new(RunMarks::default()),
             tally: Tally::default(),
-            pacer: Pacer::default(),
+            flush: Flush::default(),
+            pending: false,
         }
     }
 
     /// When the file is rewritten (default: after every result).
-    pub fn with_rewrite(mut self, rewrite: Rewrite) -> Self {
-        self.pacer = Pacer::new(rewrite);
+    pub fn with_flush(mut self, flush: Flush) -> Self {
+        self.flush = flush;
         self
     }
 
@@ -361,7 +363,7 @@ impl JunitReporter {
     }
 
     fn write_logged(&mut self) {
-        let start = Instant::now();
+        self.pending = false;
         match self.write() {
             Ok(()) => self.last_error = None,
             Err(e) => {
@@ -369,12 +371,11 @@ impl JunitReporter {
                 self.last_error = Some(e);
             }
         }
-        self.pacer.rewrote(start, Instant::now());
     }
 
-    /// Rewrites the file now, or (paced) when the collector is next idle.
+    /// Rewrites the file now, or when the collector is next idle.
     fn changed(&mut self) {
-        if self.pacer.changed() {
+        if self.flush.now(&mut self.pending) {
             self.write_logged();
         }
     }
@@ -451,14 +452,9 @@ impl Reporter for JunitReporter {
             .map(|e| IncompleteReport::new("JUnit", &self.path, e))
     }
 
-    fn idle(&mut self) -> Option<Instant> {
-        match self.pacer.idle(Instant::now()) {
-            Idle::UpToDate => None,
-            Idle::Later(at) => Some(at),
-            Idle::Rewrite => {
-                self.write_logged();
-                None
-            }
+    fn idle(&mut self) {
+        if self.pending {
+            self.write_logged();
         }
     }
 
