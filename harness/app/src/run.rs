@@ -6,8 +6,8 @@ use std::sync::Arc;
 use hil_lab::{Board, Lab};
 use hil_report::{ReportDir, RunMarks};
 use hil_runner::{
-    DutInfo, Filter, IgnoredMode, IncompleteReport, Reporter, Run, RunInfo, RunStatus, Selection,
-    Summary, TrialResult,
+    DutInfo, Filter, IgnoredMode, IncompleteReport, Reporter, Retained, Run, RunInfo, RunStatus,
+    Selection, Summary, TrialResult,
 };
 
 use crate::error::AppError;
@@ -22,9 +22,13 @@ pub fn build_run(lab: &Lab, settings: &Settings) -> Result<Run<Board>, AppError>
     let info = settings.provenance.stamp(RunInfo::new(lab.name.clone()));
     let expectations = hil_suites::expectations().map_err(|e| AppError::Prepare(e.into()))?;
     let run = Run::new(info, hil_suites::cases(), expectations).map_err(AppError::Prepare)?;
+    // The reporters write every transcript as its trial ends; what the run hands back is for
+    // verdicts (history, health, exit status), so a rack of dozens of boards does not hold
+    // every transcript to the end.
     Ok(run
         .with_retries(settings.retries)
-        .with_filter(settings.filter.clone()))
+        .with_filter(settings.filter.clone())
+        .with_retained(Retained::WithoutTranscripts))
 }
 
 /// The report directory of `settings`, ready for the run (call it before bring-up): created,

@@ -5,7 +5,7 @@
 //! report directory:
 //!
 //! ```text
-//! <report-dir>/junit.xml                              one <testsuite> per DUT, rewritten atomically per result
+//! <report-dir>/junit.xml                              one <testsuite> per DUT, rewritten atomically as results arrive
 //! <report-dir>/conformance.html                       modem firmware × case matrix, self-contained
 //! <report-dir>/transcripts/<dut>/<suite>.<case>.txt   full redacted AT transcript of every attempt
 //! <report-dir>/events.jsonl                           every run event as a JSON line
@@ -26,6 +26,7 @@
 
 pub mod atomic;
 pub mod budget;
+pub mod flush;
 pub mod html;
 pub mod jsonl;
 pub mod junit;
@@ -39,6 +40,7 @@ pub mod transcripts;
 
 mod report_dir;
 
+pub use flush::Flush;
 pub use html::HtmlReporter;
 pub use jsonl::JsonLinesReporter;
 pub use junit::{JunitOptions, JunitReporter};

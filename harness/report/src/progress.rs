@@ -1,11 +1,15 @@
 //! Live progress: indicatif bars on a terminal (an overall bar plus one line per DUT showing
-//! its current case), a plain line per result otherwise (CI logs).
+//! its current case), a plain line per result otherwise (CI logs). With [`Flush::WhenIdle`]
+//! the lines wait for the collector's idle call, which comes after the report files'
+//! (a line shown means its result is in the files).
 
 use std::io::Write;
 use std::time::Duration;
 
 use hil_runner::{OutcomeKind, Reporter, RunEvent, TrialResult};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::flush::Flush;
 
 /// One line for a finished trial: `[  3/12] XFAIL  dut1::cmng::crlf  0.412s  <message>`.
 pub fn result_line(done: usize, planned: usize, result: &TrialResult) -> String {
@@ -51,6 +55,9 @@ pub struct ProgressReporter {
     mode: Mode,
     planned: usize,
     done: usize,
+    flush: Flush,
+    /// Lines waiting for the collector's idle call ([`Flush::WhenIdle`]).
+    held: Vec<String>,
 }
 
 impl ProgressReporter {
@@ -60,7 +67,15 @@ impl ProgressReporter {
             mode: Mode::Lines(out),
             planned: 0,
             done: 0,
+            flush: Flush::default(),
+            held: Vec::new(),
         }
+    }
+
+    /// When lines are printed (default: at once).
+    pub fn with_flush(mut self, flush: Flush) -> Self {
+        self.flush = flush;
+        self
     }
 
     /// indicatif bars on stderr.
@@ -80,10 +95,28 @@ impl ProgressReporter {
             },
             planned: 0,
             done: 0,
+            flush: Flush::default(),
+            held: Vec::new(),
         }
     }
 
     fn say(&mut self, line: &str) {
+        let mut pending = false;
+        if self.flush.now(&mut pending) {
+            self.print(line);
+        } else {
+            self.held.push(line.to_string());
+        }
+    }
+
+    /// Prints the lines held for the idle call.
+    fn release(&mut self) {
+        for line in std::mem::take(&mut self.held) {
+            self.print(&line);
+        }
+    }
+
+    fn print(&mut self, line: &str) {
         match &mut self.mode {
             Mode::Bars { multi, .. } => {
                 let _ = multi.println(line);
@@ -104,6 +137,10 @@ impl ProgressReporter {
 }
 
 impl Reporter for ProgressReporter {
+    fn idle(&mut self) {
+        self.release();
+    }
+
     fn on_event(&mut self, event: &RunEvent) {
         match event {
             RunEvent::RunStarted {
@@ -175,6 +212,7 @@ impl Reporter for ProgressReporter {
                 self.say(&line);
             }
             RunEvent::RunFinished(_) => {
+                self.release();
                 if let Mode::Bars { multi, overall, .. } = &self.mode {
                     overall.finish();
                     let _ = multi.clear();

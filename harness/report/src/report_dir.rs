@@ -9,6 +9,7 @@ use hil_runner::Reporter;
 
 use crate::atomic::TMP_DIR;
 
+use crate::flush::Flush;
 use crate::html::HtmlReporter;
 use crate::jsonl::JsonLinesReporter;
 use crate::junit::{JunitOptions, JunitReporter};
@@ -105,7 +106,8 @@ impl ReportDir {
     /// Transcript files, HTML, the event log and JUnit (in that order: files exist before
     /// they are referenced, and JUnit's last write knows which other report could not be
     /// written), then what `options` add: live progress on stderr and the summary table on
-    /// stdout.
+    /// stdout. JUnit, HTML and the live progress flush when the run's collector is idle
+    /// ([`Flush::WhenIdle`]), the progress after the files.
     pub fn reporters(&self, options: ReporterOptions) -> Vec<Box<dyn Reporter>> {
         self.marked_reporters(options, Arc::new(RunMarks::default()))
     }
@@ -134,6 +136,7 @@ impl ReportDir {
             Box::new(
                 HtmlReporter::new(&self.html, Some(self.transcripts.clone()))
                     .with_tmp_dir(&self.tmp)
+                    .with_flush(Flush::WhenIdle)
                     .with_marks(marks.clone())
                     .with_past(past.clone()),
             ),
@@ -151,15 +154,18 @@ impl ReportDir {
                     },
                 )
                 .with_tmp_dir(&self.tmp)
-                .with_marks(marks.clone()),
+                .with_marks(marks.clone())
+                .with_flush(Flush::WhenIdle),
             ),
         ];
         match options.live_progress {
             LiveProgress::Off => {}
-            LiveProgress::Bars => reporters.push(Box::new(ProgressReporter::bars())),
-            LiveProgress::Lines => {
-                reporters.push(Box::new(ProgressReporter::lines(Box::new(io::stderr()))))
-            }
+            LiveProgress::Bars => reporters.push(Box::new(
+                ProgressReporter::bars().with_flush(Flush::WhenIdle),
+            )),
+            LiveProgress::Lines => reporters.push(Box::new(
+                ProgressReporter::lines(Box::new(io::stderr())).with_flush(Flush::WhenIdle),
+            )),
         }
         if options.summary_table {
             reporters.push(Box::new(SummaryReporter::stdout().with_marks(marks)));

@@ -54,15 +54,40 @@ pub fn clip(text: &str, max_bytes: usize) -> (String, bool) {
     }
     let head_end = floor_char_boundary(text, max_bytes / 4);
     let tail_start = ceil_char_boundary(text, text.len() - (max_bytes - max_bytes / 4));
-    let elided = tail_start - head_end;
+    // Text clipped before: the bytes its marker counts were elided too.
+    let cut = &text[head_end..tail_start];
+    let elided = unclipped_len(cut);
     (
         format!(
-            "{}\n[... {elided} bytes elided; the full transcript is attached ...]\n{}",
+            "{}{}{elided}{}{}",
             &text[..head_end],
+            ELIDED.0,
+            ELIDED.1,
             &text[tail_start..]
         ),
         true,
     )
+}
+
+/// The marker line [`clip`] puts where it cut, around the count of bytes it cut.
+const ELIDED: (&str, &str) = (
+    "\n[... ",
+    " bytes elided; the full transcript is attached ...]\n",
+);
+
+/// The length `text` had before [`clip`] cut it (its own length when it holds no marker).
+pub fn unclipped_len(text: &str) -> usize {
+    let Some(start) = text.find(ELIDED.0) else {
+        return text.len();
+    };
+    let rest = &text[start + ELIDED.0.len()..];
+    let Some(digits) = rest.find(ELIDED.1) else {
+        return text.len();
+    };
+    match rest[..digits].parse::<usize>() {
+        Ok(elided) => text.len() - (ELIDED.0.len() + digits + ELIDED.1.len()) + elided,
+        Err(_) => text.len(),
+    }
 }
 
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {

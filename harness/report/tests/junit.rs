@@ -9,7 +9,9 @@ use std::sync::{Arc, Mutex};
 
 use common::{run_fixture, settings, without_dir};
 use hil_report::transcripts::transcript_path;
-use hil_report::{JunitOptions, JunitReporter, ReportDir, ReporterOptions, TranscriptWriter};
+use hil_report::{
+    Flush, JunitOptions, JunitReporter, ReportDir, ReporterOptions, TranscriptWriter,
+};
 use hil_runner::{Reporter, RunEvent};
 use hil_testkit::Recorder;
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
@@ -388,6 +390,85 @@ fn the_file_is_valid_after_every_event() {
         .filter(|n| n.ends_with(".tmp"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// A JUnit reporter that rewrites when the collector is idle ([`Flush::WhenIdle`]): after each
+/// idle call, the file parses and holds every result reported so far.
+struct CheckWhenUpToDate {
+    inner: JunitReporter,
+    path: PathBuf,
+    finished: usize,
+    checks: Arc<Mutex<Vec<Result<usize, String>>>>,
+}
+
+impl CheckWhenUpToDate {
+    fn check(&self) {
+        let check = std::fs::read_to_string(&self.path)
+            .map_err(|e| e.to_string())
+            .and_then(|xml| Report::deserialize_from_str(&xml).map_err(|e| format!("{e:?}")))
+            .and_then(|report| {
+                let cases: usize = report.test_suites.iter().map(|s| s.test_cases.len()).sum();
+                if cases == self.finished {
+                    Ok(cases)
+                } else {
+                    Err(format!("{cases} testcases after {} results", self.finished))
+                }
+            });
+        self.checks.lock().unwrap().push(check);
+    }
+}
+
+impl Reporter for CheckWhenUpToDate {
+    fn on_event(&mut self, event: &RunEvent) {
+        self.inner.on_event(event);
+        match event {
+            RunEvent::CaseFinished(_) => self.finished += 1,
+            // Never deferred: the first and the last write.
+            RunEvent::RunStarted { .. } | RunEvent::RunFinished(_) => self.check(),
+            _ => {}
+        }
+    }
+
+    fn idle(&mut self) {
+        self.inner.idle();
+        self.check();
+    }
+}
+
+#[test]
+fn rewritten_when_idle_the_file_holds_every_result_after_each_idle_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let checks = Arc::new(Mutex::new(Vec::new()));
+    let checker = CheckWhenUpToDate {
+        inner: junit_in(dir.path()).with_flush(Flush::WhenIdle),
+        path: dir.path().join("junit.xml"),
+        finished: 0,
+        checks: Arc::clone(&checks),
+    };
+    let out = run_fixture(dir.path(), vec![Box::new(checker)]);
+    let checks = checks.lock().unwrap();
+    assert!(checks.len() >= 3, "{checks:?}");
+    for (i, check) in checks.iter().enumerate() {
+        assert!(check.is_ok(), "check {i}: {check:?}");
+    }
+    assert_eq!(checks.last().unwrap(), &Ok(out.results.len()));
+    let report = parse(&dir.path().join("junit.xml"));
+    let per_event = {
+        let other = tempfile::tempdir().unwrap();
+        run_fixture(other.path(), vec![Box::new(junit_in(other.path()))]);
+        parse(&other.path().join("junit.xml"))
+    };
+    let names = |r: &Report| -> Vec<String> {
+        r.test_suites
+            .iter()
+            .flat_map(|s| s.test_cases.iter().map(|c| c.name.to_string()))
+            .collect()
+    };
+    assert_eq!(
+        names(&report),
+        names(&per_event),
+        "the same file in the end"
+    );
 }
 
 fn schema() -> PathBuf {

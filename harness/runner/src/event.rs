@@ -1,13 +1,11 @@
 //! Run events and the collector thread that feeds them to reporters.
 //!
-//! DUT threads send [`RunEvent`]s into a channel ([`EventSink`]); one collector thread hands
-//! each event to every [`Reporter`] in order, so reporters need no locking. A reporter that
-//! panics is logged and dropped; the others go on.
+//! DUT threads send [`RunEvent`]s into a channel ([`EventSink`]); one collector thread
+//! ([`Collector`]) hands each event to every [`Reporter`] in order, so reporters need no
+//! locking.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::mpsc;
-use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime};
 
 use hil_model::MfwVersion;
@@ -15,6 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::outcome::{OutcomeKind, TrialId, TrialResult};
 use crate::session::DutSession;
+
+pub use crate::collector::Collector;
 
 /// Facts about the run as a whole, recorded in every report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -336,6 +336,13 @@ pub trait Reporter: Send {
     fn incomplete(&self) -> Option<IncompleteReport> {
         None
     }
+
+    /// Called when every event sent so far has been handed to the reporters — as soon as the
+    /// collector is idle, but at most about a tenth of its time ([`crate::collector`]). A
+    /// reporter that defers its output while events keep coming (a file rewritten once for
+    /// every result that arrived meanwhile; lines printed after the files that hold their
+    /// results) puts it out now. Reporters that write on every event keep the default.
+    fn idle(&mut self) {}
 }
 
 /// What `reporters` could not write.
@@ -358,77 +365,16 @@ impl EventSink {
         EventSink(None)
     }
 
+    /// A sink sending into `tx` (the collector's channel).
+    pub(crate) fn into_channel(tx: mpsc::Sender<RunEvent>) -> Self {
+        EventSink(Some(tx))
+    }
+
     /// Passes an event to the reporters.
     pub fn send(&self, event: RunEvent) {
         if let Some(tx) = &self.0 {
             // The collector only goes away at the very end; a lost event then is harmless.
             let _ = tx.send(event);
         }
-    }
-}
-
-/// `event`, with the reports that could not be written so far in a `RunFinished` summary.
-fn with_incomplete_reports<'a>(
-    event: &'a RunEvent,
-    reporters: &[Option<Box<dyn Reporter>>],
-) -> std::borrow::Cow<'a, RunEvent> {
-    match event {
-        RunEvent::RunFinished(summary) => {
-            let mut summary = summary.clone();
-            summary.incomplete_reports = incomplete_reports(reporters.iter().flatten());
-            std::borrow::Cow::Owned(RunEvent::RunFinished(summary))
-        }
-        other => std::borrow::Cow::Borrowed(other),
-    }
-}
-
-/// The collector thread.
-pub struct Collector {
-    sink: EventSink,
-    handle: JoinHandle<Vec<Box<dyn Reporter>>>,
-}
-
-impl Collector {
-    /// Starts the collector thread with these reporters (called in this order per event).
-    pub fn start(reporters: Vec<Box<dyn Reporter>>) -> Self {
-        let (tx, rx) = mpsc::channel::<RunEvent>();
-        let handle = std::thread::Builder::new()
-            .name("hil-reporters".to_string())
-            .spawn(move || {
-                let mut reporters: Vec<Option<Box<dyn Reporter>>> =
-                    reporters.into_iter().map(Some).collect();
-                for event in rx {
-                    for i in 0..reporters.len() {
-                        let event = with_incomplete_reports(&event, &reporters);
-                        let Some(reporter) = &mut reporters[i] else {
-                            continue;
-                        };
-                        let delivered =
-                            catch_unwind(AssertUnwindSafe(|| reporter.on_event(&event)));
-                        if delivered.is_err() {
-                            tracing::error!("a reporter panicked; it gets no further events");
-                            reporters[i] = None;
-                        }
-                    }
-                }
-                reporters.into_iter().flatten().collect()
-            })
-            .expect("spawn the reporter thread");
-        Collector {
-            sink: EventSink(Some(tx)),
-            handle,
-        }
-    }
-
-    /// A sink that sends events to this collector.
-    pub fn sink(&self) -> EventSink {
-        self.sink.clone()
-    }
-
-    /// Waits until every event sent so far has been reported and gives the reporters back.
-    /// All other sinks must have been dropped.
-    pub fn finish(self) -> Vec<Box<dyn Reporter>> {
-        drop(self.sink);
-        self.handle.join().unwrap_or_default()
     }
 }

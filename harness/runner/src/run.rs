@@ -16,6 +16,7 @@ use crate::expectations::{Expectations, ExpectationsError};
 use crate::filter::{Filter, Selection};
 use crate::held_out::{HeldOut, report_held_out};
 use crate::outcome::{TrialId, TrialResult};
+use crate::retain::Retained;
 use crate::session::DutSession;
 use crate::stop::StopFlag;
 use crate::trial::{DutSlot, TrialContext, execute_reported};
@@ -44,13 +45,15 @@ pub struct Run<D> {
     retries: u32,
     stop: StopFlag,
     held_out: Vec<HeldOut>,
+    retained: Retained,
 }
 
 /// Everything a finished (or stopped) run gives back.
 pub struct RunOutput<D> {
     /// The counts per DUT and in total.
     pub summary: Summary,
-    /// Every reported result, DUT by DUT in execution order.
+    /// Every reported result, DUT by DUT in execution order, as [`Run::with_retained`] keeps
+    /// them.
     pub results: Vec<TrialResult>,
     /// The DUT sessions, for the caller to close.
     pub duts: Vec<D>,
@@ -81,7 +84,14 @@ impl<D: DutSession> Run<D> {
             retries: 0,
             stop: StopFlag::new(),
             held_out: Vec::new(),
+            retained: Retained::Everything,
         })
+    }
+
+    /// What [`RunOutput::results`] keeps of each result (default: everything).
+    pub fn with_retained(mut self, retained: Retained) -> Self {
+        self.retained = retained;
+        self
     }
 
     /// Runs only the trials `filter` selects.
@@ -212,9 +222,12 @@ impl<D: DutSession> Run<D> {
                     .map(|(slot, plan)| {
                         let events = events.clone();
                         let ctx = &ctx;
+                        let retained = self.retained;
                         std::thread::Builder::new()
                             .name(format!("dut-{}", slot.info.name))
-                            .spawn_scoped(scope, move || run_dut(ctx, slot, plan, &events))
+                            .spawn_scoped(scope, move || {
+                                run_dut(ctx, slot, plan, &events, retained)
+                            })
                             .expect("spawn a DUT thread")
                     })
                     .collect();
@@ -292,6 +305,7 @@ fn run_dut<D: DutSession>(
     mut slot: DutSlot<D>,
     plan: Vec<&dyn Case<D>>,
     events: &EventSink,
+    retained: Retained,
 ) -> (DutSlot<D>, Vec<TrialResult>, Vec<TrialId>) {
     events.send(RunEvent::DutStarted {
         dut: slot.info.clone(),
@@ -303,7 +317,7 @@ fn run_dut<D: DutSession>(
             tracing::warn!(dut = %slot.info.name, "stop requested; not starting further cases");
             break;
         }
-        results.push(execute_reported(ctx, &mut slot, *case, events));
+        results.push(retained.keep(execute_reported(ctx, &mut slot, *case, events)));
     }
     let not_run = plan[results.len()..]
         .iter()

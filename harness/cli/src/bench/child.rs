@@ -1,6 +1,7 @@
-//! Runs a child process to its end and measures it: wall time from spawn to exit and peak
-//! resident memory (`ru_maxrss` of the child, from `wait4`). A child that outlives its deadline
-//! is killed and reported as timed out.
+//! Runs a child process to its end and measures it: wall time from spawn to exit, peak
+//! resident memory (`ru_maxrss` of the child, from `wait4`) and CPU time (user + system). A
+//! child that outlives its deadline is killed and reported as timed out. [`Spawned`] measures a
+//! child that is stopped later (the `hil sim` process serving a rack).
 
 use std::io;
 use std::process::Command;
@@ -46,17 +47,76 @@ pub struct Measured {
     pub wall: Duration,
     /// Peak resident set size, bytes.
     pub peak_rss: u64,
+    /// User + system CPU time.
+    pub cpu: Duration,
     pub ending: Ending,
 }
 
 /// Spawns `cmd`, waits for it (at most `timeout`) and measures it. When `stop` gets set the
 /// child is sent SIGTERM (it finishes its current cases and exits) and reported as interrupted.
 pub fn measure(mut cmd: Command, timeout: Duration, stop: &AtomicBool) -> io::Result<Measured> {
-    let start = Instant::now();
-    let child = cmd.spawn()?;
-    let pid = child.id() as libc::pid_t;
-    // The child is reaped with wait4 below; std's handle must not wait for it too.
-    drop(child);
+    let (spawned, _) = Spawned::spawn(&mut cmd)?;
+    spawned.wait(timeout, stop)
+}
+
+/// A child being measured: spawned, not yet reaped.
+#[derive(Debug)]
+pub struct Spawned {
+    pid: libc::pid_t,
+    start: Instant,
+    reaped: bool,
+}
+
+impl Spawned {
+    /// Spawns `cmd`; also returns std's handle, for the pipes it was given (it is never waited
+    /// on: the child is reaped with `wait4`, which reports its resource usage).
+    pub fn spawn(cmd: &mut Command) -> io::Result<(Spawned, std::process::Child)> {
+        let start = Instant::now();
+        let child = cmd.spawn()?;
+        let spawned = Spawned {
+            pid: child.id() as libc::pid_t,
+            start,
+            reaped: false,
+        };
+        Ok((spawned, child))
+    }
+
+    /// Sends SIGTERM and waits (at most `timeout`, then SIGKILL) for the child to exit.
+    pub fn terminate(mut self, timeout: Duration) -> io::Result<Measured> {
+        // SAFETY: `pid` is our own child, not yet reaped, so the id cannot have been reused.
+        unsafe { libc::kill(self.pid, libc::SIGTERM) };
+        self.reap(timeout, &AtomicBool::new(false))
+    }
+
+    /// Waits for the child to exit on its own (at most `timeout`).
+    pub fn wait(mut self, timeout: Duration, stop: &AtomicBool) -> io::Result<Measured> {
+        self.reap(timeout, stop)
+    }
+
+    fn reap(&mut self, timeout: Duration, stop: &AtomicBool) -> io::Result<Measured> {
+        let measured = wait_measured(self.pid, self.start, timeout, stop);
+        self.reaped = true;
+        measured
+    }
+}
+
+impl Drop for Spawned {
+    /// A child dropped unreaped (an error on the way) is killed and reaped, never left running.
+    fn drop(&mut self) {
+        if !self.reaped {
+            // SAFETY: as above.
+            unsafe { libc::kill(self.pid, libc::SIGKILL) };
+            let _ = wait(self.pid, true);
+        }
+    }
+}
+
+fn wait_measured(
+    pid: libc::pid_t,
+    start: Instant,
+    timeout: Duration,
+    stop: &AtomicBool,
+) -> io::Result<Measured> {
     let mut forced: Option<Ending> = None;
     let mut deadline = timeout;
     let mut pause = Duration::from_millis(1);
@@ -123,8 +183,15 @@ fn finish(
     Measured {
         wall,
         peak_rss: maxrss_bytes(usage.ru_maxrss),
+        cpu: timeval(usage.ru_utime) + timeval(usage.ru_stime),
         ending,
     }
+}
+
+fn timeval(t: libc::timeval) -> Duration {
+    let secs = u64::try_from(t.tv_sec).unwrap_or(0);
+    let micros = u32::try_from(t.tv_usec).unwrap_or(0);
+    Duration::from_secs(secs) + Duration::from_micros(u64::from(micros))
 }
 
 /// `ru_maxrss` is in KiB on Linux and the BSDs, in bytes on macOS.
@@ -150,6 +217,26 @@ mod tests {
         assert!(m.wall >= Duration::from_millis(200), "{:?}", m.wall);
         assert!(m.peak_rss > 0);
         assert!(!m.ending.is_clean());
+    }
+
+    #[test]
+    fn cpu_time_is_measured() {
+        let mut cmd = Command::new("sh");
+        // A busy loop of a few hundred milliseconds of CPU.
+        cmd.args(["-c", "i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done"]);
+        let m = measure(cmd, Duration::from_secs(60), &AtomicBool::new(false)).unwrap();
+        assert_eq!(m.ending, Ending::Exited(0));
+        assert!(m.cpu > Duration::ZERO, "{m:?}");
+    }
+
+    #[test]
+    fn a_spawned_child_is_terminated_and_measured() {
+        let mut cmd = Command::new("sleep");
+        cmd.arg("30");
+        let (spawned, _child) = Spawned::spawn(&mut cmd).unwrap();
+        let m = spawned.terminate(Duration::from_secs(10)).unwrap();
+        assert_eq!(m.ending, Ending::Signaled(libc::SIGTERM));
+        assert!(m.peak_rss > 0);
     }
 
     #[test]

@@ -35,6 +35,15 @@ struct Running {
     marks: Vec<(String, f64, f64)>,
 }
 
+impl Running {
+    /// Tells the reader thread to stop, wakes it from its pause, and waits for it.
+    fn stop(self) -> std::thread::Result<Collected> {
+        self.stop.store(true, Ordering::SeqCst);
+        self.thread.thread().unpark();
+        self.thread.join()
+    }
+}
+
 /// A supply whose current is read in the background while a recording runs.
 pub struct Polled {
     inner: Shared,
@@ -74,8 +83,7 @@ impl Polled {
 impl Drop for Polled {
     fn drop(&mut self) {
         if let Some(r) = self.running.take() {
-            r.stop.store(true, Ordering::SeqCst);
-            let _ = r.thread.join();
+            let _ = r.stop();
         }
     }
 }
@@ -130,9 +138,10 @@ fn poll(
         if next < now {
             next = now;
         }
-        // Sleep in short slices so a stop is seen quickly.
+        // Parked until the next reading; a stop unparks it at once (no polling of the flag:
+        // a rack of dozens of boards records on every board at the same time).
         while !stop.load(Ordering::SeqCst) && Instant::now() < next {
-            std::thread::sleep((next - Instant::now()).min(Duration::from_millis(5)));
+            std::thread::park_timeout(next.saturating_duration_since(Instant::now()));
         }
     }
     out
@@ -177,8 +186,7 @@ impl CurrentRecorder for Polled {
             });
         }
         if let Some(r) = self.running.take() {
-            r.stop.store(true, Ordering::SeqCst);
-            let _ = r.thread.join();
+            let _ = r.stop();
         }
         self.samples.store(0, Ordering::SeqCst);
         self.lost.store(0, Ordering::SeqCst);
@@ -223,21 +231,20 @@ impl CurrentRecorder for Polled {
     }
 
     fn stop_recording(&mut self) -> Result<CurrentRecording, PowerError> {
-        let Some(r) = self.running.take() else {
+        let Some(mut r) = self.running.take() else {
             return Err(PowerError::Unsupported {
                 supply: self.label.clone(),
                 what: "stopping a recording that is not running".into(),
             });
         };
-        r.stop.store(true, Ordering::SeqCst);
-        let collected = r.thread.join().map_err(|_| PowerError::Io {
+        let marks = std::mem::take(&mut r.marks);
+        let collected = r.stop().map_err(|_| PowerError::Io {
             supply: self.label.clone(),
             command: "stop the current reader".into(),
             source: std::io::Error::other("the reader thread panicked"),
         })?;
         let period_ms = self.interval.as_secs_f64() * 1000.0;
-        let windows = r
-            .marks
+        let windows = marks
             .iter()
             .map(|(label, a, b)| window(&collected.trace, label, *a, *b, period_ms))
             .collect();

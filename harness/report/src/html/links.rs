@@ -2,6 +2,7 @@
 //! the report directory, `file://` URLs otherwise, and SVG traces as base64 data URIs (an SVG
 //! shown through `<img>` cannot run scripts).
 
+use std::cell::Cell;
 use std::path::{Component, Path, PathBuf};
 
 /// Largest SVG embedded inline.
@@ -61,6 +62,8 @@ fn encode(segment: &str) -> String {
     out
 }
 
+const SVG_URI_PREFIX: &str = "data:image/svg+xml;base64,";
+
 /// `data:image/svg+xml;base64,…` for an SVG file, or `None` when unreadable or too large.
 pub fn svg_data_uri(path: &Path) -> Option<String> {
     let size = std::fs::metadata(path).ok()?.len();
@@ -68,7 +71,48 @@ pub fn svg_data_uri(path: &Path) -> Option<String> {
         return None;
     }
     let bytes = std::fs::read(path).ok()?;
-    Some(format!("data:image/svg+xml;base64,{}", base64(&bytes)))
+    Some(format!("{SVG_URI_PREFIX}{}", base64(&bytes)))
+}
+
+/// The bytes of embedded plots a page may still hold. Plots past it are only linked: a page
+/// of a rack of dozens of boards would otherwise carry every board's plots inline (37 MB for
+/// 64 boards) and be built in memory on every rewrite.
+#[derive(Debug)]
+pub struct PlotBudget {
+    left: Cell<usize>,
+    linked: Cell<usize>,
+}
+
+impl PlotBudget {
+    /// A page that may embed `bytes` of plot data URIs.
+    pub fn new(bytes: usize) -> Self {
+        PlotBudget {
+            left: Cell::new(bytes),
+            linked: Cell::new(0),
+        }
+    }
+
+    /// The data URI of the SVG at `path` when it fits in what is left of the budget (which
+    /// it then uses up); `None` when the file is unreadable or too large, or the budget is
+    /// spent (the plot is then counted as [`PlotBudget::linked`]).
+    pub fn embed(&self, path: &Path) -> Option<String> {
+        let size = std::fs::metadata(path).ok()?.len();
+        let need = usize::try_from(size.div_ceil(3) * 4)
+            .unwrap_or(usize::MAX)
+            .saturating_add(SVG_URI_PREFIX.len());
+        if need > self.left.get() {
+            self.linked.set(self.linked.get() + 1);
+            return None;
+        }
+        let uri = svg_data_uri(path)?;
+        self.left.set(self.left.get().saturating_sub(uri.len()));
+        Some(uri)
+    }
+
+    /// Plots that were left out for the budget (their files are still linked).
+    pub fn linked(&self) -> usize {
+        self.linked.get()
+    }
 }
 
 fn base64(bytes: &[u8]) -> String {
@@ -123,5 +167,25 @@ mod tests {
             "file:///elsewhere/t.svg"
         );
         assert_eq!(href(page, Path::new("/r/../x.csv")), "file:///x.csv");
+    }
+
+    #[test]
+    fn a_plot_budget_embeds_until_spent_then_counts_what_it_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let plot = |name: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, format!("<svg>{}</svg>", "x".repeat(989))).unwrap();
+            path
+        };
+        let (a, b, c) = (plot("a.svg"), plot("b.svg"), plot("c.svg"));
+        let one = svg_data_uri(&a).unwrap().len();
+        let budget = PlotBudget::new(2 * one + one / 2);
+        assert_eq!(budget.embed(&a).map(|u| u.len()), Some(one));
+        assert!(budget.embed(&b).is_some());
+        assert_eq!(budget.embed(&c), None, "half a plot left");
+        assert_eq!(budget.linked(), 1);
+        assert_eq!(budget.embed(&dir.path().join("missing.svg")), None);
+        assert_eq!(budget.linked(), 1, "a missing file is not a plot left out");
+        assert_eq!(PlotBudget::new(0).embed(&a), None);
     }
 }

@@ -6,7 +6,7 @@ use maud::{Markup, html};
 
 use hil_runner::Attachment;
 
-use super::links::{href, svg_data_uri};
+use super::links::href;
 use super::render::Page;
 
 /// The attachment label the suites give the timeline plot.
@@ -21,7 +21,7 @@ pub fn is_timeline(a: &Attachment) -> bool {
 pub fn timeline(page: &Page<'_>, attachments: &[Attachment]) -> Markup {
     html! {
         @for a in attachments.iter().filter(|a| is_timeline(a)) {
-            @if let Some(uri) = svg_data_uri(&a.path) {
+            @if let Some(uri) = page.plots.embed(&a.path) {
                 details.power-timeline open {
                     summary { "voltage and current with the AT timeline (" a href=(href(page.page_dir, &a.path)) { "SVG" } ")" }
                     img.trace.timeline src=(uri) alt="voltage and current against time, AT commands and URCs marked";

@@ -8,7 +8,7 @@ use hil_runner::{Attempt, Counts, DutInfo, OutcomeKind, RunInfo, Summary, TrialR
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::changes::{changes_section, strip};
-use super::links::{href, svg_data_uri};
+use super::links::{PlotBudget, href};
 use super::matrix::{Matrix, worst};
 use super::power_plot;
 use crate::marks::{RunMarks, Standing, Tally};
@@ -36,6 +36,8 @@ pub struct Page<'a> {
     pub past: Option<&'a PastRuns>,
     /// Quarantined trials and boards in maintenance.
     pub marks: &'a RunMarks,
+    /// How much plot data the page may embed (the rest is linked).
+    pub plots: PlotBudget,
 }
 
 /// The whole HTML document.
@@ -67,6 +69,11 @@ pub fn render_page(page: &Page<'_>) -> String {
                 h2 { "Results" }
                 @for (index, result) in page.results.iter().enumerate() {
                     (result_section(page, index, result))
+                }
+                @if page.plots.linked() > 0 {
+                    p.budget {
+                        (page.plots.linked()) " plots are linked from their results but not shown on this page: it would pass its size budget."
+                    }
                 }
             }
         }
@@ -318,7 +325,7 @@ fn result_section(page: &Page<'_>, index: usize, r: &TrialResult) -> Markup {
                 }
                 (power_plot::timeline(page, &log.attachments))
                 @for attachment in log.attachments.iter().filter(|a| a.is_svg() && !power_plot::is_timeline(a)) {
-                    @if let Some(uri) = svg_data_uri(&attachment.path) {
+                    @if let Some(uri) = page.plots.embed(&attachment.path) {
                         details open[kind.is_unexpected()] {
                             summary { (clean(&attachment.label)) " (SVG)" }
                             img.trace src=(uri) alt=(clean(&attachment.label));

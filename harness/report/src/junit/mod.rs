@@ -1,5 +1,7 @@
 //! The JUnit reporter: one `<testsuite>` per DUT, rewritten atomically after every result so a
-//! killed run still leaves valid XML holding every finished result.
+//! killed run still leaves valid XML holding every finished result — or, with
+//! [`Flush::WhenIdle`] (a run's report directory), when the run's collector is idle, so results
+//! that arrive faster than the file is rewritten share one rewrite.
 //!
 //! Suite properties: `hil.run_status` ([`RUN_STATUS_PROPERTY`]), `dut`, `mfw`, `app_firmware`,
 //! `harness_version`, `rack`, `host`, `git_commit`, then the DUT's own properties (IMEI hash,
@@ -29,6 +31,7 @@ use quick_junit::{Property, Report, TestSuite, XmlString};
 
 use crate::atomic::{tmp_dir_for, write_atomically_via};
 use crate::budget::{self, DETAIL_LEVELS, Detail};
+use crate::flush::Flush;
 use crate::marks::{RunMarks, Standing, Tally};
 use crate::past::PastRuns;
 use crate::text::xml_safe;
@@ -68,7 +71,7 @@ impl Default for JunitOptions {
 
 struct SuiteState {
     dut: DutInfo,
-    /// The results, with what the finest [`Detail`] level shows of them.
+    /// The results, with what the file's [`Detail`] level shows of them.
     results: Vec<TrialResult>,
     started: Option<SystemTime>,
     time: Duration,
@@ -99,11 +102,19 @@ pub struct JunitReporter {
     planned: usize,
     suites: Vec<SuiteState>,
     finished: Option<Summary>,
-    /// Index into [`DETAIL_LEVELS`]: how much of each result the file shows.
+    /// Index into [`DETAIL_LEVELS`]: how much of each result the file shows (and keeps).
     level: usize,
+    /// [`budget::floor`] of the kept results at `level`.
+    floor: usize,
+    /// The file's text, kept between rewrites (a rack's file is megabytes, rewritten every
+    /// few hundred milliseconds: one buffer instead of new ones that fragment the heap).
+    buffer: Vec<u8>,
     last_error: Option<io::Error>,
     marks: Arc<RunMarks>,
     tally: Tally,
+    flush: Flush,
+    /// Results or state not in the file yet ([`Flush::WhenIdle`]).
+    pending: bool,
 }
 
 impl JunitReporter {
@@ -131,10 +142,20 @@ impl JunitReporter {
             suites: Vec::new(),
             finished: None,
             level: 0,
+            floor: 0,
+            buffer: Vec::new(),
             last_error: None,
             marks: Arc::new(RunMarks::default()),
             tally: Tally::default(),
+            flush: Flush::default(),
+            pending: false,
         }
+    }
+
+    /// When the file is rewritten (default: after every result).
+    pub fn with_flush(mut self, flush: Flush) -> Self {
+        self.flush = flush;
+        self
     }
 
     /// Temporary files go to `tmp_dir` (default: [`crate::atomic::TMP_DIR`] beside the file).
@@ -182,11 +203,9 @@ impl JunitReporter {
     }
 
     fn add_result(&mut self, result: &TrialResult) {
-        let finest = Detail {
-            transcript: self.options.max_transcript,
-            ..DETAIL_LEVELS[0]
-        };
-        let kept = budget::slim(result, finest);
+        let detail = self.detail(self.level);
+        let kept = budget::slim(result, detail);
+        self.floor += budget::floor(&kept, detail);
         self.marks.count(&mut self.tally, result);
         let suite = self.suite(&result.id.dut);
         suite.started.get_or_insert(result.started);
@@ -195,6 +214,30 @@ impl JunitReporter {
         }
         suite.time += result.duration;
         suite.results.push(kept);
+        if self.floor > budget::FILE_CAP {
+            self.keep_at(self.level + 1);
+        }
+    }
+
+    /// Moves the file, and the results it keeps, to the finest level from `level` on at which
+    /// they can fit.
+    fn keep_at(&mut self, level: usize) {
+        let floor_at = |suites: &[SuiteState], d| {
+            let kept = suites.iter().flat_map(|s| &s.results);
+            kept.map(|r| budget::floor(r, d)).sum()
+        };
+        let level = budget::level_for(level, |l| self.detail(l), |d| floor_at(&self.suites, d));
+        if level == self.level {
+            return;
+        }
+        let detail = self.detail(level);
+        for suite in &mut self.suites {
+            for r in &mut suite.results {
+                *r = budget::slim(r, detail);
+            }
+        }
+        self.level = level;
+        self.floor = floor_at(&self.suites, detail);
     }
 
     /// The previous run's outcome of `result`'s trial, when it differs from this one's.
@@ -268,8 +311,13 @@ impl JunitReporter {
             max_transcript: detail.transcript,
             ..self.style.clone()
         };
+        let kept = self.detail(self.level);
         suite.add_test_cases(state.results.iter().map(|r| {
-            let mut case = test_case(&budget::slim(r, detail), &style);
+            let mut case = if detail == kept {
+                test_case(r, &style)
+            } else {
+                test_case(&budget::slim(r, detail), &style)
+            };
             case.add_properties(quarantine_properties(&self.marks, r));
             if let Some(previous) = self.previous_outcome(r) {
                 case.add_properties([Property::new("previous_outcome", previous)]);
@@ -291,33 +339,44 @@ impl JunitReporter {
             self.status().as_str().to_string(),
         )];
         run_props.extend(self.marks.run_properties(&self.tally));
-        let xml = budget::fit(&mut level, |detail| {
+        let mut xml = std::mem::take(&mut self.buffer);
+        budget::fit_into(&mut level, &mut xml, |detail, out| {
             let detail = Detail {
                 transcript: detail.transcript.min(max_transcript),
                 ..detail
             };
-            match self.report_at(detail).to_string() {
-                Ok(xml) => run_properties::insert(&xml, &run_props),
+            match self.report_at(detail).serialize(&mut *out) {
+                Ok(()) => run_properties::insert(out, &run_props),
                 Err(e) => {
                     failed = Some(e.to_string());
-                    String::new()
+                    out.clear();
                 }
             }
         });
-        if let Some(e) = failed {
-            return Err(io::Error::other(e));
-        }
-        self.level = level;
-        write_atomically_via(&self.tmp_dir, &self.path, xml.as_bytes())
+        let written = match failed {
+            Some(e) => Err(io::Error::other(e)),
+            None => write_atomically_via(&self.tmp_dir, &self.path, &xml),
+        };
+        self.buffer = xml;
+        self.keep_at(level);
+        written
     }
 
     fn write_logged(&mut self) {
+        self.pending = false;
         match self.write() {
             Ok(()) => self.last_error = None,
             Err(e) => {
                 tracing::error!(path = %self.path.display(), "cannot write JUnit: {e}");
                 self.last_error = Some(e);
             }
+        }
+    }
+
+    /// Rewrites the file now, or when the collector is next idle.
+    fn changed(&mut self) {
+        if self.flush.now(&mut self.pending) {
+            self.write_logged();
         }
     }
 }
@@ -393,6 +452,12 @@ impl Reporter for JunitReporter {
             .map(|e| IncompleteReport::new("JUnit", &self.path, e))
     }
 
+    fn idle(&mut self) {
+        if self.pending {
+            self.write_logged();
+        }
+    }
+
     fn on_event(&mut self, event: &RunEvent) {
         match event {
             RunEvent::RunStarted {
@@ -411,11 +476,11 @@ impl Reporter for JunitReporter {
             RunEvent::CaseStarted { .. } => {}
             RunEvent::CaseFinished(result) => {
                 self.add_result(result);
-                self.write_logged();
+                self.changed();
             }
             RunEvent::DutFinished { dut, lost, .. } => {
                 self.suite(&dut.name).lost = lost.clone();
-                self.write_logged();
+                self.changed();
             }
             RunEvent::RunFinished(summary) => {
                 self.finished = Some(summary.clone());

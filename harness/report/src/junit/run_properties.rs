@@ -3,16 +3,17 @@
 
 use crate::text::xml_safe;
 
-/// `xml` with `properties` as the root's first child; unchanged when there are none.
-pub(crate) fn insert(xml: &str, properties: &[(String, String)]) -> String {
+/// Puts `properties` into `xml` as the root's first child (in place: the file's buffer is
+/// reused from write to write); leaves it unchanged when there are none.
+pub(crate) fn insert(xml: &mut Vec<u8>, properties: &[(String, String)]) {
     if properties.is_empty() {
-        return xml.to_string();
+        return;
     }
-    let Some(start) = xml.find("<testsuites") else {
-        return xml.to_string();
+    let Some(start) = find(xml, b"<testsuites") else {
+        return;
     };
     let Some(end) = tag_end(xml, start) else {
-        return xml.to_string();
+        return;
     };
     let mut block = String::from("\n    <properties>\n");
     for (name, value) in properties {
@@ -23,26 +24,27 @@ pub(crate) fn insert(xml: &str, properties: &[(String, String)]) -> String {
         ));
     }
     block.push_str("    </properties>");
-    let self_closing = xml[..end].ends_with('/');
-    if self_closing {
-        format!(
-            "{}>{block}\n</testsuites>{}",
-            &xml[..end - 1],
-            &xml[end + 1..]
-        )
+    if xml[..end].ends_with(b"/") {
+        // `<testsuites …/>` becomes `<testsuites …>block</testsuites>`.
+        let opened = format!(">{block}\n</testsuites>");
+        xml.splice(end - 1..=end, opened.into_bytes());
     } else {
-        format!("{}{block}{}", &xml[..=end], &xml[end + 1..])
+        xml.splice(end + 1..end + 1, block.into_bytes());
     }
 }
 
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
 /// The index of the `>` that ends the start tag at `start` (quoted `>` skipped).
-fn tag_end(xml: &str, start: usize) -> Option<usize> {
+fn tag_end(xml: &[u8], start: usize) -> Option<usize> {
     let mut quote = None;
-    for (i, c) in xml[start..].char_indices() {
+    for (i, &c) in xml[start..].iter().enumerate() {
         match (quote, c) {
-            (None, '"' | '\'') => quote = Some(c),
+            (None, b'"' | b'\'') => quote = Some(c),
             (Some(q), c) if c == q => quote = None,
-            (None, '>') => return Some(start + i),
+            (None, b'>') => return Some(start + i),
             _ => {}
         }
     }
@@ -60,7 +62,11 @@ fn escape(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    fn insert(xml: &str, properties: &[(String, String)]) -> String {
+        let mut bytes = xml.as_bytes().to_vec();
+        super::insert(&mut bytes, properties);
+        String::from_utf8(bytes).unwrap()
+    }
 
     #[test]
     fn properties_become_the_first_child_of_the_root() {
