@@ -1,9 +1,11 @@
-//! The size budget of a report file: every file a run writes stays under [`FILE_CAP`]
+//! The size budget of a report file: every file a run writes aims at [`FILE_CAP`]
 //! whatever the boards send (GitLab refuses JUnit files over 30 MB; a dashboard chokes long
 //! before). The runner already bounds each message and transcript
 //! ([`hil_runner::bound`]); a report that holds many results still renders them at a
 //! [`Detail`] level and steps down to a coarser one when the file would pass the cap. The
-//! transcript files keep the full (runner-bounded) output.
+//! transcript files keep the full (runner-bounded) output. The coarsest level still keeps every
+//! result's verdict and a short message: a rack with thousands of results goes past the cap,
+//! linearly in their number, rather than leaving results out.
 
 use hil_runner::bound::bounded;
 use hil_runner::{Attempt, CaseLog, Outcome, TrialResult};
