@@ -12,7 +12,7 @@
 //! (sister model: `VOLT:LIM`). INFERRED: OVP always armed with `VOLT:PROT[:LEV]`,
 //! `VOLT:PROT:TRIP?`, `OUTP:PROT:CLE`. Queue depth OPEN.
 
-use super::{PANEL, SELECT_NUMBER, SOURCE_SELECTED, measure};
+use super::{PANEL, SELECT_NUMBER, SOURCE_SELECTED, measure, select_name};
 use crate::supply::scpi::spec::{
     BoolStyle, Chan, ChanStyle, Entry, Known, ModelSpec, NumStyle, Op, Ranges, query, set,
 };
@@ -52,6 +52,7 @@ pub(crate) static K2230: ModelSpec = ModelSpec {
         SELECT_NUMBER,
         SOURCE_SELECTED,
         &measure(CH),
+        &select_name(ChanStyle::Ch),
         K2230_COMMANDS,
     ],
     ovp_always: false,
@@ -59,16 +60,6 @@ pub(crate) static K2230: ModelSpec = ModelSpec {
 };
 
 const K2230_COMMANDS: &[Entry] = &[
-    set(
-        &["INST", "INST:SEL"],
-        Chan::None,
-        Op::SelectName(ChanStyle::Ch),
-    ),
-    query(
-        &["INST", "INST:SEL"],
-        Chan::None,
-        Op::SelectName(ChanStyle::Ch),
-    ),
     set(&["APPL"], CH, Op::Apply),
     set(
         &["CHAN:OUTP", "CHAN:OUTP:STAT", "OUTP:ENAB"],

@@ -13,7 +13,7 @@
 //! RS-232, error queue of 20); pymeasure `KeysightE3631A` (`OUTP:TRAC`, `INST:NSEL 1;:VOLT?`).
 //! It has no OVP/OCP. `APPL?` (quoted pair) and `SYST:BEEP`: INFERRED from its user guide.
 
-use super::{PANEL, SELECT_NUMBER, SOURCE_SELECTED, measure};
+use super::{PANEL, SELECT_NUMBER, SOURCE_SELECTED, measure, select_name};
 use crate::supply::scpi::spec::{
     BoolStyle, Chan, ChanStyle, Entry, Known, ModelSpec, NumStyle, Op, Ranges, query, set,
 };
@@ -48,22 +48,18 @@ pub(crate) static E36300: ModelSpec = ModelSpec {
     queue: (20, Known::Open),
     track_pair: (2, 3),
     scpi_version: "1999.0",
-    commands: &[PANEL, SELECT_NUMBER, &measure(LIST), E36300_COMMANDS],
+    commands: &[
+        PANEL,
+        SELECT_NUMBER,
+        &measure(LIST),
+        &select_name(ChanStyle::Ch),
+        E36300_COMMANDS,
+    ],
     ovp_always: true,
     beeper_default: true,
 };
 
 const E36300_COMMANDS: &[Entry] = &[
-    set(
-        &["INST", "INST:SEL"],
-        Chan::None,
-        Op::SelectName(ChanStyle::Ch),
-    ),
-    query(
-        &["INST", "INST:SEL"],
-        Chan::None,
-        Op::SelectName(ChanStyle::Ch),
-    ),
     set(&["VOLT"], LIST, Op::Volts),
     query(&["VOLT"], LIST, Op::Volts),
     set(&["CURR"], LIST, Op::Amps),
@@ -119,6 +115,7 @@ pub(crate) static E3631A: ModelSpec = ModelSpec {
         SELECT_NUMBER,
         SOURCE_SELECTED,
         &measure(E3631),
+        &select_name(ChanStyle::E3631a),
         E3631A_COMMANDS,
     ],
     ovp_always: false,
@@ -126,16 +123,6 @@ pub(crate) static E3631A: ModelSpec = ModelSpec {
 };
 
 const E3631A_COMMANDS: &[Entry] = &[
-    set(
-        &["INST", "INST:SEL"],
-        Chan::None,
-        Op::SelectName(ChanStyle::E3631a),
-    ),
-    query(
-        &["INST", "INST:SEL"],
-        Chan::None,
-        Op::SelectName(ChanStyle::E3631a),
-    ),
     set(&["APPL"], E3631, Op::Apply),
     query(&["APPL"], E3631, Op::ApplyQuery),
     set(&["OUTP", "OUTP:STAT"], Chan::None, Op::AllOutputs),

@@ -10,7 +10,7 @@ mod siglent;
 
 use hil_model::ScpiModel;
 
-use super::spec::{Chan, Entry, ModelSpec, Op, query, set};
+use super::spec::{Chan, ChanStyle, Entry, ModelSpec, Op, query, set};
 
 pub(crate) use keithley::{K2230, K2280};
 pub(crate) use keysight::{E3631A, E36300};
@@ -46,6 +46,14 @@ pub(crate) const SELECT_NUMBER: &[Entry] = &[
     set(&["INST:NSEL"], Chan::None, Op::SelectNumber),
     query(&["INST:NSEL"], Chan::None, Op::SelectNumber),
 ];
+
+/// `INST[:SEL] <name>` and its query, the channel named in `style` (reference §1.2).
+pub(crate) const fn select_name(style: ChanStyle) -> [Entry; 2] {
+    [
+        set(&["INST", "INST:SEL"], Chan::None, Op::SelectName(style)),
+        query(&["INST", "INST:SEL"], Chan::None, Op::SelectName(style)),
+    ]
+}
 
 /// `VOLT`, `CURR` on the selected channel and their queries.
 pub(crate) const SOURCE_SELECTED: &[Entry] = &[

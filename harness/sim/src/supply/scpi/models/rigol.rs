@@ -7,7 +7,7 @@
 //! `CH<n>,` argument of the protection commands); pydp832 (`:SOUR<n>:VOLT?`, `:OUTP:CVCC?`).
 //! Tracking (`:OUTP:TRAC [CH1,]ON`, CH1/CH2) and `SYST:RWL`: INFERRED. Error-queue depth OPEN.
 
-use super::{PANEL, SELECT_NUMBER, SOURCE_SELECTED, measure};
+use super::{PANEL, SELECT_NUMBER, SOURCE_SELECTED, measure, select_name};
 use crate::supply::scpi::spec::{
     BoolStyle, Chan, ChanStyle, Entry, Known, ModelSpec, NumStyle, Op, Ranges, query, set,
 };
@@ -48,6 +48,7 @@ pub(crate) static DP800: ModelSpec = ModelSpec {
         SELECT_NUMBER,
         SOURCE_SELECTED,
         &measure(CH),
+        &select_name(ChanStyle::Ch),
         COMMANDS,
     ],
     ovp_always: false,
@@ -55,16 +56,6 @@ pub(crate) static DP800: ModelSpec = ModelSpec {
 };
 
 const COMMANDS: &[Entry] = &[
-    set(
-        &["INST", "INST:SEL"],
-        Chan::None,
-        Op::SelectName(ChanStyle::Ch),
-    ),
-    query(
-        &["INST", "INST:SEL"],
-        Chan::None,
-        Op::SelectName(ChanStyle::Ch),
-    ),
     set(&["APPL"], CH, Op::Apply),
     query(&["APPL"], CH, Op::ApplyQuery),
     set(&["OUTP", "OUTP:STAT"], CH, Op::Output),

@@ -7,7 +7,7 @@
 //! `VOLT:PROT:CLE`, `SYST:REM`/`LOC`/`RWL`, `SYST:BEEP`; a tripped fuse is cleared by switching
 //! the channel on again (no clear command in the sources). Error-queue depth OPEN.
 
-use super::{PANEL, SELECT_NUMBER, SOURCE_SELECTED, measure};
+use super::{PANEL, SELECT_NUMBER, SOURCE_SELECTED, measure, select_name};
 use crate::supply::scpi::spec::{
     BoolStyle, Chan, ChanStyle, Entry, Known, ModelSpec, NumStyle, Op, Ranges, query, set,
 };
@@ -25,6 +25,7 @@ pub(crate) static HMC804X: ModelSpec = ModelSpec {
         SELECT_NUMBER,
         SOURCE_SELECTED,
         &measure(Chan::Selected),
+        &select_name(ChanStyle::Out),
         COMMANDS,
         &[
             set(&["OUTP:MAST", "OUTP:MAST:STAT"], Chan::None, Op::Master),
@@ -53,6 +54,7 @@ const NGE: ModelSpec = ModelSpec {
         SELECT_NUMBER,
         SOURCE_SELECTED,
         &measure(Chan::Selected),
+        &select_name(ChanStyle::Out),
         COMMANDS,
         &[
             set(&["OUTP:GEN", "OUTP:GEN:STAT"], Chan::None, Op::Master),
@@ -72,16 +74,6 @@ const SWITCH: &[&str] = &[
 ];
 
 const COMMANDS: &[Entry] = &[
-    set(
-        &["INST", "INST:SEL"],
-        Chan::None,
-        Op::SelectName(ChanStyle::Out),
-    ),
-    query(
-        &["INST", "INST:SEL"],
-        Chan::None,
-        Op::SelectName(ChanStyle::Out),
-    ),
     set(&["APPL"], Chan::Selected, Op::Apply),
     set(SWITCH, Chan::Selected, Op::Output),
     query(SWITCH, Chan::Selected, Op::Output),
