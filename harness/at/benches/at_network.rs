@@ -9,23 +9,24 @@
 //!
 //! Run: `cargo bench -p hil-at --bench at_network` (needs `ser2net`; skips without it).
 
-use std::hint::black_box;
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use criterion::Criterion;
-use hil_at::{AtClient, CmngFilter};
-use hil_model::CredentialType;
+use hil_at::AtClient;
 use hil_rfc2217::ser2net::{self, Accepter, Ser2net};
 use hil_sim::rack::{SimDutConfig, SimRack, SimRackConfig};
 use hil_sim::timing::Timing;
 
-const CERT: &str = include_str!("../tests/fixtures/cert-2k.pem");
+mod common {
+    pub mod workload;
+}
+use common::workload::{cert, median, ok, time};
+
 const PROFILE: &str = include_str!("../../sim/profiles/mfw_nrf9160_1.3.6.yaml");
 const NVM_PULSE: &str = "nvm_write: {ma: 6.0, ms: 40}";
-const TAG: u32 = 4711;
 const TRANSPORTS: [&str; 6] = ["pty", "rfc2217", "tcp", "relay", "labgrid", "lg+wrap"];
 
 /// The board's profile with credential writes drawing no pulse of current. The simulated
@@ -87,35 +88,6 @@ fn copy(from: &mut impl Read, to: &mut impl Write) {
             return;
         }
     }
-}
-
-fn ok(at: &mut AtClient) {
-    black_box(at.command("AT").expect("AT"));
-}
-
-fn cert(at: &mut AtClient) {
-    at.cmng_write(TAG, CredentialType::ROOT_CA, CERT)
-        .expect("write");
-    let listed = at
-        .cmng_list(CmngFilter::TagType(TAG, CredentialType::ROOT_CA))
-        .expect("list");
-    assert_eq!(listed.len(), 1);
-    at.cmng_delete(TAG, CredentialType::ROOT_CA)
-        .expect("delete");
-    drop(at.take_transcript());
-}
-
-fn time(n: u32, at: &mut AtClient, f: fn(&mut AtClient)) -> Duration {
-    let t = Instant::now();
-    for _ in 0..n {
-        f(at);
-    }
-    t.elapsed() / n
-}
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
 }
 
 /// Alternating blocks (order rotated every round) so machine load hits every transport alike.

@@ -6,17 +6,16 @@
 //! Run: `cargo bench -p hil-labgrid --bench labgrid_at` (needs labgrid 26.0.x and ser2net on
 //! PATH; skips without them).
 
-use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use criterion::Criterion;
-use hil_at::{AtClient, CmngFilter};
+use hil_at::AtClient;
 use hil_labgrid::testkit::{LabgridLab, available_or_skip};
 use hil_labgrid::{PlaceSelection, board, place_resources};
-use hil_model::CredentialType;
 
-const CERT: &str = include_str!("../../at/tests/fixtures/cert-2k.pem");
-const TAG: u32 = 4711;
+#[path = "../../at/benches/common/workload.rs"]
+mod workload;
+use workload::{cert, median, ok, time};
 
 fn client(port: &str, baud: u32) -> AtClient {
     let mut at = AtClient::open(port, baud).unwrap_or_else(|e| panic!("open {port}: {e}"));
@@ -24,35 +23,6 @@ fn client(port: &str, baud: u32) -> AtClient {
     at.set_cmee(1).expect("cmee");
     at.set_cfun(4).expect("cfun");
     at
-}
-
-fn ok(at: &mut AtClient) {
-    black_box(at.command("AT").expect("AT"));
-}
-
-fn cert(at: &mut AtClient) {
-    at.cmng_write(TAG, CredentialType::ROOT_CA, CERT)
-        .expect("write");
-    let listed = at
-        .cmng_list(CmngFilter::TagType(TAG, CredentialType::ROOT_CA))
-        .expect("list");
-    assert_eq!(listed.len(), 1);
-    at.cmng_delete(TAG, CredentialType::ROOT_CA)
-        .expect("delete");
-    drop(at.take_transcript());
-}
-
-fn time(n: u32, at: &mut AtClient, f: fn(&mut AtClient)) -> Duration {
-    let t = Instant::now();
-    for _ in 0..n {
-        f(at);
-    }
-    t.elapsed() / n
-}
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
 }
 
 /// Alternating blocks so machine load hits both paths alike.
