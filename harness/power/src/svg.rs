@@ -77,16 +77,23 @@ fn escape(s: &str) -> String {
 
 /// Value range padded by 5 %; a flat range gets 10 % of its value (at least 1 milli-unit), so a
 /// constant current never shows a negative axis end.
-fn range(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
+/// The plotted range of `values`: smallest to largest finite value, padded by 5 % (at least
+/// `min_pad`); a flat series by 10 % of its value, at least `flat_pad`. Shared with the AT
+/// timeline's panels.
+pub(crate) fn padded_range(
+    values: impl Iterator<Item = f64>,
+    flat_pad: f64,
+    min_pad: f64,
+) -> Option<(f64, f64)> {
     let (lo, hi) = values
         .filter(|v| v.is_finite())
         .fold(None, |acc: Option<(f64, f64)>, v| {
             Some(acc.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))))
         })?;
-    let pad = if hi - lo < 1e-9 {
-        (hi.abs() * 0.1).max(1e-3)
+    let pad = if hi - lo < 1e-12 {
+        (hi.abs() * 0.1).max(flat_pad)
     } else {
-        (hi - lo) * 0.05
+        ((hi - lo) * 0.05).max(min_pad)
     };
     let lo = if lo >= 0.0 {
         (lo - pad).max(0.0)
@@ -94,6 +101,11 @@ fn range(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
         lo - pad
     };
     Some((lo, hi + pad))
+}
+
+/// [`padded_range`] of a supply plot: flat series padded by at least 1 m(V/A).
+fn range(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
+    padded_range(values, 1e-3, 0.0)
 }
 
 struct Scale {

@@ -105,23 +105,7 @@ fn short(s: &str) -> String {
 
 /// Smallest and largest finite value, padded by 5 % (a flat range by 10 %, at least `floor`).
 fn fit(values: impl Iterator<Item = f64>, floor: f64) -> Option<(f64, f64)> {
-    let (lo, hi) = values.filter(|v| v.is_finite()).fold(None, |acc, v| {
-        Some(match acc {
-            None => (v, v),
-            Some((lo, hi)) => (f64::min(lo, v), f64::max(hi, v)),
-        })
-    })?;
-    let pad = if hi - lo < 1e-12 {
-        (hi.abs() * 0.1).max(floor)
-    } else {
-        ((hi - lo) * 0.05).max(floor)
-    };
-    let lo = if lo >= 0.0 {
-        (lo - pad).max(0.0)
-    } else {
-        lo - pad
-    };
-    Some((lo, hi + pad))
+    crate::svg::padded_range(values, floor, floor)
 }
 
 /// One panel's mapping from (time, value) to pixels.
