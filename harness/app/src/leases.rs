@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use hil_lease::{Holder, LeaseRequest, StateDirError, Wait, state_dir};
+use hil_lease::{Holder, Interrupt, LeaseRequest, StateDirError, Wait, state_dir};
 
 use crate::env::{Env, HIL_RUN_ID, HIL_STATE_DIR, HOSTNAME};
 
@@ -38,6 +38,7 @@ pub fn lease_request(
         holder,
         wait: wait.map_or(Wait::Never, Wait::For),
         on_wait: Arc::new(|waiting| eprintln!("{waiting}")),
+        interrupt: Interrupt::default(),
     }
 }
 

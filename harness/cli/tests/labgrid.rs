@@ -206,6 +206,40 @@ fn a_waiting_run_starts_when_the_places_are_free() {
     let holder = lab.client("test-host/engineer");
     let name = &lab.places[0].name;
     holder.acquire_place(name).unwrap();
+
+    // Ctrl-C while waiting ends the wait at once: reservations cancelled, nothing held.
+    let mut stopped = labgrid_run(&lab, &dir.path().join("r0"), &state);
+    stopped
+        .args(["--filter", "identity", "--wait-for-boards", "600"])
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null());
+    let mut child = stopped.spawn().unwrap();
+    let lines = Lines::new(child.stderr.take().unwrap());
+    lines.until(Duration::from_secs(60), |l| l.starts_with("waiting for"));
+    common::signal(&child, libc::SIGINT);
+    let status = wait(&mut child, Duration::from_secs(60));
+    assert_eq!(status.code(), Some(2), "{status:?}");
+    let (line, _) = lines.until(Duration::from_secs(10), |l| {
+        l.contains("stopped while waiting")
+    });
+    assert!(line.contains(&format!("place `{name}`")), "{line}");
+    let client = lab.client("test/check");
+    for p in client.places().unwrap() {
+        let expected = (p.name == *name).then(|| "test-host/engineer".to_string());
+        assert_eq!(
+            hil_labgrid::acquired_by(&p),
+            expected.as_deref(),
+            "{}",
+            p.name
+        );
+    }
+    assert!(
+        client.reservations().unwrap().is_empty(),
+        "the stopped run left reservations"
+    );
+    let records = std::fs::read_dir(state.join("labgrid")).map_or(0, |d| d.count());
+    assert_eq!(records, 0, "place records left behind");
+
     let mut waiting = labgrid_run(&lab, &dir.path().join("r"), &state);
     waiting
         .args(["--filter", "identity", "--wait-for-boards", "120"])

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hil_labgrid::{AcquireOptions, Address, Coordinator, Flashing, HeldPlaces, PlaceBoard};
-use hil_lease::{Holder, Wait};
+use hil_lease::{Holder, Interrupt, Wait};
 use hil_rack::DutSpec;
 
 use crate::bringup::LabOptions;
@@ -115,7 +115,7 @@ pub fn hold_one(
 fn acquire_options(source: &LabgridSource, opts: &LabOptions) -> Result<AcquireOptions, LabError> {
     let on_note = Arc::new(|n: &str| eprintln!("lab: {n}"));
     let on_wait = Arc::new(|w: &str| eprintln!("{w}"));
-    let (state_dir, holder, wait) = match &opts.leasing {
+    let (state_dir, holder, wait, interrupt) = match &opts.leasing {
         Leasing::On(request) => (
             request.state_dir.clone().map_err(|e| {
                 LabError::Lease(hil_lease::LeaseError::NoStateDir {
@@ -128,12 +128,14 @@ fn acquire_options(source: &LabgridSource, opts: &LabOptions) -> Result<AcquireO
                 Wait::Never => None,
                 Wait::For(limit) => Some(limit),
             },
+            request.interrupt.clone(),
         ),
         // Tests and benchmarks without leases: the records go next to the workspace.
         Leasing::Off => (
             opts.workspace_root.join("target").join("hil-state"),
             Holder::this_process("hil", None),
             None,
+            Interrupt::default(),
         ),
     };
     Ok(AcquireOptions {
@@ -142,6 +144,7 @@ fn acquire_options(source: &LabgridSource, opts: &LabOptions) -> Result<AcquireO
         wait,
         on_wait,
         on_note,
+        interrupt,
     })
 }
 

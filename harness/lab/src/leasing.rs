@@ -18,6 +18,15 @@ pub enum Leasing {
     On(LeaseRequest),
 }
 
+impl Leasing {
+    /// Lets `interrupt` (the command's stop request) end a wait for boards, local or labgrid.
+    pub fn interrupt_waits_on(&mut self, interrupt: hil_lease::Interrupt) {
+        if let Leasing::On(request) = self {
+            request.interrupt = interrupt;
+        }
+    }
+}
+
 /// Leases the boards of `specs` (none when leasing is off or every board is simulated), with
 /// a note naming what is held.
 pub(crate) fn lease_boards(

@@ -72,6 +72,7 @@ fn main() {
         wait: None,
         on_wait: std::sync::Arc::new(|_| {}),
         on_note: std::sync::Arc::new(|_| {}),
+        interrupt: hil_lease::Interrupt::default(),
     };
     let held = hil_labgrid::acquire(session, &selection, &opts).expect("acquire the place");
     let places = held.client().places().expect("places");

@@ -13,6 +13,7 @@ use hil_rack::DutSpec;
 
 use crate::error::LeaseError;
 use crate::holder::{Holder, LockRecord};
+use crate::interrupt::Interrupt;
 use crate::key::LeaseKey;
 use crate::lock::{self, Attempt, KeyLock};
 use crate::state_dir::{StateDirError, leases_dir};
@@ -128,6 +129,8 @@ pub struct LeaseRequest {
     pub wait: Wait,
     /// Told whom the command waits for.
     pub on_wait: OnWait,
+    /// A stop request that ends a wait at once ([`LeaseError::Interrupted`]).
+    pub interrupt: Interrupt,
 }
 
 impl fmt::Debug for LeaseRequest {
@@ -230,7 +233,12 @@ impl LeaseRequest {
                     limit,
                 });
             }
-            std::thread::sleep(POLL.min(limit - waited));
+            if self.interrupt.sleep(POLL.min(limit - waited)) {
+                return Err(LeaseError::Interrupted {
+                    board,
+                    waited: started.elapsed(),
+                });
+            }
         }
     }
 

@@ -32,6 +32,14 @@ pub enum LeaseError {
         /// Why there is no state directory.
         source: StateDirError,
     },
+    /// A stop was requested (Ctrl-C, SIGTERM) while the command waited for a board.
+    #[error("stopped while waiting for {board} (waited {} s); nothing was touched", waited.as_secs())]
+    Interrupted {
+        /// The board it waited for.
+        board: String,
+        /// How long it had waited.
+        waited: Duration,
+    },
     /// A lease file or folder cannot be used.
     #[error("lease file {}: {source}", path.display())]
     Io {

@@ -12,6 +12,7 @@
 //! - [`lock`]: one key's OS-level file lock, released by the kernel when its holder dies;
 //! - [`acquire`]: taking every lease a command needs, all or nothing, in sorted key order,
 //!   failing at once or waiting with a progress line;
+//! - [`interrupt`]: a stop request (Ctrl-C) that cuts a wait short;
 //! - [`status`]: whether a board's lease is free or whom it is held by (`hil boards`);
 //! - [`error`]: why a lease could not be taken ([`LeaseError`]).
 //!
@@ -23,6 +24,7 @@
 pub mod acquire;
 pub mod error;
 pub mod holder;
+pub mod interrupt;
 pub mod key;
 mod lock;
 pub mod state_dir;
@@ -31,6 +33,7 @@ pub mod status;
 pub use acquire::{BoardClaim, LeaseRequest, Leases, OnWait, Wait, Waiting};
 pub use error::LeaseError;
 pub use holder::{Holder, LockRecord};
+pub use interrupt::Interrupt;
 pub use key::LeaseKey;
 pub use state_dir::{STATE_DIR_ENV, StateDirError};
 pub use status::{BoardLease, LeaseState, board_leases};

@@ -6,7 +6,8 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
 use hil_lease::{
-    BoardClaim, Holder, LeaseError, LeaseKey, LeaseRequest, LeaseState, Wait, board_leases,
+    BoardClaim, Holder, Interrupt, LeaseError, LeaseKey, LeaseRequest, LeaseState, Wait,
+    board_leases,
 };
 
 fn request(state: &Path, program: &str, wait: Wait) -> LeaseRequest {
@@ -15,6 +16,7 @@ fn request(state: &Path, program: &str, wait: Wait) -> LeaseRequest {
         holder: Holder::this_process(program, Some(format!("{program}-run"))),
         wait,
         on_wait: Arc::new(|_| {}),
+        interrupt: Interrupt::default(),
     }
 }
 
@@ -153,6 +155,40 @@ fn a_waiting_request_says_whom_it_waits_for_and_starts_when_freed() {
     );
     drop(held);
     assert_eq!(handle.join().unwrap().unwrap(), 1);
+}
+
+#[test]
+fn a_stop_request_ends_a_wait_and_takes_nothing() {
+    let state = tempfile::tempdir().unwrap();
+    let held = request(state.path(), "hil run", Wait::Never)
+        .acquire(&[board("dk-1", &["/dev/x1"])])
+        .unwrap();
+    let (tx, rx) = mpsc::channel::<String>();
+    let tx = Mutex::new(tx);
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut waiter = request(state.path(), "hil run", Wait::For(Duration::from_secs(600)));
+    waiter.interrupt = Interrupt::on(stop.clone());
+    waiter.on_wait = Arc::new(move |w| {
+        let _ = tx.lock().unwrap().send(w.to_string());
+    });
+    let claims = [board("dk-2", &["/dev/x2"]), board("dk-1", &["/dev/x1"])];
+    let handle = std::thread::spawn(move || waiter.acquire(&claims).map(|l| l.keys().count()));
+    rx.recv_timeout(Duration::from_secs(60))
+        .expect("a progress line");
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let err = handle.join().unwrap().unwrap_err();
+    assert!(matches!(err, LeaseError::Interrupted { ref board, .. } if board == "board `dk-1`"));
+    assert!(
+        err.to_string()
+            .starts_with("stopped while waiting for board `dk-1`"),
+        "{err}"
+    );
+    // It holds nothing afterwards: dk-2 is free for another command.
+    let again = request(state.path(), "hil at", Wait::Never)
+        .acquire(&[board("dk-2", &["/dev/x2"])])
+        .unwrap();
+    assert_eq!(again.keys().count(), 1);
+    drop(held);
 }
 
 #[test]

@@ -197,6 +197,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<Status> {
         "stop requested: finishing the current cases, then writing reports (again to abort)",
     );
 
+    // … and a Ctrl-C while waiting for boards (`--wait-for-boards`) ends the wait at once.
+    settings
+        .lab
+        .options
+        .leasing
+        .interrupt_waits_on(hil_lease::Interrupt::on(stop.as_atomic()));
     let lab = match hil_app::bring_up(&settings.lab) {
         Ok(lab) => lab,
         Err(e) => {

@@ -1,4 +1,5 @@
-//! The reservation calls: create (one place by its tags), poll (which refreshes it), cancel.
+//! The reservation calls: create (one place by its tags), poll (which refreshes it), cancel,
+//! and list.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -6,8 +7,8 @@ use super::Coordinator;
 use crate::error::LabgridError;
 use crate::model::ReservationState;
 use crate::proto::reservation::{
-    CreateReservationRequest, CreateReservationResponse, PollReservationResponse, Reservation,
-    ReservationFilter, TokenRequest,
+    CreateReservationRequest, CreateReservationResponse, GetReservationsRequest,
+    GetReservationsResponse, PollReservationResponse, Reservation, ReservationFilter, TokenRequest,
 };
 
 /// A reservation as the coordinator reports it.
@@ -66,5 +67,15 @@ impl Coordinator {
             token: token.into(),
         };
         self.call_empty("CancelReservation", token, req)
+    }
+
+    /// `GetReservations`: every reservation the coordinator holds, whoever made it.
+    pub fn reservations(&self) -> Result<Vec<ReservationStatus>, LabgridError> {
+        let r: GetReservationsResponse =
+            self.call("GetReservations", "all", GetReservationsRequest {})?;
+        Ok(r.reservations
+            .into_iter()
+            .map(|r| ReservationStatus::from_wire(Some(r)))
+            .collect())
     }
 }

@@ -17,7 +17,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use hil_lease::Holder;
+use hil_lease::{Holder, Interrupt};
 
 use crate::client::Coordinator;
 use crate::error::LabgridError;
@@ -66,6 +66,15 @@ pub enum AcquireError {
         /// How long the command waited.
         waited: Option<Duration>,
     },
+    /// A stop was requested (Ctrl-C, SIGTERM) while the command waited; its reservations
+    /// were cancelled and it holds nothing.
+    #[error("stopped while waiting for {} (waited {} s); reservations cancelled, nothing acquired", busy_list(.busy), .waited.as_secs())]
+    Interrupted {
+        /// What was still held by others.
+        busy: Vec<Busy>,
+        /// How long the command waited.
+        waited: Duration,
+    },
     /// The state directory (for the place records) is missing or not writable.
     #[error("labgrid place records in {dir}: {source}")]
     Records {
@@ -100,6 +109,8 @@ pub struct AcquireOptions {
     pub on_wait: Arc<dyn Fn(&str) + Send + Sync>,
     /// Told what was healed (places a dead harness left acquired).
     pub on_note: Arc<dyn Fn(&str) + Send + Sync>,
+    /// A stop request that ends a wait at once ([`AcquireError::Interrupted`]).
+    pub interrupt: Interrupt,
 }
 
 /// Holds every place `selection` names on `client`'s session: all of them or none.
@@ -134,7 +145,13 @@ pub fn acquire(
                     ));
                     last_report = Some(Instant::now());
                 }
-                std::thread::sleep(POLL);
+                if opts.interrupt.sleep(POLL) {
+                    state.give_up(&client);
+                    return Err(AcquireError::Interrupted {
+                        busy,
+                        waited: start.elapsed(),
+                    });
+                }
             }
             limit => {
                 state.give_up(&client);

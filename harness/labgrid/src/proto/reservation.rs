@@ -74,3 +74,15 @@ pub struct PollReservationResponse {
     #[prost(message, optional, tag = "1")]
     pub reservation: Option<Reservation>,
 }
+
+/// `GetReservations`: every reservation the coordinator has.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct GetReservationsRequest {}
+
+/// The reservations.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct GetReservationsResponse {
+    /// Them.
+    #[prost(message, repeated, tag = "1")]
+    pub reservations: Vec<Reservation>,
+}
