@@ -1,7 +1,12 @@
 //! The AT client on a simulated board through a labgrid place — the exporter's ser2net over
 //! RFC 2217, acquired through the real coordinator — against a board of the same profile on its
-//! pty directly: `AT`→`OK` and a 2 KB certificate write + list + delete. A final interleaved
-//! pass prints the labgrid/pty ratio (target in issue 13: ≤ 1.5).
+//! pty directly: `AT`→`OK` and a 2 KB certificate write + list + delete. Three paths: the pty,
+//! a place served by the ser2net labgrid starts (stock: ser2net's `chardelay`), and a place on
+//! an exporter with `ser2net-lowlatency` on its PATH (what the README tells exporter hosts).
+//! Two board timings: `fast` (the board answers at once: the transport's cost alone) and
+//! `realistic` (115200-baud wire time and the profile's processing time: what a real modem
+//! costs). A final interleaved pass per timing prints each place/pty ratio (target in issue 13:
+//! ≤ 1.5).
 //!
 //! Run: `cargo bench -p hil-labgrid --bench labgrid_at` (needs labgrid 26.0.x and ser2net on
 //! PATH; skips without them).
@@ -10,12 +15,15 @@ use std::time::Duration;
 
 use criterion::Criterion;
 use hil_at::AtClient;
-use hil_labgrid::testkit::{LabgridLab, available_or_skip};
-use hil_labgrid::{PlaceSelection, board, place_resources};
+use hil_labgrid::testkit::{LabSetup, LabgridLab, Ser2net, available_or_skip};
+use hil_labgrid::{HeldPlaces, PlaceSelection, board, place_resources};
+use hil_sim::timing::Timing;
 
 #[path = "../../at/benches/common/workload.rs"]
 mod workload;
 use workload::{cert, median, ok, time};
+
+const PROFILE: &str = "mfw_nrf9160_1.3.6";
 
 fn client(port: &str, baud: u32) -> AtClient {
     let mut at = AtClient::open(port, baud).unwrap_or_else(|e| panic!("open {port}: {e}"));
@@ -25,43 +33,9 @@ fn client(port: &str, baud: u32) -> AtClient {
     at
 }
 
-/// Alternating blocks so machine load hits both paths alike.
-fn ratio_pass(clients: &mut [(&str, AtClient); 2], rounds: usize, n_ok: u32, n_cert: u32) {
-    let mut ok_t = [Vec::new(), Vec::new()];
-    let mut cert_t = [Vec::new(), Vec::new()];
-    for round in 0..rounds {
-        for j in 0..2 {
-            let i = (round + j) % 2;
-            ok_t[i].push(time(n_ok, &mut clients[i].1, ok));
-            cert_t[i].push(time(n_cert, &mut clients[i].1, cert));
-        }
-    }
-    let (o0, c0) = (median(ok_t[0].clone()), median(cert_t[0].clone()));
-    let (o1, c1) = (median(ok_t[1].clone()), median(cert_t[1].clone()));
-    println!("\nAT client, pty vs labgrid place (medians of {rounds} alternating blocks):");
-    println!(
-        "  AT -> OK: pty {:.1} µs, labgrid {:.1} µs (×{:.2})",
-        o0.as_secs_f64() * 1e6,
-        o1.as_secs_f64() * 1e6,
-        o1.as_secs_f64() / o0.as_secs_f64()
-    );
-    println!(
-        "  2 KB cert write+list+delete: pty {:.1} µs, labgrid {:.1} µs (×{:.2})",
-        c0.as_secs_f64() * 1e6,
-        c1.as_secs_f64() * 1e6,
-        c1.as_secs_f64() / c0.as_secs_f64()
-    );
-}
-
-fn main() {
-    if !available_or_skip("labgrid_at bench") {
-        return;
-    }
-    let quick = std::env::args().any(|a| a == "--test");
-    let lab = LabgridLab::start(&["hostA"], 2, &["mfw_nrf9160_1.3.6"]);
-    let direct = lab.sim().duts()[0].clone();
-    let place = lab.places[1].name.clone();
-    let session = lab.client("bench/hil");
+/// Acquires `lab`'s place `index` and opens the AT client on its console.
+fn place_client(lab: &LabgridLab, index: usize) -> (HeldPlaces, AtClient) {
+    let place = lab.places[index].name.clone();
     let selection = PlaceSelection {
         names: vec![place.clone()],
         ..PlaceSelection::default()
@@ -74,40 +48,115 @@ fn main() {
         on_note: std::sync::Arc::new(|_| {}),
         interrupt: hil_lease::Interrupt::default(),
     };
-    let held = hil_labgrid::acquire(session, &selection, &opts).expect("acquire the place");
+    let held = hil_labgrid::acquire(lab.client("bench/hil"), &selection, &opts)
+        .expect("acquire the place");
     let places = held.client().places().expect("places");
     let p = places.iter().find(|p| p.name == place).expect("place");
     let resources = held.client().resources();
     let b = board::translate(p, &place_resources(p, &resources)).expect("board");
     let serial = b.spec.serial.expect("console");
-    let mut clients = [
+    let at = client(&serial.port.to_string_lossy(), serial.baud);
+    (held, at)
+}
+
+/// Alternating blocks so machine load hits every path alike; prints medians and ratios.
+fn ratio_pass(
+    label: &str,
+    clients: &mut [(&str, AtClient)],
+    rounds: usize,
+    n_ok: u32,
+    n_cert: u32,
+) {
+    let n = clients.len();
+    let mut ok_t = vec![Vec::new(); n];
+    let mut cert_t = vec![Vec::new(); n];
+    for round in 0..rounds {
+        for j in 0..n {
+            let i = (round + j) % n;
+            ok_t[i].push(time(n_ok, &mut clients[i].1, ok));
+            cert_t[i].push(time(n_cert, &mut clients[i].1, cert));
+        }
+    }
+    println!("\n{label}: medians of {rounds} alternating blocks");
+    for (what, times) in [("AT -> OK", ok_t), ("2 KB cert write+list+delete", cert_t)] {
+        let medians: Vec<Duration> = times.into_iter().map(median).collect();
+        let base = medians[0].as_secs_f64();
+        let cells: Vec<String> = clients
+            .iter()
+            .zip(&medians)
+            .map(|((name, _), m)| {
+                format!(
+                    "{name} {:.1} µs (×{:.2})",
+                    m.as_secs_f64() * 1e6,
+                    m.as_secs_f64() / base
+                )
+            })
+            .collect();
+        println!("  {what}: {}", cells.join(", "));
+    }
+}
+
+fn bench_timing(c: &mut Criterion, timing: Timing, quick: bool) {
+    let stock = LabgridLab::start_with(
+        &["hostA"],
+        2,
+        &[PROFILE],
+        LabSetup {
+            ser2net: Ser2net::Stock,
+            timing,
+        },
+    );
+    let tuned = LabgridLab::start_with(
+        &["hostB"],
+        1,
+        &[PROFILE],
+        LabSetup {
+            ser2net: Ser2net::LowLatency,
+            timing,
+        },
+    );
+    // Board 0 of the stock lab is used on its pty directly (its place stays unacquired).
+    let direct = stock.sim().duts()[0].clone();
+    let (held_stock, at_stock) = place_client(&stock, 1);
+    let (held_tuned, at_tuned) = place_client(&tuned, 0);
+    let mut clients = vec![
         ("pty", client(&direct.serial.to_string_lossy(), direct.baud)),
-        (
-            "labgrid",
-            client(&serial.port.to_string_lossy(), serial.baud),
-        ),
+        ("labgrid-stock", at_stock),
+        ("labgrid-lowlatency", at_tuned),
     ];
-    let mut c = Criterion::default()
-        .sample_size(20)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(3))
-        .configure_from_args();
-    let mut group = c.benchmark_group("labgrid_at_ok");
+    let label = timing.to_string();
+    let mut group = c.benchmark_group(format!("labgrid_at_ok/{label}"));
     for (name, at) in clients.iter_mut() {
         group.bench_function(*name, |b| b.iter(|| ok(at)));
     }
     group.finish();
-    let mut group = c.benchmark_group("labgrid_cert_2k_write_list_delete");
+    let mut group = c.benchmark_group(format!("labgrid_cert_2k_write_list_delete/{label}"));
     for (name, at) in clients.iter_mut() {
         group.bench_function(*name, |b| b.iter(|| cert(at)));
     }
     group.finish();
-    c.final_summary();
+    let pass = format!("AT client, board timing {label}, pty vs labgrid places");
     if quick {
-        ratio_pass(&mut clients, 2, 5, 2);
+        ratio_pass(&pass, &mut clients, 2, 3, 1);
     } else {
-        ratio_pass(&mut clients, 15, 100, 10);
+        ratio_pass(&pass, &mut clients, 15, 60, 6);
     }
     drop(clients);
-    drop(held);
+    drop((held_stock, held_tuned));
+}
+
+fn main() {
+    if !available_or_skip("labgrid_at bench") {
+        return;
+    }
+    let quick = std::env::args().any(|a| a == "--test");
+    let mut c = Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3))
+        .configure_from_args();
+    for timing in [Timing::Fast, Timing::Realistic] {
+        bench_timing(&mut c, timing, quick);
+    }
+    c.final_summary();
 }

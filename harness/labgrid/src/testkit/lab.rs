@@ -22,6 +22,35 @@ pub struct LabPlace {
     pub exporter: String,
 }
 
+/// Which `ser2net` the exporters start for an acquired place.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Ser2net {
+    /// The one on `PATH`, with labgrid's arguments only (ser2net's defaults: `chardelay`).
+    #[default]
+    Stock,
+    /// `harness/rfc2217/ser2net-lowlatency` ahead of it on the exporters' `PATH`, as the README
+    /// tells an exporter host to install it.
+    LowLatency,
+}
+
+/// How a lab is set up beyond its hosts and boards.
+#[derive(Debug, Clone, Copy)]
+pub struct LabSetup {
+    /// The exporters' ser2net.
+    pub ser2net: Ser2net,
+    /// The simulated boards' timing.
+    pub timing: Timing,
+}
+
+impl Default for LabSetup {
+    fn default() -> Self {
+        LabSetup {
+            ser2net: Ser2net::Stock,
+            timing: Timing::Fast,
+        }
+    }
+}
+
 /// A labgrid lab on loopback with simulated boards.
 pub struct LabgridLab {
     /// The coordinator's address.
@@ -40,8 +69,18 @@ impl LabgridLab {
     /// each (modem firmware from `profiles`, in turn), and one place per board tagged
     /// `hil=nrf91` plus the board's `hil-*` tags.
     pub fn start(hosts: &[&str], per_host: usize, profiles: &[&str]) -> LabgridLab {
+        LabgridLab::start_with(hosts, per_host, profiles, LabSetup::default())
+    }
+
+    /// [`LabgridLab::start`], set up as `setup` says.
+    pub fn start_with(
+        hosts: &[&str],
+        per_host: usize,
+        profiles: &[&str],
+        setup: LabSetup,
+    ) -> LabgridLab {
         let dir = tempfile::tempdir().expect("lab directory");
-        let sim = start_boards(hosts, per_host, profiles);
+        let sim = start_boards(hosts, per_host, profiles, setup.timing);
         let port = free_port();
         let mut cmd = Command::new("labgrid-coordinator");
         cmd.args(["-l", &format!("127.0.0.1:{port}")])
@@ -63,13 +102,13 @@ impl LabgridLab {
         };
         for (i, host) in hosts.iter().enumerate() {
             let boards: Vec<SimDut> = lab.sim.duts()[i * per_host..(i + 1) * per_host].to_vec();
-            lab.start_exporter(host, &boards);
+            lab.start_exporter(host, &boards, setup.ser2net);
         }
         lab.create_places();
         lab
     }
 
-    fn start_exporter(&mut self, host: &str, boards: &[SimDut]) {
+    fn start_exporter(&mut self, host: &str, boards: &[SimDut], ser2net: Ser2net) {
         let mut config = String::new();
         for b in boards {
             let psu = b.psu.strip_prefix("tcp://").unwrap_or(&b.psu);
@@ -99,9 +138,27 @@ impl LabgridLab {
         ])
         .arg(&path)
         .current_dir(self.dir.path());
+        if ser2net == Ser2net::LowLatency {
+            cmd.env("PATH", self.low_latency_path());
+        }
         let log = self.dir.path().join(format!("exporter-{host}.log"));
         self.exporters
             .push(Group::spawn(&format!("labgrid-exporter {host}"), cmd, &log));
+    }
+
+    /// `PATH` with a directory whose `ser2net` is the low-latency wrapper in front.
+    fn low_latency_path(&self) -> std::ffi::OsString {
+        let bin = self.dir.path().join("ser2net-lowlatency-bin");
+        std::fs::create_dir_all(&bin).expect("wrapper directory");
+        let wrapper =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../rfc2217/ser2net-lowlatency");
+        let link = bin.join("ser2net");
+        if !link.exists() {
+            std::os::unix::fs::symlink(&wrapper, &link).expect("wrapper link");
+        }
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        let dirs = std::iter::once(bin).chain(std::env::split_paths(&path));
+        std::env::join_paths(dirs).expect("PATH")
     }
 
     /// A client session named `name`.
@@ -202,7 +259,7 @@ impl Drop for LabgridLab {
     }
 }
 
-fn start_boards(hosts: &[&str], per_host: usize, profiles: &[&str]) -> SimRack {
+fn start_boards(hosts: &[&str], per_host: usize, profiles: &[&str], timing: Timing) -> SimRack {
     let duts = (0..hosts.len() * per_host)
         .map(|i| {
             let host = hosts[i / per_host].to_ascii_lowercase();
@@ -212,7 +269,7 @@ fn start_boards(hosts: &[&str], per_host: usize, profiles: &[&str]) -> SimRack {
         .collect();
     let cfg = SimRackConfig {
         duts,
-        timing: Timing::Fast,
+        timing,
         profile_dirs: Vec::new(),
         link_dir: None,
     };

@@ -12,7 +12,7 @@
 mod lab;
 mod processes;
 
-pub use lab::{LabPlace, LabgridLab};
+pub use lab::{LabPlace, LabSetup, LabgridLab, Ser2net};
 pub use processes::{free_port, missing_tools};
 
 /// The variable that turns a missing labgrid into a failure.
