@@ -422,3 +422,69 @@ fn sigterm_releases_the_places() {
     let records = std::fs::read_dir(state.join("labgrid")).map_or(0, |d| d.count());
     assert_eq!(records, 0, "place records left behind");
 }
+
+#[test]
+fn a_place_in_maintenance_is_not_taken_and_the_others_get_health_records() {
+    if !available_or_skip("a_place_in_maintenance_is_not_taken_and_the_others_get_health_records") {
+        return;
+    }
+    let (_one, lab) = lab();
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let addr = lab.address.to_string();
+    let out_of_service = lab.places[0].name.clone();
+    let boards = |extra: &[&str]| {
+        let mut cmd = hil();
+        cmd.args(["boards", "--labgrid", &addr, "--place-tag", "hil=nrf91"])
+            .args(extra)
+            .arg("--state-dir")
+            .arg(&state);
+        let out = output(cmd, 60);
+        (out.status.code(), text(&out.stdout), text(&out.stderr))
+    };
+
+    let (code, out, err) = boards(&["maintenance", &out_of_service, "--reason", "bent antenna"]);
+    assert_eq!(code, Some(0), "{out}\n{err}");
+    let (code, out, err) = boards(&["--json"]);
+    assert_eq!(code, Some(0), "{out}\n{err}");
+    for line in out.lines() {
+        let row: serde_json::Value = serde_json::from_str(line).unwrap();
+        let health = row["health"].as_str().unwrap();
+        if row["place"] == out_of_service.as_str() {
+            assert!(health.starts_with("MAINTENANCE since") && health.contains("bent antenna"));
+        } else {
+            assert_eq!(health, "in service", "{line}");
+        }
+    }
+
+    let mut run = labgrid_run(&lab, &dir.path().join("r"), &state);
+    run.args(["--filter", "identity"]);
+    let run = output(run, 300);
+    let err = text(&run.stderr);
+    // A board in maintenance is one `error` trial (`health::maintenance`): never a green run.
+    assert_eq!(run.status.code(), Some(1), "{err}\n{}", lab.logs());
+    assert!(
+        err.contains(&format!("ERROR  {out_of_service}::health::maintenance")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "lab: {out_of_service}: NOT TOUCHED: in maintenance"
+        )),
+        "{err}"
+    );
+    let holding = err
+        .lines()
+        .find(|l| l.contains("holding labgrid places"))
+        .expect("the places held");
+    assert!(!holding.contains(&out_of_service), "{holding}");
+    // Every place now has a record: the one in maintenance, and one per place that ran.
+    let records = std::fs::read_dir(state.join("health")).unwrap().count();
+    assert_eq!(records, lab.places.len());
+
+    let (code, out, err) = boards(&["ready", &out_of_service]);
+    assert_eq!(code, Some(0), "{out}\n{err}");
+    assert!(out.contains("returned to service"), "{out}");
+    let (_, out, _) = boards(&[]);
+    assert!(!out.contains("MAINTENANCE"), "{out}");
+}

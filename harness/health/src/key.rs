@@ -38,12 +38,18 @@ impl BoardKey {
         })
     }
 
+    /// The key of a labgrid place: `labgrid:<place>@<coordinator>`. The place is the board,
+    /// whichever exporter serves it and whatever port its console gets while acquired.
+    pub fn of_place(coordinator: &str, place: &str) -> BoardKey {
+        BoardKey(format!("labgrid:{place}@{coordinator}"))
+    }
+
     /// The key from its text (as stored in a record).
     pub fn from_text(text: impl Into<String>) -> BoardKey {
         BoardKey(text.into())
     }
 
-    /// The key as text: `probe:…`, `port:…` or `supply:…`.
+    /// The key as text: `probe:…`, `port:…`, `supply:…` or `labgrid:…`.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -103,6 +109,14 @@ mod tests {
                 None
             ]
         );
+    }
+
+    #[test]
+    fn a_place_is_keyed_by_its_name_and_coordinator() {
+        let k = BoardKey::of_place("lab-1:20408", "hosta-dut1");
+        assert_eq!(k.as_str(), "labgrid:hosta-dut1@lab-1:20408");
+        assert_ne!(k, BoardKey::of_place("lab-2:20408", "hosta-dut1"));
+        assert!(k.file_name().starts_with("labgrid_hosta-dut1_lab-1_20408-"));
     }
 
     #[test]

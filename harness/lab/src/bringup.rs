@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use hil_flash::FirmwareImage;
-use hil_labgrid::{HeldPlaces, PlaceSelection};
+use hil_labgrid::HeldPlaces;
 use hil_lease::Leases;
 use hil_rack::DutSpec;
 use hil_sim::rack::SimRack;
@@ -267,14 +267,7 @@ fn resolve(source: &RackSource, opts: &LabOptions) -> Result<Resolved, LabError>
         RackSource::File(path) => {
             // `load` already resolved a relative image path against the rack file's folder.
             let rack = hil_rack::load(path)?;
-            if let Some(section) = &rack.labgrid {
-                let l = LabgridSource {
-                    coordinator: crate::labgrid::coordinator_address(&section.coordinator, path)?,
-                    selection: PlaceSelection {
-                        names: section.places.clone(),
-                        tags: section.tags.clone(),
-                    },
-                };
+            if let Some(l) = crate::labgrid::rack_labgrid_source(&rack, path)? {
                 return from_labgrid(&l, opts, rack.name, rack.firmware_image);
             }
             let duts = select_boards(rack.duts, opts)?;

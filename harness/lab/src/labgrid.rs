@@ -68,7 +68,12 @@ pub(crate) fn acquire_boards(
         .unwrap_or_else(|| format!("{}/hil", options.holder.host));
     let client = Coordinator::connect(&source.coordinator, &session, COORDINATOR_TIMEOUT)
         .map_err(hil_labgrid::AcquireError::from)?;
-    let held = hil_labgrid::acquire(client, &source.selection, &options)?;
+    // Boards in maintenance are never acquired (their places stay free for whoever mends them).
+    let mut selection = source.selection.clone();
+    if let crate::bringup::BoardSelection::Except(names) = &opts.boards {
+        selection.held_out = names.clone();
+    }
+    let held = hil_labgrid::acquire(client, &selection, &options)?;
     let boards = held
         .boards()
         .map_err(hil_labgrid::AcquireError::from)?
@@ -146,6 +151,25 @@ fn acquire_options(source: &LabgridSource, opts: &LabOptions) -> Result<AcquireO
         on_note,
         interrupt,
     })
+}
+
+/// The places a rack file's `labgrid:` section names, if it has one (`path` is the file, for
+/// errors).
+pub fn rack_labgrid_source(
+    rack: &hil_rack::RackFile,
+    path: &std::path::Path,
+) -> Result<Option<LabgridSource>, LabError> {
+    let Some(section) = &rack.labgrid else {
+        return Ok(None);
+    };
+    Ok(Some(LabgridSource {
+        coordinator: coordinator_address(&section.coordinator, path)?,
+        selection: hil_labgrid::PlaceSelection {
+            names: section.places.clone(),
+            tags: section.tags.clone(),
+            held_out: Vec::new(),
+        },
+    }))
 }
 
 /// The coordinator `text` names, for a rack file's `labgrid:` section.

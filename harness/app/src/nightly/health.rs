@@ -1,5 +1,6 @@
-//! The health records of a rack file's boards around one run: before it, which boards are in
-//! maintenance (held out, never touched); after it, one verdict per board that ran — an
+//! The health records of a rack file's boards — or of the labgrid places a run selects — around
+//! one run: before it, which boards are in maintenance (held out, never touched: a place in
+//! maintenance is not even acquired); after it, one verdict per board that ran — an
 //! infrastructure error (bring-up fault, unusable supply, an `error` result) or clean — written
 //! back to the state directory.
 
@@ -8,7 +9,8 @@ use hil_health::{
     BoardHealth, BoardKey, DEFAULT_MAINTENANCE_AFTER, HealthStore, RunVerdict, Transition,
     state_dir,
 };
-use hil_lab::{Board, SupplyState};
+use hil_lab::{Board, LabgridSource, SupplyState};
+use hil_labgrid::Coordinator;
 use hil_rack::RackFile;
 use hil_runner::{HeldOut, OutcomeKind, TrialResult};
 
@@ -53,11 +55,48 @@ impl HealthState {
         rack: &RackFile,
         request: &NightlyRequest,
     ) -> Result<Option<HealthState>, AppError> {
-        let keyed: Vec<(BoardKey, &str)> = rack
+        let keyed: Vec<(BoardKey, String)> = rack
             .duts
             .iter()
-            .filter_map(|d| BoardKey::of(d).map(|k| (k, d.name.as_str())))
+            .filter_map(|d| BoardKey::of(d).map(|k| (k, d.name.clone())))
             .collect();
+        HealthState::load_keyed(keyed, request, rack.maintenance_after)
+    }
+
+    /// The records of the labgrid places `source` selects (asked of the coordinator; nothing
+    /// is acquired). `rack` is the rack file that names the places, if any.
+    pub fn load_places(
+        source: &LabgridSource,
+        rack: Option<&RackFile>,
+        request: &NightlyRequest,
+    ) -> Result<Option<HealthState>, AppError> {
+        let labgrid = |e: hil_labgrid::LabgridError| AppError::Nightly(e.to_string());
+        let client = Coordinator::connect(
+            &source.coordinator,
+            "hil-health/hil",
+            hil_lab::labgrid::COORDINATOR_TIMEOUT,
+        )
+        .map_err(labgrid)?;
+        let places = client.places().map_err(labgrid)?;
+        let chosen = source
+            .selection
+            .select(&places, &client.resources())
+            .map_err(|e| {
+                AppError::Nightly(format!("labgrid coordinator {}: {e}", source.coordinator))
+            })?;
+        let coordinator = source.coordinator.to_string();
+        let keyed = chosen
+            .iter()
+            .map(|p| (BoardKey::of_place(&coordinator, &p.name), p.name.clone()))
+            .collect();
+        HealthState::load_keyed(keyed, request, rack.and_then(|r| r.maintenance_after))
+    }
+
+    fn load_keyed(
+        keyed: Vec<(BoardKey, String)>,
+        request: &NightlyRequest,
+        rack_after: Option<u32>,
+    ) -> Result<Option<HealthState>, AppError> {
         if keyed.is_empty() {
             return Ok(None);
         }
@@ -70,12 +109,12 @@ impl HealthState {
         let store = HealthStore::new(&dir);
         let mut boards = Vec::new();
         for (key, dut) in keyed {
-            let record = store.load(&key, dut).map_err(health_error)?;
+            let record = store.load(&key, &dut).map_err(health_error)?;
             boards.push((key, record));
         }
         let after = request
             .maintenance_after
-            .or(rack.maintenance_after)
+            .or(rack_after)
             .unwrap_or(DEFAULT_MAINTENANCE_AFTER);
         if after == 0 {
             return Err(AppError::Nightly(
@@ -157,6 +196,21 @@ impl BoardRecord {
             .map_err(|e| AppError::Nightly(e.to_string()))?;
         let store = HealthStore::new(&dir);
         let health = store.load(&key, name).map_err(health_error)?;
+        Ok(BoardRecord { store, health })
+    }
+
+    /// The record of the labgrid place `place` of `coordinator` (the coordinator need not run:
+    /// the record is keyed by the two names).
+    pub fn open_place(
+        coordinator: &hil_labgrid::Address,
+        place: &str,
+        state_dir: Option<&std::path::Path>,
+    ) -> Result<BoardRecord, AppError> {
+        let key = BoardKey::of_place(&coordinator.to_string(), place);
+        let dir = state_dir::resolve_from(state_dir, None, state_dir::platform_dir())
+            .map_err(|e| AppError::Nightly(e.to_string()))?;
+        let store = HealthStore::new(&dir);
+        let health = store.load(&key, place).map_err(health_error)?;
         Ok(BoardRecord { store, health })
     }
 

@@ -42,6 +42,7 @@ impl Nightly {
                 Some(hil_rack::load(path).map_err(|e| AppError::Nightly(e.to_string()))?)
             }
         };
+        let places = places_of(&settings.lab.rack, rack.as_ref())?;
         let quarantine_file: Option<PathBuf> = request
             .quarantine
             .clone()
@@ -49,9 +50,10 @@ impl Nightly {
         let quarantine = quarantine_file
             .map(|path| QuarantineState::load(&path))
             .transpose()?;
-        let health = match &rack {
-            Some(rack) => HealthState::load(rack, request)?,
-            None => None,
+        let health = match (&places, &rack) {
+            (Some(places), rack) => HealthState::load_places(places, rack.as_ref(), request)?,
+            (None, Some(rack)) => HealthState::load(rack, request)?,
+            (None, None) => None,
         };
         if request.quarantine_verify && quarantine.is_none() {
             return Err(AppError::Nightly(
@@ -116,5 +118,19 @@ impl Nightly {
             Some(h) => h.record(boards, results, stopped),
             None => Ok(Vec::new()),
         }
+    }
+}
+
+/// The labgrid places of `source` (`--labgrid`, or a rack file's `labgrid:` section), if the
+/// boards are places.
+fn places_of(
+    source: &RackSource,
+    rack: Option<&hil_rack::RackFile>,
+) -> Result<Option<hil_lab::LabgridSource>, AppError> {
+    match (source, rack) {
+        (RackSource::Labgrid(l), _) => Ok(Some(l.clone())),
+        (RackSource::File(path), Some(rack)) => hil_lab::labgrid::rack_labgrid_source(rack, path)
+            .map_err(|e| AppError::Nightly(e.to_string())),
+        _ => Ok(None),
     }
 }

@@ -13,7 +13,7 @@ use hil_lab::RackSource;
 use hil_lease::{BoardClaim, BoardLease, LeaseState, board_leases};
 use serde_json::{Value, json};
 
-use super::boards_health::{HealthAction, act, health_cell};
+use super::boards_health::{HealthAction, act, act_on_place, health_cell};
 use crate::exit::{OrConfig, Status, config_error};
 use crate::labgrid_args::LabgridArgs;
 use crate::output;
@@ -110,11 +110,7 @@ pub fn run(args: BoardsArgs) -> anyhow::Result<Status> {
     let source = hil_app::settings::lab_source(args.rack.clone(), &args.labgrid.request(), &env)
         .or_config()?;
     let path = match source {
-        RackSource::Labgrid(source) => {
-            let state_dir =
-                hil_app::state_dir(args.state_dir.as_deref(), &env).map_err(config_error)?;
-            return super::boards_labgrid::list(&source, &state_dir, args.json);
-        }
+        RackSource::Labgrid(source) => return places(&source, args, &env),
         RackSource::File(path) => path,
         RackSource::Simulated => {
             eprintln!(
@@ -124,6 +120,12 @@ pub fn run(args: BoardsArgs) -> anyhow::Result<Status> {
             return Ok(Status::Success);
         }
     };
+    // A rack file whose boards are labgrid places (its `labgrid:` section).
+    if let Ok(rack) = hil_rack::load(&path)
+        && let Some(source) = hil_lab::labgrid::rack_labgrid_source(&rack, &path).or_config()?
+    {
+        return places(&source, args, &env);
+    }
     if let Some(action) = args.action {
         let state_dir = args
             .state_dir
@@ -161,4 +163,17 @@ pub fn run(args: BoardsArgs) -> anyhow::Result<Status> {
         );
     }
     Ok(Status::Success)
+}
+
+/// `hil boards` on labgrid places: list them, or change one place's health.
+fn places(
+    source: &hil_lab::LabgridSource,
+    args: BoardsArgs,
+    env: &hil_app::Env,
+) -> anyhow::Result<Status> {
+    let state_dir = hil_app::state_dir(args.state_dir.as_deref(), env).map_err(config_error)?;
+    match args.action {
+        Some(action) => act_on_place(&source.coordinator, Some(&state_dir), action),
+        None => super::boards_labgrid::list(source, &state_dir, args.json),
+    }
 }

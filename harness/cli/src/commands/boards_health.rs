@@ -36,9 +36,27 @@ pub fn act(
     action: HealthAction,
 ) -> anyhow::Result<Status> {
     let rack = hil_rack::load(rack_path).or_config()?;
+    apply(action, |name| BoardRecord::open(&rack, name, state_dir))
+}
+
+/// Applies `action` to a labgrid place's board (`hil boards … --labgrid HOST:PORT`).
+pub fn act_on_place(
+    coordinator: &hil_labgrid::Address,
+    state_dir: Option<&Path>,
+    action: HealthAction,
+) -> anyhow::Result<Status> {
+    apply(action, |name| {
+        BoardRecord::open_place(coordinator, name, state_dir)
+    })
+}
+
+fn apply(
+    action: HealthAction,
+    open: impl Fn(&str) -> Result<BoardRecord, hil_app::AppError>,
+) -> anyhow::Result<Status> {
     match action {
         HealthAction::Ready { name } => {
-            let mut record = BoardRecord::open(&rack, &name, state_dir).or_config()?;
+            let mut record = open(&name).or_config()?;
             let was = record.health.return_to_service();
             record.save().or_config()?;
             match was {
@@ -51,7 +69,7 @@ pub fn act(
             if reason.trim().is_empty() {
                 return Err(config_error("--reason must say why the board is taken out"));
             }
-            let mut record = BoardRecord::open(&rack, &name, state_dir).or_config()?;
+            let mut record = open(&name).or_config()?;
             record.health.take_out(reason, chrono::Utc::now());
             record.save().or_config()?;
             if let Some(m) = record.health.maintenance.as_ref() {
@@ -65,7 +83,20 @@ pub fn act(
 /// A board's health as one cell of the `hil boards` table: in service (with its count of
 /// consecutive bad runs and the last error), or in maintenance since when and why.
 pub fn health_cell(rack: &hil_rack::RackFile, name: &str, state_dir: Option<&Path>) -> String {
-    match BoardRecord::open(rack, name, state_dir) {
+    describe(BoardRecord::open(rack, name, state_dir))
+}
+
+/// [`health_cell`] of a labgrid place.
+pub fn place_health_cell(
+    coordinator: &hil_labgrid::Address,
+    place: &str,
+    state_dir: Option<&Path>,
+) -> String {
+    describe(BoardRecord::open_place(coordinator, place, state_dir))
+}
+
+fn describe(record: Result<BoardRecord, hil_app::AppError>) -> String {
+    match record {
         Ok(record) => {
             let h = &record.health;
             match &h.maintenance {

@@ -1,7 +1,8 @@
 //! `hil boards --labgrid HOST:PORT --place-tag KEY=VALUE` (or `--place NAME`): the selected
 //! labgrid places with their exporter, console, and who holds them — the coordinator's
 //! acquirer and, for a harness on this host, its pid (or that it no longer runs, and the next
-//! command releases the place). Nothing is acquired.
+//! command releases the place) — and each place's health (in service, or in maintenance since
+//! when and why). Nothing is acquired.
 
 use std::time::Duration;
 
@@ -10,6 +11,7 @@ use hil_labgrid::lease::records::{peek, record_path};
 use hil_labgrid::{Coordinator, Place, acquired_by, place_resources, reserved_by};
 use serde_json::json;
 
+use super::boards_health::place_health_cell;
 use crate::exit::{OrConfig, Status, config_error};
 use crate::output;
 
@@ -28,19 +30,27 @@ pub fn list(
         .selection
         .select(&places, &resources)
         .map_err(config_error)?;
-    let rows: Vec<[String; 4]> = chosen
+    let rows: Vec<[String; 5]> = chosen
         .iter()
-        .map(|p| row(p, &resources, &holder(p, source, state_dir)))
+        .map(|p| {
+            row(
+                p,
+                &resources,
+                &holder(p, source, state_dir),
+                source,
+                state_dir,
+            )
+        })
         .collect();
     if json {
         for r in &rows {
             println!(
                 "{}",
-                json!({ "place": r[0], "exporter": r[1], "console": r[2], "held": r[3] })
+                json!({ "place": r[0], "exporter": r[1], "console": r[2], "held": r[3], "health": r[4] })
             );
         }
     } else {
-        let mut table = output::table(["place", "exporter", "console", "held"]);
+        let mut table = output::table(["place", "exporter", "console", "held", "health"]);
         for r in &rows {
             table.add_row(r.clone());
         }
@@ -50,7 +60,13 @@ pub fn list(
     Ok(Status::Success)
 }
 
-fn row(place: &Place, resources: &[hil_labgrid::ResourceEntry], held: &str) -> [String; 4] {
+fn row(
+    place: &Place,
+    resources: &[hil_labgrid::ResourceEntry],
+    held: &str,
+    source: &LabgridSource,
+    state_dir: &std::path::Path,
+) -> [String; 5] {
     let mine = place_resources(place, resources);
     let console = mine.iter().find(|r| r.name == hil_labgrid::board::CONSOLE);
     [
@@ -60,6 +76,7 @@ fn row(place: &Place, resources: &[hil_labgrid::ResourceEntry], held: &str) -> [
             c.resource.id.to_string()
         }),
         held.to_string(),
+        place_health_cell(&source.coordinator, &place.name, Some(state_dir)),
     ]
 }
 

@@ -1,6 +1,7 @@
 //! Which places a command wants: named ones (`--place NAME`, repeatable) and/or those carrying
 //! every given tag (`--place-tag KEY=VALUE`, repeatable; all must match). A named place must
-//! exist; a tag selection takes the places that are DUTs (have a `console`).
+//! exist; a tag selection takes the places that are DUTs (have a `console`). Places held out
+//! (in maintenance) are never taken, whichever way they are selected.
 
 use std::collections::BTreeMap;
 
@@ -15,6 +16,8 @@ pub struct PlaceSelection {
     pub names: Vec<String>,
     /// Tags every selected place must carry.
     pub tags: BTreeMap<String, String>,
+    /// Places never taken (boards in maintenance), by name.
+    pub held_out: Vec<String>,
 }
 
 impl PlaceSelection {
@@ -69,6 +72,16 @@ impl PlaceSelection {
         };
         chosen.sort_by(|a, b| a.name.cmp(&b.name));
         chosen.dedup_by(|a, b| a.name == b.name);
+        let matched = chosen.len();
+        chosen.retain(|p| !self.held_out.contains(&p.name));
+        if chosen.is_empty() && matched > 0 {
+            return Err(format!(
+                "every place with {} is held out (in maintenance: {}); `hil boards ready NAME` \
+                 returns one to service",
+                self.describe(),
+                self.held_out.join(", ")
+            ));
+        }
         if chosen.is_empty() {
             let all: Vec<&str> = places.iter().map(|p| p.name.as_str()).collect();
             return Err(format!(
@@ -177,6 +190,19 @@ mod tests {
             .map(|p| p.name.as_str())
             .collect();
         assert_eq!(got, ["a", "b"]);
+        // A place in maintenance is never taken; when it was the only one, the error says so.
+        sel.held_out = vec!["a".into()];
+        let got: Vec<&str> = sel
+            .select(&places, &resources)
+            .unwrap()
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect();
+        assert_eq!(got, ["b"]);
+        sel.held_out = vec!["a".into(), "b".into()];
+        let e = sel.select(&places, &resources).unwrap_err();
+        assert!(e.contains("held out (in maintenance: a, b)"), "{e}");
+        sel.held_out.clear();
         sel.tags.insert("site".into(), "y".into());
         let e = sel.select(&places, &resources).unwrap_err();
         assert!(
@@ -190,7 +216,7 @@ mod tests {
         let places = [place("a", &[("hil", "nrf91")])];
         let sel = PlaceSelection {
             names: vec!["zz".into()],
-            tags: BTreeMap::new(),
+            ..PlaceSelection::default()
         };
         assert!(
             sel.select(&places, &[])
@@ -200,6 +226,7 @@ mod tests {
         let sel = PlaceSelection {
             names: vec!["a".into()],
             tags: BTreeMap::from([("hil".into(), "x".into())]),
+            ..PlaceSelection::default()
         };
         assert!(
             sel.select(&places, &[])
