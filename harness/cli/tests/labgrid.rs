@@ -464,7 +464,10 @@ fn a_place_in_maintenance_is_not_taken_and_the_others_get_health_records() {
     // A board in maintenance is one `error` trial (`health::maintenance`): never a green run.
     assert_eq!(run.status.code(), Some(1), "{err}\n{}", lab.logs());
     assert!(
-        err.contains(&format!("ERROR  {out_of_service}::health::maintenance")),
+        err.contains(&format!("ERROR  {out_of_service}::health::maintenance"))
+            && err.contains(&format!(
+                "return it with `hil boards --labgrid {addr} ready {out_of_service}`"
+            )),
         "{err}"
     );
     assert!(

@@ -21,19 +21,31 @@ pub struct HeldOut {
     pub dut: DutInfo,
     /// Why, one line (e.g. `in maintenance since 2025-03-04T05:06:07Z (…): …`).
     pub reason: String,
+    /// How an engineer returns it to service, e.g. ``hil boards ready dk-1``.
+    pub how_to_return: String,
 }
 
 impl HeldOut {
-    /// The board `name`, held out for `reason`.
+    /// The rack board `name`, held out for `reason`.
     pub fn new(name: impl Into<String>, reason: impl Into<String>) -> Self {
+        let name = name.into();
         HeldOut {
+            how_to_return: format!(
+                "`hil boards ready {name}` or a passing `hil doctor --dut {name}`"
+            ),
             dut: DutInfo {
-                name: name.into(),
+                name,
                 firmware: None,
                 properties: Vec::new(),
             },
             reason: reason.into(),
         }
+    }
+
+    /// The same, returned to service by `how` instead (e.g. a labgrid place's command).
+    pub fn returned_by(mut self, how: impl Into<String>) -> Self {
+        self.how_to_return = how.into();
+        self
     }
 
     /// The id of the error trial that says the board is out: `<dut>::health::maintenance`.
@@ -66,10 +78,9 @@ pub(crate) fn report_held_out(
         "the board is in maintenance: the run did not touch it".to_string(),
         Outcome::Error {
             message: format!(
-                "the board is {reason}; return it with `hil boards ready {name}` or a passing \
-                 `hil doctor --dut {name}`",
+                "the board is {reason}; return it with {how}",
                 reason = held.reason,
-                name = held.dut.name,
+                how = held.how_to_return,
             ),
         },
     );

@@ -23,6 +23,8 @@ pub struct HealthState {
     store: HealthStore,
     after: u32,
     boards: Vec<(BoardKey, BoardHealth)>,
+    /// The coordinator, when the boards are labgrid places (for the commands a message names).
+    coordinator: Option<String>,
 }
 
 /// What bring-up said about a board that was brought up: its fault, or its supply's.
@@ -60,7 +62,7 @@ impl HealthState {
             .iter()
             .filter_map(|d| BoardKey::of(d).map(|k| (k, d.name.clone())))
             .collect();
-        HealthState::load_keyed(keyed, request, rack.maintenance_after)
+        HealthState::load_keyed(keyed, request, rack.maintenance_after, None)
     }
 
     /// The records of the labgrid places `source` selects (asked of the coordinator; nothing
@@ -89,13 +91,15 @@ impl HealthState {
             .iter()
             .map(|p| (BoardKey::of_place(&coordinator, &p.name), p.name.clone()))
             .collect();
-        HealthState::load_keyed(keyed, request, rack.and_then(|r| r.maintenance_after))
+        let after = rack.and_then(|r| r.maintenance_after);
+        HealthState::load_keyed(keyed, request, after, Some(coordinator))
     }
 
     fn load_keyed(
         keyed: Vec<(BoardKey, String)>,
         request: &NightlyRequest,
         rack_after: Option<u32>,
+        coordinator: Option<String>,
     ) -> Result<Option<HealthState>, AppError> {
         if keyed.is_empty() {
             return Ok(None);
@@ -125,6 +129,7 @@ impl HealthState {
             store,
             after,
             boards,
+            coordinator,
         }))
     }
 
@@ -134,7 +139,11 @@ impl HealthState {
             .iter()
             .filter_map(|(_, h)| {
                 let m = h.maintenance.as_ref()?;
-                Some(HeldOut::new(h.dut.clone(), m.describe()))
+                let held = HeldOut::new(h.dut.clone(), m.describe());
+                Some(match &self.coordinator {
+                    Some(c) => held.returned_by(ready_command(c, &h.dut)),
+                    None => held,
+                })
             })
             .collect()
     }
@@ -154,7 +163,14 @@ impl HealthState {
             };
             let verdict = verdict(outcome, results, stopped);
             let transition = health.apply(&verdict, self.after, now);
-            if let Some(line) = describe(&health.dut, &transition, self.after) {
+            let how = match &self.coordinator {
+                Some(c) => ready_command(c, &health.dut),
+                None => format!(
+                    "`hil boards ready {0}` or a passing `hil doctor --dut {0}`",
+                    health.dut
+                ),
+            };
+            if let Some(line) = describe(&health.dut, &transition, self.after, &how) {
                 lines.push(line);
             }
             self.store.save(health).map_err(health_error)?;
@@ -247,7 +263,12 @@ fn verdict(outcome: &BoardOutcome, results: &[TrialResult], stopped: bool) -> Ru
     }
 }
 
-fn describe(dut: &str, transition: &Transition, after: u32) -> Option<String> {
+/// The command that returns the labgrid place `place` of `coordinator` to service.
+fn ready_command(coordinator: &str, place: &str) -> String {
+    format!("`hil boards --labgrid {coordinator} ready {place}`")
+}
+
+fn describe(dut: &str, transition: &Transition, after: u32, how: &str) -> Option<String> {
     match transition {
         Transition::Unchanged => None,
         Transition::Recovered { previous } => Some(format!(
@@ -257,7 +278,7 @@ fn describe(dut: &str, transition: &Transition, after: u32) -> Option<String> {
             "health: DUT `{dut}` had an infrastructure error ({count} of {after} consecutive runs before maintenance)"
         )),
         Transition::EnteredMaintenance(m) => Some(format!(
-            "health: DUT `{dut}` is now {}; later runs will not touch it (`hil boards ready {dut}` or a passing `hil doctor --dut {dut}` returns it)",
+            "health: DUT `{dut}` is now {}; later runs will not touch it ({how} returns it)",
             m.describe()
         )),
     }
