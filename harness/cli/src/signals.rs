@@ -5,6 +5,10 @@
 //! set exits at once with 128 + signal number — reports stay valid because JUnit is rewritten
 //! atomically after each result — after printing one line when one was given
 //! ([`register_with_abort_line`]).
+//!
+//! Short commands that hold boards (`hil at`, `hil psu`, `hil doctor`) stop by ending the
+//! process instead ([`release_places_on_stop`]): the labgrid places they hold are given back
+//! first.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -89,4 +93,25 @@ impl Drop for Notice {
             let _ = handle.join();
         }
     }
+}
+
+/// On SIGINT/SIGTERM: releases the labgrid places this process holds (over a new session,
+/// bounded), says so, and exits with 128 + signal. Local board leases need nothing: they are
+/// file locks the kernel releases with the process.
+pub fn release_places_on_stop() -> anyhow::Result<()> {
+    let mut signals = signal_hook::iterator::Signals::new(STOP_SIGNALS)
+        .context("installing the SIGINT/SIGTERM handler")?;
+    std::thread::Builder::new()
+        .name("hil-signal-release".into())
+        .spawn(move || {
+            if let Some(sig) = signals.forever().next() {
+                eprintln!("stopped by signal {sig}");
+                for line in hil_labgrid::lease::on_exit::release_registered() {
+                    eprintln!("lab: {line}");
+                }
+                std::process::exit(128 + sig);
+            }
+        })
+        .context("starting the signal watcher")?;
+    Ok(())
 }

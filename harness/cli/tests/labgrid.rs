@@ -372,6 +372,42 @@ fn doctor_boards_at_and_psu_take_a_place_too() {
     assert_eq!(code, Some(0), "{out}\n{err}");
     assert!(out.contains('V'), "{out}");
 
+    // Ctrl-C on a command that holds a place (a long supply profile) gives the place back.
+    let profile = dir.path().join("hold.yaml");
+    std::fs::write(&profile, "steps:\n  - {set: 3.7, dwell_ms: 600000}\n").unwrap();
+    let mut psu = hil();
+    psu.args(["psu", "--labgrid", &addr, "--place", &place, "profile"])
+        .arg(&profile)
+        .arg("--state-dir")
+        .arg(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let mut child = psu.spawn().unwrap();
+    let check = lab.client("test/check");
+    let acquired = |c: &hil_labgrid::Coordinator| {
+        c.places()
+            .unwrap()
+            .iter()
+            .any(|p| p.name == place && hil_labgrid::acquired_by(p).is_some())
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !acquired(&check) {
+        assert!(Instant::now() < deadline, "hil psu never acquired {place}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    common::signal(&child, libc::SIGINT);
+    let status = wait(&mut child, Duration::from_secs(60));
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert_eq!(status.code(), Some(128 + libc::SIGINT), "{err}");
+    assert!(
+        err.contains(&format!("released labgrid place `{place}`")),
+        "{err}"
+    );
+    assert!(!acquired(&check), "{place} still acquired after Ctrl-C");
+    let records = std::fs::read_dir(dir.path().join("labgrid")).map_or(0, |d| d.count());
+    assert_eq!(records, 0, "place records left behind");
+
     // `hil boards` shows who holds a place without taking it.
     let holder = lab.client("test-host/engineer");
     holder.acquire_place(&place).unwrap();

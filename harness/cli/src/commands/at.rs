@@ -139,6 +139,7 @@ fn parse_secs(s: &str) -> Result<f64, String> {
 }
 
 pub fn run(args: AtArgs) -> anyhow::Result<Status> {
+    crate::signals::release_places_on_stop()?;
     let (port, baud, claim, _place) = console(&args)?;
     let _leases = args.lease.take("hil at", &[claim])?;
     let config = ClientConfig {

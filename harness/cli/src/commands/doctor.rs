@@ -47,6 +47,7 @@ pub struct DoctorArgs {
 }
 
 pub fn run(args: DoctorArgs) -> anyhow::Result<Status> {
+    crate::signals::release_places_on_stop()?;
     let request = LabRequest {
         rack: args.rack,
         timing: Some(args.timing.into()),

@@ -67,6 +67,7 @@ pub enum PsuAction {
 }
 
 pub fn run(args: PsuArgs) -> anyhow::Result<Status> {
+    crate::signals::release_places_on_stop()?;
     if let PsuAction::Profile { file, .. } = &args.action {
         // A bad profile is reported before connecting to anything.
         Profile::load(file).map_err(config_error)?;

@@ -1,9 +1,11 @@
 //! [`HeldPlaces`]: the places a command acquired, their boards, and their release — on drop
-//! too, so the normal end, Ctrl-C/SIGTERM (the run ends and unwinds) and every error path give
-//! them back; a process killed outright leaves records that the next command heals.
+//! too, so the normal end, Ctrl-C/SIGTERM (the run ends and unwinds; shorter commands release
+//! through [`super::on_exit`] before they exit) and every error path give them back; a process
+//! killed outright leaves records that the next command heals.
 
 use std::time::Duration;
 
+use super::on_exit;
 use super::records::HeldRecord;
 use super::selection::resources_of;
 use crate::board::{self, CONSOLE, PlaceBoard, PlaceError};
@@ -45,6 +47,17 @@ impl HeldPlaces {
     }
 
     pub(crate) fn push(&mut self, place: HeldPlace) {
+        on_exit::register(on_exit::Registered {
+            coordinator: self.client.address().clone(),
+            session: self.client.session_name().to_string(),
+            place: place.name.clone(),
+            token: place.token.clone(),
+            record: place
+                .record
+                .as_ref()
+                .map(HeldRecord::path)
+                .unwrap_or_default(),
+        });
         self.places.push(place);
     }
 
@@ -99,6 +112,7 @@ impl HeldPlaces {
         let mut problems = Vec::new();
         let session = self.client.session_name().to_string();
         for mut place in std::mem::take(&mut self.places) {
+            on_exit::unregister(self.client.address(), &place.name);
             if let Err(e) = self.client.release_place(&place.name, Some(&session)) {
                 problems.push(format!("releasing labgrid place `{}`: {e}", place.name));
             }

@@ -5,10 +5,12 @@
 //! - [`selection`]: which places (`--place`, `--place-tag`);
 //! - [`records`]: this host's record of each place it holds (pid, token), with a lock;
 //! - [`attempt`]: one try at every place: heal, claim, reserve, check;
-//! - [`held`]: [`HeldPlaces`], acquired places, their boards, and release.
+//! - [`held`]: [`HeldPlaces`], acquired places, their boards, and release;
+//! - [`on_exit`]: the places still held when a signal ends the process, released then.
 
 pub mod attempt;
 pub mod held;
+pub mod on_exit;
 pub mod records;
 pub mod selection;
 

@@ -124,6 +124,11 @@ impl HeldRecord {
         self.lock.flush()
     }
 
+    /// The record's file.
+    pub fn path(&self) -> PathBuf {
+        self.path.clone()
+    }
+
     /// Removes the record (the place is no longer held) and lets go of it.
     pub fn remove(self) {
         let _ = std::fs::remove_file(&self.path);
