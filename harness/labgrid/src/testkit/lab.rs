@@ -22,6 +22,22 @@ pub struct LabPlace {
     pub exporter: String,
 }
 
+/// An `ssh` `NetworkService` on every place (all on one sshd) and a `hil-probe` tag naming the
+/// board's simulated probe endpoint, so the places can be flashed over SSH.
+#[derive(Debug, Clone, Default)]
+pub struct SshPlaces {
+    /// The sshd port (on 127.0.0.1).
+    pub port: u16,
+    /// The login name.
+    pub user: String,
+    /// The `hil-remote-hil` tag (the `hil` binary under test).
+    pub remote_hil: String,
+    /// Per place: another login name (e.g. one sshd refuses).
+    pub users: BTreeMap<String, String>,
+    /// Per place: another `hil-probe` tag (e.g. a USB probe that is not attached).
+    pub probes: BTreeMap<String, String>,
+}
+
 /// A labgrid lab on loopback with simulated boards.
 pub struct LabgridLab {
     /// The coordinator's address.
@@ -31,6 +47,7 @@ pub struct LabgridLab {
     // Drop order: exporters (and their ser2net) first, then the coordinator, then the boards.
     exporters: Vec<Group>,
     coordinator: Option<Group>,
+    ssh: Option<SshPlaces>,
     sim: SimRack,
     dir: tempfile::TempDir,
 }
@@ -40,6 +57,17 @@ impl LabgridLab {
     /// each (modem firmware from `profiles`, in turn), and one place per board tagged
     /// `hil=nrf91` plus the board's `hil-*` tags.
     pub fn start(hosts: &[&str], per_host: usize, profiles: &[&str]) -> LabgridLab {
+        Self::start_with(hosts, per_host, profiles, None)
+    }
+
+    /// As [`start`](Self::start), with an `ssh` service and a probe tag on every place when
+    /// `ssh` is given.
+    pub fn start_with(
+        hosts: &[&str],
+        per_host: usize,
+        profiles: &[&str],
+        ssh: Option<SshPlaces>,
+    ) -> LabgridLab {
         let dir = tempfile::tempdir().expect("lab directory");
         let sim = start_boards(hosts, per_host, profiles);
         let port = free_port();
@@ -58,6 +86,7 @@ impl LabgridLab {
             places: Vec::new(),
             exporters: Vec::new(),
             coordinator: Some(coordinator),
+            ssh,
             sim,
             dir,
         };
@@ -81,6 +110,14 @@ impl LabgridLab {
                 b.serial.display(),
                 b.baud
             );
+            if let Some(ssh) = &self.ssh {
+                let user = ssh.users.get(&b.name).unwrap_or(&ssh.user);
+                let _ = writeln!(
+                    config,
+                    "  ssh: {{ cls: NetworkService, address: 127.0.0.1, username: \"{user}\", port: {} }}",
+                    ssh.port
+                );
+            }
             self.places.push(LabPlace {
                 name: b.name.clone(),
                 exporter: host.to_string(),
@@ -112,7 +149,8 @@ impl LabgridLab {
 
     fn create_places(&self) {
         let client = self.client("fixture/setup");
-        let want = self.places.len() * 2;
+        let per_place = if self.ssh.is_some() { 3 } else { 2 };
+        let want = self.places.len() * per_place;
         client
             .wait_view("the exporters' resources", Duration::from_secs(60), |v| {
                 v.resources.len() >= want
@@ -125,9 +163,20 @@ impl LabgridLab {
                 .add_place_match(&place.name, &format!("{}/{}/*", place.exporter, place.name))
                 .expect("AddPlaceMatch");
             client
-                .set_place_tags(&place.name, &board_tags(dut))
+                .set_place_tags(&place.name, &self.tags(dut))
                 .expect("SetPlaceTags");
         }
+    }
+
+    /// The tags of a board's place: [`board_tags`], and the probe and remote `hil` with ssh.
+    fn tags(&self, dut: &SimDut) -> BTreeMap<String, String> {
+        let mut tags = board_tags(dut);
+        if let Some(ssh) = &self.ssh {
+            let probe = ssh.probes.get(&dut.name).unwrap_or(&dut.probe);
+            tags.insert(TAG_PROBE.to_string(), probe.clone());
+            tags.insert(TAG_REMOTE_HIL.to_string(), ssh.remote_hil.clone());
+        }
+        tags
     }
 
     /// The simulated boards.
