@@ -325,7 +325,7 @@ pub enum FlashError {
 
     /// Flashing over SSH on the host with the probe failed: the connection, the remote `hil`,
     /// or the probe there ([`RemoteFailure`](crate::remote::RemoteFailure) says which).
-    #[error("DUT `{dut}`: flashing over ssh {login} failed: {failure}: {detail}")]
+    #[error("flashing `{dut}` over ssh {login} failed: {failure}: {detail}")]
     Remote {
         /// The DUT (labgrid place) name.
         dut: String,
