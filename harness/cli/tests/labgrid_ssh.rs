@@ -96,6 +96,19 @@ fn flash_probe_flashes_a_simulated_board_in_another_process() {
     let last = lines.last().unwrap();
     assert_eq!(last["done"]["installed_id"], id.as_str(), "{last}");
     assert_eq!(dut.control.fw_id(), id);
+
+    let mut cmd = hil();
+    cmd.args([
+        "flash",
+        "--probe",
+        &dut.probe,
+        "--progress",
+        "json",
+        "--reset",
+    ]);
+    let out = output(cmd, 60);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(json_lines(&out.stdout), [serde_json::json!("reset_done")]);
 }
 
 #[test]
