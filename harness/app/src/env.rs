@@ -36,13 +36,16 @@ pub const LG_COORDINATOR: &str = "LG_COORDINATOR";
 pub const LG_USERNAME: &str = "LG_USERNAME";
 /// The host in the labgrid session name (as labgrid-client; else the host name).
 pub const LG_HOSTNAME: &str = "LG_HOSTNAME";
+/// An ssh client configuration file (`ssh -F`) for flashing labgrid places over SSH, e.g.
+/// with `IdentityFile` and `UserKnownHostsFile`; unset uses the user's own ssh configuration.
+pub const HIL_SSH_CONFIG: &str = "HIL_SSH_CONFIG";
 /// The login name.
 pub const USER: &str = "USER";
 /// The git commit, as CI systems name it (first set wins).
 pub const COMMIT_VARS: [&str; 3] = ["GITHUB_SHA", "CI_COMMIT_SHA", "GIT_COMMIT"];
 
 /// Every variable [`Env::capture`] reads.
-pub const VARS: [&str; 17] = [
+pub const VARS: [&str; 18] = [
     HIL_RACK,
     HIL_TIMING,
     HIL_REPORT_DIR,
@@ -56,6 +59,7 @@ pub const VARS: [&str; 17] = [
     LG_COORDINATOR,
     LG_USERNAME,
     LG_HOSTNAME,
+    HIL_SSH_CONFIG,
     USER,
     COMMIT_VARS[0],
     COMMIT_VARS[1],

@@ -30,8 +30,8 @@ use hil_runner::Filter;
 use hil_sim::timing::Timing;
 
 use crate::env::{
-    CARGO_TARGET_DIR, Env, FUT_ELF, HIL_RACK, HIL_REPORT_DIR, HIL_RETRIES, HIL_STATE_DIR,
-    HIL_TIMING, LG_COORDINATOR, LG_HOSTNAME, LG_USERNAME, USER,
+    CARGO_TARGET_DIR, Env, FUT_ELF, HIL_RACK, HIL_REPORT_DIR, HIL_RETRIES, HIL_SSH_CONFIG,
+    HIL_STATE_DIR, HIL_TIMING, LG_COORDINATOR, LG_HOSTNAME, LG_USERNAME, USER,
 };
 use crate::history::HistoryPlace;
 use crate::provenance::Provenance;
@@ -183,6 +183,7 @@ impl LabSettings {
             rack: lab_source(request.rack, &request.labgrid, env)?,
             options: LabOptions {
                 labgrid_session,
+                ssh_config: env.path(HIL_SSH_CONFIG),
                 timing,
                 firmware: request.firmware,
                 fut_elf: env.path(FUT_ELF),

@@ -322,6 +322,20 @@ pub enum FlashError {
         #[source]
         source: crate::simulated::TargetError,
     },
+
+    /// Flashing over SSH on the host with the probe failed: the connection, the remote `hil`,
+    /// or the probe there ([`RemoteFailure`](crate::remote::RemoteFailure) says which).
+    #[error("flashing `{dut}` over ssh {login} failed: {failure}: {detail}")]
+    Remote {
+        /// The DUT (labgrid place) name.
+        dut: String,
+        /// `user@host:port` of the exporter host.
+        login: String,
+        /// What failed.
+        failure: crate::remote::RemoteFailure,
+        /// The message of ssh or of the remote `hil`.
+        detail: String,
+    },
 }
 
 /// Locating the firmware image failed: a path someone named does not exist.

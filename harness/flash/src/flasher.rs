@@ -41,6 +41,8 @@ pub enum ProbeKind {
     ProbeRs,
     /// The in-process simulated probe.
     Simulated,
+    /// A probe on another host, driven by that host's `hil flash` over SSH.
+    OverSsh,
 }
 
 /// A flasher's probe, chip and permissions, for logs and reports.
@@ -50,7 +52,8 @@ pub struct ProbeDescription {
     pub kind: ProbeKind,
     /// The rack's name for the DUT.
     pub dut: String,
-    /// `VID:PID[:serial]` for probe-rs, `sim:<dut>` for the simulated probe.
+    /// `VID:PID[:serial]` for probe-rs, `sim:<dut>` for the simulated probe, `<selector> via
+    /// ssh user@host:port` over SSH.
     pub selector: String,
     /// probe-rs target name, e.g. `nRF9160_xxAA`.
     pub chip: String,
@@ -63,6 +66,7 @@ impl fmt::Display for ProbeDescription {
         let kind = match self.kind {
             ProbeKind::ProbeRs => "probe-rs",
             ProbeKind::Simulated => "simulated probe",
+            ProbeKind::OverSsh => "probe",
         };
         write!(
             f,

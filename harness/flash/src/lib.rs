@@ -5,7 +5,11 @@
 //! - [`ProbeRsFlasher`] — real hardware through probe-rs 0.32 ([`probe_rs_flasher`]); probes
 //!   are selected by `VID:PID[:serial]` and listed with [`list_probes`] ([`probes`]).
 //! - [`SimulatedFlasher`] — the simulated rack's probe ([`simulated`]), driving a
-//!   [`SimTarget`] so this crate does not depend on hil-sim.
+//!   [`SimTarget`] so this crate does not depend on hil-sim; [`TcpSimTarget`] reaches a
+//!   simulated board's probe endpoint over TCP ([`sim_probe`]).
+//! - [`SshFlasher`] — a probe on another host (a labgrid exporter), driven by that host's
+//!   `hil flash --probe` over SSH ([`ssh`]), with its progress protocol in [`remote`].
+//! - [`flasher_for_probe`] — the flasher a [`ProbeSelector`] names ([`select`]).
 //! - [`FirmwareImage`] — ELF/HEX validation against the nRF9160 memory map, content digest and
 //!   firmware id ([`image`]); used by both flashers.
 //! - [`locate_image_from`] and [`should_flash`] — which image, and whether flashing is needed
@@ -21,7 +25,11 @@ pub mod locate;
 pub mod probe_rs_flasher;
 pub mod probes;
 pub mod progress;
+pub mod remote;
+pub mod select;
+pub mod sim_probe;
 pub mod simulated;
+pub mod ssh;
 
 pub use error::{FlashError, ImageError, LocateError};
 pub use flasher::{FlashReport, Flasher, ProbeDescription, ProbeKind};
@@ -32,6 +40,12 @@ pub use locate::{
     locate_image_from, no_image_reason, should_flash,
 };
 pub use probe_rs_flasher::{NRF9160_CHIP, ProbeRsConfig, ProbeRsFlasher};
-pub use probes::{ProbeInfo, ProbeSelector, ProbeSelectorError, list_probes};
+pub use probes::{
+    ProbeInfo, ProbeSelector, ProbeSelectorError, SimProbeAddress, UsbProbeSelector, list_probes,
+};
 pub use progress::{FlashEvent, FlashPhase, Throughput};
+pub use remote::{RemoteFailed, RemoteFailure, RemoteLine};
+pub use select::flasher_for_probe;
+pub use sim_probe::{SimProbeError, TcpSimTarget};
 pub use simulated::{SimTarget, SimulatedFlasher, TargetError, ThroughputModel};
+pub use ssh::{SshFlashConfig, SshFlasher, SshLogin};

@@ -26,7 +26,7 @@ use probe_rs::{MemoryInterface, Permissions, Session};
 use crate::error::FlashError;
 use crate::flasher::{FlashReport, Flasher, ProbeDescription, ProbeKind};
 use crate::image::{FirmwareImage, ImageFormat};
-use crate::probes::{ProbeSelector, list_probes, matching_probes, to_probe_rs};
+use crate::probes::{UsbProbeSelector, list_probes, matching_probes, to_probe_rs};
 use crate::progress::{FlashEvent, FlashPhase, PhaseTracker};
 
 /// probe-rs target name of the nRF9160 (SiP revisions B0/B1).
@@ -41,7 +41,7 @@ pub struct ProbeRsConfig {
     /// The rack's name for the DUT (used in messages).
     pub dut: String,
     /// Which probe belongs to the DUT.
-    pub selector: ProbeSelector,
+    pub selector: UsbProbeSelector,
     /// probe-rs target name; [`NRF9160_CHIP`] by default.
     pub chip: String,
     /// The rack's `allow_erase_all`: may a locked chip be erased to unlock it?
@@ -50,7 +50,7 @@ pub struct ProbeRsConfig {
 
 impl ProbeRsConfig {
     /// An nRF9160 behind `selector`, erase-all not allowed.
-    pub fn new(dut: impl Into<String>, selector: ProbeSelector) -> Self {
+    pub fn new(dut: impl Into<String>, selector: UsbProbeSelector) -> Self {
         ProbeRsConfig {
             dut: dut.into(),
             selector,
@@ -59,10 +59,10 @@ impl ProbeRsConfig {
         }
     }
 
-    /// The config of a rack-file DUT: its probe selector and `allow_erase_all`; `None` when
-    /// the DUT has no probe (or is simulated).
+    /// The config of a rack-file DUT: its USB probe selector and `allow_erase_all`; `None` when
+    /// the DUT has no USB probe (none, or a simulated one).
     pub fn from_dut(dut: &DutSpec) -> Option<Self> {
-        let selector = dut.probe.clone()?;
+        let selector = dut.probe.as_ref()?.usb()?.clone();
         Some(Self::new(dut.name.clone(), selector).with_allow_erase_all(dut.allow_erase_all))
     }
 

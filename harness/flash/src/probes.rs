@@ -1,5 +1,6 @@
-//! Debug probes: which probe a DUT uses ([`ProbeSelector`], `VID:PID[:serial]`) and which
-//! probes are attached ([`list_probes`], as our own serializable [`ProbeInfo`]).
+//! Debug probes: which probe a DUT uses ([`ProbeSelector`]: a USB probe `VID:PID[:serial]`, or
+//! a simulated board's probe `sim@HOST:PORT`) and which USB probes are attached
+//! ([`list_probes`], as our own serializable [`ProbeInfo`]).
 //!
 //! The selector is the rack file's (`hil_rack::ProbeSelector`); this module converts it to
 //! probe-rs's `DebugProbeSelector` and matches it against probe listings.
@@ -10,10 +11,10 @@ use probe_rs::probe::DebugProbeSelector;
 use probe_rs::probe::list::{Accessibility, Lister, ProbeListItem};
 use serde::{Deserialize, Serialize};
 
-pub use hil_rack::{ProbeSelector, ProbeSelectorError};
+pub use hil_rack::{ProbeSelector, ProbeSelectorError, SimProbeAddress, UsbProbeSelector};
 
 /// Converts a rack selector into the selector probe-rs opens probes with.
-pub fn to_probe_rs(selector: &ProbeSelector) -> DebugProbeSelector {
+pub fn to_probe_rs(selector: &UsbProbeSelector) -> DebugProbeSelector {
     DebugProbeSelector {
         vendor_id: selector.vendor_id,
         product_id: selector.product_id,
@@ -83,7 +84,7 @@ pub fn list_probes() -> Vec<ProbeInfo> {
 }
 
 /// The attached probes that `selector` matches (probe-rs's own matching rules).
-pub(crate) fn matching_probes(lister: &Lister, selector: &ProbeSelector) -> Vec<ProbeInfo> {
+pub(crate) fn matching_probes(lister: &Lister, selector: &UsbProbeSelector) -> Vec<ProbeInfo> {
     lister
         .list_with_access(Some(&to_probe_rs(selector)))
         .iter()

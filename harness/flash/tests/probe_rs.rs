@@ -6,12 +6,12 @@ mod common;
 use common::{ElfSpec, write};
 use hil_flash::{
     FirmwareImage, FlashError, Flasher, ImageError, NRF9160_CHIP, ProbeKind, ProbeRsConfig,
-    ProbeRsFlasher, ProbeSelector, list_probes,
+    ProbeRsFlasher, ProbeSelector, UsbProbeSelector, list_probes,
 };
 use rstest::rstest;
 
-fn selector() -> ProbeSelector {
-    ProbeSelector::parse("1366:1015:000960012345").unwrap()
+fn selector() -> UsbProbeSelector {
+    UsbProbeSelector::parse("1366:1015:000960012345").unwrap()
 }
 
 #[rstest]
@@ -37,8 +37,10 @@ fn selector_round_trips() {
     assert_eq!((s.vendor_id, s.product_id), (0x1366, 0x1015));
     assert_eq!(s.serial_number.as_deref(), Some("000960012345"));
     assert_eq!(s.to_string(), "1366:1015:000960012345");
-    let any = ProbeSelector::parse("1366:1015").unwrap();
+    let any = UsbProbeSelector::parse("1366:1015").unwrap();
     assert_eq!(any.serial_number, None);
+    let rack = ProbeSelector::parse("1366:1015:000960012345").unwrap();
+    assert_eq!(rack.usb(), Some(&s));
 }
 
 /// Only meaningful where no probe is attached (CI, containers); skipped otherwise.

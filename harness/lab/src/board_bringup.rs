@@ -9,9 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hil_at::{AtClient, ClientConfig, Identity};
-use hil_flash::{
-    FirmwareImage, Flasher, ProbeRsConfig, ProbeRsFlasher, SimulatedFlasher, ThroughputModel,
-};
+use hil_flash::{FirmwareImage, Flasher, SimulatedFlasher, ThroughputModel, flasher_for_probe};
 use hil_power::GuardedSupply;
 use hil_rack::{DutSpec, Limits, SupplySpec};
 use hil_sim::rack::SimDut;
@@ -24,15 +22,20 @@ use crate::flashing::{FlashOutcome, flash_console};
 use crate::identity;
 use crate::simulated::SimProbeTarget;
 
-/// Brings the board `spec` names up; `sim` is its simulated DUT, if it is one.
+/// Brings the board `spec` names up; `sim` is its simulated DUT, if it is one; `remote` its
+/// flasher when the probe is on another host (a labgrid place flashed over SSH).
 pub(crate) fn bring_up_board(
     spec: DutSpec,
     sim: Option<&SimDut>,
+    remote: Option<Box<dyn Flasher>>,
     image: Option<&FirmwareImage>,
     opts: &LabOptions,
 ) -> Board {
     let artifacts = opts.artifacts_dir.as_ref().map(|d| d.join(&spec.name));
-    let (mut flasher, sim) = attach_probe(&spec, sim, opts);
+    let (mut flasher, sim) = match remote {
+        Some(remote) => (Some(remote), None),
+        None => attach_probe(&spec, sim, opts),
+    };
     let mut nominal_volts = spec.nominal_volts.unwrap_or(DEFAULT_NOMINAL_VOLTS);
     let mut notes = Vec::new();
     let (state, supply) = match open_console(&spec, opts) {
@@ -71,11 +74,11 @@ fn attach_probe(
     sim: Option<&SimDut>,
     opts: &LabOptions,
 ) -> (Option<Box<dyn Flasher>>, Option<SimHandle>) {
+    let model = match opts.timing {
+        Timing::Fast => ThroughputModel::FAST,
+        Timing::Realistic => ThroughputModel::REALISTIC,
+    };
     if let Some(sim) = sim {
-        let model = match opts.timing {
-            Timing::Fast => ThroughputModel::FAST,
-            Timing::Realistic => ThroughputModel::REALISTIC,
-        };
         let target = Arc::new(SimProbeTarget(sim.control.clone()));
         let flasher = SimulatedFlasher::new(spec.name.clone(), target, model)
             .with_allow_erase_all(spec.allow_erase_all);
@@ -86,8 +89,10 @@ fn attach_probe(
             profile_source: sim.profile_source.clone(),
         };
         (Some(Box::new(flasher)), Some(handle))
-    } else if let Some(cfg) = ProbeRsConfig::from_dut(spec) {
-        (Some(Box::new(ProbeRsFlasher::new(cfg))), None)
+    } else if let Some(probe) = &spec.probe {
+        // probe-rs for a USB probe; a `sim@HOST:PORT` probe is another process's simulated board.
+        let flasher = flasher_for_probe(&spec.name, probe, spec.allow_erase_all, model);
+        (Some(flasher), None)
     } else {
         (None, None)
     }

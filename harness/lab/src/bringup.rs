@@ -57,6 +57,9 @@ pub struct LabOptions {
     pub profile_dirs: Vec<PathBuf>,
     /// The labgrid session name (`host/user`); `<host>/hil` when not given.
     pub labgrid_session: Option<String>,
+    /// The ssh client configuration file for flashing labgrid places over SSH (`ssh -F`,
+    /// from `HIL_SSH_CONFIG`); `None` uses the user's own.
+    pub ssh_config: Option<PathBuf>,
 }
 
 /// Which of a rack's boards a command brings up.
@@ -97,6 +100,7 @@ impl Default for LabOptions {
             boards: BoardSelection::All,
             profile_dirs: Vec::new(),
             labgrid_session: None,
+            ssh_config: None,
         }
     }
 }
@@ -186,11 +190,18 @@ impl Lab {
                 .into_iter()
                 .map(|spec| {
                     let sim_dut = sim.as_ref().and_then(|r| r.dut(&spec.name));
-                    let origin = labgrid.as_ref().and_then(|l| l.origin(&spec.name));
+                    let origin = labgrid
+                        .as_ref()
+                        .and_then(|l| l.origin(&spec.name, image.is_some()));
+                    let remote = labgrid
+                        .as_ref()
+                        .and_then(|l| l.flasher(&spec.name, opts.ssh_config.as_deref()));
                     // A place that cannot be flashed from here runs without flashing.
-                    let image = image.as_ref().filter(|_| origin.is_none());
+                    let image = image
+                        .as_ref()
+                        .filter(|_| origin.is_none() || remote.is_some());
                     scope.spawn(move || {
-                        let mut board = bring_up_board(spec, sim_dut, image, opts);
+                        let mut board = bring_up_board(spec, sim_dut, remote, image, opts);
                         board.origin = origin.unwrap_or_default();
                         board
                     })

@@ -186,6 +186,12 @@ fn check_probe(board: &Board, probes: &[hil_flash::ProbeInfo]) -> Row {
         (None, Some(selector)) if probes.iter().any(|p| probe_matches(p, selector)) => {
             ("probe", Status::Ok, format!("{selector} attached"), "")
         }
+        (None, Some(selector @ hil_rack::ProbeSelector::Simulated(_))) => (
+            "probe",
+            Status::Ok,
+            format!("{selector} (a simulated board's probe endpoint)"),
+            "",
+        ),
         (None, Some(selector)) => {
             let attached: Vec<String> = probes.iter().map(|p| p.to_string()).collect();
             let attached = if attached.is_empty() {
@@ -328,7 +334,11 @@ fn check_supply(board: &mut Board) -> (&'static str, Status, String, String) {
     }
 }
 
+/// Whether `probe` is the one `selector` names; a simulated probe is never a USB one.
 fn probe_matches(probe: &hil_flash::ProbeInfo, selector: &hil_rack::ProbeSelector) -> bool {
+    let Some(selector) = selector.usb() else {
+        return false;
+    };
     probe.vendor_id == selector.vendor_id
         && probe.product_id == selector.product_id
         && selector

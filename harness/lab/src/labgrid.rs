@@ -2,11 +2,14 @@
 //! an error within seconds), hold the selected places (healing what a dead harness on this
 //! host left, waiting as `--wait-for-boards` allows), and translate each into the rack entry a
 //! rack file would give, with the place and its exporter host as report properties. A place
-//! whose board cannot be flashed from here runs with flashing skipped, and says so.
+//! with an `ssh` service and a `hil-probe` tag is flashed by `hil flash --probe` on its
+//! exporter host over SSH ([`SshFlasher`]); a place without runs with flashing skipped, and
+//! says so.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use hil_flash::{Flasher, SshFlashConfig, SshFlasher, SshLogin};
 use hil_labgrid::{AcquireOptions, Address, Coordinator, Flashing, HeldPlaces, PlaceBoard};
 use hil_lease::{Holder, Interrupt, Wait};
 use hil_rack::DutSpec;
@@ -33,26 +36,60 @@ impl LabgridBoards {
     }
 
     /// The report properties of the board `name`, if it is a place: the place, its exporter
-    /// and host, and why it is not flashed (the probe is on the exporter host).
-    pub fn origin(&self, name: &str) -> Option<Vec<(String, String)>> {
+    /// and host, and how it is flashed (`over ssh …`) or why not (`skipped: …`); `image` says
+    /// whether this run has an image to flash at all.
+    pub fn origin(&self, name: &str, image: bool) -> Option<Vec<(String, String)>> {
         let b = self.boards.iter().find(|b| b.spec.name == name)?;
+        let flashing = match image {
+            true => flashing_note(&b.flashing),
+            false => "skipped: no firmware image (or flashing disabled) in this run".to_string(),
+        };
         Some(vec![
             ("labgrid_place".to_string(), b.place.clone()),
             ("labgrid_exporter".to_string(), b.exporter.clone()),
             ("labgrid_exporter_host".to_string(), b.exporter_host.clone()),
-            ("flashing".to_string(), flashing_note(&b.flashing)),
+            ("flashing".to_string(), flashing),
         ])
+    }
+
+    /// The flasher of the board `name`: over SSH on its exporter host, when the place can be
+    /// flashed; `ssh_config` is the ssh client configuration file to use (`ssh -F`), if any.
+    pub fn flasher(
+        &self,
+        name: &str,
+        ssh_config: Option<&std::path::Path>,
+    ) -> Option<Box<dyn Flasher>> {
+        let b = self.boards.iter().find(|b| b.spec.name == name)?;
+        let Flashing::OverSsh {
+            ssh,
+            probe,
+            remote_hil,
+        } = &b.flashing
+        else {
+            return None;
+        };
+        let login = SshLogin {
+            user: ssh.username.clone(),
+            host: ssh.address.clone(),
+            port: ssh.port,
+        };
+        let mut config = SshFlashConfig::new(&b.place, login, probe.clone());
+        config.remote_hil = remote_hil.clone();
+        config.ssh_config = ssh_config.map(std::path::Path::to_path_buf);
+        config.allow_erase_all = b.spec.allow_erase_all;
+        Some(Box::new(SshFlasher::new(config)))
     }
 }
 
-/// Why a place's board is not flashed by this run.
+/// How a place's board is flashed by this run, or why it is not.
 fn flashing_note(flashing: &Flashing) -> String {
     match flashing {
         Flashing::Unavailable(why) => format!("skipped: {why}"),
-        Flashing::OverSsh { ssh, probe } => format!(
-            "skipped: the place offers `hil flash` over ssh {ssh} with probe {probe}; run it \
-             there (remote flashing from a run is not implemented yet)"
-        ),
+        Flashing::OverSsh {
+            ssh,
+            probe,
+            remote_hil,
+        } => format!("over ssh {ssh} with probe {probe} by `{remote_hil} flash --probe`"),
     }
 }
 

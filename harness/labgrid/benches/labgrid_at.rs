@@ -104,6 +104,7 @@ fn bench_timing(c: &mut Criterion, timing: Timing, quick: bool) {
         LabSetup {
             ser2net: Ser2net::Stock,
             timing,
+            ssh: None,
         },
     );
     let tuned = LabgridLab::start_with(
@@ -113,6 +114,7 @@ fn bench_timing(c: &mut Criterion, timing: Timing, quick: bool) {
         LabSetup {
             ser2net: Ser2net::LowLatency,
             timing,
+            ssh: None,
         },
     );
     // Board 0 of the stock lab is used on its pty directly (its place stays unacquired).

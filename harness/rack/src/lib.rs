@@ -43,7 +43,9 @@ pub use limits::{Limits, MAX_SANE_AMPS, MAX_SANE_VOLTS};
 pub use load::{MAX_BYTES, error_at, load, parse};
 pub use locate::{Step, field_path};
 pub use prescan::MAX_DEPTH;
-pub use probe::{ProbeSelector, ProbeSelectorError};
+pub use probe::{
+    ProbeSelector, ProbeSelectorError, SIM_PROBE_PREFIX, SimProbeAddress, UsbProbeSelector,
+};
 pub use rack::RackFile;
 pub use serial::{DEFAULT_BAUD, SerialSpec};
 pub use supply::SupplySpec;

@@ -1,5 +1,6 @@
-//! The probe selector: which debug probe belongs to a DUT, written `VID:PID[:serial]` with
-//! hexadecimal USB vendor and product ids (the form probe-rs uses).
+//! The probe selector: which debug probe belongs to a DUT — a USB probe written
+//! `VID:PID[:serial]` with hexadecimal vendor and product ids (the form probe-rs uses), or a
+//! simulated board's probe endpoint written `sim@HOST:PORT` (what `hil sim` prints).
 
 use std::fmt;
 use std::str::FromStr;
@@ -7,9 +8,40 @@ use std::str::FromStr;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
+/// Which debug probe belongs to a DUT.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ProbeSelector {
+    /// A USB debug probe, driven through probe-rs.
+    Usb(UsbProbeSelector),
+    /// A simulated board's probe, reached over TCP (`sim@HOST:PORT`).
+    Simulated(SimProbeAddress),
+}
+
+/// The text prefix of a simulated probe's selector.
+pub const SIM_PROBE_PREFIX: &str = "sim@";
+
+/// Where a simulated board's probe endpoint listens (`hil sim` prints it per board).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SimProbeAddress {
+    /// Host name or IP address (IPv6 without brackets).
+    pub host: String,
+    /// TCP port.
+    pub port: u16,
+}
+
+impl fmt::Display for SimProbeAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.host.contains(':') {
+            write!(f, "[{}]:{}", self.host, self.port)
+        } else {
+            write!(f, "{}:{}", self.host, self.port)
+        }
+    }
+}
+
 /// `VID:PID[:serial]`, e.g. `1366:1015:000960012345` (a SEGGER J-Link OB).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct ProbeSelector {
+pub struct UsbProbeSelector {
     /// The USB vendor id.
     pub vendor_id: u16,
     /// The USB product id.
@@ -21,7 +53,7 @@ pub struct ProbeSelector {
 /// Why a probe selector was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "bad probe selector `{text}`: {why} (expected VID:PID[:serial], hex ids, e.g. 1366:1015:000960012345)"
+    "bad probe selector `{text}`: {why} (expected VID:PID[:serial], hex ids, e.g. 1366:1015:000960012345, or sim@HOST:PORT for a simulated board's probe)"
 )]
 pub struct ProbeSelectorError {
     /// The selector as written.
@@ -31,6 +63,54 @@ pub struct ProbeSelectorError {
 }
 
 impl ProbeSelector {
+    /// Reads `sim@HOST:PORT` or `VID:PID[:serial]` with hexadecimal ids.
+    pub fn parse(text: &str) -> Result<Self, ProbeSelectorError> {
+        match text.strip_prefix(SIM_PROBE_PREFIX) {
+            Some(address) => SimProbeAddress::parse(address)
+                .map(ProbeSelector::Simulated)
+                .map_err(|why| ProbeSelectorError {
+                    text: text.to_string(),
+                    why,
+                }),
+            None => UsbProbeSelector::parse(text).map(ProbeSelector::Usb),
+        }
+    }
+
+    /// The USB probe, if this selects one.
+    pub fn usb(&self) -> Option<&UsbProbeSelector> {
+        match self {
+            ProbeSelector::Usb(usb) => Some(usb),
+            ProbeSelector::Simulated(_) => None,
+        }
+    }
+}
+
+impl SimProbeAddress {
+    /// Reads `HOST:PORT` (`[v6]:PORT` for IPv6).
+    fn parse(text: &str) -> Result<Self, String> {
+        let (host, port) = text
+            .rsplit_once(':')
+            .ok_or_else(|| format!("`{text}` has no `:PORT`"))?;
+        let host = host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .unwrap_or(host);
+        if host.is_empty() || host.chars().any(|c| c.is_whitespace() || c == '@') {
+            return Err(format!("`{host}` is not a host name or address"));
+        }
+        let port = port
+            .parse::<u16>()
+            .ok()
+            .filter(|p| *p > 0)
+            .ok_or_else(|| format!("`{port}` is not a TCP port (1–65535)"))?;
+        Ok(SimProbeAddress {
+            host: host.to_string(),
+            port,
+        })
+    }
+}
+
+impl UsbProbeSelector {
     /// Reads `VID:PID[:serial]` with hexadecimal ids.
     pub fn parse(text: &str) -> Result<Self, ProbeSelectorError> {
         let bad = |why: String| ProbeSelectorError {
@@ -61,7 +141,7 @@ impl ProbeSelector {
             }
             Some(s) => Some(s.to_string()),
         };
-        Ok(ProbeSelector {
+        Ok(UsbProbeSelector {
             vendor_id,
             product_id,
             serial_number,
@@ -70,6 +150,15 @@ impl ProbeSelector {
 }
 
 impl fmt::Display for ProbeSelector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProbeSelector::Usb(usb) => usb.fmt(f),
+            ProbeSelector::Simulated(address) => write!(f, "{SIM_PROBE_PREFIX}{address}"),
+        }
+    }
+}
+
+impl fmt::Display for UsbProbeSelector {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04x}:{:04x}", self.vendor_id, self.product_id)?;
         if let Some(s) = &self.serial_number {
@@ -115,8 +204,8 @@ impl schemars::JsonSchema for ProbeSelector {
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
             "type": "string",
-            "pattern": r"^(0x)?[0-9A-Fa-f]{1,4}:(0x)?[0-9A-Fa-f]{1,4}(:\S+)?$",
-            "description": "Debug probe as VID:PID[:serial] with hex ids, e.g. 1366:1015:000960012345"
+            "pattern": r"^((0x)?[0-9A-Fa-f]{1,4}:(0x)?[0-9A-Fa-f]{1,4}(:\S+)?|sim@\S+:[0-9]{1,5})$",
+            "description": "Debug probe as VID:PID[:serial] with hex ids, e.g. 1366:1015:000960012345, or sim@HOST:PORT for a simulated board's probe endpoint"
         })
     }
 }
@@ -137,7 +226,7 @@ mod tests {
         #[case] pid: u16,
         #[case] serial: Option<&str>,
     ) {
-        let p = ProbeSelector::parse(text).unwrap();
+        let p = UsbProbeSelector::parse(text).unwrap();
         assert_eq!(
             (p.vendor_id, p.product_id, p.serial_number.as_deref()),
             (vid, pid, serial)
@@ -160,5 +249,20 @@ mod tests {
     fn displays_round_trip() {
         let p = ProbeSelector::parse("1366:1015:000960012345").unwrap();
         assert_eq!(ProbeSelector::parse(&p.to_string()).unwrap(), p);
+        for text in ["sim@127.0.0.1:4242", "sim@[::1]:7", "sim@rack-a:20000"] {
+            let p = ProbeSelector::parse(text).unwrap();
+            assert!(matches!(p, ProbeSelector::Simulated(_)), "{p:?}");
+            assert_eq!(p.to_string(), text);
+        }
+    }
+
+    #[rstest]
+    #[case("sim@127.0.0.1", "no `:PORT`")]
+    #[case("sim@:4242", "not a host")]
+    #[case("sim@localhost:0", "not a TCP port")]
+    #[case("sim@localhost:99999", "not a TCP port")]
+    fn refuses_bad_sim_addresses(#[case] text: &str, #[case] why: &str) {
+        let e = ProbeSelector::parse(text).unwrap_err();
+        assert!(e.to_string().contains(why), "{e}");
     }
 }

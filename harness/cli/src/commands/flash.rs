@@ -2,12 +2,15 @@
 //! without flashing (ports open, identity bound against the rack file — nothing is written to
 //! a board that is not the one the rack names), then each selected board is flashed with a
 //! progress bar per phase, unless it already runs the image (`--force` flashes anyway).
+//!
+//! With `--probe SEL` only that probe's board is flashed, without a rack or console
+//! ([`flash_probe`](super::flash_probe)).
 
 use std::path::PathBuf;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 use hil_app::{Env, LabRequest, LabSettings};
-use hil_flash::FirmwareImage;
+use hil_flash::{FirmwareImage, ProbeSelector};
 use hil_lab::flashing::{FlashOutcome, flash_board};
 use hil_lab::{Board, Lab, LabOptions, RackSource};
 
@@ -20,10 +23,30 @@ use crate::output;
 #[derive(Debug, Args)]
 pub struct FlashArgs {
     /// Rack file (default: `HIL_RACK`, else the simulated rack).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "probe")]
     pub rack: Option<PathBuf>,
 
-    /// Flash only this DUT (repeatable; default: every DUT).
+    /// Flash the board behind this probe only, without a rack or console: `VID:PID[:serial]`
+    /// (USB, probe-rs) or `sim@HOST:PORT` (a `hil sim` board's probe endpoint). This is what a
+    /// labgrid exporter host runs when a place is flashed over SSH.
+    #[arg(long, value_name = "SELECTOR")]
+    pub probe: Option<ProbeSelector>,
+
+    /// With `--probe`: `json` prints one JSON object per line on stdout (the progress protocol
+    /// the SSH flasher reads back); `bar` draws progress on stderr.
+    #[arg(long, value_enum, default_value_t = ProgressArg::Bar, requires = "probe")]
+    pub progress: ProgressArg,
+
+    /// With `--probe`: reset the board instead of flashing it.
+    #[arg(long, requires = "probe")]
+    pub reset: bool,
+
+    /// With `--probe`: a locked (APPROTECT) chip may be erased to unlock it.
+    #[arg(long, requires = "probe")]
+    pub allow_erase_all: bool,
+
+    /// Flash only this DUT (repeatable; default: every DUT); with `--probe`, the board's name
+    /// in messages.
     #[arg(long, value_name = "NAME")]
     pub dut: Vec<String>,
 
@@ -43,7 +66,20 @@ pub struct FlashArgs {
     pub lease: LeaseArgs,
 }
 
+/// How `hil flash --probe` reports progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum ProgressArg {
+    /// Progress bars (or lines) on stderr.
+    #[default]
+    Bar,
+    /// One JSON object per line on stdout.
+    Json,
+}
+
 pub fn run(args: FlashArgs) -> anyhow::Result<Status> {
+    if let Some(probe) = &args.probe {
+        return super::flash_probe::run(&args, probe);
+    }
     let request = LabRequest {
         rack: args.rack.clone(),
         firmware: args.firmware.clone(),

@@ -9,6 +9,7 @@ pub mod characterize;
 pub mod diff;
 pub mod doctor;
 pub mod flash;
+pub mod flash_probe;
 pub mod history;
 pub mod probes;
 pub mod psu;

@@ -264,8 +264,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<Status> {
     eprintln!("{}", finished.reports_line());
     if !unflashed.is_empty() {
         eprintln!(
-            "flashing skipped on labgrid places {} (the probe is on the exporter host; JUnit \
-             property `flashing` says why)",
+            "flashing skipped on labgrid places {} (not flashed by this run; JUnit property \
+             `flashing` says why)",
             unflashed.join(", ")
         );
     }

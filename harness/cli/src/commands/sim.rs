@@ -4,7 +4,8 @@
 //! them exactly like hardware.
 //!
 //! With `--json` each DUT is printed as one JSON object per line on stdout (name, profile,
-//! serial, psu, …) once it accepts connections; otherwise a table.
+//! serial, psu, probe, …) once it accepts connections; otherwise a table. `probe` is the
+//! board's simulated-probe endpoint (`sim@127.0.0.1:PORT`), for `hil flash --probe`.
 
 use std::collections::HashSet;
 use std::io::Write as _;
@@ -208,7 +209,9 @@ fn print_duts(rack: &SimRack, json: bool) -> anyhow::Result<()> {
         }
         return Ok(());
     }
-    let mut table = output::table(["DUT", "profile", "serial", "supply", "IMEI", "timing"]);
+    let mut table = output::table([
+        "DUT", "profile", "serial", "supply", "probe", "IMEI", "timing",
+    ]);
     for dut in rack.duts() {
         let supply = format!("{} {}", dut.psu_model, dut.psu);
         let serial = if dut.legacy_host {
@@ -225,6 +228,7 @@ fn print_duts(rack: &SimRack, json: bool) -> anyhow::Result<()> {
             profile,
             serial,
             supply,
+            dut.probe.clone(),
             dut.imei.clone(),
             dut.timing.to_string(),
         ]);

@@ -19,8 +19,11 @@ use crate::proto::place::Place;
 pub use resources::{CONSOLE, FLASH_SERVICE, SUPPLY, SshService};
 pub use tags::{
     TAG_IMEI, TAG_MAX_AMPS, TAG_MAX_VOLTS, TAG_MFW, TAG_MIN_VOLTS, TAG_NOMINAL_VOLTS, TAG_PROBE,
-    TAG_SUPPLY_MODEL,
+    TAG_REMOTE_HIL, TAG_SUPPLY_MODEL,
 };
+
+/// The remote program when the place has no `hil-remote-hil` tag.
+pub const DEFAULT_REMOTE_HIL: &str = "hil";
 
 /// Why a place is not a usable board.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -41,6 +44,8 @@ pub enum Flashing {
         ssh: SshService,
         /// The probe on the exporter host.
         probe: ProbeSelector,
+        /// The `hil` program there (tag `hil-remote-hil`, default [`DEFAULT_REMOTE_HIL`]).
+        remote_hil: String,
     },
     /// Not possible from here; the reason says what the place lacks.
     Unavailable(String),
@@ -75,7 +80,7 @@ pub fn translate(place: &Place, resources: &[PlaceResource<'_>]) -> Result<Place
     let tags = tags::BoardTags::read(&place.tags).map_err(err)?;
     let console = resources::console(resources).map_err(err)?;
     let supply = resources::supply(resources, tags.supply_model).map_err(err)?;
-    let flashing = resources::flashing(resources, tags.probe.clone());
+    let flashing = resources::flashing(resources, tags.probe.clone(), tags.remote_hil.clone());
     let spec = serde_json::json!({
         "name": place.name,
         "serial": { "port": console.url, "baud": console.baud },
@@ -108,8 +113,16 @@ fn strip_nulls(mut value: serde_json::Value) -> serde_json::Value {
 impl fmt::Display for Flashing {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Flashing::OverSsh { ssh, probe } => {
-                write!(f, "hil flash over ssh {ssh} with probe {probe}")
+            Flashing::OverSsh {
+                ssh,
+                probe,
+                remote_hil,
+            } => {
+                write!(f, "hil flash over ssh {ssh} with probe {probe}")?;
+                if remote_hil != DEFAULT_REMOTE_HIL {
+                    write!(f, " (remote hil `{remote_hil}`)")?;
+                }
+                Ok(())
             }
             Flashing::Unavailable(why) => write!(f, "flashing skipped: {why}"),
         }

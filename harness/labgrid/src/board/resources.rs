@@ -167,11 +167,20 @@ fn visa_socket(r: &ResourceEntry) -> Result<String, String> {
     }
 }
 
-/// How the place's board is flashed: over its `ssh` service with the `hil-probe` probe.
-pub(crate) fn flashing(resources: &[PlaceResource<'_>], probe: Option<ProbeSelector>) -> Flashing {
+/// How the place's board is flashed: over its `ssh` service with the `hil-probe` probe, by
+/// `remote_hil` (default `hil`) on the exporter host.
+pub(crate) fn flashing(
+    resources: &[PlaceResource<'_>],
+    probe: Option<ProbeSelector>,
+    remote_hil: Option<String>,
+) -> Flashing {
     let ssh = find(resources, FLASH_SERVICE).filter(|r| r.cls == "NetworkService");
     match (ssh.and_then(ssh_service), probe) {
-        (Some(ssh), Some(probe)) => Flashing::OverSsh { ssh, probe },
+        (Some(ssh), Some(probe)) => Flashing::OverSsh {
+            ssh,
+            probe,
+            remote_hil: remote_hil.unwrap_or_else(|| super::DEFAULT_REMOTE_HIL.to_string()),
+        },
         (None, _) => Flashing::Unavailable(format!(
             "the place has no `{FLASH_SERVICE}` NetworkService resource (the exporter host runs `hil flash`)"
         )),

@@ -10,6 +10,9 @@ use hil_rack::{Imei, Limits, ProbeSelector};
 pub const TAG_SUPPLY_MODEL: &str = "hil-supply-model";
 /// The debug probe on the exporter host, `VID:PID:serial`.
 pub const TAG_PROBE: &str = "hil-probe";
+/// The `hil` program on the exporter host that flashes the board (default `hil` on the
+/// remote `PATH`).
+pub const TAG_REMOTE_HIL: &str = "hil-remote-hil";
 /// The modem firmware the board must report.
 pub const TAG_MFW: &str = "hil-mfw";
 /// The IMEI the board must report.
@@ -28,6 +31,7 @@ pub const TAG_NOMINAL_VOLTS: &str = "hil-nominal-volts";
 pub(crate) struct BoardTags {
     pub supply_model: Option<SupplyModel>,
     pub probe: Option<ProbeSelector>,
+    pub remote_hil: Option<String>,
     pub mfw: Option<String>,
     pub imei: Option<String>,
     pub limits: Option<Limits>,
@@ -47,6 +51,12 @@ impl BoardTags {
             .transpose()?;
         let probe = get(TAG_PROBE)
             .map(|v| ProbeSelector::parse(v).map_err(|e| bad(TAG_PROBE, e.to_string())))
+            .transpose()?;
+        let remote_hil = get(TAG_REMOTE_HIL)
+            .map(|v| match v.chars().any(char::is_control) {
+                true => Err(bad(TAG_REMOTE_HIL, "contains control characters".into())),
+                false => Ok(v.to_string()),
+            })
             .transpose()?;
         let mfw = get(TAG_MFW)
             .map(|v| {
@@ -78,6 +88,7 @@ impl BoardTags {
         Ok(BoardTags {
             supply_model,
             probe,
+            remote_hil,
             mfw,
             imei,
             limits,

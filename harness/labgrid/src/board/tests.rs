@@ -145,6 +145,42 @@ fn a_place_with_ssh_and_a_probe_can_be_flashed() {
 }
 
 #[test]
+fn a_sim_probe_and_a_remote_hil_path_come_from_the_tags() {
+    let ssh = resource(
+        "ssh",
+        "NetworkService",
+        &[
+            ("address", Param::Str("127.0.0.1".into())),
+            ("username", Param::Str("lab".into())),
+            ("port", Param::Int(2222)),
+        ],
+    );
+    let mut pairs = FULL.to_vec();
+    pairs.push((TAG_PROBE, "sim@127.0.0.1:4100"));
+    pairs.push((TAG_REMOTE_HIL, "/opt/hil/bin/hil"));
+    let board = translate(
+        &place("dut-a", &pairs),
+        &named(&[console(), ssh, visa("h::1::SOCKET")]),
+    )
+    .unwrap();
+    let Flashing::OverSsh {
+        probe, remote_hil, ..
+    } = &board.flashing
+    else {
+        panic!("{}", board.flashing)
+    };
+    assert!(
+        matches!(probe, hil_rack::ProbeSelector::Simulated(_)),
+        "{probe:?}"
+    );
+    assert_eq!(remote_hil, "/opt/hil/bin/hil");
+    assert_eq!(
+        board.flashing.to_string(),
+        "hil flash over ssh lab@127.0.0.1:2222 with probe sim@127.0.0.1:4100 (remote hil `/opt/hil/bin/hil`)"
+    );
+}
+
+#[test]
 fn missing_or_malformed_pieces_name_the_place_and_the_tag_or_resource() {
     let ok = [console(), visa("127.0.0.1::5025::SOCKET")];
     let without = |key: &str| -> Vec<(&str, &str)> {

@@ -34,12 +34,14 @@ pub enum Ser2net {
 }
 
 /// How a lab is set up beyond its hosts and boards.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct LabSetup {
     /// The exporters' ser2net.
     pub ser2net: Ser2net,
     /// The simulated boards' timing.
     pub timing: Timing,
+    /// An `ssh` service and a probe tag on every place, for flashing over SSH.
+    pub ssh: Option<SshPlaces>,
 }
 
 impl Default for LabSetup {
@@ -47,8 +49,25 @@ impl Default for LabSetup {
         LabSetup {
             ser2net: Ser2net::Stock,
             timing: Timing::Fast,
+            ssh: None,
         }
     }
+}
+
+/// An `ssh` `NetworkService` on every place (all on one sshd) and a `hil-probe` tag naming the
+/// board's simulated probe endpoint, so the places can be flashed over SSH.
+#[derive(Debug, Clone, Default)]
+pub struct SshPlaces {
+    /// The sshd port (on 127.0.0.1).
+    pub port: u16,
+    /// The login name.
+    pub user: String,
+    /// The `hil-remote-hil` tag (the `hil` binary under test).
+    pub remote_hil: String,
+    /// Per place: another login name (e.g. one sshd refuses).
+    pub users: BTreeMap<String, String>,
+    /// Per place: another `hil-probe` tag (e.g. a USB probe that is not attached).
+    pub probes: BTreeMap<String, String>,
 }
 
 /// A labgrid lab on loopback with simulated boards.
@@ -60,6 +79,7 @@ pub struct LabgridLab {
     // Drop order: exporters (and their ser2net) first, then the coordinator, then the boards.
     exporters: Vec<Group>,
     coordinator: Option<Group>,
+    ssh: Option<SshPlaces>,
     sim: SimRack,
     dir: tempfile::TempDir,
 }
@@ -97,6 +117,7 @@ impl LabgridLab {
             places: Vec::new(),
             exporters: Vec::new(),
             coordinator: Some(coordinator),
+            ssh: setup.ssh.clone(),
             sim,
             dir,
         };
@@ -120,6 +141,14 @@ impl LabgridLab {
                 b.serial.display(),
                 b.baud
             );
+            if let Some(ssh) = &self.ssh {
+                let user = ssh.users.get(&b.name).unwrap_or(&ssh.user);
+                let _ = writeln!(
+                    config,
+                    "  ssh: {{ cls: NetworkService, address: 127.0.0.1, username: \"{user}\", port: {} }}",
+                    ssh.port
+                );
+            }
             self.places.push(LabPlace {
                 name: b.name.clone(),
                 exporter: host.to_string(),
@@ -169,7 +198,8 @@ impl LabgridLab {
 
     fn create_places(&self) {
         let client = self.client("fixture/setup");
-        let want = self.places.len() * 2;
+        let per_place = if self.ssh.is_some() { 3 } else { 2 };
+        let want = self.places.len() * per_place;
         client
             .wait_view("the exporters' resources", Duration::from_secs(60), |v| {
                 v.resources.len() >= want
@@ -182,9 +212,20 @@ impl LabgridLab {
                 .add_place_match(&place.name, &format!("{}/{}/*", place.exporter, place.name))
                 .expect("AddPlaceMatch");
             client
-                .set_place_tags(&place.name, &board_tags(dut))
+                .set_place_tags(&place.name, &self.tags(dut))
                 .expect("SetPlaceTags");
         }
+    }
+
+    /// The tags of a board's place: [`board_tags`], and the probe and remote `hil` with ssh.
+    fn tags(&self, dut: &SimDut) -> BTreeMap<String, String> {
+        let mut tags = board_tags(dut);
+        if let Some(ssh) = &self.ssh {
+            let probe = ssh.probes.get(&dut.name).unwrap_or(&dut.probe);
+            tags.insert(TAG_PROBE.to_string(), probe.clone());
+            tags.insert(TAG_REMOTE_HIL.to_string(), ssh.remote_hil.clone());
+        }
+        tags
     }
 
     /// The simulated boards.

@@ -4,16 +4,21 @@
 //! its `hil-*` tags. Everything stops on drop; no process outlives the fixture.
 //!
 //! - [`processes`]: starting and stopping the labgrid processes (each in its own group);
-//! - [`lab`]: [`LabgridLab`], the whole lab.
+//! - [`lab`]: [`LabgridLab`], the whole lab, optionally with an `ssh` service per place
+//!   ([`SshPlaces`]) so its boards are flashed over SSH;
+//! - [`sshd`]: [`Sshd`], OpenSSH's sshd on 127.0.0.1 with generated keys (tests skip without
+//!   it, and fail instead when `HIL_REQUIRE_SSHD=1`).
 //!
 //! Tests skip with a printed reason when `labgrid-coordinator`, `labgrid-exporter` or
 //! `ser2net` is not on `PATH`, and fail instead when `HIL_REQUIRE_LABGRID=1` (CI).
 
 mod lab;
 mod processes;
+mod sshd;
 
-pub use lab::{LabPlace, LabSetup, LabgridLab, Ser2net};
+pub use lab::{LabPlace, LabSetup, LabgridLab, Ser2net, SshPlaces};
 pub use processes::{free_port, missing_tools};
+pub use sshd::{REQUIRE_SSHD_ENV, Sshd, missing_ssh_tools, sshd_available_or_skip};
 
 /// The variable that turns a missing labgrid into a failure.
 pub const REQUIRE_ENV: &str = "HIL_REQUIRE_LABGRID";

@@ -18,7 +18,8 @@ pub fn missing_tools() -> Option<String> {
         .map(str::to_string)
 }
 
-fn on_path(tool: &str) -> bool {
+/// Whether `tool` is on `PATH` (or in `/usr/sbin`).
+pub(crate) fn on_path(tool: &str) -> bool {
     let dirs = std::env::var_os("PATH").unwrap_or_default();
     std::env::split_paths(&dirs)
         .chain([Path::new("/usr/sbin").to_path_buf()])

@@ -10,6 +10,7 @@
 mod catalog;
 mod config;
 mod error;
+mod probe_endpoint;
 mod wiring;
 
 use std::collections::HashSet;
@@ -27,6 +28,7 @@ use catalog::Catalog;
 pub use catalog::ProfileSource;
 pub use config::{DEFAULT_SUPPLY_VOLTS, SimDutConfig, SimRackConfig, short_names};
 pub use error::SimError;
+pub use probe_endpoint::ProbeEndpoint;
 
 /// One running simulated board and where to reach it.
 #[derive(Debug, Clone)]
@@ -55,6 +57,8 @@ pub struct SimDut {
     pub control: Arc<DutControl>,
     /// Misbehaviour knobs of the board's supply.
     pub supply_faults: Arc<Faults>,
+    /// The board's probe on the network, `sim@127.0.0.1:PORT` (a probe selector).
+    pub probe: String,
 }
 
 impl SimDut {
@@ -75,6 +79,7 @@ impl SimDut {
             "imei": self.imei,
             "baud": self.baud,
             "fw_id": self.control.fw_id(),
+            "probe": self.probe,
             "legacy_host": self.legacy_host,
             "timing": self.timing.to_string(),
         })
@@ -89,6 +94,7 @@ pub struct SimRack {
     // Field order is drop order: board threads stop before their supplies.
     running: Vec<RunningDut<Modem>>,
     supplies: Vec<SupplyEndpoint>,
+    probes: Vec<ProbeEndpoint>,
 }
 
 impl SimRack {
@@ -116,6 +122,7 @@ impl SimRack {
             timing: cfg.timing,
             running: Vec::with_capacity(plan.len()),
             supplies: Vec::with_capacity(plan.len()),
+            probes: Vec::with_capacity(plan.len()),
         };
         for (d, entry) in plan {
             let profile = entry.profile;
@@ -144,6 +151,8 @@ impl SimRack {
             if d.frozen {
                 control.freeze(true);
             }
+            let probe =
+                ProbeEndpoint::start(control.clone()).map_err(start_err("probe endpoint"))?;
             rack.duts.push(SimDut {
                 name: d.name.clone(),
                 profile: d.profile.clone(),
@@ -157,7 +166,9 @@ impl SimRack {
                 timing: cfg.timing,
                 control,
                 supply_faults: supply.faults.clone(),
+                probe: probe.selector(),
             });
+            rack.probes.push(probe);
             rack.running.push(running);
             rack.supplies.push(supply);
         }
@@ -182,6 +193,7 @@ impl SimRack {
 
 impl Drop for SimRack {
     fn drop(&mut self) {
+        self.probes.clear();
         // Every board stops at once, then every supply (each waits for its own thread), so
         // stopping a rack takes one poll interval, not one per instrument.
         for running in &self.running {
@@ -300,6 +312,12 @@ mod tests {
             assert!(v.get(key).is_some(), "{key} missing in {v}");
         }
         assert_eq!(v["imei"], "490154203237518");
+        assert!(
+            v["probe"]
+                .as_str()
+                .is_some_and(|p| p.starts_with("sim@127.0.0.1:")),
+            "{v}"
+        );
         assert_eq!(v["profile_source"], "bundled:mfw_nrf9160_1.3.6");
         assert!(v["psu"].as_str().unwrap().starts_with("tcp://127.0.0.1:"));
         assert!(rack.dut("b1").is_some());
