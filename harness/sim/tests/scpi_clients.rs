@@ -8,6 +8,15 @@
 //!   and `Keithley2200` (the 2230 family), each through its documented properties, then its
 //!   `check_errors()` (`SYST:ERR?` until `+0`).
 //! - `spd3303x` (PyPI; Siglent SPD3303X) through a VISA socket resource.
+//! - PyMeasure's `Keithley2281S` on the Keithley 2280S (its docstring: the common and
+//!   power-supply commands serve the 2280S): `SYST:LFR?` on connect, set points, `VOLT:LIM`,
+//!   NPLC, display text, the reading buffer (`DATA:DATA?`), `check_errors()`.
+//! - `RsInstrument` (PyPI; Rohde & Schwarz's own remote-control package) on the NGE100 over its
+//!   plain-socket transport: identity parsing, `*RST`/`*CLS`, `*STB?`/`SYST:ERR?` status checks
+//!   after every command (an unknown one raises the instrument's error), the NGE100's long-form
+//!   commands with its master switch `OUTP:GEN`.
+//! - `koradctl` (PyPI; Korad/Tenma) on the simulated KA3005P's pty: its library API and its
+//!   command-line tool.
 //!
 //! Each script only calls the package's public API. Without the packages a test prints a skip
 //! line and passes, unless `HIL_REQUIRE_SCPI_CLIENTS=1` (CI sets it); `HIL_PYTHON` picks the
@@ -321,4 +330,209 @@ fn sigrok_cli_drives_the_simulated_dp832_and_hmc8043() {
             assert!(log.iter().any(|c| c == ":OUTP:OVP:QUES?"), "{log:?}");
         }
     }
+}
+
+/// PyMeasure's 2281S class on the 2280S, power-supply channel only (`function_mode` is the
+/// 2281S's battery modes, which the 2280S lacks).
+const PYMEASURE_2281S: &str = r#"
+import json, sys, time
+from pymeasure.instruments.keithley import Keithley2281S
+res = f"TCPIP::{sys.argv[1]}::{sys.argv[2]}::SOCKET"
+psu = Keithley2281S(res, visa_library="@py", read_termination="\n", write_termination="\n",
+                    timeout=2000)
+out = {"id": psu.id, "line_hz": psu.line_frequency}
+psu.ps.current_limit = 0.5
+psu.ps.voltage_setpoint = 3.3
+psu.ps.voltage_limit = 4.0
+psu.ps.power_line_cycles = 2
+psu.ps.output_enabled = True
+psu.display_text_data = "HIL"
+time.sleep(0.05)  # the output ramps up
+out.update(setpoint=psu.ps.voltage_setpoint, limit=psu.ps.current_limit,
+           vlimit=psu.ps.voltage_limit, nplc=psu.ps.power_line_cycles,
+           on=psu.ps.output_enabled, available=psu.reading_available)
+buf = psu.ps.buffer_data
+out.update(amps=float(buf["current"].iloc[-1]), volts=float(buf["voltage"].iloc[-1]),
+           time=float(buf["time"].iloc[-1]))
+out["errors"] = [str(e) for e in psu.check_errors()]
+psu.ps.output_enabled = False
+out["off"] = psu.ps.output_enabled
+print(json.dumps(out))
+"#;
+
+#[test]
+fn pymeasure_keithley_2281s_on_a_2280s() {
+    if !available("PyMeasure with pyvisa-py", "pymeasure, pyvisa_py, pandas") {
+        return;
+    }
+    let (rail, ep, host, port) = start(ScpiModel::Keithley2280);
+    rail.set_load_amps(0.02);
+    let v = run(PYMEASURE_2281S, &[&host, &port.to_string()]);
+    assert!(v["id"].as_str().unwrap().contains("2280S"), "{v}");
+    assert_eq!(v["line_hz"], 50, "{v}");
+    assert!(close(&v["setpoint"], 3.3) && close(&v["limit"], 0.5), "{v}");
+    assert!(close(&v["vlimit"], 4.0) && close(&v["nplc"], 2.0), "{v}");
+    assert_eq!(
+        (&v["on"], &v["available"]),
+        (&true.into(), &true.into()),
+        "{v}"
+    );
+    // The buffer's reading: current, then the output voltage, then seconds since power-on.
+    assert!(close(&v["amps"], 0.02) && close(&v["volts"], 3.3), "{v}");
+    assert!(v["time"].as_f64().is_some_and(|t| t > 0.0), "{v}");
+    assert_eq!(v["errors"], serde_json::json!([]), "{v}");
+    assert_eq!(v["off"], false, "{v}");
+    assert!(!rail.output_on());
+    assert!((rail.setpoint() - 3.3).abs() < 1e-9);
+    let log = ep.log.commands();
+    assert_eq!(log[0], ":SYST:LFR?", "{log:?}");
+    assert!(log.iter().any(|c| c == ":DISP:USER:TEXT 'HIL'"), "{log:?}");
+    assert!(ep.log.dropped().is_empty(), "{:?}", ep.log.dropped());
+}
+
+/// R&S's RsInstrument on the NGE100 (the three-channel NGE103B), status checking on: after
+/// each command it reads `*STB?`, and `SYST:ERR?` when the error bit is set.
+const RSINSTRUMENT_NGE100: &str = r#"
+import json, sys, time
+from RsInstrument import RsInstrument, StatusException
+res = f"TCPIP::{sys.argv[1]}::{sys.argv[2]}::SOCKET"
+nge = RsInstrument(res, id_query=True, reset=True, options="SelectVisa='socket'")
+nge.instrument_status_checking = True
+out = {"maker": nge.manufacturer, "model": nge.full_instrument_model_name,
+       "serial": nge.instrument_serial_number, "firmware": nge.instrument_firmware_version}
+nge.write_str("INSTrument:NSELect 1")
+nge.write_float("SOURce:VOLTage:LEVel:IMMediate:AMPLitude", 3.3)
+nge.write_float("SOURce:CURRent:LEVel:IMMediate:AMPLitude", 0.5)
+nge.write_bool("OUTPut:SELect", True)
+out["live_before_master"] = nge.query_float("MEASure:SCALar:VOLTage:DC?")
+nge.write_bool("OUTPut:GENeral:STATe", True)
+time.sleep(0.05)  # the output ramps up
+out.update(setpoint=nge.query_float("SOURce:VOLTage:LEVel:IMMediate:AMPLitude?"),
+           limit=nge.query_float("SOURce:CURRent:LEVel:IMMediate:AMPLitude?"),
+           on=nge.query_bool("OUTPut:STATe?"), master=nge.query_bool("OUTPut:GENeral?"),
+           volts=nge.query_float("MEASure:SCALar:VOLTage:DC?"),
+           amps=nge.query_float("MEASure:SCALar:CURRent:DC?"),
+           watts=nge.query_float("MEASure:SCALar:POWer?"))
+try:
+    nge.write_str("HIL:UNKNown 1")
+    out["unknown"] = "accepted"
+except StatusException as e:
+    out["unknown"] = str(e)
+out["opc"] = nge.query_opc()
+nge.close()
+print(json.dumps(out))
+"#;
+
+#[test]
+fn rsinstrument_drives_the_simulated_nge100() {
+    if !available("RsInstrument (R&S NGE100)", "RsInstrument") {
+        return;
+    }
+    let (rail, ep, host, port) = start_powered(ScpiModel::RsNge100, true);
+    rail.set_load_amps(0.1);
+    let v = run(RSINSTRUMENT_NGE100, &[&host, &port.to_string()]);
+    assert_eq!(v["maker"], "Rohde&Schwarz", "{v}");
+    assert_eq!(v["model"], "NGE103B", "{v}");
+    assert_eq!(v["firmware"], "1.54", "{v}");
+    // `reset=True` sent *RST: outputs and master off, so the channel switch alone is not live.
+    assert!(close(&v["live_before_master"], 0.0), "{v}");
+    assert!(close(&v["setpoint"], 3.3) && close(&v["limit"], 0.5), "{v}");
+    assert_eq!(
+        (&v["on"], &v["master"]),
+        (&true.into(), &true.into()),
+        "{v}"
+    );
+    assert!(close(&v["volts"], 3.3) && close(&v["amps"], 0.1), "{v}");
+    assert!(close(&v["watts"], 0.33), "{v}");
+    let unknown = v["unknown"].as_str().unwrap();
+    assert!(
+        unknown.contains("-113") && unknown.contains("Undefined header"),
+        "{v}"
+    );
+    assert_eq!(v["opc"], true, "{v}");
+    assert!(rail.output_on());
+    let log = ep.log.commands();
+    assert!(log.iter().any(|c| c == "*RST"), "{log:?}");
+    assert!(log.iter().any(|c| c == "SYST:ERR?"), "{log:?}");
+}
+
+/// koradctl's library: identity, protection switches read back in the status byte, set points
+/// read back, output, live readings.
+const KORADCTL: &str = r#"
+import json, sys
+from koradctl.port import get_port
+from koradctl.psu import PowerSupply
+psu = PowerSupply(get_port(sys.argv[1]))
+out = {"idn": psu.get_identity(), "tested": psu.is_tested()}
+psu.set_ovp_state(True)
+psu.set_ocp_state(False)
+out["protection"] = psu.get_ovp_ocp_state()
+psu.set_voltage_setpoint(3.3)
+out["setpoint"] = psu.get_voltage_setpoint().value
+psu.set_current_setpoint(0.5)
+out["limit"] = psu.get_current_setpoint().value
+psu.set_output_state(True)
+out["on"] = psu.get_output_state()
+v, i, p = psu.get_output_readings()
+status = psu.get_status()
+out.update(volts=v.value, amps=i.value, watts=p.value, cv=status.cv_active)
+print(json.dumps(out))
+"#;
+
+#[test]
+fn koradctl_drives_the_simulated_korad() {
+    if !available("koradctl (Korad/Tenma)", "koradctl") {
+        return;
+    }
+    let rail = Arc::new(SupplyRail::new(0.0, Slew::FAST));
+    rail.set_output(false);
+    rail.set_load_amps(0.12);
+    let ep = supply::start(SupplyModel::Korad, rail.clone(), Timing::Fast).unwrap();
+    let v = run(KORADCTL, &[&ep.address]);
+    assert_eq!(v["idn"], "KORAD KA3005P V5.5 SN:16072670", "{v}");
+    // Its list of tested firmwares has Tenma units only.
+    assert_eq!(v["tested"], false, "{v}");
+    assert_eq!(v["protection"], true, "{v}");
+    assert!(close(&v["setpoint"], 3.3) && close(&v["limit"], 0.5), "{v}");
+    assert_eq!((&v["on"], &v["cv"]), (&true.into(), &true.into()), "{v}");
+    assert!(close(&v["volts"], 3.3) && close(&v["amps"], 0.12), "{v}");
+    assert!(ep.log.dropped().is_empty(), "{:?}", ep.log.dropped());
+
+    // The command-line tool: set, switch on, one reading, off on exit.
+    let out = Command::new(python())
+        .args([
+            "-m",
+            "koradctl",
+            "-p",
+            &ep.address,
+            "-v",
+            "3.7",
+            "-i",
+            "0.25",
+        ])
+        .args(["-e", "on", "-m", "-o"])
+        .output()
+        .expect("run koradctl");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("Voltage: request: 3.70, result: 3.70"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Current: request: 0.250, result: 0.250"),
+        "{text}"
+    );
+    assert!(text.contains("Output: 3.70 v, 0.120 A, 0.44 W"), "{text}");
+    assert!(
+        text.contains("Enable:  request: Off  , result: Off"),
+        "{text}"
+    );
+    assert!(!rail.output_on());
+    assert!((rail.setpoint() - 3.7).abs() < 1e-9);
+    assert!((rail.current_limit() - 0.25).abs() < 1e-9);
 }

@@ -1,6 +1,8 @@
 //! The SCPI supply driver: paced writes, set commands never read, queries with a deadline,
 //! `SYST:ERR?` drained after sets so an instrument error becomes a driver error naming the
-//! command, and a cached channel selection that is forgotten after any failure.
+//! command — and read after a query that got no answer, since an instrument queues an error
+//! instead of answering a query it refuses (SCPI-99 Vol. 1 §6, IEEE 488.2 §6.1) — and a cached
+//! channel selection that is forgotten after any failure.
 
 use std::time::{Duration, Instant};
 
@@ -16,6 +18,8 @@ use crate::transport::{self, Transport, TransportError};
 /// At most this many `SYST:ERR?` per drain (a queue is 20 deep on the E3631A); protects
 /// against an instrument that never answers "no error".
 const MAX_ERROR_DRAIN: usize = 32;
+/// The error-queue query.
+const ERROR_QUERY: &str = "SYST:ERR?";
 
 /// Driver settings that are not part of the command table.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -125,8 +129,32 @@ impl ScpiSupply {
         }
         self.write(command)?;
         let deadline = Instant::now() + self.timeout;
-        transport::read_line(self.transport.as_mut(), deadline)
-            .map_err(|e| self.transport_error(command, e))
+        match transport::read_line(self.transport.as_mut(), deadline) {
+            Ok(line) => Ok(line),
+            Err(e @ TransportError::Timeout { .. })
+                if self.table.error_queue && command != ERROR_QUERY =>
+            {
+                let timeout = self.transport_error(command, e);
+                Err(self.refusal(command).unwrap_or(timeout))
+            }
+            Err(e) => Err(self.transport_error(command, e)),
+        }
+    }
+
+    /// After `query` got no answer: the instrument's error for it, if one is queued (the rest
+    /// of the queue is drained so a later setting is not blamed for it). `None` when the queue
+    /// is empty or its query fails too (a hung or merely slow instrument): the timeout stands.
+    fn refusal(&mut self, query: &str) -> Option<PowerError> {
+        let reply = self.query(ERROR_QUERY).ok()?;
+        let (code, message) = dialect::error_entry(&reply).filter(|(code, _)| *code != 0)?;
+        let _ = self.drain_errors(query);
+        self.selected = None;
+        Some(PowerError::Instrument {
+            supply: self.label.clone(),
+            command: query.to_owned(),
+            code,
+            message,
+        })
     }
 
     /// Reads the error queue until it is empty; the first error found becomes the result.
@@ -136,11 +164,11 @@ impl ScpiSupply {
         }
         let mut first: Option<(i32, String)> = None;
         for _ in 0..MAX_ERROR_DRAIN {
-            let reply = self.query("SYST:ERR?")?;
+            let reply = self.query(ERROR_QUERY)?;
             let Some((code, message)) = dialect::error_entry(&reply) else {
                 return Err(PowerError::BadReply {
                     supply: self.label.clone(),
-                    command: "SYST:ERR?".into(),
+                    command: ERROR_QUERY.into(),
                     reply,
                 });
             };

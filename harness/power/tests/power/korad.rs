@@ -7,9 +7,20 @@ use hil_sim::supply::SupplyModel;
 
 use crate::common::{Bench, close, eventually, short_timeout};
 
+/// A simulated Korad that loses a command arriving within sigrok's processing time of the
+/// previous one (the slow-unit behaviour; realistic timing has it on).
+fn strict_korad() -> Bench {
+    let bench = Bench::start(SupplyModel::Korad);
+    bench
+        .ep
+        .faults
+        .set_min_interval(hil_power::korad::PROCESSING_TIME);
+    bench
+}
+
 #[test]
 fn paced_commands_are_all_executed() {
-    let bench = Bench::start(SupplyModel::Korad);
+    let bench = strict_korad();
     let mut supply = bench.open();
     assert_eq!(supply.identify().unwrap(), "KORAD KA3005P V5.5 SN:16072670");
     supply.set_current_limit(0.5).unwrap();
@@ -52,7 +63,7 @@ fn paced_commands_are_all_executed() {
 
 #[test]
 fn without_pacing_the_sim_drops_and_the_read_back_catches_it() {
-    let bench = Bench::start(SupplyModel::Korad);
+    let bench = strict_korad();
     let mut supply = bench.open_with(OpenOptions {
         timeout: Duration::from_millis(500),
         pacing: Some(Duration::from_millis(5)),

@@ -186,6 +186,33 @@ fn a_hung_instrument_gives_a_timeout_not_a_hang() {
 }
 
 #[test]
+fn a_refused_query_reports_the_instruments_error_not_a_timeout() {
+    // A driver for the Siglent on a 2280S: `:MEAS:VOLT? CH1` has a channel argument the 2280S
+    // does not take, so it queues -108 and does not answer.
+    let bench = Bench::start(SupplyModel::Scpi(ScpiModel::Keithley2280));
+    let mut spec = bench.spec(1);
+    spec.model = Some(ScpiModel::SiglentSpd3303x);
+    let mut supply = hil_power::open_with(&spec, short_timeout()).expect("open driver");
+    match supply.measure_voltage().unwrap_err() {
+        PowerError::Instrument {
+            command,
+            code,
+            message,
+            ..
+        } => {
+            assert_eq!(command, "MEAS:VOLT? CH1");
+            assert_eq!((code, message.as_str()), (-108, "Parameter not allowed"));
+        }
+        other => panic!("expected the instrument's error, got {other:?}"),
+    }
+    // The queue was read empty: the identity query (which the 2280S answers) is not blamed.
+    assert!(supply.identify().unwrap().contains("2280S"));
+    // A hung instrument still times out: its error query gets no answer either.
+    bench.ep.faults.set_hang(true);
+    assert!(supply.identify().unwrap_err().is_timeout());
+}
+
+#[test]
 fn a_late_answer_is_not_taken_for_the_next_one() {
     let bench = Bench::start(SupplyModel::GENERIC_SCPI);
     let mut supply = bench.open_with(short_timeout());
@@ -194,7 +221,9 @@ fn a_late_answer_is_not_taken_for_the_next_one() {
     bench.ep.faults.set_reply_delay(Duration::from_millis(500));
     assert!(supply.identify().unwrap_err().is_timeout());
     bench.ep.faults.set_reply_delay(Duration::ZERO);
-    std::thread::sleep(Duration::from_millis(400)); // the late *IDN? answer arrives now
+    // The late *IDN? answer, and that of the SYST:ERR? the driver asked after the timeout
+    // (which the late identity string answered in its place), arrive now.
+    std::thread::sleep(Duration::from_millis(1200));
     let v = supply.measure_voltage().unwrap();
     assert!(
         close(v.value, 3.3),

@@ -6,8 +6,8 @@
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
-/// Misbehaviour of one simulated instrument. All off by default (except the Korad pacing quirk,
-/// which [`super::start`] switches on because the real protocol has it).
+/// Misbehaviour of one simulated instrument. All off by default (except the Siglent and Korad
+/// pacing quirks, which [`super::start`] switches on under realistic timing).
 #[derive(Debug, Default)]
 pub struct Faults {
     hang: AtomicBool,

@@ -3,9 +3,10 @@
 //! No line terminators either way: commands are recognised by their shape (`VSET1:03.30`,
 //! `ISET1:0.500`, `OUT1`, `VOUT1?`, ...), replies are fixed-width (`03.30`, `0.500`), `STATUS?`
 //! answers one raw byte, `*IDN?` free text. Quirks of the real unit that the simulation keeps:
-//! a command arriving less than 80 ms after the previous executed one is silently not executed
-//! (sigrok PR 210; the [`super::Faults`] minimum interval, set by [`super::start`]), and
-//! `ISET1?` emits a stray sixth byte after its five characters.
+//! a command arriving too soon after the previous executed one is silently not executed
+//! (sigrok PR 210; the [`super::Faults`] minimum interval, set by [`super::start`] to
+//! [`PROCESSING_TIME`] under realistic timing), and `ISET1?` emits a stray sixth byte after its
+//! five characters.
 
 use std::io;
 use std::thread::{self, JoinHandle};
@@ -15,7 +16,12 @@ use super::arrival::Arrival;
 use super::{Ctx, thread_name};
 use crate::pty::PtyEndpoint;
 
-/// Time the real unit needs between two commands.
+/// sigrok's wait between two commands (`DEVICE_PROCESSING_TIME_MS`). Whether and below what
+/// gap a real KA3005P loses a command is OPEN: sigrok's PR 210 saw too-early commands lost on
+/// the slower Velleman PS3005D V1.3, while koradctl's hardware test suite, passed on the
+/// Tenma 72-2540 V2.1 and V5.8 it lists (same protocol), sends two set commands back to back
+/// and needs both executed. So the simulation drops commands closer than this only under
+/// realistic timing (or when a test sets [`super::Faults::set_min_interval`]).
 pub(crate) const PROCESSING_TIME: Duration = Duration::from_millis(80);
 /// An unfinished command with no more bytes for this long is taken as it is (or discarded).
 const IDLE_FLUSH: Duration = Duration::from_millis(60);

@@ -148,11 +148,12 @@ pub fn start_with(
                 // Back-to-back commands are silently dropped by the real unit (pyvisa issue 362).
                 faults.set_min_interval(Duration::from_millis(10));
             }
+            if model == SupplyModel::Korad {
+                // A command arriving < 80 ms after the previous one is not executed (sigrok
+                // PR 210; OPEN for the KA3005P itself, see `korad::PROCESSING_TIME`).
+                faults.set_min_interval(korad::PROCESSING_TIME);
+            }
         }
-    }
-    if model == SupplyModel::Korad {
-        // A command arriving < 80 ms after the previous one is not executed (sigrok PR 210).
-        faults.set_min_interval(korad::PROCESSING_TIME);
     }
     let log = Arc::new(CommandLog::default());
     let stop = Arc::new(AtomicBool::new(false));

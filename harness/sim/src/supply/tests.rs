@@ -257,6 +257,12 @@ fn serial_scpi_e3631a_wants_remote_first() {
 fn korad_protocol_and_pacing() {
     let rail = rail();
     let ep = start(SupplyModel::Korad, rail.clone(), Timing::Fast).unwrap();
+    assert_eq!(
+        ep.faults.min_interval(),
+        Duration::ZERO,
+        "pacing is realistic-timing only"
+    );
+    ep.faults.set_min_interval(korad::PROCESSING_TIME);
     let mut port = serialport::new(&ep.address, 9600)
         .timeout(Duration::from_secs(2))
         .open()

@@ -2,6 +2,7 @@
 
 use super::instrument::{Instrument, Outcome, UNDEFINED_HEADER};
 use super::parse::sci;
+use super::readings;
 use super::spec::Op;
 
 /// The answer to the query form of `op` on channel `ch`.
@@ -51,6 +52,10 @@ pub(crate) fn answer(inst: &Instrument, op: Op, ch: u8) -> Outcome {
         Op::ApplyQuery => Outcome::Reply(apply_reply(inst, ch)),
         Op::SystemStatus => Outcome::Reply(format!("0x{:x}", system_status(inst))),
         Op::ErrorCount => Outcome::Reply(inst.status.error_count().to_string()),
+        Op::Nplc => num(inst.settings.nplc),
+        Op::LineFrequency => Outcome::Reply(readings::LINE_HZ.to_string()),
+        Op::MeasCondition => Outcome::Reply(readings::READING_AVAILABLE.to_string()),
+        Op::BufferData => readings::buffer_data(inst, ch, &[]),
         _ => UNDEFINED_HEADER,
     }
 }

@@ -230,6 +230,9 @@ fn done_if<T>(r: Result<T, Outcome>, apply: impl FnOnce(T) -> Outcome) -> Outcom
 
 fn perform(inst: &mut Instrument, entry: &Entry, ch: u8, values: &[String], q: bool) -> Outcome {
     if q {
+        if entry.op == Op::BufferData {
+            return super::readings::buffer_data(inst, ch, values);
+        }
         if !values.is_empty() {
             return NOT_ALLOWED;
         }
@@ -278,6 +281,10 @@ fn perform(inst: &mut Instrument, entry: &Entry, ch: u8, values: &[String], q: b
         Op::OvpEnabled => bool_setting(inst, |i, ch, b| i.channel_mut(ch).ovp_on = b),
         Op::OcpEnabled => bool_setting(inst, |i, ch, b| i.channel_mut(ch).ocp_on = b),
         Op::VoltLimitEnabled => bool_setting(inst, |i, ch, b| i.channel_mut(ch).volt_limit_on = b),
+        Op::Nplc => done_if(number_in(values, super::readings::NPLC_RANGE), |n| {
+            inst.settings.nplc = n;
+            Outcome::Done
+        }),
         Op::Beeper => bool_setting(inst, |i, _, b| i.beeper = b),
         Op::Tracking => bool_setting(inst, |i, _, b| i.settings.tracking = b),
         Op::Otp => bool_setting(inst, |i, _, b| i.otp = b),

@@ -4,6 +4,7 @@
 //! to it is the engine's job ([`super::engine`]).
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use super::spec::ModelSpec;
 use super::status::Status;
@@ -60,6 +61,8 @@ pub(crate) struct ResetSettings {
     pub track_mode: u8,
     pub display: bool,
     pub display_text: String,
+    /// Measurement integration time, power-line cycles (Keithley 2280S; INFERRED default 1).
+    pub nplc: f64,
 }
 
 /// A simulated SCPI supply.
@@ -78,6 +81,9 @@ pub(crate) struct Instrument {
     pub status: Status,
     /// The link is RS-232 (the E3631A and 2231A then want `SYST:REM` first).
     pub serial: bool,
+    /// When the reading buffer's first reading was taken (power-on or `*RST`): the origin of
+    /// its relative time stamps.
+    pub readings_since: Instant,
 }
 
 impl Instrument {
@@ -105,6 +111,7 @@ impl Instrument {
             panel: Panel::Local,
             status: Status::new(queue_depth),
             serial,
+            readings_since: Instant::now(),
         };
         let w = inst.wired;
         inst.channel_mut(w).on = on;
@@ -120,6 +127,7 @@ impl Instrument {
         self.master = false;
         self.selected = 1;
         self.settings = default_settings();
+        self.readings_since = Instant::now();
         self.rail.set_output(false);
         self.rail.set_voltage(0.0);
         self.rail
@@ -345,5 +353,6 @@ fn default_settings() -> ResetSettings {
         track_mode: 0,
         display: true,
         display_text: String::new(),
+        nplc: 1.0,
     }
 }

@@ -5,7 +5,7 @@
 //! model's command table with its sources; [`instrument`] holds the channels (the wired one
 //! lives on the rail), protection latches and settings; [`status`] the error queue and IEEE
 //! 488.2 status registers; [`engine`] runs a line against a model's table and [`answer`]
-//! formats its queries; [`server`] runs the TCP and pty front ends with the fault knobs,
+//! formats its queries ([`readings`] the Keithley 2280S reading buffer); [`server`] runs the TCP and pty front ends with the fault knobs,
 //! timing TCP commands by their arrival ([`super::arrival`]).
 
 mod answer;
@@ -13,6 +13,7 @@ pub(crate) mod engine;
 pub(crate) mod instrument;
 mod models;
 pub(crate) mod parse;
+mod readings;
 pub(crate) mod server;
 pub(crate) mod spec;
 pub(crate) mod status;

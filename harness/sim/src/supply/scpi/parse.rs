@@ -21,6 +21,7 @@ const MNEMONICS: &[(&str, &str)] = &[
     ("BEEPER", "BEEP"),
     ("CHANNEL", "CHAN"),
     ("CLEAR", "CLE"),
+    ("CONDITION", "COND"),
     ("CONTINUOUS", "CONT"),
     ("COUNT", "COUN"),
     ("CURRENT", "CURR"),
@@ -35,11 +36,14 @@ const MNEMONICS: &[(&str, &str)] = &[
     ("IMMEDIATE", "IMM"),
     ("INITIATE", "INIT"),
     ("INSTRUMENT", "INST"),
+    ("ISUMMARY", "ISUM"),
     ("LEVEL", "LEV"),
+    ("LFREQUENCY", "LFR"),
     ("LIMIT", "LIM"),
     ("LOCAL", "LOC"),
     ("MASTER", "MAST"),
     ("MEASURE", "MEAS"),
+    ("MEASUREMENT", "MEAS"),
     ("NSELECT", "NSEL"),
     ("OUTPUT", "OUTP"),
     ("POWER", "POW"),
@@ -195,9 +199,20 @@ fn split_units(line: &str) -> Vec<String> {
 fn split_args(rest: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut depth = 0i32;
+    let mut quote: Option<char> = None;
     let mut cur = String::new();
     for c in rest.chars() {
         match c {
+            // String data (IEEE 488.2 §7.7.5): a comma inside quotes is part of the string.
+            _ if quote == Some(c) => {
+                quote = None;
+                cur.push(c);
+            }
+            _ if quote.is_some() => cur.push(c),
+            '"' | '\'' => {
+                quote = Some(c);
+                cur.push(c);
+            }
             '(' => {
                 depth += 1;
                 cur.push(c);
@@ -272,6 +287,12 @@ mod tests {
         assert_eq!((c.header.as_str(), c.query), ("*IDN", true));
         let c = parse("APPL P6V, 3.3, 0.5").unwrap();
         assert_eq!(c.args, vec!["P6V", "3.3", "0.5"]);
+        let c = parse("DATA:DATA? \"READ,SOUR\", 'a,b'").unwrap();
+        assert_eq!(
+            c.args,
+            vec!["\"READ,SOUR\"", "'a,b'"],
+            "commas in string data"
+        );
         assert!(parse("   ").is_none());
     }
 

@@ -112,6 +112,8 @@ pub(crate) enum Op {
     VoltLimit,
     /// Software voltage limit on/off.
     VoltLimitEnabled,
+    /// Measurement integration time in power-line cycles (Keithley 2280S `SENS:CONC:NPLC`).
+    Nplc,
     /// Channel selection by number (`INST:NSEL`).
     SelectNumber,
     /// Channel selection by name (`INST[:SEL] CH1`, `INST OUT1`, `INST:SEL P6V`).
@@ -165,6 +167,13 @@ pub(crate) enum Op {
     SystemStatus,
     /// Number of queued errors (Keysight `SYST:ERR:COUN?`).
     ErrorCount,
+    /// Mains frequency the instrument measured at power-on (Keithley 2280S `SYST:LFR?`).
+    LineFrequency,
+    /// Keithley 2280S measurement summary condition (`STAT:MEAS:INST:ISUM:COND?`).
+    MeasCondition,
+    /// Keithley 2280S reading buffer (`DATA:DATA? "READ,SOUR,REL"`): the query takes the
+    /// elements to return as its argument.
+    BufferData,
 }
 
 impl Op {
@@ -192,6 +201,7 @@ impl Op {
                 | DisplayText
                 | VoltLimit
                 | VoltLimitEnabled
+                | Nplc
                 | SelectNumber
                 | SelectName(_)
                 | AllOutputs

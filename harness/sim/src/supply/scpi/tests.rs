@@ -159,6 +159,7 @@ fn other_value(op: Op) -> Option<String> {
         Op::OcpDelay => "0.5".into(),
         Op::VoltLimit => "10".into(),
         Op::DisplayText => "\"HIL\"".into(),
+        Op::Nplc => "5".into(),
         Op::TrackMode => "1".into(),
         Op::SelectNumber => "2".into(),
         Op::SelectName(style) => style.name(2),

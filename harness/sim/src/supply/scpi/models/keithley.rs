@@ -9,8 +9,11 @@
 //! 2280S sources: reference §1.2 (long source tree, `OUTP:STAT`, measurement configuration
 //! `SENS:FUNC "CONC"`, `SENS:CONC:NPLC`, `FORM:ELEM "READ,SOUR,MODE"`, `TRIG:SOUR IMM`,
 //! `INIT:CONT ON`, and `MEAS:CURR?` answering a multi-field string); pymeasure `Keithley2281S`
-//! (sister model: `VOLT:LIM`). INFERRED: OVP always armed with `VOLT:PROT[:LEV]`,
-//! `VOLT:PROT:TRIP?`, `OUTP:PROT:CLE`. Queue depth OPEN.
+//! (sister model, whose docstring says its common and power-supply commands serve the 2280S:
+//! `VOLT:LIM`, `SENS:CONC:NPLC[?]`, `SYST:LFR?`, `DISP:USER:TEXT`, `STAT:MEAS:INST:ISUM:COND?`,
+//! `DATA:DATA?`; see [`crate::supply::scpi::readings`]). INFERRED: OVP always armed with
+//! `VOLT:PROT[:LEV]`, `VOLT:PROT:TRIP?`, `OUTP:PROT:CLE`; the `DISP:USER:TEXT?` query. Queue
+//! depth OPEN.
 
 use super::{PANEL, SELECT_NUMBER, SOURCE_SELECTED, measure, select_name};
 use crate::supply::scpi::spec::{
@@ -134,14 +137,23 @@ const K2280_COMMANDS: &[Entry] = &[
     query(&["VOLT:PROT:TRIP"], Chan::None, Op::OvpTripped),
     set(&["OUTP:PROT:CLE"], Chan::None, Op::ProtClear),
     set(
-        &[
-            "SENS:FUNC",
-            "SENS:CONC:NPLC",
-            "FORM:ELEM",
-            "TRIG:SOUR",
-            "INIT:CONT",
-        ],
+        &["SENS:FUNC", "FORM:ELEM", "TRIG:SOUR", "INIT:CONT"],
         Chan::None,
         Op::Accept,
+    ),
+    set(&["SENS:CONC:NPLC"], Chan::None, Op::Nplc),
+    query(&["SENS:CONC:NPLC"], Chan::None, Op::Nplc),
+    query(&["SYST:LFR"], Chan::None, Op::LineFrequency),
+    query(&["STAT:MEAS:INST:ISUM:COND"], Chan::None, Op::MeasCondition),
+    query(&["DATA:DATA"], Chan::None, Op::BufferData),
+    set(
+        &["DISP:USER:TEXT", "DISP:USER:TEXT:DATA"],
+        Chan::None,
+        Op::DisplayText,
+    ),
+    query(
+        &["DISP:USER:TEXT", "DISP:USER:TEXT:DATA"],
+        Chan::None,
+        Op::DisplayText,
     ),
 ];

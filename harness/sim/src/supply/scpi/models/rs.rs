@@ -77,7 +77,12 @@ const COMMANDS: &[Entry] = &[
     set(&["APPL"], Chan::Selected, Op::Apply),
     set(SWITCH, Chan::Selected, Op::Output),
     query(SWITCH, Chan::Selected, Op::Output),
-    query(&["MEAS:POW"], Chan::Selected, Op::MeasPower),
+    // `[:SCALar]` optional as in the model's other MEASure queries (RsInstrument users write it).
+    query(
+        &["MEAS:POW", "MEAS:SCAL:POW"],
+        Chan::Selected,
+        Op::MeasPower,
+    ),
     set(&["VOLT:PROT"], Chan::Selected, Op::OvpLevel),
     query(&["VOLT:PROT"], Chan::Selected, Op::OvpLevel),
     set(&["VOLT:PROT:STAT"], Chan::Selected, Op::OvpEnabled),
