@@ -68,23 +68,21 @@ fn json_lines(stdout: &[u8]) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// `hil flash --probe PROBE --progress json` with `rest`, run to its end.
+fn flash_probe(probe: &str, rest: &[&std::ffi::OsStr]) -> std::process::Output {
+    let mut cmd = hil();
+    cmd.args(["flash", "--probe", probe, "--progress", "json"])
+        .args(rest);
+    output(cmd, 60)
+}
+
 #[test]
 fn flash_probe_flashes_a_simulated_board_in_another_process() {
     let rack = one_board();
     let dut = &rack.duts()[0];
     let dir = tempfile::tempdir().unwrap();
     let (fw, id) = image(dir.path());
-    let mut cmd = hil();
-    cmd.args([
-        "flash",
-        "--probe",
-        &dut.probe,
-        "--progress",
-        "json",
-        "--firmware",
-    ])
-    .arg(&fw);
-    let out = output(cmd, 60);
+    let out = flash_probe(&dut.probe, &["--firmware".as_ref(), fw.as_os_str()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let lines = json_lines(&out.stdout);
     let phases: Vec<&str> = lines
@@ -97,16 +95,7 @@ fn flash_probe_flashes_a_simulated_board_in_another_process() {
     assert_eq!(last["done"]["installed_id"], id.as_str(), "{last}");
     assert_eq!(dut.control.fw_id(), id);
 
-    let mut cmd = hil();
-    cmd.args([
-        "flash",
-        "--probe",
-        &dut.probe,
-        "--progress",
-        "json",
-        "--reset",
-    ]);
-    let out = output(cmd, 60);
+    let out = flash_probe(&dut.probe, &["--reset".as_ref()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(json_lines(&out.stdout), [serde_json::json!("reset_done")]);
 }
@@ -115,17 +104,7 @@ fn flash_probe_flashes_a_simulated_board_in_another_process() {
 fn flash_probe_carries_probe_not_found_back() {
     let dir = tempfile::tempdir().unwrap();
     let (fw, _) = image(dir.path());
-    let mut cmd = hil();
-    cmd.args([
-        "flash",
-        "--probe",
-        ABSENT_PROBE,
-        "--progress",
-        "json",
-        "--firmware",
-    ])
-    .arg(&fw);
-    let out = output(cmd, 60);
+    let out = flash_probe(ABSENT_PROBE, &["--firmware".as_ref(), fw.as_os_str()]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let lines = json_lines(&out.stdout);
     let failed = &lines.last().unwrap()["failed"];

@@ -20,6 +20,17 @@ fn request(state: &Path, program: &str, wait: Wait) -> LeaseRequest {
     }
 }
 
+/// A request that waits up to 600 s, and the channel its progress lines arrive on.
+fn waiting_request(state: &Path) -> (LeaseRequest, mpsc::Receiver<String>) {
+    let (tx, rx) = mpsc::channel::<String>();
+    let tx = Mutex::new(tx);
+    let mut waiter = request(state, "hil run", Wait::For(Duration::from_secs(600)));
+    waiter.on_wait = Arc::new(move |w| {
+        let _ = tx.lock().unwrap().send(w.to_string());
+    });
+    (waiter, rx)
+}
+
 fn board(name: &str, ports: &[&str]) -> BoardClaim {
     let mut keys: Vec<LeaseKey> = ports
         .iter()
@@ -138,12 +149,7 @@ fn a_waiting_request_says_whom_it_waits_for_and_starts_when_freed() {
     let held = request(state.path(), "hil run", Wait::Never)
         .acquire(&[board("dk-1", &["/dev/x1"])])
         .unwrap();
-    let (tx, rx) = mpsc::channel::<String>();
-    let tx = Mutex::new(tx);
-    let mut waiter = request(state.path(), "hil run", Wait::For(Duration::from_secs(600)));
-    waiter.on_wait = Arc::new(move |w| {
-        let _ = tx.lock().unwrap().send(w.to_string());
-    });
+    let (waiter, rx) = waiting_request(state.path());
     let claims = [board("dk-1", &["/dev/x1"])];
     let handle = std::thread::spawn(move || waiter.acquire(&claims).map(|l| l.keys().count()));
     let line = rx
@@ -163,14 +169,9 @@ fn a_stop_request_ends_a_wait_and_takes_nothing() {
     let held = request(state.path(), "hil run", Wait::Never)
         .acquire(&[board("dk-1", &["/dev/x1"])])
         .unwrap();
-    let (tx, rx) = mpsc::channel::<String>();
-    let tx = Mutex::new(tx);
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let mut waiter = request(state.path(), "hil run", Wait::For(Duration::from_secs(600)));
+    let (mut waiter, rx) = waiting_request(state.path());
     waiter.interrupt = Interrupt::on(stop.clone());
-    waiter.on_wait = Arc::new(move |w| {
-        let _ = tx.lock().unwrap().send(w.to_string());
-    });
     let claims = [board("dk-2", &["/dev/x2"]), board("dk-1", &["/dev/x1"])];
     let handle = std::thread::spawn(move || waiter.acquire(&claims).map(|l| l.keys().count()));
     rx.recv_timeout(Duration::from_secs(60))
