@@ -521,9 +521,27 @@ fn a_place_in_maintenance_is_not_taken_and_the_others_get_health_records() {
     let records = std::fs::read_dir(state.join("health")).unwrap().count();
     assert_eq!(records, lab.places.len());
 
+    // A passing health check of the place returns it to service.
+    let mut doctor = hil();
+    doctor
+        .args(["doctor", "--labgrid", &addr, "--place", &out_of_service])
+        .args(["--dut", &out_of_service, "--state-dir"])
+        .arg(&state);
+    let doctor = output(doctor, 120);
+    let err = text(&doctor.stderr);
+    assert_eq!(
+        doctor.status.code(),
+        Some(0),
+        "{}\n{err}",
+        text(&doctor.stdout)
+    );
+    assert!(
+        err.contains(&format!("DUT `{out_of_service}` returned to service")),
+        "{err}"
+    );
     let (code, out, err) = boards(&["ready", &out_of_service]);
     assert_eq!(code, Some(0), "{out}\n{err}");
-    assert!(out.contains("returned to service"), "{out}");
+    assert!(out.contains("is in service"), "{out}");
     let (_, out, _) = boards(&[]);
     assert!(!out.contains("MAINTENANCE"), "{out}");
 }

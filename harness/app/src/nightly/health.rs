@@ -265,7 +265,10 @@ fn verdict(outcome: &BoardOutcome, results: &[TrialResult], stopped: bool) -> Ru
 
 /// The command that returns the labgrid place `place` of `coordinator` to service.
 fn ready_command(coordinator: &str, place: &str) -> String {
-    format!("`hil boards --labgrid {coordinator} ready {place}`")
+    format!(
+        "`hil boards --labgrid {coordinator} ready {place}` or a passing \
+         `hil doctor --labgrid {coordinator} --place {place} --dut {place}`"
+    )
 }
 
 fn describe(dut: &str, transition: &Transition, after: u32, how: &str) -> Option<String> {

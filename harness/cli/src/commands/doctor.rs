@@ -93,27 +93,44 @@ pub fn run(args: DoctorArgs) -> anyhow::Result<Status> {
             println!("{}: {failed} checks failed", source.describe());
         }
     }
-    if let (Some(dut), RackSource::File(path), 0) = (&args.dut, &source, failed) {
+    if let (Some(dut), 0) = (&args.dut, failed) {
         let state_dir = args
             .lease
             .state_dir
             .or_else(|| env.path(hil_app::env::HIL_STATE_DIR));
-        return_to_service(path, dut, state_dir.as_deref())?;
+        if let Some(record) = health_record(&source, dut, state_dir.as_deref())? {
+            return_to_service(record, dut)?;
+        }
     }
     Ok(Status::from_ok(failed == 0))
 }
 
-/// After a passing health check: the board leaves maintenance and its count is reset.
-fn return_to_service(
-    rack: &std::path::Path,
+/// The health record of the board `dut` of `source` (a rack board, or a labgrid place —
+/// named directly or by a rack file's `labgrid:` section); `None` for a simulated board.
+fn health_record(
+    source: &RackSource,
     dut: &str,
     state_dir: Option<&std::path::Path>,
-) -> anyhow::Result<()> {
-    let rack = hil_rack::load(rack).or_config()?;
-    if rack.dut(dut).is_some_and(|d| d.is_simulated()) {
-        return Ok(());
-    }
-    let mut record = BoardRecord::open(&rack, dut, state_dir).or_config()?;
+) -> anyhow::Result<Option<BoardRecord>> {
+    let record = match source {
+        RackSource::Simulated => return Ok(None),
+        RackSource::Labgrid(l) => BoardRecord::open_place(&l.coordinator, dut, state_dir),
+        RackSource::File(path) => {
+            let rack = hil_rack::load(path).or_config()?;
+            if let Some(l) = hil_lab::labgrid::rack_labgrid_source(&rack, path).or_config()? {
+                BoardRecord::open_place(&l.coordinator, dut, state_dir)
+            } else if rack.dut(dut).is_some_and(|d| d.is_simulated()) {
+                return Ok(None);
+            } else {
+                BoardRecord::open(&rack, dut, state_dir)
+            }
+        }
+    };
+    record.map(Some).or_config()
+}
+
+/// After a passing health check: the board leaves maintenance and its count is reset.
+fn return_to_service(mut record: BoardRecord, dut: &str) -> anyhow::Result<()> {
     let was = record.health.return_to_service();
     record.save().or_config()?;
     if let Some(m) = was {
