@@ -347,11 +347,16 @@ psu.ps.voltage_limit = 4.0
 psu.ps.power_line_cycles = 2
 psu.ps.output_enabled = True
 psu.display_text_data = "HIL"
-time.sleep(0.05)  # the output ramps up
 out.update(setpoint=psu.ps.voltage_setpoint, limit=psu.ps.current_limit,
            vlimit=psu.ps.voltage_limit, nplc=psu.ps.power_line_cycles,
            on=psu.ps.output_enabled, available=psu.reading_available)
-buf = psu.ps.buffer_data
+# The output ramps up once the instrument has the command (later on a loaded machine).
+deadline = time.time() + 10
+while True:
+    buf = psu.ps.buffer_data
+    if float(buf["voltage"].iloc[-1]) > 3.29 or time.time() > deadline:
+        break
+    time.sleep(0.01)
 out.update(amps=float(buf["current"].iloc[-1]), volts=float(buf["voltage"].iloc[-1]),
            time=float(buf["time"].iloc[-1]))
 out["errors"] = [str(e) for e in psu.check_errors()]
@@ -406,7 +411,9 @@ nge.write_float("SOURce:CURRent:LEVel:IMMediate:AMPLitude", 0.5)
 nge.write_bool("OUTPut:SELect", True)
 out["live_before_master"] = nge.query_float("MEASure:SCALar:VOLTage:DC?")
 nge.write_bool("OUTPut:GENeral:STATe", True)
-time.sleep(0.05)  # the output ramps up
+deadline = time.time() + 10  # the output ramps up
+while nge.query_float("MEASure:SCALar:VOLTage:DC?") < 3.29 and time.time() < deadline:
+    time.sleep(0.01)
 out.update(setpoint=nge.query_float("SOURce:VOLTage:LEVel:IMMediate:AMPLitude?"),
            limit=nge.query_float("SOURce:CURRent:LEVel:IMMediate:AMPLitude?"),
            on=nge.query_bool("OUTPut:STATe?"), master=nge.query_bool("OUTPut:GENeral?"),
