@@ -74,6 +74,33 @@ pub(crate) enum Form {
     Query,
 }
 
+/// The forms a table row answers: a parameter usually has both, its set form and its query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Forms {
+    Set,
+    Query,
+    Both,
+}
+
+impl Forms {
+    /// Whether a command of `form` is this row's.
+    pub const fn has(self, form: Form) -> bool {
+        matches!(
+            (self, form),
+            (Forms::Both, _) | (Forms::Set, Form::Set) | (Forms::Query, Form::Query)
+        )
+    }
+}
+
+impl From<Form> for Forms {
+    fn from(form: Form) -> Forms {
+        match form {
+            Form::Set => Forms::Set,
+            Form::Query => Forms::Query,
+        }
+    }
+}
+
 /// What a command does, whatever the model calls it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Op {
@@ -214,26 +241,36 @@ impl Op {
 pub(crate) struct Entry {
     /// Normalised headers (short forms, optional `SOUR`/`LEV`/`IMM` nodes dropped) that mean it.
     pub headers: &'static [&'static str],
-    pub form: Form,
+    pub forms: Forms,
     pub chan: Chan,
     pub op: Op,
 }
 
-/// Shorthand for table rows.
+/// A row of a set command only.
 pub(crate) const fn set(headers: &'static [&'static str], chan: Chan, op: Op) -> Entry {
     Entry {
         headers,
-        form: Form::Set,
+        forms: Forms::Set,
         chan,
         op,
     }
 }
 
-/// Shorthand for table rows.
+/// A row of a query only.
 pub(crate) const fn query(headers: &'static [&'static str], chan: Chan, op: Op) -> Entry {
     Entry {
         headers,
-        form: Form::Query,
+        forms: Forms::Query,
+        chan,
+        op,
+    }
+}
+
+/// A row of a parameter: its set command and its query, under the same headers.
+pub(crate) const fn param(headers: &'static [&'static str], chan: Chan, op: Op) -> Entry {
+    Entry {
+        headers,
+        forms: Forms::Both,
         chan,
         op,
     }
@@ -357,7 +394,7 @@ impl ModelSpec {
     /// The entry for `header` in `form`, if the model has one.
     pub fn find(&self, header: &str, form: Form) -> Option<&'static Entry> {
         self.entries()
-            .find(|e| e.form == form && e.headers.contains(&header))
+            .find(|e| e.forms.has(form) && e.headers.contains(&header))
     }
 
     /// Every entry of every block.

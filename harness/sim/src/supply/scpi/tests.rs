@@ -10,7 +10,7 @@ use hil_model::ScpiModel;
 use super::engine;
 use super::instrument::Instrument;
 use super::model_spec;
-use super::spec::{Chan, ChanStyle, Entry, Form, ModelSpec, Op};
+use super::spec::{Chan, ChanStyle, Entry, Form, Forms, ModelSpec, Op};
 use crate::rail::{Slew, SupplyRail};
 
 const MODELS: [ScpiModel; 9] = [
@@ -70,7 +70,7 @@ impl Sim {
     /// The line that performs `entry` on channel `ch`, with `value` for a set command.
     fn line(&self, entry: &Entry, ch: u8, value: Option<&str>) -> String {
         let header = entry.headers[0];
-        let mark = if entry.form == Form::Query { "?" } else { "" };
+        let mark = if entry.forms == Forms::Query { "?" } else { "" };
         let head = match (entry.chan, self.spec().prefix) {
             (Chan::Selected | Chan::Prefix, Some(p)) => format!("{p}{ch}:{header}{mark}"),
             _ => format!("{header}{mark}"),
@@ -94,14 +94,18 @@ impl Sim {
         }
     }
 
-    fn entry(&self, op: Op, form: Form) -> Option<&'static Entry> {
-        self.spec().entries().find(|e| e.op == op && e.form == form)
+    /// The row performing `op` in `form`, as a row of that form alone.
+    fn entry(&self, op: Op, form: Form) -> Option<Entry> {
+        self.spec()
+            .entries()
+            .find(|e| e.op == op && e.forms.has(form))
+            .map(|e| narrow(e, form))
     }
 
     /// Performs `op` (a set command) on channel 1 with `value`; panics if the model lacks it.
     fn set(&mut self, op: Op, value: &str) {
         let entry = self.entry(op, Form::Set).expect("model has the setting");
-        let line = self.line(entry, 1, Some(value));
+        let line = self.line(&entry, 1, Some(value));
         assert_eq!(
             self.ask(&line),
             None,
@@ -113,21 +117,22 @@ impl Sim {
 
     fn get(&mut self, op: Op) -> String {
         let entry = self.entry(op, Form::Query).expect("model has the query");
-        let line = self.line(entry, 1, None);
+        let line = self.line(&entry, 1, None);
         self.query(&line)
     }
 
     /// Every parameter query on channel 1, with its answer.
     fn parameters(&mut self) -> Vec<(String, String)> {
-        let queries: Vec<&Entry> = self
+        let queries: Vec<Entry> = self
             .spec()
             .entries()
-            .filter(|e| e.form == Form::Query && e.op.is_parameter())
+            .filter(|e| e.forms.has(Form::Query) && e.op.is_parameter())
+            .map(|e| narrow(e, Form::Query))
             .collect();
         queries
             .into_iter()
             .map(|e| {
-                let line = self.line(e, 1, None);
+                let line = self.line(&e, 1, None);
                 let answer = self.query(&line);
                 (line, answer)
             })
@@ -173,15 +178,16 @@ fn other_value(op: Op) -> Option<String> {
 fn every_query_of_every_model_answers() {
     for model in MODELS {
         let mut sim = Sim::new(model);
-        let queries: Vec<&Entry> = sim
+        let queries: Vec<Entry> = sim
             .spec()
             .entries()
-            .filter(|e| e.form == Form::Query)
+            .filter(|e| e.forms.has(Form::Query))
+            .map(|e| narrow(e, Form::Query))
             .collect();
         assert!(!queries.is_empty(), "{model}");
         for e in queries {
             for header in e.headers {
-                let line = sim.line(e, 1, None).replacen(e.headers[0], header, 1);
+                let line = sim.line(&e, 1, None).replacen(e.headers[0], header, 1);
                 let answer = sim.query(&line);
                 assert!(!answer.is_empty(), "{model}: {line}");
                 sim.no_error(&line);
@@ -202,7 +208,7 @@ fn every_setting_has_its_query() {
         let spec = model_spec(model);
         for e in spec
             .entries()
-            .filter(|e| e.form == Form::Set && e.op.is_parameter())
+            .filter(|e| e.forms.has(Form::Set) && e.op.is_parameter())
         {
             // Siglent reads back its output switches and tracking mode in `SYST:STAT?` only.
             let in_status =
@@ -225,7 +231,7 @@ fn reset_restores_the_defaults() {
         let sets: Vec<(Op, String)> = sim
             .spec()
             .entries()
-            .filter(|e| e.form == Form::Set)
+            .filter(|e| e.forms.has(Form::Set))
             .filter_map(|e| Some((e.op, other_value(e.op)?)))
             .collect();
         for (op, value) in &sets {
@@ -262,10 +268,10 @@ fn unknown_commands_queue_errors_and_get_no_answer() {
         assert_eq!(sim.error(), "-113,\"Undefined header\"");
         // Setting out of range, or without its value, through the model's own voltage command.
         let volts = sim.entry(Op::Volts, Form::Set).unwrap();
-        let line = sim.line(volts, 1, Some("999"));
+        let line = sim.line(&volts, 1, Some("999"));
         assert_eq!(sim.ask(&line), None);
         assert_eq!(sim.error(), "-222,\"Data out of range\"", "{model}: {line}");
-        let line = sim.line(volts, 1, None);
+        let line = sim.line(&volts, 1, None);
         if !matches!(volts.chan, Chan::Lead(_) | Chan::Trail(_)) {
             assert_eq!(sim.ask(&line), None);
             assert_eq!(sim.error(), "-109,\"Missing parameter\"", "{model}: {line}");
@@ -355,7 +361,7 @@ fn protection_trips_switches_off_and_clears() {
             .find(|op| sim.entry(*op, Form::Set).is_some())
             .expect("a way to clear OVP");
         let entry = sim.entry(clear, Form::Set).unwrap();
-        let line = sim.line(entry, 1, None);
+        let line = sim.line(&entry, 1, None);
         assert_eq!(sim.ask(&line), None);
         sim.no_error(&line);
         let tripped = sim.get(Op::OvpTripped);
@@ -403,14 +409,14 @@ fn each_models_channel_syntax_reaches_channel_two() {
         let by_selection = matches!(set.chan, Chan::Selected) && sim.spec().prefix.is_none();
         if by_selection {
             let select = sim.entry(Op::SelectNumber, Form::Set).unwrap();
-            let line = sim.line(select, 1, Some("2"));
+            let line = sim.line(&select, 1, Some("2"));
             sim.ask(&line);
         }
-        let line = sim.line(set, 2, Some("1.25"));
+        let line = sim.line(&set, 2, Some("1.25"));
         assert_eq!(sim.ask(&line), None);
         sim.no_error(&line);
         let q = sim.entry(Op::Volts, Form::Query).unwrap();
-        let line = sim.line(q, 2, None);
+        let line = sim.line(&q, 2, None);
         let v: f64 = super::parse::number(&sim.query(&line)).unwrap();
         assert!((v - 1.25).abs() < 1e-9, "{model}: {line} → {v}");
         assert!(
@@ -455,4 +461,12 @@ fn rigol_answers_its_own_formats() {
     assert_eq!(fields.len(), 3, "{all}");
     assert!((fields[1] - 0.01).abs() < 1e-9, "{all}");
     assert_eq!(sim.query(":SOUR2:VOLT?"), "0.0000");
+}
+
+/// `e` as a row of `form` alone (a parameter row has both forms).
+fn narrow(e: &Entry, form: Form) -> Entry {
+    Entry {
+        forms: form.into(),
+        ..*e
+    }
 }

@@ -17,7 +17,7 @@
 
 use super::{PANEL, SELECT_NUMBER, SOURCE_SELECTED, measure, select_name};
 use crate::supply::scpi::spec::{
-    BoolStyle, Chan, ChanStyle, Entry, Known, ModelSpec, NumStyle, Op, Ranges, query, set,
+    BoolStyle, Chan, ChanStyle, Entry, Known, ModelSpec, NumStyle, Op, Ranges, param, query, set,
 };
 
 const CH: Chan = Chan::Lead(ChanStyle::Ch);
@@ -64,31 +64,17 @@ pub(crate) static K2230: ModelSpec = ModelSpec {
 
 const K2230_COMMANDS: &[Entry] = &[
     set(&["APPL"], CH, Op::Apply),
-    set(
+    param(
         &["CHAN:OUTP", "CHAN:OUTP:STAT", "OUTP:ENAB"],
         Chan::Selected,
         Op::Output,
     ),
-    query(
-        &["CHAN:OUTP", "CHAN:OUTP:STAT", "OUTP:ENAB"],
-        Chan::Selected,
-        Op::Output,
-    ),
-    set(&["OUTP", "OUTP:STAT"], Chan::None, Op::AllOutputs),
-    query(&["OUTP", "OUTP:STAT"], Chan::None, Op::AllOutputs),
+    param(&["OUTP", "OUTP:STAT"], Chan::None, Op::AllOutputs),
     query(&["MEAS:POW"], CH, Op::MeasPower),
-    set(&["VOLT:LIM"], Chan::Selected, Op::VoltLimit),
-    query(&["VOLT:LIM"], Chan::Selected, Op::VoltLimit),
-    set(&["VOLT:LIM:STAT"], Chan::Selected, Op::VoltLimitEnabled),
-    query(&["VOLT:LIM:STAT"], Chan::Selected, Op::VoltLimitEnabled),
-    set(&["DISP", "DISP:STAT"], Chan::None, Op::Display),
-    query(&["DISP", "DISP:STAT"], Chan::None, Op::Display),
-    set(
-        &["DISP:TEXT", "DISP:TEXT:DATA"],
-        Chan::None,
-        Op::DisplayText,
-    ),
-    query(
+    param(&["VOLT:LIM"], Chan::Selected, Op::VoltLimit),
+    param(&["VOLT:LIM:STAT"], Chan::Selected, Op::VoltLimitEnabled),
+    param(&["DISP", "DISP:STAT"], Chan::None, Op::Display),
+    param(
         &["DISP:TEXT", "DISP:TEXT:DATA"],
         Chan::None,
         Op::DisplayText,
@@ -128,12 +114,9 @@ const K2280_COMMANDS: &[Entry] = &[
         Chan::None,
         Op::MeasFields { volts_first: false },
     ),
-    set(&["OUTP", "OUTP:STAT"], Chan::None, Op::Output),
-    query(&["OUTP", "OUTP:STAT"], Chan::None, Op::Output),
-    set(&["VOLT:LIM"], Chan::None, Op::VoltLimit),
-    query(&["VOLT:LIM"], Chan::None, Op::VoltLimit),
-    set(&["VOLT:PROT"], Chan::None, Op::OvpLevel),
-    query(&["VOLT:PROT"], Chan::None, Op::OvpLevel),
+    param(&["OUTP", "OUTP:STAT"], Chan::None, Op::Output),
+    param(&["VOLT:LIM"], Chan::None, Op::VoltLimit),
+    param(&["VOLT:PROT"], Chan::None, Op::OvpLevel),
     query(&["VOLT:PROT:TRIP"], Chan::None, Op::OvpTripped),
     set(&["OUTP:PROT:CLE"], Chan::None, Op::ProtClear),
     set(
@@ -141,17 +124,11 @@ const K2280_COMMANDS: &[Entry] = &[
         Chan::None,
         Op::Accept,
     ),
-    set(&["SENS:CONC:NPLC"], Chan::None, Op::Nplc),
-    query(&["SENS:CONC:NPLC"], Chan::None, Op::Nplc),
+    param(&["SENS:CONC:NPLC"], Chan::None, Op::Nplc),
     query(&["SYST:LFR"], Chan::None, Op::LineFrequency),
     query(&["STAT:MEAS:INST:ISUM:COND"], Chan::None, Op::MeasCondition),
     query(&["DATA:DATA"], Chan::None, Op::BufferData),
-    set(
-        &["DISP:USER:TEXT", "DISP:USER:TEXT:DATA"],
-        Chan::None,
-        Op::DisplayText,
-    ),
-    query(
+    param(
         &["DISP:USER:TEXT", "DISP:USER:TEXT:DATA"],
         Chan::None,
         Op::DisplayText,

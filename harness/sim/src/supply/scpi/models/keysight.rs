@@ -15,7 +15,7 @@
 
 use super::{PANEL, SELECT_NUMBER, SOURCE_SELECTED, measure, select_name};
 use crate::supply::scpi::spec::{
-    BoolStyle, Chan, ChanStyle, Entry, Known, ModelSpec, NumStyle, Op, Ranges, query, set,
+    BoolStyle, Chan, ChanStyle, Entry, Known, ModelSpec, NumStyle, Op, Ranges, param, query, set,
 };
 
 const LIST: Chan = Chan::Trail(ChanStyle::List);
@@ -60,22 +60,16 @@ pub(crate) static E36300: ModelSpec = ModelSpec {
 };
 
 const E36300_COMMANDS: &[Entry] = &[
-    set(&["VOLT"], LIST, Op::Volts),
-    query(&["VOLT"], LIST, Op::Volts),
-    set(&["CURR"], LIST, Op::Amps),
-    query(&["CURR"], LIST, Op::Amps),
-    set(&["OUTP", "OUTP:STAT"], LIST, Op::Output),
-    query(&["OUTP", "OUTP:STAT"], LIST, Op::Output),
-    set(&["VOLT:PROT"], LIST, Op::OvpLevel),
-    query(&["VOLT:PROT"], LIST, Op::OvpLevel),
+    param(&["VOLT"], LIST, Op::Volts),
+    param(&["CURR"], LIST, Op::Amps),
+    param(&["OUTP", "OUTP:STAT"], LIST, Op::Output),
+    param(&["VOLT:PROT"], LIST, Op::OvpLevel),
     query(&["VOLT:PROT:TRIP"], LIST, Op::OvpTripped),
     set(&["VOLT:PROT:CLE"], LIST, Op::OvpClearRestore),
-    set(&["CURR:PROT:STAT"], LIST, Op::OcpEnabled),
-    query(&["CURR:PROT:STAT"], LIST, Op::OcpEnabled),
+    param(&["CURR:PROT:STAT"], LIST, Op::OcpEnabled),
     query(&["CURR:PROT:TRIP"], LIST, Op::OcpTripped),
     set(&["CURR:PROT:CLE"], LIST, Op::OcpClearRestore),
-    set(&["OUTP:TRAC", "OUTP:TRAC:STAT"], Chan::None, Op::Tracking),
-    query(&["OUTP:TRAC", "OUTP:TRAC:STAT"], Chan::None, Op::Tracking),
+    param(&["OUTP:TRAC", "OUTP:TRAC:STAT"], Chan::None, Op::Tracking),
     set(&["SYST:BEEP"], Chan::None, Op::Beep),
     query(&["SYST:ERR:COUN"], Chan::None, Op::ErrorCount),
 ];
@@ -125,9 +119,7 @@ pub(crate) static E3631A: ModelSpec = ModelSpec {
 const E3631A_COMMANDS: &[Entry] = &[
     set(&["APPL"], E3631, Op::Apply),
     query(&["APPL"], E3631, Op::ApplyQuery),
-    set(&["OUTP", "OUTP:STAT"], Chan::None, Op::AllOutputs),
-    query(&["OUTP", "OUTP:STAT"], Chan::None, Op::AllOutputs),
-    set(&["OUTP:TRAC", "OUTP:TRAC:STAT"], Chan::None, Op::Tracking),
-    query(&["OUTP:TRAC", "OUTP:TRAC:STAT"], Chan::None, Op::Tracking),
+    param(&["OUTP", "OUTP:STAT"], Chan::None, Op::AllOutputs),
+    param(&["OUTP:TRAC", "OUTP:TRAC:STAT"], Chan::None, Op::Tracking),
     set(&["SYST:BEEP"], Chan::None, Op::Beep),
 ];

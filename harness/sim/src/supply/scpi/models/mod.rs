@@ -10,7 +10,7 @@ mod siglent;
 
 use hil_model::ScpiModel;
 
-use super::spec::{Chan, ChanStyle, Entry, ModelSpec, Op, query, set};
+use super::spec::{Chan, ChanStyle, Entry, ModelSpec, Op, param, query, set};
 
 pub(crate) use keithley::{K2230, K2280};
 pub(crate) use keysight::{E3631A, E36300};
@@ -42,25 +42,21 @@ pub(crate) const PANEL: &[Entry] = &[
 ];
 
 /// `INST:NSEL <n>` and its query (reference §1.2: E36300, E3631A, DP832, HMC804x, NGE100).
-pub(crate) const SELECT_NUMBER: &[Entry] = &[
-    set(&["INST:NSEL"], Chan::None, Op::SelectNumber),
-    query(&["INST:NSEL"], Chan::None, Op::SelectNumber),
-];
+pub(crate) const SELECT_NUMBER: &[Entry] = &[param(&["INST:NSEL"], Chan::None, Op::SelectNumber)];
 
 /// `INST[:SEL] <name>` and its query, the channel named in `style` (reference §1.2).
-pub(crate) const fn select_name(style: ChanStyle) -> [Entry; 2] {
-    [
-        set(&["INST", "INST:SEL"], Chan::None, Op::SelectName(style)),
-        query(&["INST", "INST:SEL"], Chan::None, Op::SelectName(style)),
-    ]
+pub(crate) const fn select_name(style: ChanStyle) -> [Entry; 1] {
+    [param(
+        &["INST", "INST:SEL"],
+        Chan::None,
+        Op::SelectName(style),
+    )]
 }
 
 /// `VOLT`, `CURR` on the selected channel and their queries.
 pub(crate) const SOURCE_SELECTED: &[Entry] = &[
-    set(&["VOLT"], Chan::Selected, Op::Volts),
-    query(&["VOLT"], Chan::Selected, Op::Volts),
-    set(&["CURR"], Chan::Selected, Op::Amps),
-    query(&["CURR"], Chan::Selected, Op::Amps),
+    param(&["VOLT"], Chan::Selected, Op::Volts),
+    param(&["CURR"], Chan::Selected, Op::Amps),
 ];
 
 /// `MEAS[:SCAL]:VOLT[:DC]?` and `MEAS[:SCAL]:CURR[:DC]?` with the channel taken as `chan` says.
@@ -126,21 +122,15 @@ const GENERIC_REST: &[Entry] = &[
         Chan::Selected,
         Op::MeasPower,
     ),
-    set(&["OUTP", "OUTP:STAT"], Chan::Selected, Op::Output),
-    query(&["OUTP", "OUTP:STAT"], Chan::Selected, Op::Output),
-    set(&["VOLT:PROT"], Chan::Selected, Op::OvpLevel),
-    query(&["VOLT:PROT"], Chan::Selected, Op::OvpLevel),
-    set(&["VOLT:PROT:STAT"], Chan::Selected, Op::OvpEnabled),
-    query(&["VOLT:PROT:STAT"], Chan::Selected, Op::OvpEnabled),
+    param(&["OUTP", "OUTP:STAT"], Chan::Selected, Op::Output),
+    param(&["VOLT:PROT"], Chan::Selected, Op::OvpLevel),
+    param(&["VOLT:PROT:STAT"], Chan::Selected, Op::OvpEnabled),
     query(&["VOLT:PROT:TRIP"], Chan::Selected, Op::OvpTripped),
     set(&["VOLT:PROT:CLE"], Chan::Selected, Op::OvpClear),
-    set(&["CURR:PROT"], Chan::Selected, Op::OcpLevel),
-    query(&["CURR:PROT"], Chan::Selected, Op::OcpLevel),
-    set(&["CURR:PROT:STAT"], Chan::Selected, Op::OcpEnabled),
-    query(&["CURR:PROT:STAT"], Chan::Selected, Op::OcpEnabled),
+    param(&["CURR:PROT"], Chan::Selected, Op::OcpLevel),
+    param(&["CURR:PROT:STAT"], Chan::Selected, Op::OcpEnabled),
     query(&["CURR:PROT:TRIP"], Chan::Selected, Op::OcpTripped),
     set(&["CURR:PROT:CLE"], Chan::Selected, Op::OcpClear),
     set(&["SYST:BEEP"], Chan::None, Op::Beep),
-    set(&["SYST:BEEP:STAT"], Chan::None, Op::Beeper),
-    query(&["SYST:BEEP:STAT"], Chan::None, Op::Beeper),
+    param(&["SYST:BEEP:STAT"], Chan::None, Op::Beeper),
 ];

@@ -9,7 +9,7 @@
 
 use super::{PANEL, SELECT_NUMBER, SOURCE_SELECTED, measure, select_name};
 use crate::supply::scpi::spec::{
-    BoolStyle, Chan, ChanStyle, Entry, Known, ModelSpec, NumStyle, Op, Ranges, query, set,
+    BoolStyle, Chan, ChanStyle, Entry, Known, ModelSpec, NumStyle, Op, Ranges, param, query, set,
 };
 
 const CH: Chan = Chan::Lead(ChanStyle::Ch);
@@ -58,28 +58,20 @@ pub(crate) static DP800: ModelSpec = ModelSpec {
 const COMMANDS: &[Entry] = &[
     set(&["APPL"], CH, Op::Apply),
     query(&["APPL"], CH, Op::ApplyQuery),
-    set(&["OUTP", "OUTP:STAT"], CH, Op::Output),
-    query(&["OUTP", "OUTP:STAT"], CH, Op::Output),
+    param(&["OUTP", "OUTP:STAT"], CH, Op::Output),
     query(&["OUTP:MODE", "OUTP:CVCC"], CH, Op::Mode),
-    set(&["OUTP:TRAC"], CH, Op::Tracking),
-    query(&["OUTP:TRAC"], CH, Op::Tracking),
+    param(&["OUTP:TRAC"], CH, Op::Tracking),
     query(&["MEAS:POW", "MEAS:POWE"], CH, Op::MeasPower),
     query(&["MEAS:ALL"], CH, Op::MeasAll),
-    set(&["OUTP:OVP", "OUTP:OVP:STAT"], CH, Op::OvpEnabled),
-    query(&["OUTP:OVP", "OUTP:OVP:STAT"], CH, Op::OvpEnabled),
-    set(&["OUTP:OVP:VAL"], CH, Op::OvpLevel),
-    query(&["OUTP:OVP:VAL"], CH, Op::OvpLevel),
+    param(&["OUTP:OVP", "OUTP:OVP:STAT"], CH, Op::OvpEnabled),
+    param(&["OUTP:OVP:VAL"], CH, Op::OvpLevel),
     query(&["OUTP:OVP:QUES"], CH, Op::OvpTripped),
     set(&["OUTP:OVP:CLE"], CH, Op::OvpClear),
-    set(&["OUTP:OCP", "OUTP:OCP:STAT"], CH, Op::OcpEnabled),
-    query(&["OUTP:OCP", "OUTP:OCP:STAT"], CH, Op::OcpEnabled),
-    set(&["OUTP:OCP:VAL"], CH, Op::OcpLevel),
-    query(&["OUTP:OCP:VAL"], CH, Op::OcpLevel),
+    param(&["OUTP:OCP", "OUTP:OCP:STAT"], CH, Op::OcpEnabled),
+    param(&["OUTP:OCP:VAL"], CH, Op::OcpLevel),
     query(&["OUTP:OCP:QUES"], CH, Op::OcpTripped),
     set(&["OUTP:OCP:CLE"], CH, Op::OcpClear),
     set(&["SYST:BEEP"], Chan::None, Op::Beep),
-    set(&["SYST:BEEP:STAT"], Chan::None, Op::Beeper),
-    query(&["SYST:BEEP:STAT"], Chan::None, Op::Beeper),
-    set(&["SYST:OTP"], Chan::None, Op::Otp),
-    query(&["SYST:OTP"], Chan::None, Op::Otp),
+    param(&["SYST:BEEP:STAT"], Chan::None, Op::Beeper),
+    param(&["SYST:OTP"], Chan::None, Op::Otp),
 ];

@@ -9,7 +9,7 @@
 
 use super::{PANEL, SELECT_NUMBER, SOURCE_SELECTED, measure, select_name};
 use crate::supply::scpi::spec::{
-    BoolStyle, Chan, ChanStyle, Entry, Known, ModelSpec, NumStyle, Op, Ranges, query, set,
+    BoolStyle, Chan, ChanStyle, Entry, Known, ModelSpec, NumStyle, Op, Ranges, param, query, set,
 };
 
 const RANGES: Ranges = Ranges {
@@ -27,10 +27,11 @@ pub(crate) static HMC804X: ModelSpec = ModelSpec {
         &measure(Chan::Selected),
         &select_name(ChanStyle::Out),
         COMMANDS,
-        &[
-            set(&["OUTP:MAST", "OUTP:MAST:STAT"], Chan::None, Op::Master),
-            query(&["OUTP:MAST", "OUTP:MAST:STAT"], Chan::None, Op::Master),
-        ],
+        &[param(
+            &["OUTP:MAST", "OUTP:MAST:STAT"],
+            Chan::None,
+            Op::Master,
+        )],
     ],
     ..NGE
 };
@@ -56,10 +57,11 @@ const NGE: ModelSpec = ModelSpec {
         &measure(Chan::Selected),
         &select_name(ChanStyle::Out),
         COMMANDS,
-        &[
-            set(&["OUTP:GEN", "OUTP:GEN:STAT"], Chan::None, Op::Master),
-            query(&["OUTP:GEN", "OUTP:GEN:STAT"], Chan::None, Op::Master),
-        ],
+        &[param(
+            &["OUTP:GEN", "OUTP:GEN:STAT"],
+            Chan::None,
+            Op::Master,
+        )],
     ],
     ovp_always: false,
     beeper_default: true,
@@ -75,24 +77,19 @@ const SWITCH: &[&str] = &[
 
 const COMMANDS: &[Entry] = &[
     set(&["APPL"], Chan::Selected, Op::Apply),
-    set(SWITCH, Chan::Selected, Op::Output),
-    query(SWITCH, Chan::Selected, Op::Output),
+    param(SWITCH, Chan::Selected, Op::Output),
     // `[:SCALar]` optional as in the model's other MEASure queries (RsInstrument users write it).
     query(
         &["MEAS:POW", "MEAS:SCAL:POW"],
         Chan::Selected,
         Op::MeasPower,
     ),
-    set(&["VOLT:PROT"], Chan::Selected, Op::OvpLevel),
-    query(&["VOLT:PROT"], Chan::Selected, Op::OvpLevel),
-    set(&["VOLT:PROT:STAT"], Chan::Selected, Op::OvpEnabled),
-    query(&["VOLT:PROT:STAT"], Chan::Selected, Op::OvpEnabled),
+    param(&["VOLT:PROT"], Chan::Selected, Op::OvpLevel),
+    param(&["VOLT:PROT:STAT"], Chan::Selected, Op::OvpEnabled),
     query(&["VOLT:PROT:TRIP"], Chan::Selected, Op::OvpTripped),
     set(&["VOLT:PROT:CLE"], Chan::Selected, Op::OvpClear),
-    set(&["FUSE:STAT"], Chan::Selected, Op::OcpEnabled),
-    query(&["FUSE:STAT"], Chan::Selected, Op::OcpEnabled),
+    param(&["FUSE:STAT"], Chan::Selected, Op::OcpEnabled),
     query(&["FUSE:TRIP"], Chan::Selected, Op::OcpTripped),
-    set(&["FUSE:DEL"], Chan::Selected, Op::OcpDelay),
-    query(&["FUSE:DEL"], Chan::Selected, Op::OcpDelay),
+    param(&["FUSE:DEL"], Chan::Selected, Op::OcpDelay),
     set(&["SYST:BEEP"], Chan::None, Op::Beep),
 ];

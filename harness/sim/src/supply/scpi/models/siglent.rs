@@ -11,7 +11,7 @@
 
 use super::measure;
 use crate::supply::scpi::spec::{
-    BoolStyle, Chan, ChanStyle, Entry, Known, ModelSpec, NumStyle, Op, Ranges, query, set,
+    BoolStyle, Chan, ChanStyle, Entry, Known, ModelSpec, NumStyle, Op, Ranges, param, query, set,
 };
 
 const CH: Chan = Chan::Lead(ChanStyle::Ch);
@@ -50,13 +50,10 @@ pub(crate) static SPD3303X: ModelSpec = ModelSpec {
 };
 
 const COMMANDS: &[Entry] = &[
-    set(&["VOLT"], Chan::Prefix, Op::Volts),
-    query(&["VOLT"], Chan::Prefix, Op::Volts),
-    set(&["CURR"], Chan::Prefix, Op::Amps),
-    query(&["CURR"], Chan::Prefix, Op::Amps),
+    param(&["VOLT"], Chan::Prefix, Op::Volts),
+    param(&["CURR"], Chan::Prefix, Op::Amps),
     query(&["MEAS:POW", "MEAS:POWE"], CH, Op::MeasPower),
-    set(&["INST"], Chan::None, Op::SelectName(ChanStyle::Ch)),
-    query(&["INST"], Chan::None, Op::SelectName(ChanStyle::Ch)),
+    param(&["INST"], Chan::None, Op::SelectName(ChanStyle::Ch)),
     set(&["OUTP"], Chan::Named(ChanStyle::Ch), Op::Output),
     set(&["OUTP:TRAC"], Chan::None, Op::TrackMode),
     query(&["SYST:STAT"], Chan::None, Op::SystemStatus),
