@@ -145,16 +145,10 @@ impl ScpiSupply {
     /// of the queue is drained so a later setting is not blamed for it). `None` when the queue
     /// is empty or its query fails too (a hung or merely slow instrument): the timeout stands.
     fn refusal(&mut self, query: &str) -> Option<PowerError> {
-        let reply = self.query(ERROR_QUERY).ok()?;
-        let (code, message) = dialect::error_entry(&reply).filter(|(code, _)| *code != 0)?;
-        let _ = self.drain_errors(query);
-        self.selected = None;
-        Some(PowerError::Instrument {
-            supply: self.label.clone(),
-            command: query.to_owned(),
-            code,
-            message,
-        })
+        match self.drain_errors(query) {
+            Err(e @ PowerError::Instrument { .. }) => Some(e),
+            _ => None,
+        }
     }
 
     /// Reads the error queue until it is empty; the first error found becomes the result.
