@@ -231,9 +231,10 @@ impl Attempt {
             else {
                 continue;
             };
-            let result = acquire_one(held.client(), &name);
+            // Held (and so registered for release at a signal) before the coordinator is
+            // asked: a signal between the acquisition and the bookkeeping would orphan it.
             held.push(HeldPlace::new(name.clone(), token, record));
-            if let Err(e) = result {
+            if let Err(e) = acquire_one(held.client(), &name) {
                 self.give_up(held.client());
                 return Err(e.into());
             }
