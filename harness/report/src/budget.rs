@@ -68,15 +68,24 @@ pub const DETAIL_LEVELS: [Detail; 5] = [
 pub fn fit(level: &mut usize, mut render: impl FnMut(Detail) -> String) -> String {
     loop {
         let out = render(DETAIL_LEVELS[*level]);
-        if out.len() <= FILE_CAP || *level + 1 >= DETAIL_LEVELS.len() {
+        if !step_down(level, out.len()) {
             return out;
         }
-        *level += 1;
-        tracing::info!(
-            level = *level,
-            "a report would pass {FILE_CAP} bytes; showing less of each result"
-        );
     }
+}
+
+/// Moves `*level` one coarser when a rendering of `len` bytes passed [`FILE_CAP`] and a
+/// coarser level is left; false when the rendering stands.
+fn step_down(level: &mut usize, len: usize) -> bool {
+    if len <= FILE_CAP || *level + 1 >= DETAIL_LEVELS.len() {
+        return false;
+    }
+    *level += 1;
+    tracing::info!(
+        level = *level,
+        "a report would pass {FILE_CAP} bytes; showing less of each result"
+    );
+    true
 }
 
 /// The bytes `result` shows at `detail` at the least, about: its last attempt's transcript up
@@ -114,14 +123,9 @@ pub fn fit_into(
     loop {
         out.clear();
         render(DETAIL_LEVELS[*level], out);
-        if out.len() <= FILE_CAP || *level + 1 >= DETAIL_LEVELS.len() {
+        if !step_down(level, out.len()) {
             return;
         }
-        *level += 1;
-        tracing::info!(
-            level = *level,
-            "a report would pass {FILE_CAP} bytes; showing less of each result"
-        );
     }
 }
 

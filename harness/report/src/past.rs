@@ -58,50 +58,56 @@ impl PastRuns {
     }
 
     /// What changed since the previous run for each of `results` whose outcome differs, or
-    /// whose deviation signature differs under the same outcome (`hil diff`'s "other changes",
-    /// e.g. fail with `+CME ERROR: 518` -> fail with `+CME ERROR: 528`).
+    /// whose deviation signature differs under the same outcome ([`PastRuns::change`]).
     pub fn changes<'a>(&self, results: &'a [TrialResult]) -> Vec<Change<'a>> {
-        results
-            .iter()
-            .filter_map(|result| {
-                let name = result.id.to_string();
-                let before = self.previous_outcome(&name);
-                let after = result.outcome.kind();
-                let difference = if before != Some(after) {
-                    Difference::Outcome
-                } else {
-                    let was = &self.observed.get(&name)?.signature;
-                    if was.as_deref() == result.outcome.signature() {
-                        return None;
-                    }
-                    Difference::Signature {
-                        before: was.clone(),
-                    }
-                };
-                Some(Change {
-                    group: ChangeGroup::of(before, after),
-                    before,
-                    difference,
-                    result,
-                })
-            })
-            .collect()
+        results.iter().filter_map(|r| self.change(r)).collect()
     }
 
-    /// Each of `results` the previous run had whose observations differ from that run's,
-    /// whatever its outcome did (`hil diff`'s "changed observations"; timing aside).
+    /// What changed since the previous run for `result`: its outcome, or its deviation signature
+    /// under the same outcome (`hil diff`'s "other changes", e.g. fail with `+CME ERROR: 518`
+    /// -> fail with `+CME ERROR: 528`); `None` when neither did.
+    pub fn change<'a>(&self, result: &'a TrialResult) -> Option<Change<'a>> {
+        let name = result.id.to_string();
+        let before = self.previous_outcome(&name);
+        let after = result.outcome.kind();
+        let difference = if before != Some(after) {
+            Difference::Outcome
+        } else {
+            let was = &self.observed.get(&name)?.signature;
+            if was.as_deref() == result.outcome.signature() {
+                return None;
+            }
+            Difference::Signature {
+                before: was.clone(),
+            }
+        };
+        Some(Change {
+            group: ChangeGroup::of(before, after),
+            before,
+            difference,
+            result,
+        })
+    }
+
+    /// Each of `results` the previous run had whose observations differ from that run's
+    /// ([`PastRuns::observation_change`]).
     pub fn observation_changes<'a>(
         &self,
         results: &'a [TrialResult],
     ) -> Vec<ObservationChange<'a>> {
         results
             .iter()
-            .filter_map(|result| {
-                let was = self.observed.get(&result.id.to_string())?;
-                let changes = observations::changes(&was.observations, &result.log().observations);
-                (!changes.is_empty()).then_some(ObservationChange { result, changes })
-            })
+            .filter_map(|r| self.observation_change(r))
             .collect()
+    }
+
+    /// How `result`'s observations differ from the previous run's, whatever its outcome did
+    /// (`hil diff`'s "changed observations"; timing aside); `None` when the previous run did
+    /// not observe the trial or saw the same.
+    pub fn observation_change<'a>(&self, result: &'a TrialResult) -> Option<ObservationChange<'a>> {
+        let was = self.observed.get(&result.id.to_string())?;
+        let changes = observations::changes(&was.observations, &result.log().observations);
+        (!changes.is_empty()).then_some(ObservationChange { result, changes })
     }
 }
 

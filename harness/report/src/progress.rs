@@ -101,11 +101,9 @@ impl ProgressReporter {
     }
 
     fn say(&mut self, line: &str) {
-        let mut pending = false;
-        if self.flush.now(&mut pending) {
-            self.print(line);
-        } else {
-            self.held.push(line.to_string());
+        match self.flush {
+            Flush::EveryEvent => self.print(line),
+            Flush::WhenIdle => self.held.push(line.to_string()),
         }
     }
 

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use hil_at::{FinalResult, Response};
 use hil_model::CredentialType;
-use hil_sim::timing::BITS_PER_BYTE;
+use hil_sim::timing::Timing;
 use hil_suites::fixtures::ROOT_CA;
 
 use crate::error::Error;
@@ -72,10 +72,10 @@ pub fn measure(s: &mut Session, opts: &Options, f: &mut Findings) -> Result<(), 
     Ok(())
 }
 
-/// Wire time of `bytes` UART bytes at `baud` (8N1: start bit, 8 data bits, stop bit).
+/// Wire time of `bytes` UART bytes at `baud` (8N1: start bit, 8 data bits, stop bit), as the
+/// simulator's realistic timing spends it ([`Timing::wire_time`]: one model on both sides).
 pub fn wire_time(bytes: usize, baud: u32) -> Duration {
-    let bits = (bytes as u64).saturating_mul(BITS_PER_BYTE);
-    Duration::from_nanos(bits.saturating_mul(1_000_000_000) / u64::from(baud.max(1)))
+    Timing::Realistic.wire_time(bytes, baud.max(1))
 }
 
 /// The modem's processing time in an exchange the client timed at `latency`: `sent` bytes in

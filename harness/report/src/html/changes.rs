@@ -14,19 +14,20 @@ use crate::past::{Change, ChangeGroup, Difference, ObservationChange, PastRuns};
 /// differs from the previous run's (or whose deviation signature does under the same outcome),
 /// then every trial whose observations differ; each linked to its result.
 pub(super) fn changes_section(past: &PastRuns, results: &[TrialResult]) -> Markup {
+    // Indexed as the page's `#r-N` anchors are: by position in `results`.
     let mut groups: BTreeMap<ChangeGroup, Vec<(usize, Change<'_>)>> = BTreeMap::new();
-    for change in past.changes(results) {
-        let index = index_of(results, change.result);
-        groups
-            .entry(change.group)
-            .or_default()
-            .push((index, change));
+    let mut observed: Vec<(usize, ObservationChange<'_>)> = Vec::new();
+    for (index, result) in results.iter().enumerate() {
+        if let Some(change) = past.change(result) {
+            groups
+                .entry(change.group)
+                .or_default()
+                .push((index, change));
+        }
+        if let Some(change) = past.observation_change(result) {
+            observed.push((index, change));
+        }
     }
-    let observed: Vec<(usize, ObservationChange<'_>)> = past
-        .observation_changes(results)
-        .into_iter()
-        .map(|change| (index_of(results, change.result), change))
-        .collect();
     html! {
         section.changes id="changes" {
             h2 { "Changes since the previous run" }
@@ -61,18 +62,6 @@ fn compared(past: &PastRuns) -> &'static str {
     } else {
         "outcomes, deviation signatures and observations (timing and measured amounts aside), \
          as `hil diff` compares them."
-    }
-}
-
-/// Where `result` (a reference into `results`) sits in it: from its address, in constant time
-/// (a search per change would be quadratic in a rack's thousands of results).
-fn index_of(results: &[TrialResult], result: &TrialResult) -> usize {
-    let size = std::mem::size_of::<TrialResult>().max(1);
-    let offset = (result as *const TrialResult as usize).wrapping_sub(results.as_ptr() as usize);
-    let index = offset / size;
-    match results.get(index) {
-        Some(r) if std::ptr::eq(r, result) => index,
-        _ => 0,
     }
 }
 
