@@ -22,12 +22,12 @@ pub fn port_usb(ports: &[PathBuf]) -> Vec<PortUsb> {
         .collect()
 }
 
-/// The serial of the listed port `path` resolves to.
+/// The serial of the listed port `path` resolves to (`known` holds resolved paths).
 fn serial_of(path: &Path, known: &[(PathBuf, Option<String>)]) -> Option<String> {
     let device = std::fs::canonicalize(path).ok()?;
     known
         .iter()
-        .find(|(listed, _)| *listed == device || canonical(listed) == device)
+        .find(|(listed, _)| *listed == device)
         .and_then(|(_, serial)| serial.clone())
 }
 
@@ -35,7 +35,8 @@ fn canonical(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// Every USB serial port the system lists, with its device's serial number.
+/// Every USB serial port the system lists (its path resolved once, here), with its device's
+/// serial number.
 fn usb_ports() -> Vec<(PathBuf, Option<String>)> {
     // serialport's sysfs enumeration panics when /sys/class/tty is missing (a container
     // without sysfs); no list is no pairing by USB information, not an error.
@@ -47,7 +48,7 @@ fn usb_ports() -> Vec<(PathBuf, Option<String>)> {
         .into_iter()
         .filter_map(|port| match port.port_type {
             SerialPortType::UsbPort(usb) => {
-                Some((PathBuf::from(port.port_name), usb.serial_number))
+                Some((canonical(Path::new(&port.port_name)), usb.serial_number))
             }
             _ => None,
         })
@@ -75,7 +76,7 @@ mod tests {
         std::fs::write(&device, "").unwrap();
         let link = dir.path().join("usb-SEGGER_J-Link_000960012345-if00");
         std::os::unix::fs::symlink(&device, &link).unwrap();
-        let known = vec![(device, Some("000960012345".to_string()))];
+        let known = vec![(canonical(&device), Some("000960012345".to_string()))];
         assert_eq!(serial_of(&link, &known).as_deref(), Some("000960012345"));
     }
 }
