@@ -31,17 +31,22 @@ pub fn served_rack_yaml(boards: &[ServedBoard], profile: &str) -> String {
     );
     for (i, b) in boards.iter().enumerate() {
         text.push_str(&format!(
-            "  - name: board-{}\n    serial: {:?}\n    supply: {{ driver: scpi-tcp, address: {:?}, channel: 1 }}\n    limits: {{ min_volts: {:?}, max_volts: {:?}, max_amps: {:?} }}\n    expected_mfw: {profile}\n    expected_imei: {:?}\n",
+            "  - name: board-{}\n    serial: {}\n    supply: {{ driver: scpi-tcp, address: {}, channel: 1 }}\n    limits: {{ min_volts: {:?}, max_volts: {:?}, max_amps: {:?} }}\n    expected_mfw: {profile}\n    expected_imei: {}\n",
             i + 1,
-            b.serial,
-            b.psu,
+            yaml_scalar(&b.serial),
+            yaml_scalar(&b.psu),
             SIM_LIMITS.min_volts,
             SIM_LIMITS.max_volts,
             SIM_LIMITS.max_amps,
-            b.imei,
+            yaml_scalar(&b.imei),
         ));
     }
     text
+}
+
+/// `text` as a YAML scalar, quoted as YAML needs (Rust's `{:?}` escapes are not YAML's).
+fn yaml_scalar(text: &str) -> String {
+    serde_yaml_ng::to_string(text).map_or_else(|_| String::new(), |s| s.trim_end().to_owned())
 }
 
 /// Writes the rack file for `duts` DUTs into `dir` and returns its path.
