@@ -120,19 +120,17 @@ pub fn run(args: BoardsArgs) -> anyhow::Result<Status> {
             return Ok(Status::Success);
         }
     };
+    let rack = hil_rack::load(&path).or_config()?;
     // A rack file whose boards are labgrid places (its `labgrid:` section).
-    if let Ok(rack) = hil_rack::load(&path)
-        && let Some(source) = hil_lab::labgrid::rack_labgrid_source(&rack, &path).or_config()?
-    {
+    if let Some(source) = hil_lab::labgrid::rack_labgrid_source(&rack, &path).or_config()? {
         return places(&source, args, &env);
     }
     if let Some(action) = args.action {
         let state_dir = args
             .state_dir
             .or_else(|| env.path(hil_app::env::HIL_STATE_DIR));
-        return act(&path, state_dir.as_deref(), action);
+        return act(&rack, state_dir.as_deref(), action);
     }
-    let rack = hil_rack::load(&path).or_config()?;
     let claims: Vec<BoardClaim> = rack.duts.iter().map(BoardClaim::of).collect();
     let state_dir = hil_app::state_dir(args.state_dir.as_deref(), &env).map_err(config_error)?;
     let rows: Vec<BoardRow> = board_leases(&state_dir, &claims)

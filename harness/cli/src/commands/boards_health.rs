@@ -29,14 +29,13 @@ pub enum HealthAction {
     },
 }
 
-/// Applies `action` to a board of the rack file at `rack_path`.
+/// Applies `action` to a board of `rack`.
 pub fn act(
-    rack_path: &Path,
+    rack: &hil_rack::RackFile,
     state_dir: Option<&Path>,
     action: HealthAction,
 ) -> anyhow::Result<Status> {
-    let rack = hil_rack::load(rack_path).or_config()?;
-    apply(action, |name| BoardRecord::open(&rack, name, state_dir))
+    apply(action, |name| BoardRecord::open(rack, name, state_dir))
 }
 
 /// Applies `action` to a labgrid place's board (`hil boards … --labgrid HOST:PORT`).
