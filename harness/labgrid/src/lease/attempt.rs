@@ -231,8 +231,10 @@ impl Attempt {
             else {
                 continue;
             };
-            let result = acquire_one(held.client(), &name);
+            // Held (and registered for release at exit) before the coordinator says acquired:
+            // a Ctrl-C the moment it does still gives the place back.
             held.push(HeldPlace::new(name.clone(), token, record));
+            let result = acquire_one(held.client(), &name);
             if let Err(e) = result {
                 self.give_up(held.client());
                 return Err(e.into());
