@@ -154,7 +154,7 @@ pub fn render_line(line: &RemoteLine) -> String {
 }
 
 /// At most `max` characters of `text`, with `…` when cut.
-pub(crate) fn shorten(text: &str, max: usize) -> String {
+fn shorten(text: &str, max: usize) -> String {
     match text.char_indices().nth(max) {
         Some((i, _)) => format!("{}…", &text[..i]),
         None => text.to_string(),

@@ -74,10 +74,7 @@ fn attach_probe(
     sim: Option<&SimDut>,
     opts: &LabOptions,
 ) -> (Option<Box<dyn Flasher>>, Option<SimHandle>) {
-    let model = match opts.timing {
-        Timing::Fast => ThroughputModel::FAST,
-        Timing::Realistic => ThroughputModel::REALISTIC,
-    };
+    let model = throughput_model(opts.timing);
     if let Some(sim) = sim {
         let target = Arc::new(SimProbeTarget(sim.control.clone()));
         let flasher = SimulatedFlasher::new(spec.name.clone(), target, model)
@@ -95,6 +92,14 @@ fn attach_probe(
         (Some(flasher), None)
     } else {
         (None, None)
+    }
+}
+
+/// How fast a simulated probe flashes under `timing` (in-process, or `sim@HOST:PORT`).
+pub fn throughput_model(timing: Timing) -> ThroughputModel {
+    match timing {
+        Timing::Fast => ThroughputModel::FAST,
+        Timing::Realistic => ThroughputModel::REALISTIC,
     }
 }
 

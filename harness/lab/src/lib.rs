@@ -38,6 +38,7 @@ pub mod simulated;
 pub mod source;
 
 pub use board::{Board, BoardState, SupplyState};
+pub use board_bringup::throughput_model;
 pub use bringup::{BoardSelection, Lab, LabOptions};
 pub use error::LabError;
 pub use fault::{BoardFault, SupplyFault};

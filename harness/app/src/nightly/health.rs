@@ -140,10 +140,7 @@ impl HealthState {
             .filter_map(|(_, h)| {
                 let m = h.maintenance.as_ref()?;
                 let held = HeldOut::new(h.dut.clone(), m.describe());
-                Some(match &self.coordinator {
-                    Some(c) => held.returned_by(ready_command(c, &h.dut)),
-                    None => held,
-                })
+                Some(held.returned_by(how_to_return(self.coordinator.as_deref(), &h.dut)))
             })
             .collect()
     }
@@ -163,13 +160,7 @@ impl HealthState {
             };
             let verdict = verdict(outcome, results, stopped);
             let transition = health.apply(&verdict, self.after, now);
-            let how = match &self.coordinator {
-                Some(c) => ready_command(c, &health.dut),
-                None => format!(
-                    "`hil boards ready {0}` or a passing `hil doctor --dut {0}`",
-                    health.dut
-                ),
-            };
+            let how = how_to_return(self.coordinator.as_deref(), &health.dut);
             if let Some(line) = describe(&health.dut, &transition, self.after, &how) {
                 lines.push(line);
             }
@@ -208,11 +199,7 @@ impl BoardRecord {
                 "DUT `{name}` is simulated in-process: each run makes a new one, it has no health record"
             )));
         };
-        let dir = state_dir::resolve_from(state_dir, None, state_dir::platform_dir())
-            .map_err(|e| AppError::Nightly(e.to_string()))?;
-        let store = HealthStore::new(&dir);
-        let health = store.load(&key, name).map_err(health_error)?;
-        Ok(BoardRecord { store, health })
+        BoardRecord::load(&key, name, state_dir)
     }
 
     /// The record of the labgrid place `place` of `coordinator` (the coordinator need not run:
@@ -223,10 +210,20 @@ impl BoardRecord {
         state_dir: Option<&std::path::Path>,
     ) -> Result<BoardRecord, AppError> {
         let key = BoardKey::of_place(&coordinator.to_string(), place);
+        BoardRecord::load(&key, place, state_dir)
+    }
+
+    /// The record under `key` of the board `name`, from the state directory `state_dir`
+    /// (else `HIL_STATE_DIR`, else the per-user state directory).
+    fn load(
+        key: &BoardKey,
+        name: &str,
+        state_dir: Option<&std::path::Path>,
+    ) -> Result<BoardRecord, AppError> {
         let dir = state_dir::resolve_from(state_dir, None, state_dir::platform_dir())
             .map_err(|e| AppError::Nightly(e.to_string()))?;
         let store = HealthStore::new(&dir);
-        let health = store.load(&key, place).map_err(health_error)?;
+        let health = store.load(key, name).map_err(health_error)?;
         Ok(BoardRecord { store, health })
     }
 
@@ -263,12 +260,16 @@ fn verdict(outcome: &BoardOutcome, results: &[TrialResult], stopped: bool) -> Ru
     }
 }
 
-/// The command that returns the labgrid place `place` of `coordinator` to service.
-fn ready_command(coordinator: &str, place: &str) -> String {
-    format!(
-        "`hil boards --labgrid {coordinator} ready {place}` or a passing \
-         `hil doctor --labgrid {coordinator} --place {place} --dut {place}`"
-    )
+/// The commands that return the board `dut` to service: a rack board's, or those of a
+/// labgrid place of `coordinator`.
+fn how_to_return(coordinator: Option<&str>, dut: &str) -> String {
+    match coordinator {
+        None => format!("`hil boards ready {dut}` or a passing `hil doctor --dut {dut}`"),
+        Some(c) => format!(
+            "`hil boards --labgrid {c} ready {dut}` or a passing \
+             `hil doctor --labgrid {c} --place {dut} --dut {dut}`"
+        ),
+    }
 }
 
 fn describe(dut: &str, transition: &Transition, after: u32, how: &str) -> Option<String> {

@@ -5,9 +5,8 @@
 
 use hil_flash::{
     FirmwareImage, FlashError, FlashEvent, FlashReport, ProbeSelector, RemoteFailed, RemoteFailure,
-    RemoteLine, ThroughputModel, flasher_for_probe, remote::render_line,
+    RemoteLine, flasher_for_probe, remote::render_line,
 };
-use hil_sim::timing::Timing;
 
 use crate::commands::flash::{FlashArgs, ProgressArg};
 use crate::exit::{Status, config_error};
@@ -36,10 +35,7 @@ pub fn run(args: &FlashArgs, probe: &ProbeSelector) -> anyhow::Result<Status> {
         .first()
         .cloned()
         .unwrap_or_else(|| probe.to_string());
-    let model = match Timing::from(args.timing) {
-        Timing::Fast => ThroughputModel::FAST,
-        Timing::Realistic => ThroughputModel::REALISTIC,
-    };
+    let model = hil_lab::throughput_model(args.timing.into());
     let mut flasher = flasher_for_probe(&dut, probe, args.allow_erase_all, model);
     match args.progress {
         ProgressArg::Json => {

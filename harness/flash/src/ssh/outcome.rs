@@ -7,7 +7,7 @@ use super::command::TEMP_FILE_EXIT;
 use super::session::RemoteEnd;
 use crate::error::FlashError;
 use crate::flasher::FlashReport;
-use crate::remote::{RemoteFailure, RemoteLine, shorten};
+use crate::remote::{RemoteFailure, RemoteLine};
 
 /// The error for `kind` with `detail`.
 pub(crate) fn failure(config: &SshFlashConfig, kind: RemoteFailure, detail: String) -> FlashError {
@@ -115,14 +115,14 @@ fn stderr_detail(end: &RemoteEnd) -> String {
     if text.is_empty() {
         return "no message".to_string();
     }
-    let tail: String = text.chars().rev().take(600).collect();
-    let tail: String = tail.chars().rev().collect();
-    if tail.len() < text.len() {
-        format!("…{}", shorten(&tail, 600))
-    } else {
-        tail
+    match text.char_indices().rev().nth(STDERR_TAIL - 1) {
+        Some((i, _)) if i > 0 => format!("…{}", &text[i..]),
+        _ => text,
     }
 }
+
+/// At most this many characters of the end of stderr go into a message.
+const STDERR_TAIL: usize = 600;
 
 #[cfg(test)]
 mod tests {
@@ -219,6 +219,18 @@ mod tests {
                 .contains("probe not found: no debug probe matches"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_long_stderr_keeps_its_end() {
+        let long = format!("{}the reason", "é".repeat(1000));
+        let detail = stderr_detail(&end(1, None, &long));
+        assert!(
+            detail.starts_with('…') && detail.ends_with("the reason"),
+            "{detail}"
+        );
+        assert_eq!(detail.chars().count(), STDERR_TAIL + 1);
+        assert_eq!(stderr_detail(&end(1, None, " short \n")), "short");
     }
 
     #[test]

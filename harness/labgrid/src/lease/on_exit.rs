@@ -42,27 +42,23 @@ pub(crate) fn unregister(coordinator: &Address, place: &str) {
 /// (bounded: 5 s to connect, each call bounded likewise), cancels its reservation and removes
 /// its record; one line per place released or not.
 pub fn release_registered() -> Vec<String> {
-    let places = std::mem::take(&mut *held());
+    let mut places = std::mem::take(&mut *held());
     let mut lines = Vec::new();
-    let mut coordinators: Vec<&Address> = places.iter().map(|p| &p.coordinator).collect();
-    coordinators.dedup();
-    for address in coordinators {
-        let mine: Vec<&Registered> = places
-            .iter()
-            .filter(|p| p.coordinator == *address)
-            .collect();
-        match Coordinator::connect(address, "hil/release-at-exit", Duration::from_secs(5)) {
-            Ok(client) => lines.extend(mine.iter().map(|p| release(&client, p))),
-            Err(e) => lines.extend(mine.iter().map(|p| {
-                format!(
-                    "labgrid place `{}` left acquired (the next command on this host releases \
-                     it): {e}",
-                    p.place
-                )
-            })),
-        }
+    while let Some(first) = places.first() {
+        let address = first.coordinator.clone();
+        let (mine, rest) = places.into_iter().partition(|p| p.coordinator == address);
+        places = rest;
+        lines.extend(release_at(&address, &mine));
     }
     lines
+}
+
+/// Releases `places`, all of the coordinator at `address`, over one new session.
+fn release_at(address: &Address, places: &[Registered]) -> Vec<String> {
+    match Coordinator::connect(address, "hil/release-at-exit", Duration::from_secs(5)) {
+        Ok(client) => places.iter().map(|p| release(&client, p)).collect(),
+        Err(e) => places.iter().map(|p| left_acquired(p, &e)).collect(),
+    }
 }
 
 fn release(client: &Coordinator, p: &Registered) -> String {
@@ -75,9 +71,13 @@ fn release(client: &Coordinator, p: &Registered) -> String {
             let _ = std::fs::remove_file(&p.record);
             format!("released labgrid place `{}`", p.place)
         }
-        Err(e) => format!(
-            "labgrid place `{}` left acquired (the next command on this host releases it): {e}",
-            p.place
-        ),
+        Err(e) => left_acquired(p, &e),
     }
+}
+
+fn left_acquired(p: &Registered, why: &dyn std::fmt::Display) -> String {
+    format!(
+        "labgrid place `{}` left acquired (the next command on this host releases it): {why}",
+        p.place
+    )
 }

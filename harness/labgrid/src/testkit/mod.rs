@@ -26,15 +26,21 @@ pub const REQUIRE_ENV: &str = "HIL_REQUIRE_LABGRID";
 /// `true` when the labgrid tools are there; otherwise prints why the test is skipped and
 /// returns `false` — or panics when `HIL_REQUIRE_LABGRID=1`.
 pub fn available_or_skip(test: &str) -> bool {
-    match missing_tools() {
+    let missing =
+        missing_tools().map(|t| format!("{t} not on PATH (install labgrid==26.0.1 and ser2net)"));
+    present_or_skip(test, missing, REQUIRE_ENV)
+}
+
+/// `true` when nothing is `missing`; otherwise prints why `test` is skipped and returns
+/// `false` — or panics when the variable `require` is `1`.
+fn present_or_skip(test: &str, missing: Option<String>, require: &str) -> bool {
+    match missing {
         None => true,
-        Some(missing) if std::env::var(REQUIRE_ENV).is_ok_and(|v| v == "1") => {
-            panic!("{test}: {missing} not on PATH, and {REQUIRE_ENV}=1")
+        Some(missing) if std::env::var(require).is_ok_and(|v| v == "1") => {
+            panic!("{test}: {missing}, and {require}=1")
         }
         Some(missing) => {
-            eprintln!(
-                "skipped {test}: {missing} not on PATH (install labgrid==26.0.1 and ser2net)"
-            );
+            eprintln!("skipped {test}: {missing}");
             false
         }
     }

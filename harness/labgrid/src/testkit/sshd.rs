@@ -18,7 +18,7 @@ const SSHD: &str = "/usr/sbin/sshd";
 
 /// The first of the programs the SSH tests need that is missing.
 pub fn missing_ssh_tools() -> Option<String> {
-    if !Path::new(SSHD).is_file() && !on_path("sshd") {
+    if !on_path("sshd") {
         return Some("sshd (openssh-server)".into());
     }
     ["ssh", "ssh-keygen"]
@@ -30,16 +30,8 @@ pub fn missing_ssh_tools() -> Option<String> {
 /// `true` when sshd and ssh are there; otherwise prints why the test is skipped and returns
 /// `false` — or panics when `HIL_REQUIRE_SSHD=1`.
 pub fn sshd_available_or_skip(test: &str) -> bool {
-    match missing_ssh_tools() {
-        None => true,
-        Some(missing) if std::env::var(REQUIRE_SSHD_ENV).is_ok_and(|v| v == "1") => {
-            panic!("{test}: {missing} is not installed, and {REQUIRE_SSHD_ENV}=1")
-        }
-        Some(missing) => {
-            eprintln!("skipped {test}: {missing} is not installed");
-            false
-        }
-    }
+    let missing = missing_ssh_tools().map(|t| format!("{t} is not installed"));
+    super::present_or_skip(test, missing, REQUIRE_SSHD_ENV)
 }
 
 /// A running sshd on 127.0.0.1 that accepts the generated client key for the current user.
