@@ -26,26 +26,22 @@ pub struct HeldOut {
 }
 
 impl HeldOut {
-    /// The rack board `name`, held out for `reason`.
-    pub fn new(name: impl Into<String>, reason: impl Into<String>) -> Self {
-        let name = name.into();
+    /// The board `name`, held out for `reason`; `how_to_return` names the command that returns
+    /// it to service (the app layer knows which one applies).
+    pub fn new(
+        name: impl Into<String>,
+        reason: impl Into<String>,
+        how_to_return: impl Into<String>,
+    ) -> Self {
         HeldOut {
-            how_to_return: format!(
-                "`hil boards ready {name}` or a passing `hil doctor --dut {name}`"
-            ),
             dut: DutInfo {
-                name,
+                name: name.into(),
                 firmware: None,
                 properties: Vec::new(),
             },
             reason: reason.into(),
+            how_to_return: how_to_return.into(),
         }
-    }
-
-    /// The same, returned to service by `how` instead (e.g. a labgrid place's command).
-    pub fn returned_by(mut self, how: impl Into<String>) -> Self {
-        self.how_to_return = how.into();
-        self
     }
 
     /// The id of the error trial that says the board is out: `<dut>::health::maintenance`.

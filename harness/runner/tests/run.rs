@@ -518,6 +518,7 @@ fn a_held_out_board_is_reported_skipped_with_one_maintenance_error_and_never_tou
         .with_held_out(vec![hil_runner::HeldOut::new(
             "dut2",
             "in maintenance since 2025-03-04T05:06:07Z (taken out by hand): cable",
+            "`hil boards ready dut2`",
         )]);
     let recorder = Recorder::default();
     let out = run

@@ -139,8 +139,8 @@ impl HealthState {
             .iter()
             .filter_map(|(_, h)| {
                 let m = h.maintenance.as_ref()?;
-                let held = HeldOut::new(h.dut.clone(), m.describe());
-                Some(held.returned_by(how_to_return(self.coordinator.as_deref(), &h.dut)))
+                let how = how_to_return(self.coordinator.as_deref(), &h.dut);
+                Some(HeldOut::new(h.dut.clone(), m.describe(), how))
             })
             .collect()
     }
