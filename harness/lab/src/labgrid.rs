@@ -73,8 +73,7 @@ impl LabgridBoards {
             host: ssh.address.clone(),
             port: ssh.port,
         };
-        let mut config = SshFlashConfig::new(&b.place, login, probe.clone());
-        config.remote_hil = remote_hil.clone();
+        let mut config = SshFlashConfig::new(&b.place, login, probe.clone(), remote_hil);
         config.ssh_config = ssh_config.map(std::path::Path::to_path_buf);
         config.allow_erase_all = b.spec.allow_erase_all;
         Some(Box::new(SshFlasher::new(config)))

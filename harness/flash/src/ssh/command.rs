@@ -83,9 +83,7 @@ mod tests {
             port: 2222,
         };
         let probe = hil_rack::ProbeSelector::parse("1366:1015:0009").unwrap();
-        let mut c = SshFlashConfig::new("dut 'one'", login, probe);
-        c.remote_hil = "/opt/hil bin/hil".into();
-        c
+        SshFlashConfig::new("dut 'one'", login, probe, "/opt/hil bin/hil")
     }
 
     #[test]

@@ -26,9 +26,6 @@ use crate::progress::FlashEvent;
 pub use command::shell_quote;
 pub use outcome::classify_ssh_failure;
 
-/// The remote program's default name (found on the remote `PATH`).
-pub const DEFAULT_REMOTE_HIL: &str = "hil";
-
 /// Where to log in: `user@host:port`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SshLogin {
@@ -55,7 +52,7 @@ pub struct SshFlashConfig {
     pub login: SshLogin,
     /// The probe, as the exporter host sees it.
     pub probe: ProbeSelector,
-    /// The `hil` program on the exporter host ([`DEFAULT_REMOTE_HIL`] or a path).
+    /// The `hil` program on the exporter host (a name on its `PATH`, or a path).
     pub remote_hil: String,
     /// Whether a locked chip may be erased to unlock it.
     pub allow_erase_all: bool,
@@ -71,14 +68,19 @@ pub struct SshFlashConfig {
 }
 
 impl SshFlashConfig {
-    /// `dut` on `login` with `probe`: remote `hil` on the `PATH`, erase-all not allowed, the
+    /// `dut` on `login` with `probe`, flashed by `remote_hil` there: erase-all not allowed, the
     /// user's ssh configuration, 10 s to connect, 10 minutes in all.
-    pub fn new(dut: impl Into<String>, login: SshLogin, probe: ProbeSelector) -> Self {
+    pub fn new(
+        dut: impl Into<String>,
+        login: SshLogin,
+        probe: ProbeSelector,
+        remote_hil: impl Into<String>,
+    ) -> Self {
         SshFlashConfig {
             dut: dut.into(),
             login,
             probe,
-            remote_hil: DEFAULT_REMOTE_HIL.to_string(),
+            remote_hil: remote_hil.into(),
             allow_erase_all: false,
             ssh_config: None,
             ssh_program: PathBuf::from("ssh"),

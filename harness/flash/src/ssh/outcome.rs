@@ -139,7 +139,7 @@ mod tests {
             port: 22,
         };
         let probe = hil_rack::ProbeSelector::parse("sim@127.0.0.1:9").unwrap();
-        SshFlashConfig::new("rack-a-dut1", login, probe)
+        SshFlashConfig::new("rack-a-dut1", login, probe, "hil")
     }
 
     fn end(code: i32, last: Option<RemoteLine>, stderr: &str) -> RemoteEnd {
