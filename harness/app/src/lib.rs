@@ -10,6 +10,8 @@
 //! - [`leases`]: the state directory and the board-lease request of a command;
 //! - [`lab`]: bringing the lab up and printing what bring-up did;
 //! - [`history`]: where the run history is, and recording a finished run in it;
+//! - [`plan`]: what a run would do, from the rack alone (boards a filter gives trials, the
+//!   trial list), before any board is touched;
 //! - [`run`]: the run of every suite, its reporters, executing it and what it concluded;
 //! - [`libtest`]: the `cargo test --test hil` entry point;
 //! - [`nightly`]: board health and the quarantine around a `hil run`;
@@ -24,6 +26,7 @@ pub mod lab;
 pub mod leases;
 pub mod libtest;
 pub mod nightly;
+pub mod plan;
 pub mod provenance;
 pub mod run;
 pub mod settings;
@@ -36,6 +39,7 @@ pub use lab::{board_faults, bring_up, print_lab};
 pub use leases::{lease_request, state_dir};
 pub use libtest::libtest_main;
 pub use nightly::Nightly;
+pub use plan::{PlannedBoards, narrow_to_filter, plan_run, planned_boards};
 pub use run::{
     Finished, build_run, check_selection, create_report_dir, discard_reports, execute,
     execute_marked, planned_trials, print_plan, report_problem, reporters, reports_line,

@@ -19,7 +19,12 @@ use crate::settings::Settings;
 /// The run of every suite on `lab`: the suites' cases and expectations, the settings' retries
 /// and filter, and the commit and host the run comes from.
 pub fn build_run(lab: &Lab, settings: &Settings) -> Result<Run<Board>, AppError> {
-    let info = settings.provenance.stamp(RunInfo::new(lab.name.clone()));
+    build_run_named(&lab.name, settings)
+}
+
+/// [`build_run`] for the rack called `rack`.
+pub(crate) fn build_run_named(rack: &str, settings: &Settings) -> Result<Run<Board>, AppError> {
+    let info = settings.provenance.stamp(RunInfo::new(rack.to_string()));
     let expectations = hil_suites::expectations().map_err(|e| AppError::Prepare(e.into()))?;
     let run = Run::new(info, hil_suites::cases(), expectations).map_err(AppError::Prepare)?;
     // The reporters write every transcript as its trial ends; what the run hands back is for
@@ -71,7 +76,7 @@ pub fn check_selection(lab: &Lab, run: &Run<Board>, filter: &Filter) -> Result<(
 }
 
 /// The filter as the command line gave it, for an error message.
-fn describe_filter(filter: &Filter) -> String {
+pub(crate) fn describe_filter(filter: &Filter) -> String {
     let mut parts: Vec<String> = filter.patterns.iter().map(|p| format!("`{p}`")).collect();
     if parts.is_empty() {
         parts.push("(no pattern)".to_string());
@@ -97,12 +102,12 @@ pub fn reporters(settings: &Settings) -> Vec<Box<dyn Reporter>> {
     ReportDir::new(&settings.report_dir).reporters(settings.reporters)
 }
 
-/// Prints the trials `run` would execute on every board of `lab` (stdout, `(ignored)` marked)
-/// and their number (stderr); returns the number.
-pub fn print_plan(lab: &Lab, run: &Run<Board>) -> usize {
+/// Prints the trials `run` would execute on `boards` (stdout, `(ignored)` marked) and their
+/// number (stderr); returns the number.
+pub fn print_plan<'a>(boards: impl IntoIterator<Item = &'a str>, run: &Run<Board>) -> usize {
     let mut listed = 0;
-    for board in &lab.boards {
-        for (id, selection) in run.plan_for(board.name()) {
+    for board in boards {
+        for (id, selection) in run.plan_for(board) {
             match selection {
                 Selection::Run => println!("{id}"),
                 Selection::Ignored => println!("{id} (ignored)"),

@@ -392,6 +392,38 @@ fn a_full_filesystem_fails_the_run_before_bring_up() {
 }
 
 #[test]
+fn a_read_only_report_directory_fails_the_run_before_bring_up() {
+    if !root_with("mount") {
+        return;
+    }
+    // Root writes through permission bits, so the directory is made read-only the way a lab
+    // meets it: a filesystem mounted read-only (EROFS), with the directory already there.
+    let fs = Tmpfs::mount("1m");
+    let report = fs.point.join("report");
+    std::fs::create_dir(&report).unwrap();
+    let ok = Command::new("mount")
+        .args(["-o", "remount,ro"])
+        .arg(&fs.point)
+        .status()
+        .unwrap();
+    assert!(ok.success(), "remount the tmpfs read-only");
+    let mut cmd = hil();
+    cmd.args(["run", "--filter", "identity", "--report-dir"])
+        .arg(&report);
+    let out = output(cmd, 120);
+    assert_refused(&out, &report.display().to_string());
+    assert!(
+        text(&out.stderr).contains("Read-only file system"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(
+        !text(&out.stderr).contains("lab: "),
+        "refused before bring-up"
+    );
+}
+
+#[test]
 fn a_filesystem_that_fills_up_mid_run_makes_the_run_incomplete_and_says_which_report() {
     if !root_with("mount") {
         return;

@@ -1,6 +1,7 @@
 //! Board leases across processes, on a rack file over `hil sim` boards: a second `hil run`, a
 //! `hil psu` or a `hil at` on a leased board exits 2 naming the board and the holder's pid (also
-//! through another rack file naming the same hardware); with `--wait-for-boards` the second
+//! through another rack file naming the same hardware), while a run filtered to other boards
+//! leaves it alone; with `--wait-for-boards` the second
 //! run starts when the first ends; a holder killed with SIGKILL frees the board at once.
 //!
 //! The first run is held in place with SIGSTOP as soon as it holds its lease, so nothing here
@@ -226,6 +227,65 @@ fn a_leased_board_refuses_a_second_run_psu_and_at_even_through_another_rack_file
     let line: serde_json::Value = serde_json::from_str(text(&boards.stdout).trim()).unwrap();
     assert_eq!(line["dut"], "dk-1");
     assert_eq!(line["lease"]["state"], "free", "{line}");
+}
+
+#[test]
+fn a_filtered_run_leaves_the_boards_it_gives_no_trial_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = start_sim(&dir.path().join("links-1"));
+    let two = start_sim(&dir.path().join("links-2"));
+    let state = dir.path().join("state");
+    // dk-2 is held by a run of its own rack file, stopped while it holds the board.
+    let rack_two = rack(dir.path(), "two.yaml", "dk-2", &two.pty, &two.psu);
+    let (mut first, _) = stopped_holder(&rack_two, &state, dir.path());
+    let pid = first.id();
+    let both = dir.path().join("both.yaml");
+    let entry = |dut: &str, board: &SimBoard| {
+        format!(
+            "  - name: {dut}\n    serial: {}\n    supply: {{ driver: scpi-tcp, address: \"{}\", channel: 1 }}\n    limits: {{ min_volts: 2.5, max_volts: 4.2, max_amps: 0.5 }}\n",
+            board.pty.display(),
+            board.psu
+        )
+    };
+    let text_of_both = format!(
+        "name: both\nduts:\n{}{}",
+        entry("dk-1", &one),
+        entry("dk-2", &two)
+    );
+    std::fs::write(&both, text_of_both).unwrap();
+    let filtered = |pattern: &str, report: &str| {
+        let mut cmd = hil();
+        cmd.args(["run", "--no-flash", "--filter", pattern, "--rack"])
+            .arg(&both)
+            .arg("--state-dir")
+            .arg(&state)
+            .arg("--report-dir")
+            .arg(dir.path().join(report));
+        output(cmd, 60)
+    };
+
+    // Only dk-1's trials: the run neither waits for dk-2 nor reports it.
+    let out = filtered("dk-1::identity", "one");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let xml = assert_complete(&dir.path().join("one"));
+    assert_eq!(xml.test_suites[0].name.as_str(), "dk-1");
+    assert!(!text(&out.stderr).contains("dk-2"), "{}", text(&out.stderr));
+    // dk-2's trials: the held board is still refused, naming its holder.
+    refused(&filtered("dk-2::identity", "two"), pid, "board `dk-2`");
+    // Listing touches no board, so it lists the held board's trials too.
+    let mut cmd = hil();
+    cmd.args(["run", "--list", "--rack"])
+        .arg(&both)
+        .arg("--state-dir")
+        .arg(&state);
+    let out = output(cmd, 60);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    for board in ["dk-1::identity", "dk-2::identity"] {
+        assert!(text(&out.stdout).contains(board), "{}", text(&out.stdout));
+    }
+
+    signal(&first, libc::SIGCONT);
+    assert_eq!(wait(&mut first, DEADLINE).code(), Some(0));
 }
 
 #[test]

@@ -83,6 +83,18 @@ impl BoardSelection {
             BoardSelection::Only(names) => names.iter().any(|n| n == name),
         }
     }
+
+    /// This selection cut down to the boards among `wanted` (e.g. those a filter gives a
+    /// trial): every other board is left untouched.
+    pub fn narrowed_to(&self, wanted: &[String]) -> BoardSelection {
+        BoardSelection::Only(
+            wanted
+                .iter()
+                .filter(|name| self.includes(name))
+                .cloned()
+                .collect(),
+        )
+    }
 }
 
 impl Default for LabOptions {
@@ -149,13 +161,10 @@ impl Lab {
                 if let Some(shard) = opts.shard {
                     shard.retain(&mut cfg.duts, |d| &d.name);
                 }
+                // Boards left out are not even simulated.
+                cfg.duts.retain(|d| opts.boards.includes(&d.name));
                 let rack = SimRack::start(cfg)?;
-                specs = rack
-                    .duts()
-                    .iter()
-                    .map(simulated::default_spec)
-                    .filter(|s| opts.boards.includes(&s.name))
-                    .collect();
+                specs = rack.duts().iter().map(simulated::default_spec).collect();
                 Some(rack)
             }
             RackSource::File(path) => {
@@ -306,7 +315,10 @@ fn from_labgrid(
 }
 
 /// The boards of `duts` that `opts` asks for: its shard, then its selection.
-fn select_boards(mut duts: Vec<DutSpec>, opts: &LabOptions) -> Result<Vec<DutSpec>, LabError> {
+pub(crate) fn select_boards(
+    mut duts: Vec<DutSpec>,
+    opts: &LabOptions,
+) -> Result<Vec<DutSpec>, LabError> {
     if let BoardSelection::Only(names) = &opts.boards
         && let Some(unknown) = names.iter().find(|n| !duts.iter().any(|d| &d.name == *n))
     {

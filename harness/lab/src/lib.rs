@@ -14,6 +14,7 @@
 //! - [`labgrid`]: boards from a labgrid coordinator's places (held while the lab is up);
 //! - [`leasing`]: holding every rack-file board's lease while the lab is up;
 //! - [`bringup`]: all of the above for every DUT, in parallel (one board: `board_bringup`);
+//! - [`plan`]: which boards bring-up would bring up, from the rack alone (nothing touched);
 //! - [`shard`]: the stable 1/N of a rack's boards one CI job runs (`--shard K/N`);
 //! - [`discover`]: asking the consoles in a directory who they are, and a rack file skeleton;
 //! - [`doctor`]: a health check of every DUT with what is wrong and how to fix it.
@@ -31,6 +32,7 @@ pub mod flashing;
 pub mod identity;
 pub mod labgrid;
 pub mod leasing;
+pub mod plan;
 mod rack_lines;
 pub mod recover;
 pub mod shard;

@@ -179,6 +179,21 @@ pub fn run(args: RunArgs) -> anyhow::Result<Status> {
         Settings::resolve(Frontend::Cli, args.request(), &Env::capture()).or_config()?;
     let mut nightly = Nightly::prepare(&settings).or_config()?;
     settings.lab.options.boards = nightly.selection();
+    if settings.list
+        && let hil_app::PlannedBoards::Named(boards) =
+            hil_app::planned_boards(&settings).or_config()?
+    {
+        // Listing needs the rack's board names, not the boards.
+        let run = hil_app::plan_run(&settings).or_config()?;
+        hil_app::print_plan(boards.iter().map(String::as_str), &run);
+        return Ok(Status::Success);
+    }
+    if !settings.list && !nightly.verify {
+        // Boards the filter gives no trial are not touched; a filter giving none is refused
+        // before any board is.
+        hil_app::narrow_to_filter(&mut settings, !nightly.held_out().is_empty())
+            .map_err(config_error)?;
+    }
     if !settings.list {
         hil_app::create_report_dir(&settings).or_config()?;
     }
@@ -216,7 +231,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<Status> {
     };
     if settings.list {
         let run = hil_app::build_run(&lab, &settings).or_config()?;
-        hil_app::print_plan(&lab, &run);
+        hil_app::print_plan(lab.boards.iter().map(|b| b.name()), &run);
         return Ok(Status::Success);
     }
     hil_app::print_lab(&lab);

@@ -48,6 +48,7 @@ impl fmt::Display for Busy {
 
 /// Why places could not be held.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum AcquireError {
     /// The coordinator failed.
     #[error(transparent)]

@@ -1,0 +1,69 @@
+//! What a run would do, worked out from the rack alone before any board is touched: the boards
+//! the filter gives a trial (the others get no lease, no open port and no supply byte), the
+//! trial list of `hil run --list`, and a filter that selects nothing, refused before bring-up.
+
+use hil_lab::{Board, plan};
+use hil_runner::{Run, Selection};
+
+use crate::error::AppError;
+use crate::run::{build_run_named, describe_filter};
+use crate::settings::Settings;
+
+/// The boards of a rack as known before bring-up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlannedBoards {
+    /// Their names, from the rack file or the simulated rack, in rack order.
+    Named(Vec<String>),
+    /// Only known once held (labgrid places, which the coordinator lists).
+    KnownWhenHeld,
+}
+
+/// The boards bring-up would bring up with `settings`, without touching any of them.
+pub fn planned_boards(settings: &Settings) -> Result<PlannedBoards, AppError> {
+    let names = plan::board_names(&settings.lab.rack, &settings.lab.options).map_err(|source| {
+        AppError::BringUp {
+            rack: settings.lab.rack.describe(),
+            source: Box::new(source),
+        }
+    })?;
+    Ok(names.map_or(PlannedBoards::KnownWhenHeld, PlannedBoards::Named))
+}
+
+/// The run `settings` asks for, for planning only (its rack name is not the lab's).
+pub fn plan_run(settings: &Settings) -> Result<Run<Board>, AppError> {
+    build_run_named("plan", settings)
+}
+
+/// The boards among `boards` on which `run` selects at least one trial.
+pub fn boards_with_trials(boards: &[String], run: &Run<Board>) -> Vec<String> {
+    boards
+        .iter()
+        .filter(|name| {
+            run.plan_for(name)
+                .iter()
+                .any(|(_, selection)| *selection == Selection::Run)
+        })
+        .cloned()
+        .collect()
+}
+
+/// Cuts the boards `settings` brings up down to those its filter gives a trial, when the rack
+/// names them before bring-up. A filter that gives no board a trial is refused — unless boards
+/// are held out (`held_out`), whose trials are still reported (as skipped).
+pub fn narrow_to_filter(settings: &mut Settings, held_out: bool) -> Result<(), AppError> {
+    let PlannedBoards::Named(boards) = planned_boards(settings)? else {
+        return Ok(());
+    };
+    let wanted = boards_with_trials(&boards, &plan_run(settings)?);
+    if wanted.is_empty() {
+        if held_out {
+            return Ok(());
+        }
+        return Err(AppError::NothingSelected {
+            filter: describe_filter(&settings.filter),
+        });
+    }
+    let options = &mut settings.lab.options;
+    options.boards = options.boards.narrowed_to(&wanted);
+    Ok(())
+}
