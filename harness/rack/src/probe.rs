@@ -17,8 +17,7 @@ pub enum ProbeSelector {
     Simulated(SimProbeAddress),
 }
 
-/// The text prefix of a simulated probe's selector.
-pub const SIM_PROBE_PREFIX: &str = "sim@";
+pub use hil_model::SIM_PROBE_PREFIX;
 
 /// Where a simulated board's probe endpoint listens (`hil sim` prints it per board).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -56,7 +56,7 @@ impl ProbeEndpoint {
 
     /// The probe selector that names this endpoint: `sim@127.0.0.1:PORT`.
     pub fn selector(&self) -> String {
-        format!("sim@{}", self.address)
+        format!("{}{}", hil_model::SIM_PROBE_PREFIX, self.address)
     }
 }
 
