@@ -39,7 +39,7 @@ pub use lab::{board_faults, bring_up, print_lab};
 pub use leases::{lease_request, state_dir};
 pub use libtest::libtest_main;
 pub use nightly::Nightly;
-pub use plan::{PlannedBoards, narrow_to_filter, plan_run, planned_boards};
+pub use plan::{PlannedBoards, boards_for, narrow_to_filter, plan_run, planned_boards};
 pub use run::{
     Finished, build_run, check_selection, create_report_dir, discard_reports, execute,
     execute_marked, planned_trials, print_plan, report_problem, reporters, reports_line,

@@ -4,12 +4,13 @@
 
 use std::process::ExitCode;
 
-use hil_runner::run_libtest;
+use hil_runner::{Filter, IgnoredMode, run_libtest};
 use libtest_mimic::Arguments;
 
 use crate::env::Env;
 use crate::error::AppError;
 use crate::lab::{bring_up, print_lab};
+use crate::plan::boards_for;
 use crate::run::{build_run, create_report_dir, report_problem, reporters, reports_line_of};
 use crate::settings::{Frontend, RunRequest, Settings};
 
@@ -31,7 +32,15 @@ pub fn libtest(args: &Arguments, env: &Env) -> Result<ExitCode, AppError> {
         list: args.list,
         ..RunRequest::default()
     };
-    let settings = Settings::resolve(Frontend::Libtest, request, env)?;
+    let mut settings = Settings::resolve(Frontend::Libtest, request, env)?;
+    // Boards the filter gives no trial are not touched (libtest's behaviour stays: a filter
+    // matching nothing runs nothing and passes).
+    if !settings.list
+        && let Some(boards) = boards_for(&settings, &filter_of(args))?
+    {
+        let options = &mut settings.lab.options;
+        options.boards = options.boards.narrowed_to(&boards);
+    }
     // The report directory is checked before bring-up: a run whose reports cannot be written
     // does not start.
     let report = if settings.list {
@@ -69,4 +78,24 @@ pub fn libtest(args: &Arguments, env: &Env) -> Result<ExitCode, AppError> {
         }
         None => Ok(out.conclusion.exit_code()),
     }
+}
+
+/// libtest's trial filter as the runner's [`Filter`] (the same substring, `--exact`, `--skip`
+/// and ignored rules).
+fn filter_of(args: &Arguments) -> Filter {
+    let ignored = if args.ignored {
+        IgnoredMode::Only
+    } else if args.include_ignored {
+        IgnoredMode::Include
+    } else {
+        IgnoredMode::Exclude
+    };
+    let mut filter = Filter::all().exact(args.exact).ignored(ignored);
+    if let Some(pattern) = &args.filter {
+        filter = filter.pattern(pattern.clone());
+    }
+    for skip in &args.skip {
+        filter = filter.skip(skip.clone());
+    }
+    filter
 }

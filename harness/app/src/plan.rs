@@ -3,7 +3,7 @@
 //! trial list of `hil run --list`, and a filter that selects nothing, refused before bring-up.
 
 use hil_lab::{Board, plan};
-use hil_runner::{Run, Selection};
+use hil_runner::{Filter, Run, Selection};
 
 use crate::error::AppError;
 use crate::run::{build_run_named, describe_filter};
@@ -47,14 +47,23 @@ pub fn boards_with_trials(boards: &[String], run: &Run<Board>) -> Vec<String> {
         .collect()
 }
 
+/// The boards of the rack on which `filter` selects a trial, found before bring-up; `None`
+/// when the rack's boards are only known once held.
+pub fn boards_for(settings: &Settings, filter: &Filter) -> Result<Option<Vec<String>>, AppError> {
+    let PlannedBoards::Named(boards) = planned_boards(settings)? else {
+        return Ok(None);
+    };
+    let run = plan_run(settings)?.with_filter(filter.clone());
+    Ok(Some(boards_with_trials(&boards, &run)))
+}
+
 /// Cuts the boards `settings` brings up down to those its filter gives a trial, when the rack
 /// names them before bring-up. A filter that gives no board a trial is refused — unless boards
 /// are held out (`held_out`), whose trials are still reported (as skipped).
 pub fn narrow_to_filter(settings: &mut Settings, held_out: bool) -> Result<(), AppError> {
-    let PlannedBoards::Named(boards) = planned_boards(settings)? else {
+    let Some(wanted) = boards_for(settings, &settings.filter)? else {
         return Ok(());
     };
-    let wanted = boards_with_trials(&boards, &plan_run(settings)?);
     if wanted.is_empty() {
         if held_out {
             return Ok(());

@@ -38,6 +38,12 @@ fn one_trial_runs_and_its_reports_go_to_the_report_dir_setting() {
     let junit = std::fs::read_to_string(report.join("junit.xml")).expect("JUnit written");
     let junit = quick_junit::Report::deserialize_from_str(&junit).expect("JUnit parses");
     assert_eq!(junit.tests, 1, "only the selected trial ran");
+    let boards: Vec<&str> = junit.test_suites.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        boards,
+        ["sim-1.3.6"],
+        "boards without a trial are not brought up"
+    );
     assert!(report.join("conformance.html").is_file());
     assert!(report.join("events.jsonl").is_file());
 }
