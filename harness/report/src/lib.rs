@@ -48,6 +48,6 @@ pub use marks::{QuarantineMark, RunMarks, Standing, Tally};
 pub use merge::{MergeError, Merged, merge};
 pub use past::{Observed, PastRuns};
 pub use progress::ProgressReporter;
-pub use report_dir::{LiveProgress, ReportDir, ReportDirError, ReporterOptions};
+pub use report_dir::{LiveProgress, MARKER, ReportDir, ReportDirError, ReporterOptions};
 pub use summary::{SummaryReporter, summary_table};
 pub use transcripts::TranscriptWriter;

@@ -67,7 +67,26 @@ impl ReportDir {
         }
     }
 
-    /// Gets the directory ready for a run, before bring-up: creates it; removes what an
+    /// Makes sure the directory is hil's before anything in it is removed: it carries the
+    /// [`MARKER`] file, or holds nothing but what a run writes (a directory of an older harness,
+    /// or a new one), and then gets the marker. Anything else is refused, naming a file hil did
+    /// not write: a mistyped `--report-dir` must never delete someone's files.
+    fn claim(&self) -> io::Result<()> {
+        let marker = self.dir.join(MARKER);
+        if marker.is_file() {
+            return Ok(());
+        }
+        if let Some(foreign) = foreign_entry(&self.dir)? {
+            return Err(io::Error::other(format!(
+                "it holds `{foreign}`, which hil did not write (a report directory is hil's alone, \
+                 marked by `{MARKER}`): give an empty or new directory"
+            )));
+        }
+        std::fs::write(&marker, MARKER_TEXT)
+    }
+
+    /// Gets the directory ready for a run, before bring-up: creates it; checks it is hil's
+    /// (`ReportDir::claim`: never a directory holding files hil did not write); removes what an
     /// earlier run left (its scratch directory with the temporary files of a killed run, older
     /// `.hil-report-*.tmp` files, its transcripts); checks it can be written by writing and
     /// removing a probe file; and writes a first `junit.xml` saying the run is running.
@@ -80,7 +99,9 @@ impl ReportDir {
                 source,
             }
         };
+        not_a_directory(&self.dir).map_err(err("using", &self.dir))?;
         std::fs::create_dir_all(&self.dir).map_err(err("creating", &self.dir))?;
+        self.claim().map_err(err("refusing to clear", &self.dir))?;
         remove_all(&self.tmp).map_err(err("removing the stale scratch directory", &self.tmp))?;
         remove_stale_tmp_files(&self.dir)
             .map_err(err("removing stale temporary files in", &self.dir))?;
@@ -172,6 +193,50 @@ impl ReportDir {
         }
         reporters
     }
+}
+
+/// The file that marks a directory as a hil report directory, whose reports a run replaces.
+pub const MARKER: &str = ".hil-report";
+
+const MARKER_TEXT: &str =
+    "A hil report directory: the next `hil run` with this --report-dir replaces its reports.\n";
+
+/// What a run (or an older harness) writes in a report directory.
+const RUN_WRITES: [&str; 6] = [
+    "junit.xml",
+    "conformance.html",
+    "events.jsonl",
+    TRANSCRIPTS_DIR,
+    "artifacts",
+    TMP_DIR,
+];
+
+/// Refuses a path that exists but does not lead to a directory (a file, a dangling or looping
+/// symbolic link), in words rather than `File exists`.
+fn not_a_directory(path: &Path) -> io::Result<()> {
+    let Ok(link) = std::fs::symlink_metadata(path) else {
+        return Ok(()); // nothing there yet: it is created
+    };
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => Ok(()),
+        Ok(_) => Err(io::Error::other("it is a file, not a directory")),
+        Err(e) if link.file_type().is_symlink() => Err(io::Error::other(format!(
+            "it is a symbolic link that leads to no directory ({e})"
+        ))),
+        Err(e) => Err(e),
+    }
+}
+
+/// The first entry of `dir` a run would not have written, if any.
+fn foreign_entry(dir: &Path) -> io::Result<Option<String>> {
+    for entry in std::fs::read_dir(dir)? {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        let stale_tmp = name.starts_with(".hil-report-") && name.ends_with(".tmp");
+        if !stale_tmp && !RUN_WRITES.contains(&name.as_str()) {
+            return Ok(Some(name));
+        }
+    }
+    Ok(None)
 }
 
 fn remove_all(dir: &Path) -> io::Result<()> {

@@ -10,7 +10,7 @@ use hil_model::MfwVersion;
 use hil_report::budget::FILE_CAP;
 use hil_report::junit::{RUN_STATUS_PROPERTY, RUN_SUITE};
 use hil_report::summary::verdict;
-use hil_report::{JunitOptions, JunitReporter, ReportDir, ReporterOptions};
+use hil_report::{JunitOptions, JunitReporter, MARKER, ReportDir, ReporterOptions};
 use hil_runner::{
     Case, DutSession, Expectations, FnCase, Problem, Reporter, Run, RunInfo, RunOutput, StopFlag,
 };
@@ -212,6 +212,55 @@ fn prepare_refuses_a_directory_that_cannot_be_made() {
     std::fs::write(&file, "x").unwrap();
     let err = ReportDir::new(file.join("rep")).prepare().unwrap_err();
     assert!(err.to_string().contains("not-a-dir/rep"), "{err}");
+}
+
+#[test]
+fn prepare_refuses_a_directory_holding_files_hil_did_not_write_and_deletes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = ReportDir::new(dir.path().join("rep"));
+    std::fs::create_dir_all(report.transcripts.join("mine")).unwrap();
+    std::fs::write(report.transcripts.join("mine/notes.txt"), "mine").unwrap();
+    std::fs::write(report.dir.join("thesis.tex"), "mine too").unwrap();
+
+    let err = report.prepare().unwrap_err().to_string();
+    assert!(err.contains("`thesis.tex`"), "{err}");
+    assert!(err.contains("which hil did not write"), "{err}");
+    assert!(report.transcripts.join("mine/notes.txt").is_file());
+    assert!(report.dir.join("thesis.tex").is_file());
+    assert!(!report.dir.join(MARKER).exists());
+    assert!(!report.junit.exists());
+}
+
+#[test]
+fn a_directory_of_run_files_is_claimed_once_and_then_reused() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = ReportDir::new(dir.path().join("rep"));
+    // What a harness without the marker left.
+    std::fs::create_dir_all(report.transcripts.join("dut")).unwrap();
+    std::fs::write(&report.junit, "<testsuites/>").unwrap();
+    std::fs::write(&report.html, "<html/>").unwrap();
+    report.prepare().unwrap();
+    assert!(report.dir.join(MARKER).is_file());
+    // Reports of the run beside the marker are the run's: the next run may replace them.
+    std::fs::create_dir_all(report.dir.join("artifacts/dut")).unwrap();
+    report.prepare().unwrap();
+    assert!(report.junit.is_file());
+}
+
+#[test]
+fn prepare_names_a_path_that_is_not_a_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("afile");
+    std::fs::write(&file, "x").unwrap();
+    let err = ReportDir::new(&file).prepare().unwrap_err().to_string();
+    assert!(err.contains("it is a file, not a directory"), "{err}");
+    let looped = dir.path().join("loop");
+    std::os::unix::fs::symlink(&looped, &looped).unwrap();
+    let err = ReportDir::new(&looped).prepare().unwrap_err().to_string();
+    assert!(
+        err.contains("symbolic link that leads to no directory"),
+        "{err}"
+    );
 }
 
 #[test]
