@@ -29,6 +29,25 @@ pub enum AppError {
         /// The filter, as given.
         filter: String,
     },
+    /// `--quarantine-verify`, but the quarantine covers no trial of the boards brought up.
+    #[error(
+        "--quarantine-verify: no entry of {} covers a trial of this rack's boards: nothing to verify",
+        quarantine.display()
+    )]
+    NothingToVerify {
+        /// The quarantine file.
+        quarantine: PathBuf,
+    },
+    /// `--shard K/N` leaves no board: the rack has fewer than K boards.
+    #[error(
+        "shard {shard} has no board: the rack has {rack_boards} (shard K/N takes boards K, K+N, … in name order)"
+    )]
+    EmptyShard {
+        /// The shard asked for.
+        shard: hil_lab::shard::Shard,
+        /// How many boards the rack has (those in maintenance left out).
+        rack_boards: usize,
+    },
     /// The lab did not come up (bad rack file, bad image, simulator not starting).
     #[error("bringing up {rack}: {source}")]
     BringUp {

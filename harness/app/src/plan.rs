@@ -57,15 +57,38 @@ pub fn boards_for(settings: &Settings, filter: &Filter) -> Result<Option<Vec<Str
     Ok(Some(boards_with_trials(&boards, &run)))
 }
 
+/// Refuses a `--shard K/N` that leaves no board of the rack (N past the number of boards).
+fn check_shard(settings: &Settings) -> Result<(), AppError> {
+    let Some(shard) = settings.lab.options.shard else {
+        return Ok(());
+    };
+    let PlannedBoards::Named(boards) = planned_boards(settings)? else {
+        return Ok(());
+    };
+    if !boards.is_empty() {
+        return Ok(());
+    }
+    let mut whole = settings.clone();
+    whole.lab.options.shard = None;
+    let rack_boards = match planned_boards(&whole)? {
+        PlannedBoards::Named(all) => all.len(),
+        PlannedBoards::KnownWhenHeld => 0,
+    };
+    Err(AppError::EmptyShard { shard, rack_boards })
+}
+
 /// Cuts the boards `settings` brings up down to those its filter gives a trial, when the rack
-/// names them before bring-up. A filter that gives no board a trial is refused — unless boards
-/// are held out (`held_out`), whose trials are still reported (as skipped).
-pub fn narrow_to_filter(settings: &mut Settings, held_out: bool) -> Result<(), AppError> {
+/// names them before bring-up. A filter that gives no board a trial is refused — unless it
+/// gives one to a board held out (`held_out`: in maintenance), whose trials are still reported
+/// (as skipped).
+pub fn narrow_to_filter(settings: &mut Settings, held_out: &[String]) -> Result<(), AppError> {
+    check_shard(settings)?;
     let Some(wanted) = boards_for(settings, &settings.filter)? else {
         return Ok(());
     };
     if wanted.is_empty() {
-        if held_out {
+        let run = plan_run(settings)?;
+        if !boards_with_trials(held_out, &run).is_empty() {
             return Ok(());
         }
         return Err(AppError::NothingSelected {

@@ -222,7 +222,11 @@ pub fn lab_source(
         (None, Some(from_env)) => (LG_COORDINATOR, from_env),
         (None, None) => {
             return Err(SettingsError {
-                name: "--place",
+                name: if labgrid.places.is_empty() {
+                    "--place-tag"
+                } else {
+                    "--place"
+                },
                 value: labgrid
                     .places
                     .iter()

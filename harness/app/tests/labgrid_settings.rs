@@ -57,6 +57,11 @@ fn bad_or_conflicting_labgrid_settings_name_the_problem() {
         ),
         (
             None,
+            request(None, &[], &["noequals"]),
+            "--place-tag=\"noequals\": labgrid places need a coordinator",
+        ),
+        (
+            None,
             request(Some("127.0.0.1:1"), &[], &[]),
             "--place NAME or --place-tag",
         ),

@@ -260,6 +260,30 @@ fn boards_maintenance_and_ready_by_hand() {
         stdout.contains("MAINTENANCE since") && stdout.contains("probe cable loose"),
         "{stdout}"
     );
+    // With the board in maintenance a filter still has to select something: one that selects
+    // nothing anywhere is a usage error; one selecting the held-out board's trials reports them.
+    let filtered_run = |pattern: &str, report: &str| {
+        let mut cmd = hil();
+        cmd.arg("run")
+            .arg("--rack")
+            .arg(dir.join("rack.yaml"))
+            .arg("--state-dir")
+            .arg(dir.join("state"))
+            .arg("--report-dir")
+            .arg(dir.join(report))
+            .args(["--no-flash", "--filter", pattern]);
+        let out = output(cmd, 60);
+        (out.status.code(), text(&out.stderr))
+    };
+    let (code, stderr) = filtered_run("no-such-case", "r-none");
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("no trial matches the filter `no-such-case`"),
+        "{stderr}"
+    );
+    let (code, stderr) = filtered_run("dk-1::identity", "r-held");
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("dk-1: NOT TOUCHED"), "{stderr}");
     let (code, stdout, _) = boards(&["ready", "dk-1"]);
     assert_eq!(code, Some(0));
     assert!(

@@ -146,6 +146,21 @@ fn verify_runs_only_quarantined_trials_and_says_which_now_pass() {
 }
 
 #[test]
+fn verify_with_nothing_quarantined_on_this_rack_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let q = "- trial: no_such_suite::no_such_case\n  reason: elsewhere\n  until: 2999-12-31\n";
+    let (code, stdout, stderr) = run(dir.path(), q, &["--quarantine-verify"]);
+    assert_eq!(code, Some(2), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("--quarantine-verify: no entry of")
+            && stderr.contains("q.yaml covers a trial of this rack's boards"),
+        "{stderr}"
+    );
+    assert!(!stdout.contains("PASSED"), "{stdout}");
+    assert!(!dir.path().join("report/junit.xml").exists(), "nothing ran");
+}
+
+#[test]
 fn a_bad_entry_is_refused_with_its_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let (code, _, stderr) = run(

@@ -55,6 +55,24 @@ fn a_bad_shard_is_a_usage_error() {
 }
 
 #[test]
+fn a_shard_past_the_number_of_boards_is_named_as_such() {
+    let total = boards(&planned(&[])).len();
+    let past = format!("{0}/{0}", total + 1);
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = hil();
+    cmd.args(["run", "--shard", &past, "--report-dir"])
+        .arg(dir.path().join("report"));
+    let out = output(cmd, 60);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("shard {past} has no board: the rack has {total}")),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("report/junit.xml").exists(), "nothing ran");
+}
+
+#[test]
 fn a_shards_run_is_recorded_under_its_own_key() {
     let dir = tempfile::tempdir().unwrap();
     let rack = dir.path().join("rack.yaml");

@@ -100,10 +100,21 @@ impl Nightly {
         marks
     }
 
-    /// With `--quarantine-verify`: a filter that selects only the quarantined trials.
-    pub fn verify_filter(&self, lab: &Lab, run: &Run<hil_lab::Board>) -> Option<Filter> {
-        let q = self.quarantine.as_ref().filter(|_| self.verify)?;
-        Some(q.verify_filter(lab, run))
+    /// With `--quarantine-verify`: a filter that selects only the quarantined trials; an
+    /// error when the quarantine covers none of this lab's trials.
+    pub fn verify_filter(
+        &self,
+        lab: &Lab,
+        run: &Run<hil_lab::Board>,
+    ) -> Result<Option<Filter>, AppError> {
+        let Some(q) = self.quarantine.as_ref().filter(|_| self.verify) else {
+            return Ok(None);
+        };
+        q.verify_filter(lab, run)
+            .map(Some)
+            .ok_or_else(|| AppError::NothingToVerify {
+                quarantine: q.path.clone(),
+            })
     }
 
     /// Records what the run said about each board; returns one line per change worth saying

@@ -70,19 +70,18 @@ impl QuarantineState {
         marks
     }
 
-    /// A filter selecting exactly the quarantined trials of `run` on `lab` (nothing when none
-    /// is covered).
-    pub fn verify_filter(&self, lab: &Lab, run: &Run<Board>) -> Filter {
+    /// A filter selecting exactly the quarantined trials of `run` on `lab`; `None` when the
+    /// quarantine covers no trial there.
+    pub fn verify_filter(&self, lab: &Lab, run: &Run<Board>) -> Option<Filter> {
         let names: Vec<String> = self.marks(lab, run).quarantined.into_keys().collect();
-        let mut filter = Filter::all().exact(true);
         if names.is_empty() {
-            // An exact pattern no trial name can have: `::` never starts a name.
-            return filter.pattern("::no quarantined trial");
+            return None;
         }
+        let mut filter = Filter::all().exact(true);
         for name in names {
             filter = filter.pattern(name);
         }
-        filter
+        Some(filter)
     }
 }
 

@@ -191,8 +191,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<Status> {
     if !settings.list && !nightly.verify {
         // Boards the filter gives no trial are not touched; a filter giving none is refused
         // before any board is.
-        hil_app::narrow_to_filter(&mut settings, !nightly.held_out().is_empty())
-            .map_err(config_error)?;
+        let held_out: Vec<String> = nightly
+            .held_out()
+            .into_iter()
+            .map(|held| held.dut.name)
+            .collect();
+        hil_app::narrow_to_filter(&mut settings, &held_out).map_err(config_error)?;
     }
     if !settings.list {
         hil_app::create_report_dir(&settings).or_config()?;
@@ -242,7 +246,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<Status> {
         .or_config()?
         .with_held_out(nightly.held_out());
     let mut filter = settings.filter.clone();
-    if let Some(verify) = nightly.verify_filter(&lab, &run) {
+    let verify = nightly.verify_filter(&lab, &run).or_else(|e| {
+        hil_app::discard_reports(&settings);
+        Err(config_error(e))
+    })?;
+    if let Some(verify) = verify {
         filter = verify.clone();
         run = run.with_filter(verify);
     }
