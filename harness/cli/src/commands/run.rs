@@ -246,9 +246,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<Status> {
         .or_config()?
         .with_held_out(nightly.held_out());
     let mut filter = settings.filter.clone();
-    let verify = nightly.verify_filter(&lab, &run).or_else(|e| {
+    let verify = nightly.verify_filter(&lab, &run).map_err(|e| {
         hil_app::discard_reports(&settings);
-        Err(config_error(e))
+        config_error(e)
     })?;
     if let Some(verify) = verify {
         filter = verify.clone();
