@@ -198,6 +198,14 @@ impl DutSession for Board {
                 out.push((props::IMEI_HASH.to_string(), digest[..16].to_lowercase()));
             }
         }
+        let reported = self.identity().and_then(|i| i.mfw.as_ref());
+        if reported.is_none() && self.spec.expected_mfw.is_some() {
+            out.push((
+                props::MFW_FROM.to_string(),
+                "the rack file's expected_mfw: the board did not report its modem firmware"
+                    .to_string(),
+            ));
+        }
         if let Some(app) = self.app_firmware() {
             out.push((props::APP_FIRMWARE.to_string(), app.to_string()));
         }

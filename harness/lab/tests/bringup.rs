@@ -543,3 +543,44 @@ fn a_silent_board_without_flashing_is_not_described_as_flashed() {
         lab.notes
     );
 }
+
+/// A board that never answered shows the rack's `expected_mfw` (so its errors land in the
+/// matrix row of that firmware), and its properties say that this firmware was not read from
+/// it; a board that answered says nothing of the kind.
+#[test]
+fn a_silent_boards_firmware_is_marked_as_the_rack_files_expectation() {
+    use hil_runner::{DutSession, props};
+    let sim = two_sims();
+    let (a, b) = (&sim.duts()[0], &sim.duts()[1]);
+    b.control.freeze(true);
+    let text = format!(
+        "name: r\nduts:\n  - name: a\n    serial: {}\n    expected_mfw: {}\n  - name: b\n    serial: {}\n    expected_mfw: {}\n",
+        a.serial.display(),
+        a.profile,
+        b.serial.display(),
+        b.profile
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rack.yaml");
+    std::fs::write(&path, text).unwrap();
+    let options = LabOptions {
+        flash: false,
+        console_timeout: Duration::from_millis(500),
+        ..opts()
+    };
+    let lab = Lab::bring_up(&RackSource::File(path), &options).expect("the lab comes up");
+    let mfw_from = |board: &hil_lab::Board| {
+        board
+            .properties()
+            .into_iter()
+            .find(|(k, _)| k == props::MFW_FROM)
+            .map(|(_, v)| v)
+    };
+    assert!(lab.boards[0].fault().is_none());
+    assert_eq!(mfw_from(&lab.boards[0]), None);
+    let silent = &lab.boards[1];
+    assert!(silent.fault().is_some());
+    assert_eq!(silent.firmware(), silent.spec.expected_mfw.as_ref());
+    let said = mfw_from(silent).expect("the silent board says where its mfw came from");
+    assert!(said.contains("did not report"), "{said}");
+}

@@ -44,4 +44,7 @@ pub mod props {
     /// Where that profile was loaded from: `bundled:<name>`, or the profile file's path as given
     /// (a `--profile-dir` or a rack file's `profile_dirs` entry joined with the file name).
     pub const SIM_PROFILE_SOURCE: &str = "simulated_profile_source";
+    /// Set when the `mfw` a report shows was not read from the board but taken from the rack
+    /// file's `expected_mfw` (a board that never answered): says so.
+    pub const MFW_FROM: &str = "mfw_from";
 }
