@@ -188,20 +188,15 @@ fn ad_hoc_spec(sel: &SupplySelection) -> anyhow::Result<Selected> {
         channel: sel.channel,
         baud: sel.baud,
     };
-    let spec = rack_checked(spec)?;
+    // The rack file's own check of a supply entry (address shape, channel range of the model,
+    // baud), so the command line accepts exactly what a rack file does, in its words.
+    spec.validate().or_config_with(|| "supply".to_string())?;
     Ok(Selected {
         claim: BoardClaim::hardware(LeaseKey::supply(&spec)),
         spec,
         limits,
         _place: None,
     })
-}
-
-/// The ad hoc supply through the rack file's own check of a supply entry (address shape,
-/// channel range of the model, baud), so the command line accepts exactly what a rack file does.
-fn rack_checked(spec: SupplySpec) -> anyhow::Result<SupplySpec> {
-    let value = serde_json::to_value(&spec)?;
-    serde_json::from_value::<SupplySpec>(value).or_config_with(|| "supply".to_string())
 }
 
 /// Connects to the selected supply behind the limit guard.

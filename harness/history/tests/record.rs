@@ -8,11 +8,11 @@ use std::time::{Duration, SystemTime};
 use common::{record, temp};
 use hil_history::sample::{self, dut, observed, result};
 use hil_history::{History, RunEnd, RunFilter, RunId, RunRecord, TrialKey, run_end};
-use hil_model::MfwVersion;
 use hil_runner::{
-    Case, CaseLog, DutInfo, DutSession, Expectations, FnCase, Outcome, OutcomeKind, Problem, Run,
-    RunInfo, props,
+    Case, CaseLog, DutInfo, Expectations, FnCase, Outcome, OutcomeKind, Problem, Run, RunInfo,
+    props,
 };
+use hil_testkit::{FakeDut, Lab};
 
 fn key(dut: &str, suite: &str, case: &str) -> TrialKey {
     TrialKey {
@@ -143,54 +143,34 @@ fn an_aborted_run_is_recorded_with_what_it_has() {
     assert!(history.latest_pair(Some("r")).is_err());
 }
 
-/// A DUT for the real runner: nothing to recover.
-struct Board {
-    name: String,
-    mfw: MfwVersion,
-}
-
-impl DutSession for Board {
-    type RecoverError = std::convert::Infallible;
-
-    fn name(&self) -> &str {
-        &self.name
-    }
-    fn firmware(&self) -> Option<&MfwVersion> {
-        Some(&self.mfw)
-    }
-    fn properties(&self) -> Vec<(String, String)> {
-        vec![(props::IMEI_HASH.into(), format!("hash-{}", self.name))]
-    }
-    fn recover(&mut self) -> Result<(), Self::RecoverError> {
-        Ok(())
-    }
+/// A board for the real runner, reporting its IMEI hash.
+fn board(name: &str) -> FakeDut {
+    FakeDut::new(name, "mfw_nrf9160_1.3.6", &Lab::default())
+        .with_properties(&[(props::IMEI_HASH, &format!("hash-{name}"))])
 }
 
 #[test]
 fn real_runner_output_records_in_one_call() {
-    let cases: Vec<Arc<dyn Case<Board>>> = vec![
+    let cases: Vec<Arc<dyn Case<FakeDut>>> = vec![
         Arc::new(FnCase::new("cmng", "ok", "passes", |_, _| Ok(()))),
         Arc::new(FnCase::new(
             "cmng",
             "bad",
             "deviates",
-            |_: &mut Board, _| Err(Problem::deviation("+CME ERROR: 528", "during POFWARN")),
+            |_: &mut FakeDut, _| Err(Problem::deviation("+CME ERROR: 528", "during POFWARN")),
         )),
         Arc::new(FnCase::new(
             "pofwarn",
             "clear",
             "observes",
-            |_: &mut Board, log: &mut CaseLog| {
+            |_: &mut FakeDut, log: &mut CaseLog| {
                 log.observe("clears_on", "reboot");
                 Err(Problem::not_applicable("no supply"))
             },
         )),
     ];
     let run = Run::new(RunInfo::new("rack-x"), cases, Expectations::empty()).unwrap();
-    let boards = ["b1", "b2"].map(|n| Board {
-        name: n.into(),
-        mfw: MfwVersion::parse("mfw_nrf9160_1.3.6").unwrap(),
-    });
+    let boards = ["b1", "b2"].map(board);
     let out = run.execute(boards.into(), Vec::new()).unwrap();
     let duts: Vec<DutInfo> = out.duts.iter().map(DutInfo::of).collect();
 

@@ -311,14 +311,17 @@ fn profile_dirs_of_a_rack_file_give_boards_their_profile_and_errors_their_line()
         env!("CARGO_MANIFEST_DIR"),
         "/../sim/profiles/mfw_nrf9160_1.3.6.yaml"
     );
+    // A firmware no bundled profile has, so only the directory can give its board.
+    let added = hil_sim::profile::unbundled_successor("mfw_nrf9160_1.3.6").unwrap();
+    let added_file = format!("{added}.yaml");
     let text = std::fs::read_to_string(bundled)
         .unwrap()
-        .replace("1.3.6", "1.3.7");
-    std::fs::write(profiles.join("mfw_nrf9160_1.3.7.yaml"), &text).unwrap();
+        .replace("1.3.6", added.trim_start_matches("mfw_nrf9160_"));
+    std::fs::write(profiles.join(&added_file), &text).unwrap();
     let path = dir.path().join("rack.yaml");
     let rack = |dirs: &str| {
         format!(
-            "name: r\nprofile_dirs: {dirs}\nduts:\n  - name: new\n    simulated: {{ profile: mfw_nrf9160_1.3.7 }}\n  - name: old\n    simulated: {{ profile: mfw_nrf9160_1.3.1 }}\n"
+            "name: r\nprofile_dirs: {dirs}\nduts:\n  - name: new\n    simulated: {{ profile: {added} }}\n  - name: old\n    simulated: {{ profile: mfw_nrf9160_1.3.1 }}\n"
         )
     };
     let up = |dirs: &str| {
@@ -342,7 +345,7 @@ fn profile_dirs_of_a_rack_file_give_boards_their_profile_and_errors_their_line()
             .unwrap();
         v.clone()
     };
-    let file = profiles.join("mfw_nrf9160_1.3.7.yaml");
+    let file = profiles.join(&added_file);
     assert_eq!(source("new"), file.display().to_string());
     assert_eq!(source("old"), "bundled:mfw_nrf9160_1.3.1");
     let board = lab.boards.iter().find(|b| b.name() == "new").unwrap();
@@ -360,21 +363,17 @@ fn profile_dirs_of_a_rack_file_give_boards_their_profile_and_errors_their_line()
 
     let twin = dir.path().join("twin");
     std::fs::create_dir(&twin).unwrap();
-    std::fs::write(twin.join("mfw_nrf9160_1.3.7.yaml"), &text).unwrap();
+    std::fs::write(twin.join(&added_file), &text).unwrap();
     let err = up("[profiles, twin]").err().expect("refused").to_string();
     assert!(
         err.contains(&file.display().to_string())
-            && err.contains(&twin.join("mfw_nrf9160_1.3.7.yaml").display().to_string()),
+            && err.contains(&twin.join(&added_file).display().to_string()),
         "{err}"
     );
 
-    std::fs::write(
-        twin.join("mfw_nrf9160_1.3.7.yaml"),
-        "mfw: mfw_nrf9160_1.3.7\nbogus: 1\n",
-    )
-    .unwrap();
+    std::fs::write(twin.join(&added_file), format!("mfw: {added}\nbogus: 1\n")).unwrap();
     let err = up("[twin]").err().expect("refused").to_string();
-    let bad = twin.join("mfw_nrf9160_1.3.7.yaml");
+    let bad = twin.join(&added_file);
     assert!(err.contains(&format!("{}:2:", bad.display())), "{err}");
 }
 

@@ -49,6 +49,47 @@ impl SupplySpec {
         SupplyModel::from_driver(self.driver, self.model.unwrap_or_default())
     }
 
+    /// Checks the entry as a whole (a model only for SCPI drivers, the address's shape for the
+    /// driver, a channel the model has, a baud rate only for serial drivers); the rack file runs
+    /// this while it is read, and a supply given on the command line gets the same words.
+    pub fn validate(&self) -> Result<(), String> {
+        if let (false, Some(model)) = (self.driver.is_scpi(), self.model) {
+            return Err(format!(
+                "model `{}` only applies to the scpi-tcp and scpi-serial drivers, not `{}`",
+                model.as_str(),
+                self.driver.as_str()
+            ));
+        }
+        if self.driver == SupplyDriver::ScpiTcp {
+            split_host_port(&self.address, 5025)?;
+        } else if self.address.is_empty() {
+            return Err(format!(
+                "driver `{}` needs a device path as address",
+                self.driver.as_str()
+            ));
+        } else {
+            // A device path, or a network serial port (rfc2217://host:port, tcp://host:port).
+            hil_rfc2217::PortSpec::parse(&self.address).map_err(|e| e.to_string())?;
+        }
+        let channels = self.supply_model().channels();
+        if self.channel == 0 || self.channel > channels {
+            let what = self
+                .scpi_model()
+                .map_or(self.driver.as_str(), ScpiModel::as_str);
+            return Err(format!(
+                "channel {} does not exist on {what} (1 to {channels})",
+                self.channel
+            ));
+        }
+        if let Some(0) = self.baud {
+            return Err("baud 0 is not a baud rate".into());
+        }
+        if self.baud.is_some() && self.driver == SupplyDriver::ScpiTcp {
+            return Err("baud only applies to serial drivers".into());
+        }
+        Ok(())
+    }
+
     /// `(host, port)` for `scpi-tcp`, with the model's default port filled in.
     pub fn tcp_endpoint(&self) -> Option<(String, u16)> {
         if self.driver != SupplyDriver::ScpiTcp {
@@ -100,40 +141,7 @@ impl Checked for SupplySpec {
         Self::deserialize(d)
     }
     fn check(self) -> Result<Self, String> {
-        if let (false, Some(model)) = (self.driver.is_scpi(), self.model) {
-            return Err(format!(
-                "model `{}` only applies to the scpi-tcp and scpi-serial drivers, not `{}`",
-                model.as_str(),
-                self.driver.as_str()
-            ));
-        }
-        if self.driver == SupplyDriver::ScpiTcp {
-            split_host_port(&self.address, 5025)?;
-        } else if self.address.is_empty() {
-            return Err(format!(
-                "driver `{}` needs a device path as address",
-                self.driver.as_str()
-            ));
-        } else {
-            // A device path, or a network serial port (rfc2217://host:port, tcp://host:port).
-            hil_rfc2217::PortSpec::parse(&self.address).map_err(|e| e.to_string())?;
-        }
-        let channels = self.supply_model().channels();
-        if self.channel == 0 || self.channel > channels {
-            let what = self
-                .scpi_model()
-                .map_or(self.driver.as_str(), ScpiModel::as_str);
-            return Err(format!(
-                "channel {} does not exist on {what} (1 to {channels})",
-                self.channel
-            ));
-        }
-        if let Some(0) = self.baud {
-            return Err("baud 0 is not a baud rate".into());
-        }
-        if self.baud.is_some() && self.driver == SupplyDriver::ScpiTcp {
-            return Err("baud only applies to serial drivers".into());
-        }
+        self.validate()?;
         Ok(self)
     }
 }
@@ -163,6 +171,23 @@ mod tests {
     #[case("host:http")]
     fn refuses_addresses(#[case] a: &str) {
         assert!(split_host_port(a, 5025).is_err(), "{a}");
+    }
+
+    /// `validate` is the rack file's check: the same entries refused in the same words.
+    #[rstest]
+    #[case("{ driver: korad, address: /dev/x, channel: 7 }")]
+    #[case("{ driver: korad, address: /dev/x, baud: 0 }")]
+    #[case("{ driver: scpi-tcp, address: \"10.0.0.5:5025\", baud: 9600 }")]
+    #[case("{ driver: korad, model: rigol-dp800, address: /dev/x }")]
+    fn validate_refuses_what_the_rack_file_does(#[case] yaml: &str) {
+        // The entry as read field by field, unchecked (the derived inherent deserializer).
+        let spec = SupplySpec::deserialize(serde_yaml_ng::Deserializer::from_str(yaml)).unwrap();
+        let why = spec.validate().unwrap_err();
+        let from_file = serde_yaml_ng::from_str::<SupplySpec>(yaml).unwrap_err();
+        assert!(
+            from_file.to_string().starts_with(&why),
+            "{why} / {from_file}"
+        );
     }
 
     #[rstest]

@@ -6,50 +6,38 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
-use hil_model::MfwVersion;
 use hil_report::budget::FILE_CAP;
 use hil_report::junit::{RUN_STATUS_PROPERTY, RUN_SUITE};
 use hil_report::summary::verdict;
 use hil_report::{JunitOptions, JunitReporter, MARKER, ReportDir, ReporterOptions};
 use hil_runner::{
-    Case, DutSession, Expectations, FnCase, Problem, Reporter, Run, RunInfo, RunOutput, StopFlag,
+    Case, Expectations, FnCase, Problem, Reporter, Run, RunInfo, RunOutput, StopFlag,
 };
+use hil_testkit::{FakeDut, Lab};
 use quick_junit::{NonSuccessKind, Report, TestCaseStatus, TestSuite};
 
-struct Dut(String);
+type Body = dyn Fn(&mut FakeDut, &mut hil_runner::CaseLog) -> Result<(), Problem> + Send + Sync;
 
-impl DutSession for Dut {
-    fn name(&self) -> &str {
-        &self.0
-    }
-    fn firmware(&self) -> Option<&MfwVersion> {
-        None
-    }
-    fn properties(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
-    type RecoverError = std::io::Error;
-    fn recover(&mut self) -> Result<(), Self::RecoverError> {
-        Ok(())
-    }
-}
-
-type Body = dyn Fn(&mut Dut, &mut hil_runner::CaseLog) -> Result<(), Problem> + Send + Sync;
-
-fn case(name: &str, body: Arc<Body>) -> Arc<dyn Case<Dut>> {
+fn case(name: &str, body: Arc<Body>) -> Arc<dyn Case<FakeDut>> {
     Arc::new(FnCase::new("cmng", name, "a case", move |d, l| body(d, l)))
 }
 
 fn run(
-    cases: Vec<Arc<dyn Case<Dut>>>,
+    cases: Vec<Arc<dyn Case<FakeDut>>>,
     duts: &[&str],
     stop: StopFlag,
     reporters: Vec<Box<dyn Reporter>>,
-) -> RunOutput<Dut> {
+) -> RunOutput<FakeDut> {
     Run::new(RunInfo::new("rack"), cases, Expectations::empty())
         .unwrap()
         .with_stop_flag(stop)
-        .execute(duts.iter().map(|d| Dut(d.to_string())).collect(), reporters)
+        .execute(
+            // No firmware known, no properties.
+            duts.iter()
+                .map(|d| FakeDut::unidentified(d, &Lab::default()))
+                .collect(),
+            reporters,
+        )
         .unwrap()
 }
 
@@ -305,7 +293,7 @@ fn every_report_file_stays_under_2_mb_whatever_the_board_sends() {
     // 5 kB each: far too much for one file at full detail.
     let huge: Arc<str> = "babble 0123456789 ".repeat(100_000).into();
     let large: Arc<str> = "babble 0123456789 ".repeat(10_000).into();
-    let cases: Vec<Arc<dyn Case<Dut>>> = (0..16)
+    let cases: Vec<Arc<dyn Case<FakeDut>>> = (0..16)
         .map(|i| {
             let flood = Arc::clone(if i == 0 { &huge } else { &large });
             case(

@@ -84,6 +84,16 @@ impl FakeDut {
         }
     }
 
+    /// A DUT called `name` whose modem firmware is unknown (its identity never read), reporting
+    /// no properties, recording into `lab`.
+    pub fn unidentified(name: &str, lab: &Lab) -> Self {
+        FakeDut {
+            mfw: None,
+            properties: Vec::new(),
+            ..FakeDut::new(name, "mfw_nrf9160_1.3.6", lab)
+        }
+    }
+
     /// The same DUT reporting `properties` instead.
     pub fn with_properties(mut self, properties: &[(&str, &str)]) -> Self {
         self.properties = properties
@@ -189,6 +199,14 @@ mod tests {
         dut.recovery_fails = Some("no supply".into());
         assert_eq!(dut.recover().unwrap_err().to_string(), "no supply");
         assert_eq!(lab.recoveries(), 2);
+    }
+
+    #[test]
+    fn an_unidentified_dut_has_no_firmware_and_no_properties() {
+        let dut = FakeDut::unidentified("d", &Lab::default());
+        assert_eq!(dut.name(), "d");
+        assert_eq!(dut.firmware(), None);
+        assert!(dut.properties().is_empty());
     }
 
     #[test]

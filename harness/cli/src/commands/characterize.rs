@@ -10,7 +10,7 @@ use clap::Args;
 use hil_app::{Env, LabRequest, LabSettings};
 use hil_characterize::{Options, Scratch, characterize, diff_profiles, emit};
 use hil_lab::SupplyState;
-use hil_sim::profile::{Measurement, Profile, bundled_profile, load_profile};
+use hil_sim::profile::{Measurement, Profile, ProfileError, bundled_profile, load_profile};
 
 use crate::cli::TimingArg;
 use crate::exit::{OrConfig, Status};
@@ -124,9 +124,12 @@ fn resolve_base(text: &str) -> anyhow::Result<Profile> {
     if path.exists() {
         return Ok(load_profile(path)?);
     }
-    bundled_profile(text).with_context(|| {
-        format!("--base `{text}`: neither a profile file nor a bundled profile name")
-    })
+    match bundled_profile(text) {
+        Err(ProfileError::NotBundled { .. }) => Err(anyhow::anyhow!(
+            "--base `{text}`: neither a profile file nor a bundled profile name"
+        )),
+        other => Ok(other?),
+    }
 }
 
 fn report(out: &Path, p: &Profile, base: Option<&Profile>, took: std::time::Duration) {

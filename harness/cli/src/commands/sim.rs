@@ -291,19 +291,22 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let profiles = tmp.path().join("profiles");
         std::fs::create_dir(&profiles).unwrap();
+        // A firmware no bundled profile has, so only the directory can give its board.
+        let added = hil_sim::profile::unbundled_successor("mfw_nrf9160_1.3.6").unwrap();
         let base = hil_sim::profile::bundled_profile("mfw_nrf9160_1.3.6").unwrap();
         let text = serde_yaml_ng::to_string(&base)
             .unwrap()
-            .replace("1.3.6", "1.3.7");
-        std::fs::write(profiles.join("mfw_nrf9160_1.3.7.yaml"), text).unwrap();
+            .replace("1.3.6", added.trim_start_matches("mfw_nrf9160_"));
+        std::fs::write(profiles.join(format!("{added}.yaml")), text).unwrap();
         let dir = profiles.to_str().unwrap();
+        assert!(!cfg(&[]).unwrap().duts.iter().any(|d| d.profile == added));
         let c = cfg(&["--profile-dir", dir]).unwrap();
-        assert!(c.duts.iter().any(|d| d.profile == "mfw_nrf9160_1.3.7"));
+        assert!(c.duts.iter().any(|d| d.profile == added));
         assert_eq!(c.profile_dirs, std::slice::from_ref(&profiles));
         let config = tmp.path().join("sim.yaml");
         std::fs::write(
             &config,
-            "duts: [{ name: a, profile: mfw_nrf9160_1.3.7 }]\nprofile_dirs: [profiles]\n",
+            format!("duts: [{{ name: a, profile: {added} }}]\nprofile_dirs: [profiles]\n"),
         )
         .unwrap();
         let c = cfg(&[

@@ -52,6 +52,14 @@ pub enum ProfileError {
         /// The firmware the profile describes.
         mfw: String,
     },
+    #[error("no bundled profile `{name}` (bundled: {})", known.join(", "))]
+    /// No bundled profile has this name.
+    NotBundled {
+        /// The name asked for.
+        name: String,
+        /// The bundled profiles' names.
+        known: Vec<String>,
+    },
 }
 
 /// `:line:column`, `:line` or nothing.
@@ -110,27 +118,63 @@ pub fn parse_profile(text: &str, origin: &str) -> Result<Profile, ProfileError> 
     Ok(profile)
 }
 
-/// All bundled profiles, in file-name order.
-///
-/// # Panics
-/// Never in a tested build: every bundled file is parsed by the unit tests.
-pub fn bundled_profiles() -> Vec<Profile> {
+/// Where the bundled profiles come from, relative to the repository root: how errors name a
+/// bundled file, so a mistake in a newly added one points at the file to fix.
+pub const BUNDLE_DIR: &str = "harness/sim/profiles";
+
+/// All bundled profiles, in file-name order; a file that does not parse (the bundle is
+/// compiled in unchecked beyond its `mfw:` line) is an error naming it (`harness/sim/profiles/…`).
+pub fn bundled_profiles() -> Result<Vec<Profile>, ProfileError> {
+    parse_bundle(BUNDLED)
+}
+
+/// The names of the bundled profiles (their file stems, `mfw_nrf9160_1.3.6`), in file-name
+/// order, without parsing them: a file's stem is its profile's name once it loads.
+pub fn bundled_names() -> Vec<String> {
     BUNDLED
         .iter()
-        .map(|(name, text)| {
-            parse_profile(text, name).unwrap_or_else(|e| panic!("bundled profile broken: {e}"))
-        })
+        .filter_map(|(file, _)| file.strip_suffix(".yaml"))
+        .map(str::to_owned)
         .collect()
 }
 
-/// The bundled profile named `name` (e.g. `mfw_nrf9160_1.3.6`).
-pub fn bundled_profile(name: &str) -> Option<Profile> {
-    BUNDLED
+/// The bundled profile named `name` (e.g. `mfw_nrf9160_1.3.6`): [`ProfileError::NotBundled`]
+/// when there is none, the parse error naming the file when it is broken.
+pub fn bundled_profile(name: &str) -> Result<Profile, ProfileError> {
+    let (file, text) = BUNDLED
         .iter()
         .find(|(file, _)| file.strip_suffix(".yaml") == Some(name))
-        .map(|(file, text)| {
-            parse_profile(text, file).unwrap_or_else(|e| panic!("bundled profile broken: {e}"))
-        })
+        .ok_or_else(|| ProfileError::NotBundled {
+            name: name.to_owned(),
+            known: bundled_names(),
+        })?;
+    parse_profile(text, &bundled_origin(file))
+}
+
+/// A firmware name of `base`'s chip and minor version with the lowest higher patch no bundled
+/// profile has (`mfw_nrf9160_1.3.6` → `mfw_nrf9160_1.3.7` while 1.3.7 is not bundled): the
+/// name a test or an example adding a profile file can use whichever profiles are bundled.
+/// `None` when `base` does not end in a numeric patch version.
+pub fn unbundled_successor(base: &str) -> Option<String> {
+    let (stem, patch) = base.rsplit_once('.')?;
+    let patch: u32 = patch.parse().ok()?;
+    let bundled = bundled_names();
+    (patch.checked_add(1)?..=u32::MAX)
+        .map(|p| format!("{stem}.{p}"))
+        .find(|name| !bundled.contains(name))
+}
+
+/// `harness/sim/profiles/<file>`.
+fn bundled_origin(file: &str) -> String {
+    format!("{BUNDLE_DIR}/{file}")
+}
+
+/// Parses a table of (file name, text) as the bundle is.
+fn parse_bundle(bundle: &[(&str, &str)]) -> Result<Vec<Profile>, ProfileError> {
+    bundle
+        .iter()
+        .map(|(file, text)| parse_profile(text, &bundled_origin(file)))
+        .collect()
 }
 
 /// Loads one profile file; its stem must equal its `mfw`.
@@ -174,11 +218,73 @@ mod tests {
 
     #[test]
     fn every_bundled_profile_parses_and_is_named_after_its_firmware() {
-        let all = bundled_profiles();
+        let all = bundled_profiles().unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(all.len(), BUNDLED.len());
+        let names: Vec<String> = all.iter().map(Profile::name).collect();
+        assert_eq!(names, bundled_names());
         for p in &all {
-            assert_eq!(bundled_profile(&p.name()).as_ref(), Some(p));
+            assert_eq!(bundled_profile(&p.name()).ok().as_ref(), Some(p));
         }
+    }
+
+    #[test]
+    fn a_name_not_bundled_is_an_error_listing_the_bundled_ones() {
+        let e = bundled_profile("mfw_nrf9160_9.9.9").unwrap_err();
+        assert!(matches!(e, ProfileError::NotBundled { .. }), "{e}");
+        let shown = e.to_string();
+        assert!(
+            shown.starts_with("no bundled profile `mfw_nrf9160_9.9.9`"),
+            "{shown}"
+        );
+        for name in bundled_names() {
+            assert!(shown.contains(&name), "{shown}");
+        }
+    }
+
+    /// A broken file in the bundle (here a copy renamed to 1.3.7 whose `mfw:` still says
+    /// 1.3.6, and one with a typo) is an error naming it under `harness/sim/profiles/`, never a
+    /// panic.
+    #[test]
+    fn a_broken_bundled_profile_is_an_error_naming_its_file() {
+        let good = bundled_text("mfw_nrf9160_1.3.6.yaml");
+        let renamed = [
+            ("mfw_nrf9160_1.3.6.yaml", good),
+            ("mfw_nrf9160_1.3.7.yaml", good),
+        ];
+        let e = parse_bundle(&renamed).unwrap_err();
+        assert!(matches!(e, ProfileError::NameMismatch { .. }), "{e}");
+        assert_eq!(
+            e.to_string(),
+            "harness/sim/profiles/mfw_nrf9160_1.3.7.yaml: file is named `mfw_nrf9160_1.3.7` \
+             but describes `mfw_nrf9160_1.3.6`"
+        );
+        let typo = good.replace("  one_shot: false", "  one_shoot: false");
+        let e = parse_bundle(&[("mfw_nrf9160_1.3.6.yaml", &typo)])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("harness/sim/profiles/mfw_nrf9160_1.3.6.yaml:")
+                && e.contains("one_shoot"),
+            "{e}"
+        );
+        assert!(!e.contains('\n'), "one line: {e}");
+    }
+
+    #[test]
+    fn an_unbundled_successor_is_not_bundled_and_follows_its_base() {
+        let next = unbundled_successor("mfw_nrf9160_1.3.6").unwrap();
+        assert!(!bundled_names().contains(&next), "{next}");
+        let patch: u32 = next
+            .strip_prefix("mfw_nrf9160_1.3.")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("{next}"));
+        assert!(patch > 6, "{next}");
+        // Every patch between the base and the successor is bundled.
+        for p in 7..patch {
+            assert!(bundled_names().contains(&format!("mfw_nrf9160_1.3.{p}")));
+        }
+        assert_eq!(unbundled_successor("mfw_nrf9160_0.7.0-29.alpha"), None);
+        assert_eq!(unbundled_successor(&format!("x.{}", u32::MAX)), None);
     }
 
     #[test]
@@ -217,7 +323,7 @@ mod tests {
     fn the_profile_directory_matches_the_bundle() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles");
         let from_disk = load_profile_dir(&dir).unwrap();
-        let bundled = bundled_profiles();
+        let bundled = bundled_profiles().unwrap();
         for (disk, bundle) in from_disk.iter().zip(&bundled) {
             assert_eq!(
                 disk,

@@ -9,6 +9,8 @@
 //! Facts that are OPEN are not profile data; they are [`Policy`](crate::modem::Policy) knobs.
 
 pub mod current;
+#[cfg(test)]
+mod declared;
 mod files;
 mod load;
 mod locate;
@@ -23,8 +25,8 @@ use serde::{Deserialize, Serialize};
 
 pub use current::{CurrentFigures, DrawState, Pulse};
 pub use load::{
-    ProfileError, bundled_profile, bundled_profiles, load_profile, load_profile_dir,
-    load_profile_files,
+    BUNDLE_DIR, ProfileError, bundled_names, bundled_profile, bundled_profiles, load_profile,
+    load_profile_dir, load_profile_files, unbundled_successor,
 };
 pub use provenance::{Measurement, Provenance, Source};
 

@@ -51,7 +51,7 @@ impl Catalog {
     /// The bundled profiles, then those in `dirs` (a file replaces a bundled profile of the
     /// same name; two directories with the same name are refused).
     pub fn load(dirs: &[PathBuf]) -> Result<Self, SimError> {
-        let mut profiles: BTreeMap<String, Entry> = bundled_profiles()
+        let mut profiles: BTreeMap<String, Entry> = bundled_profiles()?
             .into_iter()
             .map(|p| {
                 let entry = Entry {
@@ -132,15 +132,21 @@ mod tests {
         tmp
     }
 
+    /// A 1.3.x firmware no bundled profile has (1.3.7 while that is not bundled).
+    fn unbundled() -> String {
+        crate::profile::unbundled_successor("mfw_nrf9160_1.3.6").unwrap()
+    }
+
     #[test]
     fn a_directory_adds_profiles_and_replaces_a_bundled_one() {
-        let new = dir_with("mfw_nrf9160_1.3.7");
+        let added = unbundled();
+        let new = dir_with(&added);
         let replacing = dir_with("mfw_nrf9160_1.3.6");
         let dirs = [new.path().to_path_buf(), replacing.path().to_path_buf()];
         let c = Catalog::load(&dirs).unwrap();
         assert_eq!(
-            c.get("b", "mfw_nrf9160_1.3.7").unwrap().source,
-            ProfileSource::File(new.path().join("mfw_nrf9160_1.3.7.yaml"))
+            c.get("b", &added).unwrap().source,
+            ProfileSource::File(new.path().join(format!("{added}.yaml")))
         );
         assert_eq!(
             c.get("b", "mfw_nrf9160_1.3.6").unwrap().source.to_string(),
@@ -154,18 +160,19 @@ mod tests {
             c.get("b", "mfw_nrf91x1_2.0.2").unwrap().source.to_string(),
             "bundled:mfw_nrf91x1_2.0.2"
         );
-        assert_eq!(c.names().len(), bundled_profiles().len() + 1);
+        assert_eq!(c.names().len(), bundled_profiles().unwrap().len() + 1);
     }
 
     #[test]
     fn two_directories_with_the_same_firmware_are_refused_naming_both_files() {
-        let a = dir_with("mfw_nrf9160_1.3.7");
-        let b = dir_with("mfw_nrf9160_1.3.7");
+        let added = unbundled();
+        let a = dir_with(&added);
+        let b = dir_with(&added);
         let err = Catalog::load(&[a.path().to_path_buf(), b.path().to_path_buf()])
             .unwrap_err()
             .to_string();
         for dir in [&a, &b] {
-            let file = dir.path().join("mfw_nrf9160_1.3.7.yaml");
+            let file = dir.path().join(format!("{added}.yaml"));
             assert!(err.contains(&file.display().to_string()), "{err}");
         }
         // The same directory twice is one directory.

@@ -12,7 +12,7 @@ use super::catalog::Catalog;
 use super::error::SimError;
 use crate::dut::{DEFAULT_FW_ID, DutOptions, LegacyHostOptions, Supervisor};
 use crate::modem::Policy;
-use crate::profile::bundled_profiles;
+use crate::profile::bundled_names;
 use crate::supply::SupplyModel;
 use crate::timing::Timing;
 
@@ -151,9 +151,10 @@ pub struct SimRackConfig {
 
 impl SimRackConfig {
     /// One board per bundled modem profile, named after it (`mfw_nrf9160_1.3.6` → `sim-1.3.6`).
+    /// The profiles are named by their files, not parsed: a broken one is an error of
+    /// [`SimRack::start`](crate::rack::SimRack::start) naming the file.
     pub fn default_rack(timing: Timing) -> Self {
-        let names: Vec<String> = bundled_profiles().iter().map(|p| p.name()).collect();
-        Self::one_board_each(&names, timing)
+        Self::one_board_each(&bundled_names(), timing)
     }
 
     /// One board per profile, bundled or in `profile_dirs` (which the rack then loads its
@@ -230,7 +231,7 @@ mod tests {
     #[test]
     fn default_rack_has_one_board_per_bundled_profile() {
         let rack = SimRackConfig::default_rack(Timing::Fast);
-        assert_eq!(rack.duts.len(), bundled_profiles().len());
+        assert_eq!(rack.duts.len(), bundled_names().len());
         assert!(
             rack.duts
                 .iter()

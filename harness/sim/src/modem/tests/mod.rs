@@ -32,7 +32,7 @@ pub const V202: &str = "mfw_nrf91x1_2.0.2";
 pub const ALL: [&str; 6] = [ALPHA, V123, V131, V136, V200, V202];
 
 pub fn profile(name: &str) -> Arc<Profile> {
-    Arc::new(bundled_profile(name).unwrap_or_else(|| panic!("no bundled profile {name}")))
+    Arc::new(bundled_profile(name).unwrap_or_else(|e| panic!("{e}")))
 }
 
 /// A modem on `name` with default policy, powered at 3.7 V.

@@ -199,7 +199,7 @@ fn keygen_and_attesttoken_from_1_3(#[case] name: &str, #[case] present: bool) {
 
 #[test]
 fn every_profile_difference_is_cited() {
-    for p in crate::profile::bundled_profiles() {
+    for p in crate::profile::bundled_profiles().unwrap() {
         for (what, cite) in [
             ("identity", &p.identity.cite),
             ("cmng", &p.cmng.cite),
