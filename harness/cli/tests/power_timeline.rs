@@ -98,11 +98,14 @@ fn every_power_off_warning_case_shows_voltage_current_and_the_at_timeline() {
     assert!(warnings > 0, "no timeline marks a power-off warning URC");
 
     let html = std::fs::read_to_string(report.join("conformance.html")).unwrap();
-    assert_eq!(
-        html.matches("img class=\"trace timeline\"").count(),
-        ran,
-        "the HTML shows every timeline"
+    // Embedded, or linked once the page's plot budget is spent (a rack of many boards).
+    let shown = html.matches("img class=\"trace timeline\"").count()
+        + html.matches("a class=\"timeline-link\"").count();
+    assert!(
+        html.matches("img class=\"trace timeline\"").count() > 0,
+        "no timeline embedded"
     );
+    assert_eq!(shown, ran, "the HTML shows every timeline");
 
     let png = dir.path().join("report.png");
     let url = format!("file://{}", report.join("conformance.html").display());

@@ -26,7 +26,60 @@ pub fn timeline(page: &Page<'_>, attachments: &[Attachment]) -> Markup {
                     summary { "voltage and current with the AT timeline (" a href=(href(page.page_dir, &a.path)) { "SVG" } ")" }
                     img.trace.timeline src=(uri) alt="voltage and current against time, AT commands and URCs marked";
                 }
+            } @else {
+                p.power-timeline {
+                    "voltage and current with the AT timeline: "
+                    a.timeline-link href=(href(page.page_dir, &a.path)) { "SVG" }
+                    " (linked, not embedded: the page's plot budget is spent)"
+                }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::html::links::PlotBudget;
+    use crate::marks::RunMarks;
+
+    fn page<'a>(dir: &'a Path, marks: &'a RunMarks, budget: usize) -> Page<'a> {
+        Page {
+            run: None,
+            duts: &[],
+            results: &[],
+            finished: None,
+            page_dir: dir,
+            transcripts_root: None,
+            past: None,
+            marks,
+            plots: PlotBudget::new(budget),
+        }
+    }
+
+    #[test]
+    fn a_timeline_past_the_plot_budget_is_linked_not_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let svg = dir.path().join("t-timeline.svg");
+        std::fs::write(&svg, "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+        let attachments = [Attachment::new(TIMELINE_LABEL, &svg)];
+        let marks = RunMarks::default();
+
+        let embedded = timeline(&page(dir.path(), &marks, 1 << 20), &attachments).into_string();
+        assert!(
+            embedded.contains("img class=\"trace timeline\""),
+            "{embedded}"
+        );
+
+        let spent = page(dir.path(), &marks, 0);
+        let linked = timeline(&spent, &attachments).into_string();
+        assert!(!linked.contains("<img"), "{linked}");
+        assert!(
+            linked.contains("a class=\"timeline-link\" href=\"./t-timeline.svg\""),
+            "{linked}"
+        );
+        assert_eq!(spent.plots.linked(), 1);
     }
 }
