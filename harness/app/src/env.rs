@@ -21,6 +21,9 @@ pub const FUT_ELF: &str = "FUT_ELF";
 /// Where lab state (board leases) lives (`--state-dir` wins; default: the per-user state
 /// directory).
 pub const HIL_STATE_DIR: &str = "HIL_STATE_DIR";
+/// The console port of `hil at` when none is chosen on the command line (`--port` wins;
+/// `--dut` or `--labgrid`/`--place` choose another console instead).
+pub const HIL_PORT: &str = "HIL_PORT";
 /// Names the run in board leases, e.g. a CI job id, so others see whom they wait for.
 pub const HIL_RUN_ID: &str = "HIL_RUN_ID";
 /// The cargo target directory, when the user set it.
@@ -45,12 +48,13 @@ pub const USER: &str = "USER";
 pub const COMMIT_VARS: [&str; 3] = ["GITHUB_SHA", "CI_COMMIT_SHA", "GIT_COMMIT"];
 
 /// Every variable [`Env::capture`] reads.
-pub const VARS: [&str; 18] = [
+pub const VARS: [&str; 19] = [
     HIL_RACK,
     HIL_TIMING,
     HIL_REPORT_DIR,
     HIL_RETRIES,
     HIL_STATE_DIR,
+    HIL_PORT,
     HIL_RUN_ID,
     FUT_ELF,
     CARGO_TARGET_DIR,
