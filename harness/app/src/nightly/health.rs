@@ -179,12 +179,13 @@ pub struct BoardRecord {
 }
 
 impl BoardRecord {
-    /// The record of the board `name` of `rack`, from the state directory `state_dir`
-    /// (`--state-dir`, else `HIL_STATE_DIR`, else the per-user state directory).
+    /// The record of the board `name` of `rack`, from the state directory `state_dir` (as
+    /// [`crate::state_dir`] resolved it: `--state-dir`, else `HIL_STATE_DIR`, else the
+    /// per-user state directory).
     pub fn open(
         rack: &RackFile,
         name: &str,
-        state_dir: Option<&std::path::Path>,
+        state_dir: &std::path::Path,
     ) -> Result<BoardRecord, AppError> {
         let Some(spec) = rack.dut(name) else {
             let names: Vec<&str> = rack.duts.iter().map(|d| d.name.as_str()).collect();
@@ -203,26 +204,24 @@ impl BoardRecord {
     }
 
     /// The record of the labgrid place `place` of `coordinator` (the coordinator need not run:
-    /// the record is keyed by the two names).
+    /// the record is keyed by the two names), from the state directory `state_dir` (as
+    /// [`crate::state_dir`] resolved it).
     pub fn open_place(
         coordinator: &hil_labgrid::Address,
         place: &str,
-        state_dir: Option<&std::path::Path>,
+        state_dir: &std::path::Path,
     ) -> Result<BoardRecord, AppError> {
         let key = BoardKey::of_place(&coordinator.to_string(), place);
         BoardRecord::load(&key, place, state_dir)
     }
 
-    /// The record under `key` of the board `name`, from the state directory `state_dir`
-    /// (else `HIL_STATE_DIR`, else the per-user state directory).
+    /// The record under `key` of the board `name`, from the state directory `state_dir`.
     fn load(
         key: &BoardKey,
         name: &str,
-        state_dir: Option<&std::path::Path>,
+        state_dir: &std::path::Path,
     ) -> Result<BoardRecord, AppError> {
-        let dir = state_dir::resolve_from(state_dir, None, state_dir::platform_dir())
-            .map_err(|e| AppError::Nightly(e.to_string()))?;
-        let store = HealthStore::new(&dir);
+        let store = HealthStore::new(state_dir);
         let health = store.load(key, name).map_err(health_error)?;
         Ok(BoardRecord { store, health })
     }
