@@ -14,6 +14,7 @@ use hil_labgrid::Coordinator;
 use hil_rack::RackFile;
 use hil_runner::{HeldOut, OutcomeKind, TrialResult};
 
+use super::NightlyError;
 use crate::error::AppError;
 use crate::settings::NightlyRequest;
 
@@ -72,19 +73,19 @@ impl HealthState {
         rack: Option<&RackFile>,
         request: &NightlyRequest,
     ) -> Result<Option<HealthState>, AppError> {
-        let labgrid = |e: hil_labgrid::LabgridError| AppError::Nightly(e.to_string());
         let client = Coordinator::connect(
             &source.coordinator,
             "hil-health/hil",
             hil_lab::labgrid::COORDINATOR_TIMEOUT,
         )
-        .map_err(labgrid)?;
-        let places = client.places().map_err(labgrid)?;
+        .map_err(NightlyError::from)?;
+        let places = client.places().map_err(NightlyError::from)?;
         let chosen = source
             .selection
             .select(&places, &client.resources())
-            .map_err(|e| {
-                AppError::Nightly(format!("labgrid coordinator {}: {e}", source.coordinator))
+            .map_err(|problem| NightlyError::Places {
+                coordinator: source.coordinator.to_string(),
+                problem,
             })?;
         let coordinator = source.coordinator.to_string();
         let keyed = chosen
@@ -104,12 +105,13 @@ impl HealthState {
         if keyed.is_empty() {
             return Ok(None);
         }
+        // `request.state_dir` is `--state-dir`, else `HIL_STATE_DIR` (`Settings::resolve`).
         let dir = state_dir::resolve_from(
             request.state_dir.as_deref(),
             None,
             state_dir::platform_dir(),
         )
-        .map_err(|e| AppError::Nightly(e.to_string()))?;
+        .map_err(NightlyError::from)?;
         let store = HealthStore::new(&dir);
         let mut boards = Vec::new();
         for (key, dut) in keyed {
@@ -121,9 +123,7 @@ impl HealthState {
             .or(rack_after)
             .unwrap_or(DEFAULT_MAINTENANCE_AFTER);
         if after == 0 {
-            return Err(AppError::Nightly(
-                "--maintenance-after must be at least 1".to_string(),
-            ));
+            return Err(NightlyError::MaintenanceAfterZero.into());
         }
         Ok(Some(HealthState {
             store,
@@ -188,17 +188,18 @@ impl BoardRecord {
         state_dir: &std::path::Path,
     ) -> Result<BoardRecord, AppError> {
         let Some(spec) = rack.dut(name) else {
-            let names: Vec<&str> = rack.duts.iter().map(|d| d.name.as_str()).collect();
-            return Err(AppError::Nightly(format!(
-                "rack `{}` has no DUT `{name}` (DUTs: {})",
-                rack.name,
-                names.join(", ")
-            )));
+            return Err(NightlyError::UnknownDut {
+                rack: rack.name.clone(),
+                name: name.to_string(),
+                duts: rack.duts.iter().map(|d| d.name.clone()).collect(),
+            }
+            .into());
         };
         let Some(key) = BoardKey::of(spec) else {
-            return Err(AppError::Nightly(format!(
-                "DUT `{name}` is simulated in-process: each run makes a new one, it has no health record"
-            )));
+            return Err(NightlyError::SimulatedDut {
+                name: name.to_string(),
+            }
+            .into());
         };
         BoardRecord::load(&key, name, state_dir)
     }
@@ -288,5 +289,5 @@ fn describe(dut: &str, transition: &Transition, after: u32, how: &str) -> Option
 }
 
 fn health_error(e: hil_health::HealthError) -> AppError {
-    AppError::Nightly(e.to_string())
+    NightlyError::Health(e).into()
 }
