@@ -287,6 +287,9 @@ pub struct Settings {
     pub lab: LabSettings,
     /// Where reports go.
     pub report_dir: PathBuf,
+    /// The directory the run started in (the current directory): report attachment paths
+    /// under it are relative to it.
+    pub started_in: Option<PathBuf>,
     /// Extra attempts for a failed or errored trial.
     pub retries: u32,
     /// List only.
@@ -331,6 +334,7 @@ impl Settings {
             frontend,
             lab,
             report_dir,
+            started_in: env.cwd().map(std::path::Path::to_path_buf),
             retries,
             list: request.list,
             filter: request.filter,
