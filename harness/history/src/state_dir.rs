@@ -3,8 +3,9 @@
 //! directory + `hil` (`$XDG_STATE_HOME/hil`, usually `~/.local/state/hil`, on Linux; the local
 //! data directory elsewhere) — the lab's one rule, `hil_lease::state_dir::resolve_from`.
 //!
-//! Nothing here reads `HIL_STATE_DIR`: the caller passes its value (the app layer,
-//! `hil_app::state_dir`, reads it from its environment snapshot).
+//! Nothing here reads the environment: the caller passes `HIL_STATE_DIR`'s value and the
+//! platform directory (the app layer, `hil_app::state_dir`, takes both from its environment
+//! snapshot).
 
 use std::path::{Path, PathBuf};
 
@@ -16,21 +17,16 @@ pub const STATE_DIR_ENV: &str = hil_lease::STATE_DIR_ENV;
 /// The history database's file name inside the state directory.
 pub const HISTORY_FILE: &str = "history.sqlite";
 
-/// The state directory: `explicit` (a `--state-dir` option) if given, else `from_env` (the
-/// value of `HIL_STATE_DIR`, as the caller read it) if set and not empty, else the platform's
-/// per-user state directory + `hil`. The directory is not created here.
-pub fn resolve(explicit: Option<&Path>, from_env: Option<&Path>) -> Result<PathBuf, HistoryError> {
-    resolve_from(explicit, from_env, hil_lease::state_dir::platform_dir())
-}
-
 /// The history database path in `state_dir`.
 pub fn history_path(state_dir: &Path) -> PathBuf {
     state_dir.join(HISTORY_FILE)
 }
 
-/// [`resolve`] with its inputs given (testable without touching the environment): the lab's one
-/// rule, `hil_lease::state_dir::resolve_from`.
-fn resolve_from(
+/// The state directory: `explicit` (a `--state-dir` option) if given, else `from_env` (the
+/// value of `HIL_STATE_DIR`, as the caller read it) if set and not empty, else `platform` (the
+/// platform's per-user state directory, e.g. `hil_lease::state_dir::platform_dir()`) + `hil`.
+/// The directory is not created here.
+pub fn resolve_from(
     explicit: Option<&Path>,
     from_env: Option<&Path>,
     platform: Option<PathBuf>,

@@ -6,8 +6,8 @@
 
 use chrono::Utc;
 use hil_health::{
-    BoardHealth, BoardKey, DEFAULT_MAINTENANCE_AFTER, HealthStore, RunVerdict, Transition,
-    state_dir,
+    BoardHealth, BoardKey, DEFAULT_MAINTENANCE_AFTER, HealthStore, RunVerdict, StateDirError,
+    Transition,
 };
 use hil_lab::{Board, LabgridSource, SupplyState};
 use hil_labgrid::Coordinator;
@@ -105,14 +105,12 @@ impl HealthState {
         if keyed.is_empty() {
             return Ok(None);
         }
-        // `request.state_dir` is `--state-dir`, else `HIL_STATE_DIR` (`Settings::resolve`).
-        let dir = state_dir::resolve_from(
-            request.state_dir.as_deref(),
-            None,
-            state_dir::platform_dir(),
-        )
-        .map_err(NightlyError::from)?;
-        let store = HealthStore::new(&dir);
+        // `Settings::resolve` resolved it (`crate::state_dir`); `None` when none is known.
+        let dir = request
+            .state_dir
+            .as_deref()
+            .ok_or(NightlyError::StateDir(StateDirError))?;
+        let store = HealthStore::new(dir);
         let mut boards = Vec::new();
         for (key, dut) in keyed {
             let record = store.load(&key, &dut).map_err(health_error)?;
