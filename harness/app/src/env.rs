@@ -1,5 +1,6 @@
 //! A snapshot of the process environment the harness reads: the variables below, the current
-//! directory, the running executable and whether stderr is a terminal. [`Env::capture`] is the
+//! directory, the running executable, the temporary directory, the platform's per-user state
+//! directory (from `HOME`/`XDG_STATE_HOME`) and whether stderr is a terminal. [`Env::capture`] is the
 //! only place in the harness that reads them; everything else takes values. Tests build an
 //! [`Env`] by hand.
 
@@ -21,6 +22,9 @@ pub const FUT_ELF: &str = "FUT_ELF";
 /// Where lab state (board leases) lives (`--state-dir` wins; default: the per-user state
 /// directory).
 pub const HIL_STATE_DIR: &str = "HIL_STATE_DIR";
+/// The console port of `hil at` when none is chosen on the command line (`--port` wins;
+/// `--dut` or `--labgrid`/`--place` choose another console instead).
+pub const HIL_PORT: &str = "HIL_PORT";
 /// Names the run in board leases, e.g. a CI job id, so others see whom they wait for.
 pub const HIL_RUN_ID: &str = "HIL_RUN_ID";
 /// The cargo target directory, when the user set it.
@@ -45,12 +49,13 @@ pub const USER: &str = "USER";
 pub const COMMIT_VARS: [&str; 3] = ["GITHUB_SHA", "CI_COMMIT_SHA", "GIT_COMMIT"];
 
 /// Every variable [`Env::capture`] reads.
-pub const VARS: [&str; 18] = [
+pub const VARS: [&str; 19] = [
     HIL_RACK,
     HIL_TIMING,
     HIL_REPORT_DIR,
     HIL_RETRIES,
     HIL_STATE_DIR,
+    HIL_PORT,
     HIL_RUN_ID,
     FUT_ELF,
     CARGO_TARGET_DIR,
@@ -72,6 +77,8 @@ pub struct Env {
     vars: BTreeMap<String, OsString>,
     cwd: Option<PathBuf>,
     exe: Option<PathBuf>,
+    temp_dir: Option<PathBuf>,
+    platform_state_dir: Option<PathBuf>,
     stderr_terminal: bool,
 }
 
@@ -81,6 +88,8 @@ impl Env {
         let mut env = Env {
             cwd: std::env::current_dir().ok(),
             exe: std::env::current_exe().ok(),
+            temp_dir: Some(std::env::temp_dir()),
+            platform_state_dir: hil_lease::state_dir::platform_dir(),
             stderr_terminal: std::io::stderr().is_terminal(),
             ..Env::default()
         };
@@ -107,6 +116,18 @@ impl Env {
     /// With this running executable.
     pub fn with_exe(mut self, exe: impl Into<PathBuf>) -> Env {
         self.exe = Some(exe.into());
+        self
+    }
+
+    /// With this temporary directory.
+    pub fn with_temp_dir(mut self, dir: impl Into<PathBuf>) -> Env {
+        self.temp_dir = Some(dir.into());
+        self
+    }
+
+    /// With this platform per-user state directory (without `hil`).
+    pub fn with_platform_state_dir(mut self, dir: impl Into<PathBuf>) -> Env {
+        self.platform_state_dir = Some(dir.into());
         self
     }
 
@@ -146,6 +167,18 @@ impl Env {
         self.exe.as_deref()
     }
 
+    /// The temporary directory (`TMPDIR`, else the platform's), when known.
+    pub fn temp_dir(&self) -> Option<&Path> {
+        self.temp_dir.as_deref()
+    }
+
+    /// The platform's per-user state directory, without `hil` (`$XDG_STATE_HOME`, usually
+    /// `~/.local/state`, on Linux), when there is one; `None` in an [`Env`] built by hand
+    /// unless given, so tests never touch the user's state.
+    pub fn platform_state_dir(&self) -> Option<&Path> {
+        self.platform_state_dir.as_deref()
+    }
+
     /// True when a person watches: stderr is a terminal and `CI` is not set.
     pub fn interactive(&self) -> bool {
         self.stderr_terminal && self.var(CI).is_none()
@@ -174,6 +207,14 @@ mod tests {
         assert!(terminal.interactive());
         assert!(!terminal.clone().with_var(CI, "1").interactive());
         assert!(!Env::default().interactive());
+    }
+
+    #[test]
+    fn the_temp_dir_is_captured_and_can_be_given() {
+        assert!(Env::capture().temp_dir().is_some());
+        assert_eq!(Env::default().temp_dir(), None);
+        let env = Env::default().with_temp_dir("/scratch");
+        assert_eq!(env.temp_dir(), Some(Path::new("/scratch")));
     }
 
     #[test]

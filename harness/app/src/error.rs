@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use hil_lab::LabError;
 use hil_runner::RunError;
 
+use crate::nightly::NightlyError;
 use crate::settings::SettingsError;
 
 /// Why the app could not start or finish a run. Every variant is a configuration problem of
@@ -64,6 +65,6 @@ pub enum AppError {
     Start(RunError),
     /// Board health or the quarantine could not be read or written (state directory, health
     /// record, quarantine file); the message names the file and the problem.
-    #[error("{0}")]
-    Nightly(String),
+    #[error(transparent)]
+    Nightly(#[from] NightlyError),
 }

@@ -12,12 +12,13 @@ use hil_lease::{Holder, Interrupt, LeaseRequest, StateDirError, Wait, state_dir}
 use crate::env::{Env, HIL_RUN_ID, HIL_STATE_DIR, HOSTNAME};
 
 /// The state directory: `explicit` (`--state-dir`), else `HIL_STATE_DIR`, else the platform's
-/// per-user state directory + `hil`.
+/// per-user state directory + `hil` — all three as `env` holds them. The one resolver the
+/// commands use (leases, health, run history).
 pub fn state_dir(explicit: Option<&Path>, env: &Env) -> Result<PathBuf, StateDirError> {
     state_dir::resolve_from(
         explicit,
         env.path(HIL_STATE_DIR).as_deref(),
-        state_dir::platform_dir(),
+        env.platform_state_dir().map(Path::to_path_buf),
     )
 }
 
@@ -54,6 +55,17 @@ mod tests {
             PathBuf::from("/opt")
         );
         assert_eq!(state_dir(None, &env).unwrap(), PathBuf::from("/from/env"));
+    }
+
+    #[test]
+    fn the_platform_directory_is_the_snapshots() {
+        let env = Env::default().with_platform_state_dir("/home/u/.local/state");
+        assert_eq!(
+            state_dir(None, &env).unwrap(),
+            PathBuf::from("/home/u/.local/state/hil")
+        );
+        // An environment built by hand has none: nothing falls back to the user's own.
+        assert_eq!(state_dir(None, &Env::default()), Err(StateDirError));
     }
 
     #[test]

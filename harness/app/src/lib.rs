@@ -1,8 +1,10 @@
 //! The app layer: what `hil run` and `cargo test --test hil` share.
 //!
 //! Library crates take values; this crate is where the process environment is read, once:
-//! - [`env`](mod@env): a snapshot of the environment the harness reads ([`Env`]) — no library crate
-//!   calls `std::env` (the CLI reads only `RUST_LOG`, for its log filter);
+//! - [`env`](mod@env): a snapshot of the environment the harness reads ([`Env`]: its variables,
+//!   the current directory, the executable, the temporary and the per-user state directory) —
+//!   no library crate calls `std::env` outside test support behind a feature (the `testkit` of
+//!   hil-labgrid and hil-rfc2217), and the CLI itself reads only `RUST_LOG`, for its log filter;
 //! - [`settings`]: one [`Settings`] value built from what the command line gave and the
 //!   environment (command line, then environment variable, then default);
 //! - [`target_dir`]: the cargo target directory, where `cargo test --test hil` reports go;

@@ -99,7 +99,12 @@ pub(crate) fn describe_filter(filter: &Filter) -> String {
 
 /// The reporters of `settings`: the report files, plus what the front end shows live.
 pub fn reporters(settings: &Settings) -> Vec<Box<dyn Reporter>> {
-    ReportDir::new(&settings.report_dir).reporters(settings.reporters)
+    report_dir(settings).reporters(settings.reporters)
+}
+
+/// The report directory of `settings`, its attachment paths relative to where the run started.
+fn report_dir(settings: &Settings) -> ReportDir {
+    ReportDir::new(&settings.report_dir).started_in(settings.started_in.as_deref())
 }
 
 /// Prints the trials `run` would execute on `boards` (stdout, `(ignored)` marked) and their
@@ -141,11 +146,8 @@ pub fn execute_marked(
     let history = RunHistory::open(&settings.history);
     let recorded_as = history_info(run.info(), settings);
     let past = history.past(&recorded_as.rack).map(Arc::new);
-    let reporters = ReportDir::new(&settings.report_dir).remembering_reporters(
-        settings.reporters,
-        marks.clone(),
-        past,
-    );
+    let reporters =
+        report_dir(settings).remembering_reporters(settings.reporters, marks.clone(), past);
     let output = run.execute(boards, reporters).map_err(AppError::Start)?;
     // Boards first, then the simulator serving them.
     drop(output.duts);

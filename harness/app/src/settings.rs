@@ -31,7 +31,7 @@ use hil_sim::timing::Timing;
 
 use crate::env::{
     CARGO_TARGET_DIR, Env, FUT_ELF, HIL_RACK, HIL_REPORT_DIR, HIL_RETRIES, HIL_SSH_CONFIG,
-    HIL_STATE_DIR, HIL_TIMING, LG_COORDINATOR, LG_HOSTNAME, LG_USERNAME, USER,
+    HIL_TIMING, LG_COORDINATOR, LG_HOSTNAME, LG_USERNAME, USER,
 };
 use crate::history::HistoryPlace;
 use crate::provenance::Provenance;
@@ -291,6 +291,9 @@ pub struct Settings {
     pub lab: LabSettings,
     /// Where reports go.
     pub report_dir: PathBuf,
+    /// The directory the run started in (the current directory): report attachment paths
+    /// under it are relative to it.
+    pub started_in: Option<PathBuf>,
     /// Extra attempts for a failed or errored trial.
     pub retries: u32,
     /// List only.
@@ -303,7 +306,9 @@ pub struct Settings {
     pub provenance: Provenance,
     /// Where the run is recorded.
     pub history: HistoryPlace,
-    /// Board health and quarantine: what the command line gave, and `HIL_STATE_DIR`.
+    /// Board health and quarantine: what the command line gave, its `state_dir` resolved
+    /// ([`crate::state_dir`]: `--state-dir`, else `HIL_STATE_DIR`, else the platform's; `None`
+    /// when none is known).
     pub nightly: NightlyRequest,
 }
 
@@ -335,6 +340,7 @@ impl Settings {
             frontend,
             lab,
             report_dir,
+            started_in: env.cwd().map(std::path::Path::to_path_buf),
             retries,
             list: request.list,
             filter: request.filter,
@@ -342,10 +348,7 @@ impl Settings {
             provenance: Provenance::from_env(env),
             history,
             nightly: NightlyRequest {
-                state_dir: request
-                    .nightly
-                    .state_dir
-                    .or_else(|| env.path(HIL_STATE_DIR)),
+                state_dir: crate::state_dir(request.nightly.state_dir.as_deref(), env).ok(),
                 ..request.nightly
             },
         })

@@ -188,3 +188,14 @@ fn boards_are_leased_in_the_state_dir_by_the_front_end() {
         hil_lease::Wait::For(std::time::Duration::from_secs(120))
     );
 }
+
+/// Reports write attachment paths relative to the directory the run started in, which the
+/// settings take from the environment snapshot (no library crate asks the process for it).
+#[test]
+fn the_run_starts_in_the_snapshots_current_directory() {
+    let env = Env::default().with_cwd("/ci/project");
+    let s = resolve(Frontend::Cli, RunRequest::default(), &env);
+    assert_eq!(s.started_in, Some(PathBuf::from("/ci/project")));
+    let s = resolve(Frontend::Cli, RunRequest::default(), &Env::default());
+    assert_eq!(s.started_in, None);
+}

@@ -106,6 +106,27 @@ fn a_missing_port_is_a_usage_error() {
     assert!(e.contains("/dev/hil-no-such-port"), "{e}");
 }
 
+/// `HIL_PORT` stands for `--port` (read through the app layer's environment snapshot).
+#[test]
+fn hil_port_names_the_console_when_no_option_does() {
+    let mut cmd = hil();
+    cmd.env("HIL_PORT", "/dev/hil-no-such-port")
+        .args(["at", "AT"]);
+    let out = output(cmd, 60);
+    let e = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{e}");
+    assert!(e.contains("/dev/hil-no-such-port"), "{e}");
+}
+
+#[test]
+fn at_without_a_console_names_the_ways_to_choose_one() {
+    let e = fails_with_2(&["at", "AT"]);
+    assert!(
+        e.contains("--port") && e.contains("HIL_PORT") && e.contains("--dut"),
+        "{e}"
+    );
+}
+
 #[test]
 fn psu_without_limits_is_refused_before_connecting() {
     let e = fails_with_2(&[

@@ -113,9 +113,9 @@ pub enum HistoryError {
     #[error("{0}")]
     /// A comparison needs more runs than the history has (the text says which).
     NotEnoughRuns(String),
-    #[error("no state directory: {0}")]
-    /// No state directory could be found for the history (the text says why).
-    NoStateDir(String),
+    #[error(transparent)]
+    /// No state directory could be found for the history.
+    NoStateDir(#[from] hil_lease::StateDirError),
     #[error("--since {text:?}: {problem}")]
     /// A `--since` value that is not a time or duration.
     BadSince {

@@ -6,8 +6,12 @@
 //!
 //! ```no_run
 //! # fn demo(info: &hil_runner::RunInfo, duts: &[hil_runner::DutInfo],
-//! #         results: &[hil_runner::TrialResult], summary: &hil_runner::Summary) {
-//! let path = hil_history::state_dir::resolve(None)
+//! #         results: &[hil_runner::TrialResult], summary: &hil_runner::Summary,
+//! #         state_dir_option: Option<&std::path::Path>, state_dir_env: Option<&std::path::Path>) {
+//! // `--state-dir`, `HIL_STATE_DIR` and the platform directory as the caller read them (the
+//! // library reads no environment).
+//! let platform = hil_lease::state_dir::platform_dir();
+//! let path = hil_history::state_dir::resolve_from(state_dir_option, state_dir_env, platform)
 //!     .map(|dir| hil_history::state_dir::history_path(&dir));
 //! match path.and_then(|p| hil_history::History::open(p)?.record(info, duts, results, summary)) {
 //!     Ok(recorded) => println!("{recorded}"),

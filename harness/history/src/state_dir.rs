@@ -1,7 +1,11 @@
 //! Where the harness keeps state between runs (the run history, and anything else that must
 //! outlive a run): `--state-dir DIR`, else `HIL_STATE_DIR`, else the platform's per-user state
 //! directory + `hil` (`$XDG_STATE_HOME/hil`, usually `~/.local/state/hil`, on Linux; the local
-//! data directory elsewhere).
+//! data directory elsewhere) — the lab's one rule, `hil_lease::state_dir::resolve_from`.
+//!
+//! Nothing here reads the environment: the caller passes `HIL_STATE_DIR`'s value and the
+//! platform directory (the app layer, `hil_app::state_dir`, takes both from its environment
+//! snapshot).
 
 use std::path::{Path, PathBuf};
 
@@ -13,32 +17,23 @@ pub const STATE_DIR_ENV: &str = hil_lease::STATE_DIR_ENV;
 /// The history database's file name inside the state directory.
 pub const HISTORY_FILE: &str = "history.sqlite";
 
-/// The state directory: `explicit` (a `--state-dir` option) if given, else `HIL_STATE_DIR`
-/// if set and not empty, else the platform's per-user state directory + `hil`.
-/// The directory is not created here.
-pub fn resolve(explicit: Option<&Path>) -> Result<PathBuf, HistoryError> {
-    let from_env = std::env::var_os(STATE_DIR_ENV).filter(|v| !v.is_empty());
-    resolve_from(
-        explicit,
-        from_env.as_deref().map(Path::new),
-        hil_lease::state_dir::platform_dir(),
-    )
-}
-
 /// The history database path in `state_dir`.
 pub fn history_path(state_dir: &Path) -> PathBuf {
     state_dir.join(HISTORY_FILE)
 }
 
-/// [`resolve`] with its inputs given (testable without touching the environment): the lab's one
-/// rule, `hil_lease::state_dir::resolve_from`.
-fn resolve_from(
+/// The state directory: `explicit` (a `--state-dir` option) if given, else `from_env` (the
+/// value of `HIL_STATE_DIR`, as the caller read it) if set and not empty, else `platform` (the
+/// platform's per-user state directory, e.g. `hil_lease::state_dir::platform_dir()`) + `hil`.
+/// The directory is not created here.
+pub fn resolve_from(
     explicit: Option<&Path>,
     from_env: Option<&Path>,
     platform: Option<PathBuf>,
 ) -> Result<PathBuf, HistoryError> {
-    hil_lease::state_dir::resolve_from(explicit, from_env, platform)
-        .map_err(|e| HistoryError::NoStateDir(e.to_string()))
+    Ok(hil_lease::state_dir::resolve_from(
+        explicit, from_env, platform,
+    )?)
 }
 
 #[cfg(test)]
@@ -66,6 +61,17 @@ mod tests {
             err.contains("--state-dir") && err.contains(STATE_DIR_ENV),
             "{err}"
         );
+    }
+
+    #[test]
+    fn no_directory_carries_the_lease_crates_error() {
+        let err = resolve_from(None, None, None).unwrap_err();
+        assert!(
+            matches!(err, HistoryError::NoStateDir(hil_lease::StateDirError)),
+            "{err:?}"
+        );
+        // Said once, not "no state directory: no state directory: …".
+        assert_eq!(err.to_string(), hil_lease::StateDirError.to_string());
     }
 
     #[test]

@@ -82,8 +82,14 @@ pub struct Merged {
     pub trials: usize,
 }
 
-/// Merges the report directories `inputs` into `out` (created).
-pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<Merged, MergeError> {
+/// Merges the report directories `inputs` into `out` (created). `started_in` is the directory
+/// the merge runs in (the command's current directory): JUnit attachment paths under it are
+/// relative to it, as in a run's own report ([`ReportDir::started_in`]).
+pub fn merge(
+    inputs: &[PathBuf],
+    out: &Path,
+    started_in: Option<&Path>,
+) -> Result<Merged, MergeError> {
     if inputs.is_empty() {
         return Err(MergeError::NoInputs);
     }
@@ -101,7 +107,7 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<Merged, MergeError> {
     for input in &inputs {
         copy_tree(&input.dir.join(ARTIFACTS_DIR), &out.join(ARTIFACTS_DIR))?;
     }
-    let report = ReportDir::new(out);
+    let report = ReportDir::new(out).started_in(started_in);
     let mut reporters = report.reporters(ReporterOptions::FILES_ONLY);
     let mut send = |event: &RunEvent| reporters.iter_mut().for_each(|r| r.on_event(event));
     let first = &inputs[0];

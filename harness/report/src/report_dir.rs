@@ -34,6 +34,10 @@ pub struct ReportDir {
     pub events: PathBuf,
     /// Scratch directory of temporary files ([`TMP_DIR`]), emptied by [`ReportDir::prepare`].
     pub tmp: PathBuf,
+    /// The directory the run started in (the command's current directory, e.g. CI's project
+    /// directory): JUnit's `[[ATTACHMENT|…]]` paths under it are written relative to it;
+    /// absolute when `None`. Set with [`ReportDir::started_in`].
+    pub started_in: Option<PathBuf>,
 }
 
 /// Why a report directory cannot take a run's reports: what was being done, where, and the
@@ -64,7 +68,15 @@ impl ReportDir {
             events: dir.join("events.jsonl"),
             tmp: dir.join(TMP_DIR),
             dir,
+            started_in: None,
         }
+    }
+
+    /// With `cwd` as the directory the run started in (see [`ReportDir::started_in`]; the
+    /// caller passes it: this crate does not read the process's current directory).
+    pub fn started_in(mut self, cwd: Option<&Path>) -> Self {
+        self.started_in = cwd.map(Path::to_path_buf);
+        self
     }
 
     /// Makes sure the directory is hil's before anything in it is removed: it carries the
@@ -169,7 +181,7 @@ impl ReportDir {
                         transcripts_root: Some(self.transcripts.clone()),
                         // `[[ATTACHMENT|…]]` paths relative to where the run started (CI's
                         // project dir).
-                        attachments_relative_to: std::env::current_dir().ok(),
+                        attachments_relative_to: self.started_in.clone(),
                         past,
                         ..JunitOptions::default()
                     },

@@ -318,6 +318,34 @@ fn system_out_holds_the_transcript_and_absolute_attachment_lines() {
     assert!(!transcript.exists());
 }
 
+/// The report directory writes attachment paths relative to the directory the run started in
+/// when its caller says which (the crate reads no current directory), absolute otherwise.
+#[test]
+fn report_dir_attachments_are_relative_to_where_the_run_started() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("rep");
+    let paths = ReportDir::new(&report).started_in(Some(dir.path()));
+    paths.prepare().unwrap();
+    run_fixture(&report, paths.reporters(ReporterOptions::FILES_ONLY));
+    let dut1 = parse(&paths.junit);
+    let files = attachment_lines(out(case(suite(&dut1, "dut1"), "dut1::cmng::list")));
+    assert_eq!(
+        files,
+        vec![PathBuf::from("rep/transcripts/dut1/cmng.list.txt")]
+    );
+
+    let elsewhere = tempfile::tempdir().unwrap();
+    let report = elsewhere.path().join("rep");
+    let paths = ReportDir::new(&report);
+    assert_eq!(paths.started_in, None);
+    paths.prepare().unwrap();
+    run_fixture(&report, paths.reporters(ReporterOptions::FILES_ONLY));
+    let dut1 = parse(&paths.junit);
+    let files = attachment_lines(out(case(suite(&dut1, "dut1"), "dut1::cmng::list")));
+    assert_eq!(files.len(), 1);
+    assert!(files[0].is_absolute() && files[0].exists(), "{files:?}");
+}
+
 #[test]
 fn invalid_xml_characters_and_escapes_are_stripped() {
     let dir = tempfile::tempdir().unwrap();

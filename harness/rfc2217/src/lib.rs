@@ -5,8 +5,8 @@
 //!
 //! Layers: [`telnet`] (RFC 854/855 byte codec) and [`comport`] (RFC 2217 vocabulary) are pure;
 //! [`session`] is the client's protocol state machine, sans I/O; `port` runs it over a
-//! non-blocking TCP socket with a deadline on every wait; [`ser2net`] starts the real server
-//! for tests.
+//! non-blocking TCP socket with a deadline on every wait; `ser2net` (test support, behind the
+//! `testkit` feature) starts the real server for tests and benchmarks.
 //!
 //! ```no_run
 //! use hil_rfc2217::{PortSpec, SerialConfig, open_serial_with};
@@ -22,6 +22,7 @@ pub mod comport;
 mod error;
 mod open;
 mod port;
+#[cfg(feature = "testkit")]
 pub mod ser2net;
 mod serial_port;
 pub mod session;

@@ -3,6 +3,10 @@
 //! exporter does for an acquired place). Starts it with our config ([`Setup::Tuned`]) or with
 //! a labgrid exporter's command line ([`Setup::Labgrid`]), waits until it listens, and kills
 //! that process (only it) when dropped. The configurations are in [`config`].
+//!
+//! Test support, behind the `testkit` feature (a dev-dependency's: `hil-rfc2217 = { …,
+//! features = ["testkit"] }`): it reads `HIL_REQUIRE_SER2NET`, `PATH` and the temporary
+//! directory from the process environment, which the harness's own code never does.
 
 mod config;
 

@@ -6,14 +6,15 @@
 
 use chrono::Utc;
 use hil_health::{
-    BoardHealth, BoardKey, DEFAULT_MAINTENANCE_AFTER, HealthStore, RunVerdict, Transition,
-    state_dir,
+    BoardHealth, BoardKey, DEFAULT_MAINTENANCE_AFTER, HealthStore, RunVerdict, StateDirError,
+    Transition,
 };
 use hil_lab::{Board, LabgridSource, SupplyState};
 use hil_labgrid::Coordinator;
 use hil_rack::RackFile;
 use hil_runner::{HeldOut, OutcomeKind, TrialResult};
 
+use super::NightlyError;
 use crate::error::AppError;
 use crate::settings::NightlyRequest;
 
@@ -72,19 +73,19 @@ impl HealthState {
         rack: Option<&RackFile>,
         request: &NightlyRequest,
     ) -> Result<Option<HealthState>, AppError> {
-        let labgrid = |e: hil_labgrid::LabgridError| AppError::Nightly(e.to_string());
         let client = Coordinator::connect(
             &source.coordinator,
             "hil-health/hil",
             hil_lab::labgrid::COORDINATOR_TIMEOUT,
         )
-        .map_err(labgrid)?;
-        let places = client.places().map_err(labgrid)?;
+        .map_err(NightlyError::from)?;
+        let places = client.places().map_err(NightlyError::from)?;
         let chosen = source
             .selection
             .select(&places, &client.resources())
-            .map_err(|e| {
-                AppError::Nightly(format!("labgrid coordinator {}: {e}", source.coordinator))
+            .map_err(|problem| NightlyError::Places {
+                coordinator: source.coordinator.to_string(),
+                problem,
             })?;
         let coordinator = source.coordinator.to_string();
         let keyed = chosen
@@ -104,13 +105,12 @@ impl HealthState {
         if keyed.is_empty() {
             return Ok(None);
         }
-        let dir = state_dir::resolve_from(
-            request.state_dir.as_deref(),
-            None,
-            state_dir::platform_dir(),
-        )
-        .map_err(|e| AppError::Nightly(e.to_string()))?;
-        let store = HealthStore::new(&dir);
+        // `Settings::resolve` resolved it (`crate::state_dir`); `None` when none is known.
+        let dir = request
+            .state_dir
+            .as_deref()
+            .ok_or(NightlyError::StateDir(StateDirError))?;
+        let store = HealthStore::new(dir);
         let mut boards = Vec::new();
         for (key, dut) in keyed {
             let record = store.load(&key, &dut).map_err(health_error)?;
@@ -121,9 +121,7 @@ impl HealthState {
             .or(rack_after)
             .unwrap_or(DEFAULT_MAINTENANCE_AFTER);
         if after == 0 {
-            return Err(AppError::Nightly(
-                "--maintenance-after must be at least 1".to_string(),
-            ));
+            return Err(NightlyError::MaintenanceAfterZero.into());
         }
         Ok(Some(HealthState {
             store,
@@ -179,50 +177,50 @@ pub struct BoardRecord {
 }
 
 impl BoardRecord {
-    /// The record of the board `name` of `rack`, from the state directory `state_dir`
-    /// (`--state-dir`, else `HIL_STATE_DIR`, else the per-user state directory).
+    /// The record of the board `name` of `rack`, from the state directory `state_dir` (as
+    /// [`crate::state_dir`] resolved it: `--state-dir`, else `HIL_STATE_DIR`, else the
+    /// per-user state directory).
     pub fn open(
         rack: &RackFile,
         name: &str,
-        state_dir: Option<&std::path::Path>,
+        state_dir: &std::path::Path,
     ) -> Result<BoardRecord, AppError> {
         let Some(spec) = rack.dut(name) else {
-            let names: Vec<&str> = rack.duts.iter().map(|d| d.name.as_str()).collect();
-            return Err(AppError::Nightly(format!(
-                "rack `{}` has no DUT `{name}` (DUTs: {})",
-                rack.name,
-                names.join(", ")
-            )));
+            return Err(NightlyError::UnknownDut {
+                rack: rack.name.clone(),
+                name: name.to_string(),
+                duts: rack.duts.iter().map(|d| d.name.clone()).collect(),
+            }
+            .into());
         };
         let Some(key) = BoardKey::of(spec) else {
-            return Err(AppError::Nightly(format!(
-                "DUT `{name}` is simulated in-process: each run makes a new one, it has no health record"
-            )));
+            return Err(NightlyError::SimulatedDut {
+                name: name.to_string(),
+            }
+            .into());
         };
         BoardRecord::load(&key, name, state_dir)
     }
 
     /// The record of the labgrid place `place` of `coordinator` (the coordinator need not run:
-    /// the record is keyed by the two names).
+    /// the record is keyed by the two names), from the state directory `state_dir` (as
+    /// [`crate::state_dir`] resolved it).
     pub fn open_place(
         coordinator: &hil_labgrid::Address,
         place: &str,
-        state_dir: Option<&std::path::Path>,
+        state_dir: &std::path::Path,
     ) -> Result<BoardRecord, AppError> {
         let key = BoardKey::of_place(&coordinator.to_string(), place);
         BoardRecord::load(&key, place, state_dir)
     }
 
-    /// The record under `key` of the board `name`, from the state directory `state_dir`
-    /// (else `HIL_STATE_DIR`, else the per-user state directory).
+    /// The record under `key` of the board `name`, from the state directory `state_dir`.
     fn load(
         key: &BoardKey,
         name: &str,
-        state_dir: Option<&std::path::Path>,
+        state_dir: &std::path::Path,
     ) -> Result<BoardRecord, AppError> {
-        let dir = state_dir::resolve_from(state_dir, None, state_dir::platform_dir())
-            .map_err(|e| AppError::Nightly(e.to_string()))?;
-        let store = HealthStore::new(&dir);
+        let store = HealthStore::new(state_dir);
         let health = store.load(key, name).map_err(health_error)?;
         Ok(BoardRecord { store, health })
     }
@@ -289,5 +287,5 @@ fn describe(dut: &str, transition: &Transition, after: u32, how: &str) -> Option
 }
 
 fn health_error(e: hil_health::HealthError) -> AppError {
-    AppError::Nightly(e.to_string())
+    NightlyError::Health(e).into()
 }

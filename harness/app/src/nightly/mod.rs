@@ -4,8 +4,10 @@
 //! `--quarantine-verify`).
 //!
 //! - [`health`]: the health records of the rack file's boards, before and after the run;
-//! - [`quarantine`]: the quarantine file, the marks it puts on a run, the verify filter.
+//! - [`quarantine`]: the quarantine file, the marks it puts on a run, the verify filter;
+//! - [`error`]: what can go wrong with either ([`NightlyError`]).
 
+pub mod error;
 pub mod health;
 pub mod quarantine;
 
@@ -17,6 +19,7 @@ use hil_runner::{Filter, HeldOut, Run, TrialResult};
 
 use crate::error::AppError;
 use crate::settings::Settings;
+pub use error::NightlyError;
 pub use health::{BoardOutcome, BoardRecord, HealthState};
 pub use quarantine::QuarantineState;
 
@@ -38,9 +41,7 @@ impl Nightly {
         let request = &settings.nightly;
         let rack = match &settings.lab.rack {
             RackSource::Simulated | RackSource::Labgrid(_) => None,
-            RackSource::File(path) => {
-                Some(hil_rack::load(path).map_err(|e| AppError::Nightly(e.to_string()))?)
-            }
+            RackSource::File(path) => Some(hil_rack::load(path).map_err(NightlyError::from)?),
         };
         let places = places_of(&settings.lab.rack, rack.as_ref())?;
         let quarantine_file: Option<PathBuf> = request
@@ -56,10 +57,7 @@ impl Nightly {
             (None, None) => None,
         };
         if request.quarantine_verify && quarantine.is_none() {
-            return Err(AppError::Nightly(
-                "--quarantine-verify needs a quarantine file (--quarantine FILE or `quarantine:` in the rack file)"
-                    .to_string(),
-            ));
+            return Err(NightlyError::VerifyWithoutQuarantine.into());
         }
         Ok(Nightly {
             health,
@@ -141,7 +139,7 @@ fn places_of(
     match (source, rack) {
         (RackSource::Labgrid(l), _) => Ok(Some(l.clone())),
         (RackSource::File(path), Some(rack)) => hil_lab::labgrid::rack_labgrid_source(rack, path)
-            .map_err(|e| AppError::Nightly(e.to_string())),
+            .map_err(|e| NightlyError::from(e).into()),
         _ => Ok(None),
     }
 }

@@ -10,6 +10,7 @@ use hil_quarantine::Quarantine;
 use hil_report::{QuarantineMark, RunMarks};
 use hil_runner::{Filter, Run, Selection};
 
+use super::NightlyError;
 use crate::error::AppError;
 
 /// A quarantine file, read, and the day it is judged on.
@@ -26,7 +27,7 @@ pub struct QuarantineState {
 impl QuarantineState {
     /// Reads the file at `path`; today is the local date.
     pub fn load(path: &Path) -> Result<QuarantineState, AppError> {
-        let list = hil_quarantine::load(path).map_err(|e| AppError::Nightly(e.to_string()))?;
+        let list = hil_quarantine::load(path).map_err(NightlyError::from)?;
         Ok(QuarantineState {
             path: path.to_path_buf(),
             list,

@@ -16,6 +16,8 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::Args;
+use hil_app::Env;
+use hil_app::env::HIL_PORT;
 use hil_at::redact::{redact_lines, redact_text};
 use hil_at::{AtClient, AtError, ClientConfig, Response, Urc};
 use hil_lease::{BoardClaim, LeaseKey};
@@ -29,13 +31,9 @@ use hil_labgrid::HeldPlaces;
 
 #[derive(Debug, Args)]
 pub struct AtArgs {
-    /// Serial port of the console (a device path or a simulated DUT's pty).
-    #[arg(
-        long,
-        value_name = "PATH",
-        env = "HIL_PORT",
-        required_unless_present_any = ["dut", "places"]
-    )]
+    /// Serial port of the console (a device path or a simulated DUT's pty; default
+    /// `HIL_PORT` when neither --dut nor --labgrid/--place is given).
+    #[arg(long, value_name = "PATH")]
     pub port: Option<PathBuf>,
 
     /// The rack DUT whose console to use (with --rack, else `HIL_RACK`); instead of --port
@@ -67,60 +65,92 @@ pub struct AtArgs {
     pub labgrid: LabgridArgs,
 }
 
-/// True when `port` is only what `HIL_PORT` says (clap fills it in from there), not an
-/// explicit `--port`.
-fn port_from_env(port: Option<&std::path::Path>) -> bool {
-    let env = std::env::var_os("HIL_PORT");
-    port.is_some_and(|p| env.as_deref() == Some(p.as_os_str()))
+/// Which console the command line (and `HIL_PORT`) chose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Choice {
+    /// A labgrid place's (`--labgrid`/`--place`/`--place-tag`).
+    Place,
+    /// A rack DUT's (`--dut`).
+    Dut(String),
+    /// A port named directly: `--port`, else `HIL_PORT`.
+    Port(PathBuf),
+}
+
+/// The console chosen by `args`: an explicit `--port` excludes `--dut` and the labgrid
+/// options; `HIL_PORT` (from `env`) is used only when none of them is given.
+fn choose(args: &AtArgs, env: &Env) -> anyhow::Result<Choice> {
+    let explicit_port = args.port.is_some();
+    if args.labgrid.given() {
+        if args.dut.is_some() || explicit_port {
+            return Err(config_error(
+                "give one of --port, --dut or --labgrid/--place",
+            ));
+        }
+        return Ok(Choice::Place);
+    }
+    if let Some(dut) = &args.dut {
+        if explicit_port {
+            return Err(config_error("give either --port or --dut, not both"));
+        }
+        return Ok(Choice::Dut(dut.clone()));
+    }
+    args.port
+        .clone()
+        .or_else(|| env.path(HIL_PORT))
+        .map(Choice::Port)
+        .ok_or_else(|| {
+            config_error(format!(
+                "no console selected: give --port PATH (or set {HIL_PORT}), --dut NAME or \
+                 --labgrid/--place"
+            ))
+        })
 }
 
 /// The console to open: port, baud, the lease that covers it, and the labgrid place held for
 /// it (`--labgrid … --place NAME`).
 type Console = (PathBuf, u32, BoardClaim, Option<HeldPlaces>);
 
-fn console(args: &AtArgs) -> anyhow::Result<Console> {
-    if args.labgrid.given() {
-        if args.dut.is_some() || (args.port.is_some() && !port_from_env(args.port.as_deref())) {
-            return Err(config_error(
-                "give one of --port, --dut or --labgrid/--place",
-            ));
+fn console(args: &AtArgs, env: &Env) -> anyhow::Result<Console> {
+    match choose(args, env)? {
+        Choice::Place => place_console(args),
+        Choice::Dut(dut) => dut_console(args, &dut),
+        Choice::Port(port) => {
+            let claim = BoardClaim::hardware(LeaseKey::port(&port));
+            Ok((port, args.baud.unwrap_or(DEFAULT_BAUD), claim, None))
         }
-        let (spec, held) = place_dut(&args.labgrid, &args.lease, "hil at")?;
-        let serial = spec
-            .serial
-            .clone()
-            .ok_or_else(|| config_error("the place has no console"))?;
-        let claim = BoardClaim {
-            board: Some(spec.name.clone()),
-            keys: Vec::new(),
-        };
-        return Ok((
-            serial.port,
-            args.baud.unwrap_or(serial.baud),
-            claim,
-            Some(held),
-        ));
     }
-    if let Some(dut) = &args.dut {
-        if args.port.is_some() && !port_from_env(args.port.as_deref()) {
-            return Err(config_error("give either --port or --dut, not both"));
-        }
-        let (path, spec) = rack_dut(args.rack.as_deref(), dut)?;
-        let serial = spec.serial.clone().ok_or_else(|| {
-            config_error(format!(
-                "{}: DUT `{dut}` has no serial port in the rack file",
-                path.display()
-            ))
-        })?;
-        let baud = args.baud.unwrap_or(serial.baud);
-        return Ok((serial.port, baud, BoardClaim::of(&spec), None));
-    }
-    let port = args
-        .port
+}
+
+/// The console of the labgrid place `args` name, held for the command.
+fn place_console(args: &AtArgs) -> anyhow::Result<Console> {
+    let (spec, held) = place_dut(&args.labgrid, &args.lease, "hil at")?;
+    let serial = spec
+        .serial
         .clone()
-        .ok_or_else(|| config_error("no console selected: give --port PATH or --dut NAME"))?;
-    let claim = BoardClaim::hardware(LeaseKey::port(&port));
-    Ok((port, args.baud.unwrap_or(DEFAULT_BAUD), claim, None))
+        .ok_or_else(|| config_error("the place has no console"))?;
+    let claim = BoardClaim {
+        board: Some(spec.name.clone()),
+        keys: Vec::new(),
+    };
+    Ok((
+        serial.port,
+        args.baud.unwrap_or(serial.baud),
+        claim,
+        Some(held),
+    ))
+}
+
+/// The console of the rack DUT `dut`.
+fn dut_console(args: &AtArgs, dut: &str) -> anyhow::Result<Console> {
+    let (path, spec) = rack_dut(args.rack.as_deref(), dut)?;
+    let serial = spec.serial.clone().ok_or_else(|| {
+        config_error(format!(
+            "{}: DUT `{dut}` has no serial port in the rack file",
+            path.display()
+        ))
+    })?;
+    let baud = args.baud.unwrap_or(serial.baud);
+    Ok((serial.port, baud, BoardClaim::of(&spec), None))
 }
 
 /// A baud rate within the rack file's limits.
@@ -140,7 +170,7 @@ fn parse_secs(s: &str) -> Result<f64, String> {
 
 pub fn run(args: AtArgs) -> anyhow::Result<Status> {
     crate::signals::release_places_on_stop()?;
-    let (port, baud, claim, _place) = console(&args)?;
+    let (port, baud, claim, _place) = console(&args, &Env::capture())?;
     let _leases = args.lease.take("hil at", &[claim])?;
     let config = ClientConfig {
         timeout: Duration::from_secs_f64(args.timeout),
@@ -216,4 +246,62 @@ fn print_urcs(out: &mut impl std::io::Write, at: &mut AtClient) -> anyhow::Resul
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Debug, Parser)]
+    struct Cli {
+        #[command(flatten)]
+        at: AtArgs,
+    }
+
+    fn choice(args: &[&str], env: &Env) -> Result<Choice, String> {
+        let cli = Cli::try_parse_from(["hil-at"].iter().chain(args)).map_err(|e| e.to_string())?;
+        choose(&cli.at, env).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn the_port_comes_from_the_option_else_from_hil_port() {
+        let env = Env::default().with_var(HIL_PORT, "/dev/from-env");
+        assert_eq!(
+            choice(&["--port", "/dev/opt", "AT"], &env),
+            Ok(Choice::Port("/dev/opt".into()))
+        );
+        assert_eq!(
+            choice(&["AT"], &env),
+            Ok(Choice::Port("/dev/from-env".into()))
+        );
+    }
+
+    #[test]
+    fn hil_port_gives_way_to_a_dut_or_a_place() {
+        let env = Env::default().with_var(HIL_PORT, "/dev/from-env");
+        assert_eq!(
+            choice(&["--dut", "dk-1", "AT"], &env),
+            Ok(Choice::Dut("dk-1".into()))
+        );
+        assert_eq!(choice(&["--place", "p1", "AT"], &env), Ok(Choice::Place));
+    }
+
+    #[test]
+    fn an_explicit_port_with_a_dut_or_a_place_is_refused() {
+        let env = Env::default();
+        let both = choice(&["--port", "/dev/p", "--dut", "dk-1", "AT"], &env).unwrap_err();
+        assert!(both.contains("either --port or --dut"), "{both}");
+        let both = choice(&["--port", "/dev/p", "--place", "p1", "AT"], &env).unwrap_err();
+        assert!(both.contains("one of --port, --dut"), "{both}");
+    }
+
+    #[test]
+    fn no_console_at_all_names_every_way_to_choose_one() {
+        let err = choice(&["AT"], &Env::default()).unwrap_err();
+        assert!(
+            err.contains("--port") && err.contains(HIL_PORT) && err.contains("--dut"),
+            "{err}"
+        );
+    }
 }

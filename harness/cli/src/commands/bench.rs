@@ -106,12 +106,13 @@ struct Scratch {
 }
 
 impl Scratch {
-    fn create(keep: bool) -> anyhow::Result<Self> {
+    /// A new directory under `temp` (the temporary directory).
+    fn create(temp: &Path, keep: bool) -> anyhow::Result<Self> {
         let stamp = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos())
             .unwrap_or_default();
-        let dir = std::env::temp_dir().join(format!("hil-bench-{}-{stamp}", std::process::id()));
+        let dir = temp.join(format!("hil-bench-{}-{stamp}", std::process::id()));
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("creating scratch directory {}", dir.display()))?;
         Ok(Scratch { dir, keep })
@@ -170,8 +171,13 @@ impl Job<'_> {
 }
 
 pub fn run(args: BenchArgs) -> anyhow::Result<Status> {
-    let exe = std::env::current_exe().context("finding the hil executable")?;
-    let scratch = Scratch::create(args.keep)?;
+    let env = hil_app::Env::capture();
+    let exe = env
+        .exe()
+        .context("finding the hil executable")?
+        .to_path_buf();
+    let temp = env.temp_dir().context("finding the temporary directory")?;
+    let scratch = Scratch::create(temp, args.keep)?;
     // Ctrl-C / SIGTERM: the running child is stopped and the scratch directory removed.
     let stop = Arc::new(AtomicBool::new(false));
     signals::register(&stop)?;

@@ -125,14 +125,11 @@ pub fn run(args: BoardsArgs) -> anyhow::Result<Status> {
     if let Some(source) = hil_lab::labgrid::rack_labgrid_source(&rack, &path).or_config()? {
         return places(&source, args, &env);
     }
+    let state_dir = hil_app::state_dir(args.state_dir.as_deref(), &env).map_err(config_error)?;
     if let Some(action) = args.action {
-        let state_dir = args
-            .state_dir
-            .or_else(|| env.path(hil_app::env::HIL_STATE_DIR));
-        return act(&rack, state_dir.as_deref(), action);
+        return act(&rack, &state_dir, action);
     }
     let claims: Vec<BoardClaim> = rack.duts.iter().map(BoardClaim::of).collect();
-    let state_dir = hil_app::state_dir(args.state_dir.as_deref(), &env).map_err(config_error)?;
     let rows: Vec<BoardRow> = board_leases(&state_dir, &claims)
         .or_config()?
         .into_iter()
@@ -140,7 +137,7 @@ pub fn run(args: BoardsArgs) -> anyhow::Result<Status> {
         .map(|(lease, dut)| BoardRow {
             dut: dut.name.clone(),
             lease,
-            health: health_cell(&rack, &dut.name, Some(&state_dir)),
+            health: health_cell(&rack, &dut.name, &state_dir),
         })
         .collect();
     if args.json {
@@ -171,7 +168,7 @@ fn places(
 ) -> anyhow::Result<Status> {
     let state_dir = hil_app::state_dir(args.state_dir.as_deref(), env).map_err(config_error)?;
     match args.action {
-        Some(action) => act_on_place(&source.coordinator, Some(&state_dir), action),
+        Some(action) => act_on_place(&source.coordinator, &state_dir, action),
         None => super::boards_labgrid::list(source, &state_dir, args.json),
     }
 }

@@ -1,7 +1,8 @@
 //! `hil boards` health part: each board's health (consecutive runs with an infrastructure
 //! error, maintenance), `hil boards ready NAME` returning a board to service and
 //! `hil boards maintenance NAME --reason TEXT` taking one out by hand. Records live in the
-//! state directory (`--state-dir`, else `HIL_STATE_DIR`, else the per-user state directory),
+//! state directory (`hil_app::state_dir`: `--state-dir`, else `HIL_STATE_DIR`, else the
+//! per-user state directory),
 //! keyed by the board's hardware, so every rack file naming the board sees the same record.
 
 use std::path::Path;
@@ -32,7 +33,7 @@ pub enum HealthAction {
 /// Applies `action` to a board of `rack`.
 pub fn act(
     rack: &hil_rack::RackFile,
-    state_dir: Option<&Path>,
+    state_dir: &Path,
     action: HealthAction,
 ) -> anyhow::Result<Status> {
     apply(action, |name| BoardRecord::open(rack, name, state_dir))
@@ -41,7 +42,7 @@ pub fn act(
 /// Applies `action` to a labgrid place's board (`hil boards … --labgrid HOST:PORT`).
 pub fn act_on_place(
     coordinator: &hil_labgrid::Address,
-    state_dir: Option<&Path>,
+    state_dir: &Path,
     action: HealthAction,
 ) -> anyhow::Result<Status> {
     apply(action, |name| {
@@ -81,7 +82,7 @@ fn apply(
 
 /// A board's health as one cell of the `hil boards` table: in service (with its count of
 /// consecutive bad runs and the last error), or in maintenance since when and why.
-pub fn health_cell(rack: &hil_rack::RackFile, name: &str, state_dir: Option<&Path>) -> String {
+pub fn health_cell(rack: &hil_rack::RackFile, name: &str, state_dir: &Path) -> String {
     describe(BoardRecord::open(rack, name, state_dir))
 }
 
@@ -89,7 +90,7 @@ pub fn health_cell(rack: &hil_rack::RackFile, name: &str, state_dir: Option<&Pat
 pub fn place_health_cell(
     coordinator: &hil_labgrid::Address,
     place: &str,
-    state_dir: Option<&Path>,
+    state_dir: &Path,
 ) -> String {
     describe(BoardRecord::open_place(coordinator, place, state_dir))
 }

@@ -76,7 +76,7 @@ fn row(
             c.resource.id.to_string()
         }),
         held.to_string(),
-        place_health_cell(&source.coordinator, &place.name, Some(state_dir)),
+        place_health_cell(&source.coordinator, &place.name, state_dir),
     ]
 }
 

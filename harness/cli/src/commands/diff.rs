@@ -34,7 +34,7 @@ pub struct DiffArgs {
 }
 
 pub fn run(args: DiffArgs) -> anyhow::Result<Status> {
-    let path = args.state.history_path()?;
+    let path = args.state.history_path(&hil_app::Env::capture())?;
     let Some(history) = open_existing(&path)? else {
         anyhow::bail!(
             "no run history at {} (every `hil run` records one)",

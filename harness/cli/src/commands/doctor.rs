@@ -13,6 +13,7 @@ use hil_app::nightly::BoardRecord;
 use hil_app::{Env, LabRequest, LabSettings};
 use hil_lab::RackSource;
 use hil_lab::doctor::{Status as CheckStatus, diagnose, health_check};
+use hil_lease::StateDirError;
 
 use crate::cli::TimingArg;
 use crate::exit::{OrConfig, Status};
@@ -94,11 +95,8 @@ pub fn run(args: DoctorArgs) -> anyhow::Result<Status> {
         }
     }
     if let (Some(dut), 0) = (&args.dut, failed) {
-        let state_dir = args
-            .lease
-            .state_dir
-            .or_else(|| env.path(hil_app::env::HIL_STATE_DIR));
-        if let Some(record) = health_record(&source, dut, state_dir.as_deref())? {
+        let state_dir = hil_app::state_dir(args.lease.state_dir.as_deref(), &env);
+        if let Some(record) = health_record(&source, dut, state_dir)? {
             return_to_service(record, dut)?;
         }
     }
@@ -106,23 +104,25 @@ pub fn run(args: DoctorArgs) -> anyhow::Result<Status> {
 }
 
 /// The health record of the board `dut` of `source` (a rack board, or a labgrid place —
-/// named directly or by a rack file's `labgrid:` section); `None` for a simulated board.
+/// named directly or by a rack file's `labgrid:` section) in `state_dir` (an error only when
+/// a record is needed); `None` for a simulated board.
 fn health_record(
     source: &RackSource,
     dut: &str,
-    state_dir: Option<&std::path::Path>,
+    state_dir: Result<PathBuf, StateDirError>,
 ) -> anyhow::Result<Option<BoardRecord>> {
+    let dir = || state_dir.clone().or_config();
     let record = match source {
         RackSource::Simulated => return Ok(None),
-        RackSource::Labgrid(l) => BoardRecord::open_place(&l.coordinator, dut, state_dir),
+        RackSource::Labgrid(l) => BoardRecord::open_place(&l.coordinator, dut, &dir()?),
         RackSource::File(path) => {
             let rack = hil_rack::load(path).or_config()?;
             if let Some(l) = hil_lab::labgrid::rack_labgrid_source(&rack, path).or_config()? {
-                BoardRecord::open_place(&l.coordinator, dut, state_dir)
+                BoardRecord::open_place(&l.coordinator, dut, &dir()?)
             } else if rack.dut(dut).is_some_and(|d| d.is_simulated()) {
                 return Ok(None);
             } else {
-                BoardRecord::open(&rack, dut, state_dir)
+                BoardRecord::open(&rack, dut, &dir()?)
             }
         }
     };

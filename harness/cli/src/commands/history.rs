@@ -20,9 +20,10 @@ pub struct StateDirArgs {
 }
 
 impl StateDirArgs {
-    /// The history database path.
-    pub fn history_path(&self) -> anyhow::Result<PathBuf> {
-        let dir = state_dir::resolve(self.state_dir.as_deref()).map_err(config_error)?;
+    /// The history database path, in the state directory of [`hil_app::state_dir`] (the one
+    /// `hil run` records in, and board leases and health use).
+    pub fn history_path(&self, env: &hil_app::Env) -> anyhow::Result<PathBuf> {
+        let dir = hil_app::state_dir(self.state_dir.as_deref(), env).map_err(config_error)?;
         Ok(state_dir::history_path(&dir))
     }
 }
@@ -63,7 +64,7 @@ pub struct HistoryArgs {
 
 pub fn run(args: HistoryArgs) -> anyhow::Result<Status> {
     let filter = filter(&args)?;
-    let path = args.state.history_path()?;
+    let path = args.state.history_path(&hil_app::Env::capture())?;
     let view = match open_existing(&path)? {
         Some(history) => history.history(&filter)?,
         None => {

@@ -39,7 +39,8 @@ pub fn run(args: ReportArgs) -> anyhow::Result<Status> {
 }
 
 fn merge(args: MergeArgs) -> anyhow::Result<Status> {
-    let merged = hil_report::merge(&args.inputs, &args.out).map_err(config_error)?;
+    let env = hil_app::Env::capture();
+    let merged = hil_report::merge(&args.inputs, &args.out, env.cwd()).map_err(config_error)?;
     eprintln!(
         "merged {} report directories: {} DUTs, {} trials",
         args.inputs.len(),
