@@ -430,7 +430,14 @@ fn wait_ready_ignores_a_banner_from_an_earlier_boot() {
     let mut at = open(&dut);
     dut.inject(b"READY\r\n");
     dut.flush_injected();
-    at.poll_urcs().unwrap();
+    // The pty hands the bytes over asynchronously (a kernel worker, late on a loaded host):
+    // wait until the client holds the old banner, so it is read before the command is sent.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !at.urcs().any(|u| u.line.trim_end() == "READY") {
+        assert!(Instant::now() < deadline, "the old banner never arrived");
+        at.poll_urcs().unwrap();
+        std::thread::sleep(Duration::from_millis(1));
+    }
     at.command("AT").unwrap();
     assert!(matches!(
         at.wait_ready(Duration::from_millis(100)),
