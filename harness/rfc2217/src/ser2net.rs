@@ -201,7 +201,7 @@ impl Ser2net {
     fn wait_listening(&mut self, limit: Duration) -> io::Result<()> {
         let deadline = Instant::now() + limit;
         loop {
-            if listening(self.port)? {
+            if listening(self.port, self.child.id())? {
                 return Ok(());
             }
             if let Some(status) = self.child.try_wait()? {
@@ -286,16 +286,41 @@ fn find_on_path(program: &str) -> io::Result<PathBuf> {
         .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, format!("{program} is not on PATH")))
 }
 
-/// Whether something listens on 127.0.0.1:`port` (read from `/proc/net/tcp`, so probing does
-/// not open a connection ser2net would serve).
-fn listening(port: u16) -> io::Result<bool> {
+/// Whether process `pid` listens on 127.0.0.1:`port` (read from `/proc/net/tcp` and the
+/// process's file descriptors, so probing opens no connection ser2net would serve, and a
+/// socket of another process that took the port meanwhile is not mistaken for ser2net's).
+fn listening(port: u16, pid: u32) -> io::Result<bool> {
     let table = std::fs::read_to_string("/proc/net/tcp")?;
     let want = format!("0100007F:{port:04X}");
-    Ok(table.lines().skip(1).any(|line| {
-        let mut cols = line.split_whitespace();
-        let local = cols.nth(1);
-        let state = cols.nth(1);
-        local == Some(want.as_str()) && state == Some("0A")
+    let inodes: Vec<String> = table
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let cols: Vec<&str> = line.split_whitespace().collect();
+            (cols.get(1) == Some(&want.as_str()) && cols.get(3) == Some(&"0A"))
+                .then(|| cols.get(9).map(|inode| format!("socket:[{inode}]")))
+                .flatten()
+        })
+        .collect();
+    if inodes.is_empty() {
+        return Ok(false);
+    }
+    let fds = match std::fs::read_dir(format!("/proc/{pid}/fd")) {
+        Ok(fds) => fds,
+        // Gone, or not ours to look into: not our ser2net's socket either way.
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::PermissionDenied
+            ) =>
+        {
+            return Ok(false);
+        }
+        Err(e) => return Err(e),
+    };
+    Ok(fds.flatten().any(|fd| {
+        std::fs::read_link(fd.path())
+            .is_ok_and(|target| inodes.iter().any(|i| target.as_os_str() == i.as_str()))
     }))
 }
 
@@ -304,11 +329,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_listening_socket_is_seen() {
+    fn a_listening_socket_is_seen_only_as_its_owners() {
         let l = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = l.local_addr().unwrap().port();
-        assert!(listening(port).unwrap());
+        assert!(listening(port, std::process::id()).unwrap());
+        // Another process does not hold it (pid 1 is init; a pid that does not exist: none).
+        assert!(!listening(port, 1).unwrap());
+        assert!(!listening(port, u32::MAX).unwrap());
         drop(l);
-        assert!(!listening(port).unwrap());
+        assert!(!listening(port, std::process::id()).unwrap());
     }
 }
