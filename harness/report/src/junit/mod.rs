@@ -35,6 +35,7 @@ use crate::flush::Flush;
 use crate::marks::{RunMarks, Standing, Tally};
 use crate::past::PastRuns;
 use crate::text::xml_safe;
+use crate::write_log::FailureLog;
 
 pub use run_suite::{RUN_STATUS_PROPERTY, RUN_SUITE};
 use testcase::{CaseStyle, test_case, timestamp};
@@ -110,6 +111,7 @@ pub struct JunitReporter {
     /// few hundred milliseconds: one buffer instead of new ones that fragment the heap).
     buffer: Vec<u8>,
     last_error: Option<io::Error>,
+    failures: FailureLog,
     marks: Arc<RunMarks>,
     tally: Tally,
     flush: Flush,
@@ -145,6 +147,7 @@ impl JunitReporter {
             floor: 0,
             buffer: Vec::new(),
             last_error: None,
+            failures: FailureLog::default(),
             marks: Arc::new(RunMarks::default()),
             tally: Tally::default(),
             flush: Flush::default(),
@@ -365,9 +368,12 @@ impl JunitReporter {
     fn write_logged(&mut self) {
         self.pending = false;
         match self.write() {
-            Ok(()) => self.last_error = None,
+            Ok(()) => {
+                self.failures.succeeded("JUnit", &self.path);
+                self.last_error = None;
+            }
             Err(e) => {
-                tracing::error!(path = %self.path.display(), "cannot write JUnit: {e}");
+                self.failures.failed("JUnit", &self.path, &e);
                 self.last_error = Some(e);
             }
         }
