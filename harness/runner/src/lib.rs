@@ -43,7 +43,7 @@ pub use case::{Attachment, Case, CaseId, CaseLog, FnCase, Problem};
 pub use classify::{HANG_SIGNATURE, classify};
 pub use event::{
     Collector, Counts, DutInfo, EventSink, IncompleteReport, Reporter, RunEvent, RunInfo,
-    RunStatus, Summary, incomplete_reports,
+    RunStatus, Summary, UnfinishedPart, incomplete_reports,
 };
 pub use expectations::{Expectation, ExpectationEntry, Expectations, ExpectationsError, Issue};
 pub use filter::{Filter, IgnoredMode, Selection};

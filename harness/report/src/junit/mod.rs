@@ -7,7 +7,8 @@
 //! `harness_version`, `rack`, `host`, `git_commit`, then the DUT's own properties (IMEI hash,
 //! HWVERSION, …), and `dut_lost` when recovery failed. Suite attributes add `hostname`,
 //! `timestamp` and a `skipped` count. Unless the run completed, a `run` testsuite says how it
-//! ended ([`RUN_SUITE`]). The file stays under [`crate::budget::FILE_CAP`]: with many large
+//! ended, or that it has not ([`RUN_SUITE`]: an `<error>` testcase from the first file on, so
+//! a file left by a killed run is red). The file stays under [`crate::budget::FILE_CAP`]: with many large
 //! results each shows less ([`crate::budget`]).
 //!
 //! With the run history's earlier runs ([`JunitOptions::past`]), a testcase whose outcome
@@ -282,12 +283,13 @@ impl JunitReporter {
         for state in &self.suites {
             report.add_test_suite(self.test_suite(state, detail));
         }
-        if let Some(suite) = run_suite::run_suite(
-            self.status(),
-            self.run.as_ref(),
-            self.planned,
-            self.finished.as_ref(),
-        ) {
+        if let Some(suite) = run_suite::run_suite(&run_suite::RunState {
+            status: self.status(),
+            run: self.run.as_ref(),
+            planned: self.planned,
+            results: self.suites.iter().map(|s| s.results.len()).sum(),
+            finished: self.finished.as_ref(),
+        }) {
             report.add_test_suite(suite);
         }
         report
