@@ -129,6 +129,70 @@ fn sigterm_mid_run_says_stopped_in_junit_and_in_the_summary() {
     assert!(xml.errors >= 1, "dashboards show the run red");
 }
 
+/// The run stopped: exit 1, the verdict `STOPPED: …`, and a JUnit file that validates with
+/// the stopped status in every testsuite and a red `run::stopped`.
+fn assert_stopped(status: std::process::ExitStatus, out: &Lines, report: &Path) {
+    assert_eq!(status.code(), Some(1), "a stopped run is not a success");
+    let mut stdout = Vec::new();
+    while let Some(line) = out.next(Duration::from_secs(10)) {
+        stdout.push(line);
+    }
+    let last = stdout.last().cloned().unwrap_or_default();
+    assert!(last.starts_with("STOPPED: "), "{}", stdout.join("\n"));
+    let junit_path = report.join("junit.xml");
+    if let Some((valid, messages)) = validates(&junit_path) {
+        assert!(valid, "{messages}");
+    }
+    let xml = junit(&junit_path);
+    for suite in &xml.test_suites {
+        assert_eq!(status_property(suite).as_deref(), Some("stopped"));
+    }
+    let names: Vec<&str> = xml
+        .test_suites
+        .iter()
+        .flat_map(|s| &s.test_cases)
+        .filter(|c| c.name.as_str().starts_with("run::"))
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(names, ["run::stopped"]);
+}
+
+#[test]
+fn two_sigterms_back_to_back_stop_the_run_like_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report");
+    let mut cmd = hil();
+    cmd.args(["run", "--timing", "realistic", "--report-dir"])
+        .arg(&report);
+    // Its own process group, as under `timeout(1)`.
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let out = Lines::new(child.stdout.take().unwrap());
+    let err = Lines::new(child.stderr.take().unwrap());
+    err.until(Duration::from_secs(120), is_result_line);
+    // What `timeout` does: the process, then its process group. The pause lets the first be
+    // handled before the second arrives (two pending signals would merge into one).
+    signal(&child, libc::SIGTERM);
+    std::thread::sleep(Duration::from_millis(50));
+    // SAFETY: kill(2) of our child's own process group.
+    assert_eq!(
+        unsafe { libc::kill(-(child.id() as libc::pid_t), libc::SIGTERM) },
+        0
+    );
+    let status = wait(&mut child, Duration::from_secs(120));
+    assert_stopped(status, &out, &report);
+    let mut rest = Vec::new();
+    while let Some(line) = err.next(Duration::from_secs(10)) {
+        rest.push(line);
+    }
+    assert!(
+        !rest.iter().any(|l| l.starts_with("aborted")),
+        "{}",
+        rest.join("\n")
+    );
+}
+
 #[test]
 fn a_second_signal_says_the_run_was_aborted_and_where_the_reports_are() {
     let dir = tempfile::tempdir().unwrap();
@@ -149,6 +213,9 @@ fn a_second_signal_says_the_run_was_aborted_and_where_the_reports_are() {
     err.until(Duration::from_secs(120), is_result_line);
     signal(&child, libc::SIGINT);
     err.until(Duration::from_secs(10), |l| l.starts_with("stop requested"));
+    // A second signal sooner than 0.5 s after the first is a copy of it (`timeout` signals
+    // the process and then its group); this one is meant.
+    std::thread::sleep(Duration::from_millis(700));
     signal(&child, libc::SIGINT);
     let (line, _) = err.until(Duration::from_secs(10), |l| l.starts_with("aborted"));
     assert!(line.contains(&report.display().to_string()), "{line}");

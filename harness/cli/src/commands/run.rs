@@ -15,8 +15,9 @@
 //!
 //! Ctrl-C (or SIGTERM) lets each DUT finish its current case, then the reports are written and
 //! the summary says the run was stopped (`STOPPED: …`, and JUnit's `run::stopped`); a second
-//! Ctrl-C aborts at once with one line saying where the partial reports are (the JUnit file is
-//! rewritten atomically after every result, so it stays valid).
+//! Ctrl-C, at least [`signals::ABORT_AFTER`] after the first (copies of one stop arriving
+//! together count as one), aborts at once with one line saying where the partial reports are
+//! (the JUnit file is rewritten atomically after every result, so it stays valid and red).
 //!
 //! Every run is recorded in the run history in the state directory (`--state-dir`,
 //! `HIL_STATE_DIR`, else the per-user state directory; the one leases and health use) for
