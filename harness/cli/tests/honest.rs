@@ -193,6 +193,63 @@ fn two_sigterms_back_to_back_stop_the_run_like_one() {
     );
 }
 
+/// How the run history in `state` says its runs ended, oldest first.
+fn history_ends(state: &Path) -> Vec<String> {
+    let db = rusqlite::Connection::open(state.join("history.sqlite")).unwrap();
+    let mut stmt = db.prepare("SELECT ended FROM runs ORDER BY id").unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+#[test]
+fn a_stop_during_the_last_case_leaves_nothing_unrun_and_the_run_completed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (report, state) = (dir.path().join("report"), dir.path().join("state"));
+    let mut cmd = hil();
+    // One trial of about 5 s on one board.
+    cmd.args(["run", "--timing", "realistic", "--exact", "--filter"])
+        .arg("sim-1.3.6::cmng::cfun_write_delete")
+        .arg("--report-dir")
+        .arg(&report)
+        .arg("--state-dir")
+        .arg(&state);
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let out = Lines::new(child.stdout.take().unwrap());
+    let err = Lines::new(child.stderr.take().unwrap());
+    // The board's trials started (the line comes after its first case began).
+    err.until(Duration::from_secs(120), |l| {
+        l.starts_with("DUT sim-1.3.6 (") && l.ends_with("1 trials")
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    signal(&child, libc::SIGTERM);
+    let status = wait(&mut child, Duration::from_secs(120));
+    let mut stdout = Vec::new();
+    while let Some(line) = out.next(Duration::from_secs(10)) {
+        stdout.push(line);
+    }
+    let mut stderr = Vec::new();
+    while let Some(line) = err.next(Duration::from_secs(10)) {
+        stderr.push(line);
+    }
+    assert!(
+        stderr.iter().any(|l| l.starts_with("stop requested")),
+        "the stop came during the case: {}",
+        stderr.join("\n")
+    );
+    let last = stdout.last().cloned().unwrap_or_default();
+    assert!(last.starts_with("PASSED: "), "{}", stdout.join("\n"));
+    assert_eq!(status.code(), Some(0));
+    let xml = junit(&report.join("junit.xml"));
+    assert_eq!((xml.tests, xml.errors), (1, 0));
+    for suite in &xml.test_suites {
+        assert_eq!(status_property(suite).as_deref(), Some("completed"));
+    }
+    assert_eq!(history_ends(&state), ["completed"]);
+}
+
 #[test]
 fn a_second_signal_says_the_run_was_aborted_and_where_the_reports_are() {
     let dir = tempfile::tempdir().unwrap();
@@ -243,9 +300,31 @@ fn the_first_junit_exists_before_the_first_case_and_a_killed_run_leaves_no_tmp_f
         assert_eq!(status_property(suite).as_deref(), Some("running"));
     }
 
+    assert!(first.errors >= 1, "a run killed during bring-up leaves a red file");
+
     err.until(Duration::from_secs(120), is_result_line);
     signal(&child, libc::SIGKILL);
     wait(&mut child, Duration::from_secs(10));
+    // What a killed run leaves is red on every dashboard, whatever results it holds.
+    let left = junit(&report.join("junit.xml"));
+    let unfinished = left
+        .test_suites
+        .iter()
+        .flat_map(|s| &s.test_cases)
+        .find(|c| c.name.as_str() == "run::unfinished")
+        .expect("a run::unfinished testcase");
+    assert!(
+        matches!(
+            unfinished.status,
+            quick_junit::TestCaseStatus::NonSuccess {
+                kind: quick_junit::NonSuccessKind::Error,
+                ..
+            }
+        ),
+        "{:?}",
+        unfinished.status
+    );
+    assert!(left.errors >= 1);
     let stray: Vec<PathBuf> = files(&report)
         .into_iter()
         .filter(|p| {
@@ -517,4 +596,36 @@ fn a_filesystem_that_fills_up_mid_run_makes_the_run_incomplete_and_says_which_re
             assert!(!reports.contains(name), "{reports}");
         }
     }
+}
+
+#[test]
+fn a_full_disk_is_said_once_per_report_and_the_history_records_the_run_incomplete() {
+    if !root_with("mount") {
+        return;
+    }
+    // Room for the probe and the first junit.xml; the 204 results of the whole rack do not fit.
+    let fs = Tmpfs::mount("40k");
+    let report = fs.point.join("report");
+    let state = tempfile::tempdir().unwrap();
+    let mut cmd = hil();
+    cmd.args(["run", "--report-dir"])
+        .arg(&report)
+        .arg("--state-dir")
+        .arg(state.path());
+    let out = output(cmd, 600);
+    assert_refused(&out, "reports incomplete");
+    let stderr = text(&out.stderr);
+    let failures: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("cannot write"))
+        .collect();
+    // JUnit, HTML, transcripts and the event log: each said when it starts failing (and again
+    // only after it was written once more), not at every rewrite.
+    assert!(
+        !failures.is_empty() && failures.len() <= 8,
+        "{} lines:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert_eq!(history_ends(state.path()), ["incomplete"]);
 }

@@ -266,10 +266,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<Status> {
     let run = run.with_stop_flag(stop);
     let unflashed = unflashed_places(&lab);
     let finished = hil_app::execute_marked(lab, &run, &settings, marks).or_config()?;
+    // A stop after the last case left every board exercised.
     let health = nightly.record(
         &finished.boards,
         &finished.results,
-        finished.summary.stopped,
+        finished.summary.not_run > 0,
     );
     for line in health.or_config()? {
         eprintln!("{line}");
