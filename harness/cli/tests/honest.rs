@@ -300,7 +300,10 @@ fn the_first_junit_exists_before_the_first_case_and_a_killed_run_leaves_no_tmp_f
         assert_eq!(status_property(suite).as_deref(), Some("running"));
     }
 
-    assert!(first.errors >= 1, "a run killed during bring-up leaves a red file");
+    assert!(
+        first.errors >= 1,
+        "a run killed during bring-up leaves a red file"
+    );
 
     err.until(Duration::from_secs(120), is_result_line);
     signal(&child, libc::SIGKILL);

@@ -406,3 +406,52 @@ fn every_report_file_stays_under_2_mb_whatever_the_board_sends() {
         "every result is still there"
     );
 }
+
+#[test]
+fn a_merge_with_a_stopped_input_is_stopped_and_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (done, stopped) = (dir.path().join("done"), dir.path().join("stopped"));
+    run(
+        vec![case("only", Arc::new(|_, _| Ok(())))],
+        &["dut1"],
+        StopFlag::new(),
+        ReportDir::new(&done).reporters(ReporterOptions::FILES_ONLY),
+    );
+    let stop = StopFlag::new();
+    let flag = stop.clone();
+    let cases = vec![
+        case(
+            "first",
+            Arc::new(move |_, _| {
+                flag.request();
+                Ok(())
+            }),
+        ),
+        case("second", Arc::new(|_, _| Ok(()))),
+    ];
+    run(
+        cases,
+        &["dut2"],
+        stop,
+        ReportDir::new(&stopped).reporters(ReporterOptions::FILES_ONLY),
+    );
+    let out = dir.path().join("merged");
+    let merged = hil_report::merge(&[done.clone(), stopped.clone()], &out).unwrap();
+    assert_eq!(merged.summary.status(), hil_runner::RunStatus::Stopped);
+    assert_eq!(merged.summary.unfinished_parts.len(), 1);
+    assert_eq!(merged.summary.unfinished_parts[0].source, stopped);
+    assert_eq!(merged.summary.unfinished_parts[0].missing, 1);
+    let xml = parse(&ReportDir::new(&out).junit);
+    assert_eq!(run_errors(&xml), ["run::unfinished", "run::stopped"]);
+    assert!(
+        std::fs::read_to_string(ReportDir::new(&out).junit)
+            .unwrap()
+            .contains("stopped was stopped: 1 of its 2 planned trials have no result"),
+    );
+
+    // Two completed inputs merge into a completed run.
+    let again = dir.path().join("again");
+    let merged = hil_report::merge(&[done], &again).unwrap();
+    assert_eq!(merged.summary.status(), hil_runner::RunStatus::Completed);
+    assert!(run_errors(&parse(&ReportDir::new(&again).junit)).is_empty());
+}
