@@ -632,3 +632,73 @@ fn a_full_disk_is_said_once_per_report_and_the_history_records_the_run_incomplet
     );
     assert_eq!(history_ends(state.path()), ["incomplete"]);
 }
+
+#[test]
+fn a_stop_during_bring_up_says_the_faulty_boards_cases_were_not_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let rack = dir.path().join("rack.yaml");
+    // `mute` streams endless output from its first command: bring-up waits 5 s for its
+    // identity and finds it faulty.
+    std::fs::write(
+        &rack,
+        "name: r\nduts:\n  - name: mute\n    simulated: { profile: mfw_nrf9160_1.3.6, policy: { babble_after_commands: 0 } }\n  - name: quiet\n    simulated: { profile: mfw_nrf9160_1.3.6 }\n",
+    )
+    .unwrap();
+    let report = dir.path().join("report");
+    let mut cmd = hil();
+    cmd.args(["run", "--no-flash", "--rack"])
+        .arg(&rack)
+        .arg("--report-dir")
+        .arg(&report);
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let out = Lines::new(child.stdout.take().unwrap());
+    let err = Lines::new(child.stderr.take().unwrap());
+    // The first junit.xml is written just before the signal handlers are installed and
+    // bring-up starts.
+    let junit_path = report.join("junit.xml");
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while !junit_path.exists() {
+        assert!(std::time::Instant::now() < deadline, "no junit.xml");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    signal(&child, libc::SIGTERM);
+    let status = wait(&mut child, Duration::from_secs(120));
+    let mut stderr = Vec::new();
+    while let Some(line) = err.next(Duration::from_secs(10)) {
+        stderr.push(line);
+    }
+    while out.next(Duration::from_secs(10)).is_some() {}
+    let last = stderr.last().cloned().unwrap_or_default();
+    let head: String = last.chars().take(300).collect();
+    assert_eq!(status.code(), Some(2), "{head}");
+    assert!(
+        head.starts_with("error: ")
+            && head.contains("1 of 2 DUTs could not be brought up")
+            && head
+                .contains("the run was stopped before their cases: they are reported as not run"),
+        "{head}"
+    );
+    // … which is what the report holds: no error of the board, its trials listed as not run.
+    let xml = junit(&junit_path);
+    let cases: Vec<&quick_junit::TestCase> =
+        xml.test_suites.iter().flat_map(|s| &s.test_cases).collect();
+    assert!(cases.iter().all(|c| c.name.as_str().starts_with("run::")));
+    let stopped = cases
+        .iter()
+        .find(|c| c.name.as_str() == "run::stopped")
+        .expect("run::stopped");
+    let quick_junit::TestCaseStatus::NonSuccess {
+        description: Some(text),
+        ..
+    } = &stopped.status
+    else {
+        panic!("{:?}", stopped.status);
+    };
+    assert!(
+        text.as_str().contains("mute::identity::report"),
+        "{}",
+        text.as_str()
+    );
+}
