@@ -38,10 +38,30 @@ pub fn lab_lines(lab: &Lab) -> Vec<String> {
     lines
 }
 
-/// One line per board that did not come up: "DUT `name`: fault".
-pub fn board_faults(lab: &Lab) -> Vec<String> {
+/// A board that did not come up, and why; shown as "DUT `name`: fault".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoardFault {
+    /// The board's name.
+    pub dut: String,
+    /// What bring-up found.
+    pub fault: String,
+}
+
+impl std::fmt::Display for BoardFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DUT `{}`: {}", self.dut, self.fault)
+    }
+}
+
+/// The boards that did not come up.
+pub fn board_faults(lab: &Lab) -> Vec<BoardFault> {
     lab.boards
         .iter()
-        .filter_map(|b| b.fault().map(|f| format!("DUT `{}`: {f}", b.name())))
+        .filter_map(|b| {
+            b.fault().map(|f| BoardFault {
+                dut: b.name().to_string(),
+                fault: f.to_string(),
+            })
+        })
         .collect()
 }

@@ -37,7 +37,7 @@ pub mod target_dir;
 pub use env::Env;
 pub use error::AppError;
 pub use history::{HistoryNote, HistoryPlace};
-pub use lab::{board_faults, bring_up, print_lab};
+pub use lab::{BoardFault, board_faults, bring_up, print_lab};
 pub use leases::{lease_request, state_dir};
 pub use libtest::libtest_main;
 pub use nightly::Nightly;

@@ -12,7 +12,7 @@ use hil_runner::{
 
 use crate::error::AppError;
 use crate::history::{FinishedRun, HistoryNote, RunHistory};
-use crate::lab::board_faults;
+use crate::lab::{BoardFault, board_faults};
 use crate::nightly::BoardOutcome;
 use crate::settings::Settings;
 
@@ -191,8 +191,9 @@ pub struct Finished {
     pub report: ReportDir,
     /// Which rack ran ("the simulated rack", "rack file …").
     pub rack: String,
-    /// One line per board that did not come up (its cases are reported as errors).
-    pub faults: Vec<String>,
+    /// The boards that did not come up (their cases are reported as errors, or, when a stop
+    /// came first, not run).
+    pub faults: Vec<BoardFault>,
     /// Whether the run is in the run history (a warning when not).
     pub history: HistoryNote,
     /// What bring-up said about each board that was brought up (for board health).
@@ -234,18 +235,37 @@ impl Finished {
         report_problem(&self.summary.incomplete_reports)
     }
 
-    /// The lab's problem when boards did not come up: their results are errors, and the lab
-    /// itself is not right.
+    /// The lab's problem when boards did not come up: their results are errors (or, when the
+    /// run was stopped before their cases, they are listed as not run), and the lab itself is
+    /// not right.
     pub fn lab_problem(&self) -> Option<String> {
-        (!self.faults.is_empty()).then(|| {
-            format!(
-                "{}: {} of {} DUTs could not be brought up (their cases are reported as errors): {}",
-                self.rack,
-                self.faults.len(),
-                self.summary.per_dut.len(),
-                self.faults.join("; ")
-            )
-        })
+        if self.faults.is_empty() {
+            return None;
+        }
+        let unrun = |f: &BoardFault| self.summary.not_run_trials.iter().any(|t| t.dut == f.dut);
+        let ran = |f: &BoardFault| {
+            let of = |(dut, _): &&(hil_runner::DutInfo, _)| dut.name == f.dut;
+            self.summary
+                .per_dut
+                .iter()
+                .find(of)
+                .is_some_and(|(_, counts)| counts.total() > 0)
+        };
+        let fate = if !self.faults.iter().any(unrun) {
+            "their cases are reported as errors"
+        } else if !self.faults.iter().any(ran) {
+            "the run was stopped before their cases: they are reported as not run"
+        } else {
+            "their cases are reported as errors, and as not run after the stop"
+        };
+        let faults: Vec<String> = self.faults.iter().map(|f| f.to_string()).collect();
+        Some(format!(
+            "{}: {} of {} DUTs could not be brought up ({fate}): {}",
+            self.rack,
+            self.faults.len(),
+            self.summary.per_dut.len(),
+            faults.join("; ")
+        ))
     }
 }
 

@@ -9,7 +9,10 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{hil, junit, output, text};
+use std::process::Stdio;
+use std::time::Duration;
+
+use common::{Lines, hil, junit, output, signal, text, wait};
 
 /// A few cases on every board of the simulated rack, one of them with a supply-trace artifact.
 const FILTER: [&str; 4] = ["--filter", "identity", "--filter", "pofwarn::builtin"];
@@ -132,4 +135,88 @@ fn a_dut_in_two_inputs_is_refused() {
         "{}",
         text(&out.stderr)
     );
+}
+
+#[test]
+fn a_killed_shard_makes_the_merge_unfinished_red_and_non_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let cwd = dir.path();
+    run_in(cwd, "shard-1", &["--shard", "1/2"]);
+    // Shard 2 is killed after its first result: most of its trials have none.
+    let mut cmd = hil();
+    cmd.current_dir(cwd)
+        .args(["run", "--timing", "realistic", "--shard", "2/2"])
+        .args(["--report-dir", "shard-2"])
+        .args(FILTER)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let err = Lines::new(child.stderr.take().unwrap());
+    err.until(Duration::from_secs(120), |l| {
+        l.starts_with('[') && l.contains("::")
+    });
+    signal(&child, libc::SIGKILL);
+    wait(&mut child, Duration::from_secs(10));
+
+    let out = merge_in(cwd, &["shard-1", "shard-2", "--out", "merged"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("merged "))
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert!(
+        line.contains("NOT COMPLETE") && line.contains("shard-2 did not finish"),
+        "{line}"
+    );
+
+    let merged = cwd.join("merged/junit.xml");
+    validate(&merged);
+    let xml = junit(&merged);
+    assert!(xml.errors >= 1, "dashboards show the merge red");
+    let run = xml
+        .test_suites
+        .iter()
+        .find(|s| s.name.as_str() == "run")
+        .expect("a run testsuite");
+    let status = run
+        .properties
+        .iter()
+        .find(|p| p.name.as_str() == "hil.run_status")
+        .map(|p| p.value.to_string());
+    assert_eq!(status.as_deref(), Some("unfinished"));
+    let unfinished = run
+        .test_cases
+        .iter()
+        .find(|c| c.name.as_str() == "run::unfinished")
+        .expect("run::unfinished");
+    let quick_junit::TestCaseStatus::NonSuccess {
+        kind: quick_junit::NonSuccessKind::Error,
+        description: Some(text),
+        ..
+    } = &unfinished.status
+    else {
+        panic!("not an error: {:?}", unfinished.status);
+    };
+    // The input and how many of its planned trials have no result, which the counts confirm.
+    let planned = |dir: &str| -> usize {
+        let events = std::fs::read_to_string(cwd.join(dir).join("events.jsonl")).unwrap();
+        let first: serde_json::Value =
+            serde_json::from_str(events.lines().next().unwrap()).unwrap();
+        first["planned"].as_u64().unwrap() as usize
+    };
+    let results = |dir: &str| -> usize {
+        let events = std::fs::read_to_string(cwd.join(dir).join("events.jsonl")).unwrap();
+        events
+            .lines()
+            .filter(|l| l.contains("\"event\":\"case_finished\""))
+            .count()
+    };
+    let missing = planned("shard-2") - results("shard-2");
+    assert!(missing > 0);
+    let expected = format!(
+        "shard-2 did not finish (killed or aborted: its event log has no end): {missing} of its {} planned trials have no result",
+        planned("shard-2")
+    );
+    assert!(text.as_str().contains(&expected), "{}", text.as_str());
 }

@@ -1,7 +1,7 @@
 //! A trial's recent outcomes and how often they changed (the flakiness figure of the HTML
 //! matrix).
 
-use hil_runner::OutcomeKind;
+use hil_runner::{OutcomeKind, flaky};
 use serde::Serialize;
 
 use crate::error::HistoryError;
@@ -46,28 +46,17 @@ impl TrialHistory {
         kinds.windows(2).filter(|w| w[0] != w[1]).count()
     }
 
-    /// How many of those changes went between passing and failing (pass <-> fail or error).
+    /// How many times it went between passing and failing, the runs where it ended in an
+    /// infrastructure error left out ([`hil_runner::flaky`]).
     pub fn pass_fail_flips(&self) -> usize {
-        let kinds: Vec<_> = self.present().collect();
-        kinds
-            .windows(2)
-            .filter(|w| is_pass(w[0]) && is_failure(w[1]) || is_failure(w[0]) && is_pass(w[1]))
-            .count()
+        flaky::pass_fail_flips(self.present())
     }
 
     /// Flaky: it went between passing and failing more than once (one change alone is a
-    /// regression or a fix, not flakiness).
+    /// regression or a fix, not flakiness; infrastructure errors are no flips).
     pub fn is_flaky(&self) -> bool {
-        self.pass_fail_flips() >= 2
+        flaky::is_flaky(self.present())
     }
-}
-
-fn is_pass(kind: OutcomeKind) -> bool {
-    kind == OutcomeKind::Pass
-}
-
-fn is_failure(kind: OutcomeKind) -> bool {
-    matches!(kind, OutcomeKind::Fail | OutcomeKind::Error)
 }
 
 impl History {
@@ -131,8 +120,18 @@ mod tests {
     fn flipping_between_pass_and_fail_is_flaky() {
         let h = history(&[Some(Pass), Some(Fail), Some(Pass), Some(Error)]);
         assert_eq!(h.changes(), 3);
-        assert_eq!(h.pass_fail_flips(), 3);
+        // The error is an infrastructure problem, not a flip.
+        assert_eq!(h.pass_fail_flips(), 2);
         assert!(h.is_flaky());
+    }
+
+    #[test]
+    fn infrastructure_errors_do_not_make_a_trial_flaky() {
+        // A board with a bad supply: every other night an error.
+        let h = history(&[Some(Pass), Some(Error), Some(Pass), Some(Error), Some(Pass)]);
+        assert_eq!(h.changes(), 4);
+        assert_eq!(h.pass_fail_flips(), 0);
+        assert!(!h.is_flaky());
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::time::Duration;
 
-use hil_runner::{DutInfo, OutcomeKind, RunInfo, Summary, TrialResult, props};
+use hil_runner::{DutInfo, OutcomeKind, RunInfo, RunStatus, Summary, TrialResult, props};
 use rusqlite::{Transaction, TransactionBehavior, params};
 
 use crate::error::{HistoryError, Repaired};
@@ -67,16 +67,20 @@ impl<'a> RunRecord<'a> {
     }
 }
 
-/// How a run with this summary ended: `stopped` when it was stopped, `infrastructure_error`
-/// when it had trials and every one was an error, `completed` otherwise.
+/// How a run with this summary ended, as its reports say ([`Summary::status`]): `incomplete`
+/// when a report could not be written completely, `stopped` when a stop left planned trials
+/// unrun, `aborted` for a merged run of which a part did not finish; else
+/// `infrastructure_error` when it had trials and every one was an error, `completed` otherwise.
 pub fn run_end(summary: &Summary) -> RunEnd {
     let total = summary.total.total();
-    if summary.stopped {
-        RunEnd::Stopped
-    } else if total > 0 && summary.total.error == total {
-        RunEnd::InfrastructureError
-    } else {
-        RunEnd::Completed
+    match summary.status() {
+        RunStatus::InfrastructureError => RunEnd::Incomplete,
+        RunStatus::Stopped => RunEnd::Stopped,
+        RunStatus::Running | RunStatus::Unfinished => RunEnd::Aborted,
+        RunStatus::Completed if total > 0 && summary.total.error == total => {
+            RunEnd::InfrastructureError
+        }
+        RunStatus::Completed => RunEnd::Completed,
     }
 }
 

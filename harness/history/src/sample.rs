@@ -128,6 +128,7 @@ pub fn summary(duts: &[DutInfo], results: &[TrialResult], duration: Duration) ->
         not_run: 0,
         not_run_trials: Vec::new(),
         incomplete_reports: Vec::new(),
+        unfinished_parts: Vec::new(),
     }
 }
 

@@ -68,11 +68,23 @@ CREATE TABLE observations (
 ) WITHOUT ROWID;
 ";
 
+/// Version 2: `runs.ended` may also be `incomplete` (a report could not be written
+/// completely). No table changes: the version tells an older harness, which does not know
+/// the word, that the file is newer than it (it then leaves the file alone instead of failing
+/// on the first such run it reads).
+const V2: &str = "-- runs.ended: completed, stopped, aborted, infrastructure_error, incomplete";
+
 /// Every migration, in order.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    sql: V1,
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        sql: V1,
+    },
+    Migration {
+        version: 2,
+        sql: V2,
+    },
+];
 
 /// The schema version this crate writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

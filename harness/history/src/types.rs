@@ -75,24 +75,30 @@ pub enum RunEnd {
     Aborted,
     /// The rack could not be used (bring-up failed, every trial an infrastructure error).
     InfrastructureError,
+    /// A report could not be written completely (a full disk): the run's results are not all
+    /// on record (schema version 2 on).
+    Incomplete,
 }
 
 impl RunEnd {
     /// Every way a run can end.
-    pub const ALL: [RunEnd; 4] = [
+    pub const ALL: [RunEnd; 5] = [
         RunEnd::Completed,
         RunEnd::Stopped,
         RunEnd::Aborted,
         RunEnd::InfrastructureError,
+        RunEnd::Incomplete,
     ];
 
-    /// The stored (and JSON) name: `completed`, `stopped`, `aborted`, `infrastructure_error`.
+    /// The stored (and JSON) name: `completed`, `stopped`, `aborted`, `infrastructure_error`,
+    /// `incomplete`.
     pub fn as_str(self) -> &'static str {
         match self {
             RunEnd::Completed => "completed",
             RunEnd::Stopped => "stopped",
             RunEnd::Aborted => "aborted",
             RunEnd::InfrastructureError => "infrastructure_error",
+            RunEnd::Incomplete => "incomplete",
         }
     }
 

@@ -192,6 +192,7 @@ fn the_default_diff_compares_the_last_two_completed_runs_of_a_rack() {
     // A stopped run is not "completed": the pair skips it.
     let mut stopped = sample::default_rack_run("sim", 5);
     stopped.summary.stopped = true;
+    stopped.summary.not_run = 3;
     let id = record(&mut history, &stopped).run;
     assert_eq!(history.run(id).unwrap().ended, RunEnd::Stopped);
     assert_eq!(

@@ -104,8 +104,18 @@ fn how_a_run_ended_follows_its_summary() {
     let ok = vec![result(&d, "s", "a", Outcome::Pass)];
     let mut summary = sample::summary(std::slice::from_ref(&d), &ok, Duration::ZERO);
     assert_eq!(run_end(&summary), RunEnd::Completed);
+    // A stop after the last case left nothing unrun: the run completed.
     summary.stopped = true;
+    assert_eq!(run_end(&summary), RunEnd::Completed);
+    summary.not_run = 1;
     assert_eq!(run_end(&summary), RunEnd::Stopped);
+    // A report that could not be written (a full disk) outranks the rest.
+    summary.incomplete_reports = vec![hil_runner::IncompleteReport::new(
+        "JUnit",
+        "r/junit.xml",
+        "No space left on device (os error 28)",
+    )];
+    assert_eq!(run_end(&summary), RunEnd::Incomplete);
 
     let errors = vec![result(
         &d,

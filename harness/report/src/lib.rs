@@ -39,6 +39,7 @@ pub mod text;
 pub mod transcripts;
 
 mod report_dir;
+mod write_log;
 
 pub use flush::Flush;
 pub use html::HtmlReporter;

@@ -4,12 +4,18 @@
 //! (supply traces, …) copied with their links pointing into the merged directory.
 //!
 //! A DUT in two inputs is refused: merging is for disjoint shards, not for re-runs.
+//!
+//! The merged run carries how each input ended: an input that did not complete (killed or
+//! aborted — its event log has no end —, stopped, or with reports it could not write) is one
+//! of the merged summary's [`Summary::unfinished_parts`], so the merged JUnit is red
+//! (`run::unfinished` names the input and how many of its planned trials have no result) and
+//! its status is not `completed`.
 
 use std::fs;
 use std::io::{self, BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
-use hil_runner::{Counts, DutInfo, RunEvent, RunInfo, Summary};
+use hil_runner::{Counts, DutInfo, RunEvent, RunInfo, RunStatus, Summary, UnfinishedPart};
 
 use crate::jsonl::EVENT_LOG;
 use crate::report_dir::{ReportDir, ReporterOptions};
@@ -80,6 +86,8 @@ pub struct Merged {
     pub duts: usize,
     /// How many trials (testcases) it holds.
     pub trials: usize,
+    /// The merged run's summary: its status is `completed` only when every input completed.
+    pub summary: Summary,
 }
 
 /// Merges the report directories `inputs` into `out` (created). `started_in` is the directory
@@ -133,11 +141,13 @@ pub fn merge(
             send(&event);
         }
     }
-    send(&RunEvent::RunFinished(merged_summary(&inputs)));
+    let summary = merged_summary(&inputs);
+    send(&RunEvent::RunFinished(summary.clone()));
     Ok(Merged {
         report,
         duts: inputs.iter().map(|i| i.duts.len()).sum(),
         trials,
+        summary,
     })
 }
 
@@ -225,6 +235,7 @@ fn merged_summary(inputs: &[Input]) -> Summary {
     let mut per_dut = Vec::new();
     let (mut duration, mut stopped, mut not_run) = (std::time::Duration::ZERO, false, 0);
     let (mut not_run_trials, mut incomplete_reports) = (Vec::new(), Vec::new());
+    let mut unfinished_parts = Vec::new();
     for input in inputs {
         match &input.summary {
             Some(s) => {
@@ -243,9 +254,16 @@ fn merged_summary(inputs: &[Input]) -> Summary {
                         .cloned(),
                 );
             }
-            // A run that never finished: its planned trials did not all run.
-            None => stopped = true,
+            // A run that never finished (killed or aborted): its counts are those of the
+            // results it logged.
+            None => {
+                for (dut, counts) in counted(input) {
+                    total.merge(&counts);
+                    per_dut.push((dut, counts));
+                }
+            }
         }
+        unfinished_parts.extend(unfinished(input));
     }
     Summary {
         per_dut,
@@ -255,7 +273,61 @@ fn merged_summary(inputs: &[Input]) -> Summary {
         not_run,
         not_run_trials,
         incomplete_reports,
+        unfinished_parts,
     }
+}
+
+/// What of `input` did not complete: nothing, the input itself, or (a merged input) its own
+/// unfinished parts.
+fn unfinished(input: &Input) -> Vec<UnfinishedPart> {
+    let results = input
+        .events
+        .iter()
+        .filter(|e| matches!(e, RunEvent::CaseFinished(_)))
+        .count();
+    let part = |status, missing| UnfinishedPart {
+        source: input.dir.clone(),
+        status,
+        planned: input.planned,
+        missing,
+    };
+    let Some(summary) = &input.summary else {
+        return vec![part(
+            RunStatus::Running,
+            input.planned.saturating_sub(results),
+        )];
+    };
+    match summary.status() {
+        RunStatus::Completed => Vec::new(),
+        RunStatus::Unfinished => summary.unfinished_parts.clone(),
+        RunStatus::Stopped => vec![part(RunStatus::Stopped, summary.not_run)],
+        status => vec![part(status, input.planned.saturating_sub(results))],
+    }
+}
+
+/// Counts per DUT of the results `input` logged.
+fn counted(input: &Input) -> Vec<(DutInfo, Counts)> {
+    let mut per_dut: Vec<(DutInfo, Counts)> = input
+        .duts
+        .iter()
+        .map(|d| (d.clone(), Counts::default()))
+        .collect();
+    for event in &input.events {
+        match event {
+            RunEvent::DutStarted { dut, .. } => {
+                if let Some(slot) = per_dut.iter_mut().find(|(d, _)| d.name == dut.name) {
+                    slot.0 = dut.clone();
+                }
+            }
+            RunEvent::CaseFinished(result) => {
+                if let Some(slot) = per_dut.iter_mut().find(|(d, _)| d.name == result.id.dut) {
+                    slot.1.add(result);
+                }
+            }
+            _ => {}
+        }
+    }
+    per_dut
 }
 
 /// Copies the files under `from` (if it exists) into `to`, keeping the layout.

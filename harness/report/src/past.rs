@@ -128,24 +128,12 @@ impl Strip {
         self.present().windows(2).filter(|w| w[0] != w[1]).count()
     }
 
-    /// Flaky: it went between passing and failing (fail or error) more than once — one change
-    /// alone is a regression or a fix (the rule of `hil history`).
+    /// Flaky: it went between passing and failing more than once — one change alone is a
+    /// regression or a fix, and infrastructure errors are no flips (the rule of `hil history`,
+    /// [`hil_runner::flaky`]).
     pub fn is_flaky(&self) -> bool {
-        let flips = self
-            .present()
-            .windows(2)
-            .filter(|w| is_pass(w[0]) && is_failure(w[1]) || is_failure(w[0]) && is_pass(w[1]))
-            .count();
-        flips >= 2
+        hil_runner::flaky::is_flaky(self.present())
     }
-}
-
-fn is_pass(kind: OutcomeKind) -> bool {
-    kind == OutcomeKind::Pass
-}
-
-fn is_failure(kind: OutcomeKind) -> bool {
-    matches!(kind, OutcomeKind::Fail | OutcomeKind::Error)
 }
 
 /// How a trial changed, as `hil diff` groups it.
@@ -265,6 +253,14 @@ mod tests {
         assert_eq!(s.outcomes.len(), STRIP_RUNS);
         assert_eq!(s.changes(), 1);
         assert!(!s.is_flaky(), "one change is a regression");
+    }
+
+    #[test]
+    fn infrastructure_errors_in_the_strip_are_no_flips() {
+        let p = past(&[Some(Error), Some(Pass), Some(Error)]);
+        let s = p.strip("d::s::c", Pass);
+        assert_eq!(s.changes(), 3);
+        assert!(!s.is_flaky(), "a board with a bad supply is not flaky");
     }
 
     /// A result of `d::s::c` with `outcome` and `observations` (one attempt).

@@ -64,7 +64,8 @@ pub fn summary_table(summary: &Summary) -> Table {
 }
 
 /// The verdict line. Its first word says how the run ended: `INCOMPLETE` (a report could not
-/// be written), `STOPPED` (planned trials did not run), else `FAILED` or `PASSED`.
+/// be written), `UNFINISHED` (a merged run of which a part did not complete), `STOPPED`
+/// (planned trials did not run), else `FAILED` or `PASSED`.
 pub fn verdict(summary: &Summary) -> String {
     verdict_shielded(summary, 0)
 }
@@ -98,6 +99,15 @@ pub fn verdict_shielded(summary: &Summary, shielded: usize) -> String {
                 .collect::<Vec<_>>()
                 .join("; ")
         ),
+        RunStatus::Unfinished => format!(
+            "UNFINISHED: {}; {results}",
+            summary
+                .unfinished_parts
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
         RunStatus::Stopped => format!(
             "STOPPED: {} planned trials not run; {results}",
             summary.not_run
@@ -107,9 +117,7 @@ pub fn verdict_shielded(summary: &Summary, shielded: usize) -> String {
         }
         RunStatus::Running | RunStatus::Completed => format!("PASSED: {results}"),
     };
-    if summary.status() == RunStatus::InfrastructureError
-        && (summary.stopped || summary.not_run > 0)
-    {
+    if summary.status() == RunStatus::InfrastructureError && summary.not_run > 0 {
         line.push_str(&format!(
             "; STOPPED: {} planned trials not run",
             summary.not_run
@@ -275,7 +283,20 @@ mod tests {
             not_run: 0,
             not_run_trials: Vec::new(),
             incomplete_reports: Vec::new(),
+            unfinished_parts: Vec::new(),
         }
+    }
+
+    #[test]
+    fn a_stop_that_left_nothing_unrun_is_a_completed_run() {
+        let mut s = summary();
+        s.stopped = true;
+        assert_eq!(s.status(), RunStatus::Completed);
+        let line = verdict(&s);
+        assert!(line.starts_with("PASSED: no unexpected results"), "{line}");
+        assert!(!line.contains("STOPPED"), "{line}");
+        s.not_run = 2;
+        assert!(verdict(&s).starts_with("STOPPED: 2 planned trials not run"));
     }
 
     #[test]

@@ -14,6 +14,7 @@ use hil_runner::{IncompleteReport, Reporter, RunEvent, TrialId, TrialResult};
 
 use crate::atomic::{TMP_DIR, write_atomically_via};
 use crate::text::xml_safe;
+use crate::write_log::FailureLog;
 
 /// Largest transcript file, bytes (1.5 MiB: under 2 MB like every report file).
 pub const TRANSCRIPT_FILE_CAP: usize = crate::budget::FILE_CAP;
@@ -136,6 +137,7 @@ pub struct TranscriptWriter {
     first_error: Option<(PathBuf, io::Error)>,
     /// Files that could not be written.
     failed: usize,
+    failures: FailureLog,
 }
 
 impl TranscriptWriter {
@@ -147,6 +149,7 @@ impl TranscriptWriter {
             tmp_dir: report_dir.join(TMP_DIR),
             first_error: None,
             failed: 0,
+            failures: FailureLog::default(),
         }
     }
 
@@ -170,14 +173,20 @@ impl TranscriptWriter {
 
 impl Reporter for TranscriptWriter {
     fn on_event(&mut self, event: &RunEvent) {
-        if let RunEvent::CaseFinished(result) = event
-            && has_transcript_file(result)
-            && let Err(e) = self.write(result)
-        {
-            tracing::error!(trial = %result.id, "cannot write the transcript: {e}");
-            self.failed += 1;
-            self.first_error
-                .get_or_insert((transcript_path(&self.root, &result.id), e));
+        let RunEvent::CaseFinished(result) = event else {
+            return;
+        };
+        if !has_transcript_file(result) {
+            return;
+        }
+        match self.write(result) {
+            Ok(_) => self.failures.succeeded("transcripts", &self.root),
+            Err(e) => {
+                let path = transcript_path(&self.root, &result.id);
+                self.failures.failed("transcripts", &path, &e);
+                self.failed += 1;
+                self.first_error.get_or_insert((path, e));
+            }
         }
     }
 

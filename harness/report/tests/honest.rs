@@ -146,6 +146,112 @@ fn a_stopped_run_carries_its_status_and_a_red_run_stopped_case() {
     }
 }
 
+/// The `run::…` testcases of `xml`, by name, each an `<error>`.
+fn run_errors(xml: &Report) -> Vec<String> {
+    xml.test_suites
+        .iter()
+        .filter(|s| s.name.as_str() == RUN_SUITE)
+        .flat_map(|s| &s.test_cases)
+        .map(|c| {
+            assert!(
+                matches!(
+                    c.status,
+                    TestCaseStatus::NonSuccess {
+                        kind: NonSuccessKind::Error,
+                        ..
+                    }
+                ),
+                "{:?}",
+                c.status
+            );
+            c.name.to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn a_file_of_a_run_under_way_is_red_until_the_run_completes() {
+    // The events of a real run, replayed one by one: the file after each is what a run
+    // killed at that moment leaves.
+    let recorder = hil_testkit::Recorder::default();
+    let cases = vec![
+        case("first", Arc::new(|_, _| Ok(()))),
+        case("second", Arc::new(|_, _| Ok(()))),
+    ];
+    run(cases, &["dut1"], StopFlag::new(), recorder.boxed());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("junit.xml");
+    let mut junit = JunitReporter::new(&path, JunitOptions::default());
+    let mut results = 0;
+    for event in recorder.events() {
+        junit.on_event(&event);
+        if !path.exists() {
+            continue;
+        }
+        let xml = parse(&path);
+        match event {
+            hil_runner::RunEvent::RunFinished(_) => {
+                assert!(run_errors(&xml).is_empty(), "a completed run is green");
+                assert_eq!(xml.errors, 0);
+            }
+            hil_runner::RunEvent::CaseFinished(_) => {
+                results += 1;
+                assert_eq!(run_errors(&xml), ["run::unfinished"]);
+                assert_eq!(xml.errors, 1, "the only error: the run is not finished");
+                let text = std::fs::read_to_string(&path).unwrap();
+                assert!(
+                    text.contains(&format!(
+                        "the run has not finished: {results} of 2 planned trials have a result so far"
+                    )),
+                    "{text}"
+                );
+                if let Some((valid, messages)) = validates(&path) {
+                    assert!(valid, "{messages}");
+                }
+            }
+            _ => assert_eq!(run_errors(&xml), ["run::unfinished"]),
+        }
+    }
+    assert_eq!(results, 2);
+}
+
+#[test]
+fn a_stop_after_the_last_case_is_a_completed_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = ReportDir::new(dir.path());
+    let stop = StopFlag::new();
+    let flag = stop.clone();
+    // The stop comes during the last case: nothing is left unrun.
+    let cases = vec![
+        case("first", Arc::new(|_, _| Ok(()))),
+        case(
+            "last",
+            Arc::new(move |_, _| {
+                flag.request();
+                Ok(())
+            }),
+        ),
+    ];
+    let out = run(
+        cases,
+        &["dut1"],
+        stop,
+        report.reporters(ReporterOptions::FILES_ONLY),
+    );
+    assert!(out.summary.stopped);
+    assert_eq!(out.summary.not_run, 0);
+    assert_eq!(out.summary.status(), hil_runner::RunStatus::Completed);
+    assert_eq!(out.summary.exit_code(), 0);
+    let line = verdict(&out.summary);
+    assert!(line.starts_with("PASSED: "), "{line}");
+    let xml = parse(&report.junit);
+    assert!(run_errors(&xml).is_empty());
+    assert_eq!(xml.errors, 0);
+    for suite in &xml.test_suites {
+        assert_eq!(status_of(suite), Some("completed"));
+    }
+}
+
 #[test]
 fn a_completed_run_has_no_run_suite_and_says_completed() {
     let dir = tempfile::tempdir().unwrap();
@@ -182,10 +288,15 @@ fn prepare_clears_what_a_killed_run_left_and_writes_a_first_junit() {
     assert_eq!(std::fs::read_dir(&report.tmp).unwrap().count(), 0);
 
     let first = parse(&report.junit);
-    assert_eq!(first.tests, 0);
+    // No trial yet, but one error: a file left like this (the run killed during bring-up)
+    // is red on every dashboard.
+    assert_eq!(first.tests, 1);
+    assert_eq!(first.errors, 1);
     assert_eq!(first.test_suites.len(), 1);
     assert_eq!(first.test_suites[0].name.as_str(), RUN_SUITE);
     assert_eq!(status_of(&first.test_suites[0]), Some("running"));
+    let case = &first.test_suites[0].test_cases[0];
+    assert_eq!(case.name.as_str(), "run::unfinished");
     if let Some((valid, messages)) = validates(&report.junit) {
         assert!(valid, "{messages}");
     }
@@ -331,4 +442,53 @@ fn every_report_file_stays_under_2_mb_whatever_the_board_sends() {
         16,
         "every result is still there"
     );
+}
+
+#[test]
+fn a_merge_with_a_stopped_input_is_stopped_and_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (done, stopped) = (dir.path().join("done"), dir.path().join("stopped"));
+    run(
+        vec![case("only", Arc::new(|_, _| Ok(())))],
+        &["dut1"],
+        StopFlag::new(),
+        ReportDir::new(&done).reporters(ReporterOptions::FILES_ONLY),
+    );
+    let stop = StopFlag::new();
+    let flag = stop.clone();
+    let cases = vec![
+        case(
+            "first",
+            Arc::new(move |_, _| {
+                flag.request();
+                Ok(())
+            }),
+        ),
+        case("second", Arc::new(|_, _| Ok(()))),
+    ];
+    run(
+        cases,
+        &["dut2"],
+        stop,
+        ReportDir::new(&stopped).reporters(ReporterOptions::FILES_ONLY),
+    );
+    let out = dir.path().join("merged");
+    let merged = hil_report::merge(&[done.clone(), stopped.clone()], &out, None).unwrap();
+    assert_eq!(merged.summary.status(), hil_runner::RunStatus::Stopped);
+    assert_eq!(merged.summary.unfinished_parts.len(), 1);
+    assert_eq!(merged.summary.unfinished_parts[0].source, stopped);
+    assert_eq!(merged.summary.unfinished_parts[0].missing, 1);
+    let xml = parse(&ReportDir::new(&out).junit);
+    assert_eq!(run_errors(&xml), ["run::unfinished", "run::stopped"]);
+    assert!(
+        std::fs::read_to_string(ReportDir::new(&out).junit)
+            .unwrap()
+            .contains("stopped was stopped: 1 of its 2 planned trials have no result"),
+    );
+
+    // Two completed inputs merge into a completed run.
+    let again = dir.path().join("again");
+    let merged = hil_report::merge(&[done], &again, None).unwrap();
+    assert_eq!(merged.summary.status(), hil_runner::RunStatus::Completed);
+    assert!(run_errors(&parse(&ReportDir::new(&again).junit)).is_empty());
 }

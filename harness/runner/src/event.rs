@@ -186,7 +186,8 @@ pub struct Summary {
     pub total: Counts,
     /// How long the run took.
     pub duration: Duration,
-    /// The run was stopped (SIGINT) before every planned trial ran.
+    /// A stop was requested (SIGINT/SIGTERM) during the run. It makes the run
+    /// [`RunStatus::Stopped`] only when it left planned trials unrun ([`Summary::not_run`]).
     pub stopped: bool,
     /// Planned trials that did not run because of the stop.
     pub not_run: usize,
@@ -195,6 +196,10 @@ pub struct Summary {
     /// Reports that could not be written completely (filled in by the collector from the
     /// reporters, so a reporter later in line sees the failures of those before it).
     pub incomplete_reports: Vec<IncompleteReport>,
+    /// Of a merged run (`hil report merge`): the merged runs that did not complete, each with
+    /// how it ended and how many of its planned trials have no result. Empty for one run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unfinished_parts: Vec<UnfinishedPart>,
 }
 
 impl Summary {
@@ -208,11 +213,19 @@ impl Summary {
         if self.is_success() { 0 } else { 1 }
     }
 
-    /// How the run ended: a report that could not be written outranks a stop.
+    /// How the run ended: a report that could not be written outranks a merged run that did
+    /// not finish, which outranks a stop. A stop that left no planned trial unrun (it came
+    /// after the last case) changed nothing: the run completed.
     pub fn status(&self) -> RunStatus {
         if !self.incomplete_reports.is_empty() {
             RunStatus::InfrastructureError
-        } else if self.stopped || self.not_run > 0 {
+        } else if self
+            .unfinished_parts
+            .iter()
+            .any(|p| p.status != RunStatus::Stopped)
+        {
+            RunStatus::Unfinished
+        } else if self.not_run > 0 {
             RunStatus::Stopped
         } else {
             RunStatus::Completed
@@ -220,8 +233,43 @@ impl Summary {
     }
 }
 
+/// One of the runs merged into a report (an input of `hil report merge`) that did not
+/// complete.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnfinishedPart {
+    /// Its report directory, as the merge was given it.
+    pub source: PathBuf,
+    /// How it ended: [`RunStatus::Running`] when its event log has no end (the run was killed
+    /// or aborted), else its summary's status.
+    pub status: RunStatus,
+    /// The trials it planned.
+    pub planned: usize,
+    /// How many of them have no result.
+    pub missing: usize,
+}
+
+impl std::fmt::Display for UnfinishedPart {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let how = match self.status {
+            RunStatus::Running | RunStatus::Unfinished => {
+                "did not finish (killed or aborted: its event log has no end)"
+            }
+            RunStatus::Stopped => "was stopped",
+            RunStatus::InfrastructureError => "could not write its reports completely",
+            RunStatus::Completed => "completed",
+        };
+        write!(
+            f,
+            "{} {how}: {} of its {} planned trials have no result",
+            self.source.display(),
+            self.missing,
+            self.planned
+        )
+    }
+}
+
 /// How a run ended (or that it has not), as every report states it (JUnit `hil.run_status`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RunStatus {
     /// Started and not finished: a file still saying so after the run was left by a run that
@@ -233,16 +281,20 @@ pub enum RunStatus {
     Stopped,
     /// A report could not be written completely: the run's results are not all on record.
     InfrastructureError,
+    /// A merged run ([`Summary::unfinished_parts`]) of which a part did not finish or could
+    /// not write its reports: results of its planned trials are missing or not all on record.
+    Unfinished,
 }
 
 impl RunStatus {
-    /// `running`, `completed`, `stopped`, `infrastructure-error`.
+    /// `running`, `completed`, `stopped`, `infrastructure-error`, `unfinished`.
     pub fn as_str(self) -> &'static str {
         match self {
             RunStatus::Running => "running",
             RunStatus::Completed => "completed",
             RunStatus::Stopped => "stopped",
             RunStatus::InfrastructureError => "infrastructure-error",
+            RunStatus::Unfinished => "unfinished",
         }
     }
 }

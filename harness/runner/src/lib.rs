@@ -13,6 +13,7 @@
 //! - [`filter`]: libtest-style name filters;
 //! - [`held_out`]: boards a run does not touch (maintenance), reported instead of dropped;
 //! - [`observations`]: two runs' observations of a trial compared (timing aside);
+//! - [`flaky`]: flakiness across runs (pass/fail flips, infrastructure errors left out);
 //! - [`libtest`]: the same execution behind `cargo test --test hil` (libtest-mimic).
 //!
 //! Trials are named `<dut>::<suite>::<case>`; that name is unique per run and is what filters,
@@ -27,6 +28,7 @@ pub mod collector;
 pub mod event;
 pub mod expectations;
 pub mod filter;
+pub mod flaky;
 pub mod held_out;
 pub mod libtest;
 pub mod observations;
@@ -41,7 +43,7 @@ pub use case::{Attachment, Case, CaseId, CaseLog, FnCase, Problem};
 pub use classify::{HANG_SIGNATURE, classify};
 pub use event::{
     Collector, Counts, DutInfo, EventSink, IncompleteReport, Reporter, RunEvent, RunInfo,
-    RunStatus, Summary, incomplete_reports,
+    RunStatus, Summary, UnfinishedPart, incomplete_reports,
 };
 pub use expectations::{Expectation, ExpectationEntry, Expectations, ExpectationsError, Issue};
 pub use filter::{Filter, IgnoredMode, Selection};

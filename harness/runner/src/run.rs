@@ -296,6 +296,7 @@ pub(crate) fn summarize<'a, D: 'a>(
         not_run: not_run.len(),
         not_run_trials: not_run,
         incomplete_reports: Vec::new(),
+        unfinished_parts: Vec::new(),
     }
 }
 

@@ -2,10 +2,15 @@
 //! rack host): one JUnit file with a testsuite per DUT, one HTML matrix with every board,
 //! transcripts and artifacts in the merged directory with their links intact. A DUT in two
 //! inputs is refused.
+//!
+//! Exit status: 0 when every input completed; 1 when one did not (killed, aborted, stopped,
+//! or with reports it could not write: the summary line says which, and the merged JUnit is
+//! red); 2 when the inputs cannot be merged.
 
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
+use hil_runner::RunStatus;
 
 use crate::exit::{Status, config_error};
 
@@ -41,12 +46,21 @@ pub fn run(args: ReportArgs) -> anyhow::Result<Status> {
 fn merge(args: MergeArgs) -> anyhow::Result<Status> {
     let env = hil_app::Env::capture();
     let merged = hil_report::merge(&args.inputs, &args.out, env.cwd()).map_err(config_error)?;
+    let complete = merged.summary.status() == RunStatus::Completed;
+    let state = if complete {
+        String::new()
+    } else {
+        format!(
+            "; NOT COMPLETE: {}",
+            hil_report::summary::verdict(&merged.summary)
+        )
+    };
     eprintln!(
-        "merged {} report directories: {} DUTs, {} trials",
+        "merged {} report directories: {} DUTs, {} trials{state}",
         args.inputs.len(),
         merged.duts,
         merged.trials
     );
     eprintln!("{}", hil_app::reports_line(&merged.report));
-    Ok(Status::Success)
+    Ok(Status::from_ok(complete))
 }

@@ -15,8 +15,9 @@
 //!
 //! Ctrl-C (or SIGTERM) lets each DUT finish its current case, then the reports are written and
 //! the summary says the run was stopped (`STOPPED: …`, and JUnit's `run::stopped`); a second
-//! Ctrl-C aborts at once with one line saying where the partial reports are (the JUnit file is
-//! rewritten atomically after every result, so it stays valid).
+//! Ctrl-C, at least [`signals::ABORT_AFTER`] after the first (copies of one stop arriving
+//! together count as one), aborts at once with one line saying where the partial reports are
+//! (the JUnit file is rewritten atomically after every result, so it stays valid and red).
 //!
 //! Every run is recorded in the run history in the state directory (`--state-dir`,
 //! `HIL_STATE_DIR`, else the per-user state directory; the one leases and health use) for
@@ -273,10 +274,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<Status> {
     let run = run.with_stop_flag(stop);
     let unflashed = unflashed_places(&lab);
     let finished = hil_app::execute_marked(lab, &run, &settings, marks).or_config()?;
+    // A stop after the last case left every board exercised.
     let health = nightly.record(
         &finished.boards,
         &finished.results,
-        finished.summary.stopped,
+        finished.summary.not_run > 0,
     );
     for line in health.or_config()? {
         eprintln!("{line}");

@@ -6,14 +6,22 @@ use rusqlite::Connection;
 use super::*;
 
 /// Rows valid at each version (index = version - 1); upgrades must keep them.
-const SAMPLES: [&str; MIGRATIONS.len()] = ["
+const SAMPLES: [&str; MIGRATIONS.len()] = [
+    "
 INSERT INTO runs (id, rack, host, harness_version, started_ms, duration_ms, ended)
     VALUES (1, 'sim', 'h', '0.1.0', 1000, 50, 'completed');
 INSERT INTO boards (run_id, dut, modem_firmware) VALUES (1, 'd1', 'mfw_nrf9160_1.3.6');
 INSERT INTO trials (id, run_id, dut, suite, name, outcome, attempts, duration_ms, message)
     VALUES (1, 1, 'd1', 'cmng', 'a', 'pass', 1, 5, '');
 INSERT INTO observations (trial_id, key, value) VALUES (1, 'k', 'v');
-"];
+",
+    "
+INSERT INTO runs (id, rack, host, harness_version, started_ms, duration_ms, ended)
+    VALUES (1, 'sim', 'h', '0.1.0', 1000, 50, 'incomplete');
+INSERT INTO trials (id, run_id, dut, suite, name, outcome, attempts, duration_ms, message)
+    VALUES (1, 1, 'd1', 'cmng', 'a', 'error', 1, 5, 'no space left on device');
+",
+];
 
 fn version(conn: &Connection) -> i64 {
     conn.query_row("PRAGMA user_version", [], |r| r.get(0))

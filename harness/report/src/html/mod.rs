@@ -24,6 +24,7 @@ use crate::budget::{self, DETAIL_LEVELS, Detail};
 use crate::flush::Flush;
 use crate::marks::RunMarks;
 use crate::past::PastRuns;
+use crate::write_log::FailureLog;
 
 pub use links::{PlotBudget, href, svg_data_uri};
 pub use matrix::{Column, Matrix, Row};
@@ -49,6 +50,7 @@ pub struct HtmlReporter {
     /// Index into [`DETAIL_LEVELS`]: how much of each result the page shows (and keeps).
     level: usize,
     last_error: Option<io::Error>,
+    failures: FailureLog,
     marks: Arc<RunMarks>,
     flush: Flush,
     /// Changes not on the page yet ([`Flush::WhenIdle`]).
@@ -78,6 +80,7 @@ impl HtmlReporter {
             past: None,
             level: 0,
             last_error: None,
+            failures: FailureLog::default(),
             marks: Arc::new(RunMarks::default()),
             flush: Flush::default(),
             pending: false,
@@ -202,9 +205,12 @@ impl HtmlReporter {
     fn write_logged(&mut self) {
         self.pending = false;
         match self.write() {
-            Ok(()) => self.last_error = None,
+            Ok(()) => {
+                self.failures.succeeded("the HTML report", &self.path);
+                self.last_error = None;
+            }
             Err(e) => {
-                tracing::error!(path = %self.path.display(), "cannot write the HTML report: {e}");
+                self.failures.failed("the HTML report", &self.path, &e);
                 self.last_error = Some(e);
             }
         }

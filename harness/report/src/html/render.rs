@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use hil_runner::{Attempt, Counts, DutInfo, OutcomeKind, RunInfo, Summary, TrialResult};
+use hil_runner::{Attempt, Counts, DutInfo, OutcomeKind, RunInfo, RunStatus, Summary, TrialResult};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::changes::{changes_section, strip};
@@ -109,7 +109,18 @@ fn header(page: &Page<'_>) -> Markup {
             ),
             "status-bad",
         ),
-        Some(s) if s.stopped || s.not_run > 0 => (
+        Some(s) if s.status() == RunStatus::Unfinished => (
+            format!(
+                "unfinished: {}",
+                s.unfinished_parts
+                    .iter()
+                    .map(|p| p.to_string())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            "status-bad",
+        ),
+        Some(s) if s.not_run > 0 => (
             format!("stopped: {} planned trials not run", s.not_run),
             "status-bad",
         ),

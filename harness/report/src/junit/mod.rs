@@ -7,7 +7,8 @@
 //! `harness_version`, `rack`, `host`, `git_commit`, then the DUT's own properties (IMEI hash,
 //! HWVERSION, …), and `dut_lost` when recovery failed. Suite attributes add `hostname`,
 //! `timestamp` and a `skipped` count. Unless the run completed, a `run` testsuite says how it
-//! ended ([`RUN_SUITE`]). The file stays under [`crate::budget::FILE_CAP`]: with many large
+//! ended, or that it has not ([`RUN_SUITE`]: an `<error>` testcase from the first file on, so
+//! a file left by a killed run is red). The file stays under [`crate::budget::FILE_CAP`]: with many large
 //! results each shows less ([`crate::budget`]).
 //!
 //! With the run history's earlier runs ([`JunitOptions::past`]), a testcase whose outcome
@@ -35,6 +36,7 @@ use crate::flush::Flush;
 use crate::marks::{RunMarks, Standing, Tally};
 use crate::past::PastRuns;
 use crate::text::xml_safe;
+use crate::write_log::FailureLog;
 
 pub use run_suite::{RUN_STATUS_PROPERTY, RUN_SUITE};
 use testcase::{CaseStyle, test_case, timestamp};
@@ -110,6 +112,7 @@ pub struct JunitReporter {
     /// few hundred milliseconds: one buffer instead of new ones that fragment the heap).
     buffer: Vec<u8>,
     last_error: Option<io::Error>,
+    failures: FailureLog,
     marks: Arc<RunMarks>,
     tally: Tally,
     flush: Flush,
@@ -145,6 +148,7 @@ impl JunitReporter {
             floor: 0,
             buffer: Vec::new(),
             last_error: None,
+            failures: FailureLog::default(),
             marks: Arc::new(RunMarks::default()),
             tally: Tally::default(),
             flush: Flush::default(),
@@ -279,12 +283,13 @@ impl JunitReporter {
         for state in &self.suites {
             report.add_test_suite(self.test_suite(state, detail));
         }
-        if let Some(suite) = run_suite::run_suite(
-            self.status(),
-            self.run.as_ref(),
-            self.planned,
-            self.finished.as_ref(),
-        ) {
+        if let Some(suite) = run_suite::run_suite(&run_suite::RunState {
+            status: self.status(),
+            run: self.run.as_ref(),
+            planned: self.planned,
+            results: self.suites.iter().map(|s| s.results.len()).sum(),
+            finished: self.finished.as_ref(),
+        }) {
             report.add_test_suite(suite);
         }
         report
@@ -365,9 +370,12 @@ impl JunitReporter {
     fn write_logged(&mut self) {
         self.pending = false;
         match self.write() {
-            Ok(()) => self.last_error = None,
+            Ok(()) => {
+                self.failures.succeeded("JUnit", &self.path);
+                self.last_error = None;
+            }
             Err(e) => {
-                tracing::error!(path = %self.path.display(), "cannot write JUnit: {e}");
+                self.failures.failed("JUnit", &self.path, &e);
                 self.last_error = Some(e);
             }
         }

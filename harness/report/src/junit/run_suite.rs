@@ -6,8 +6,14 @@
 //!   `stopped` or `infrastructure-error` (a file still saying `running` after the run was left
 //!   by a run that was killed or aborted);
 //! - unless the run completed, a `<testsuite name="run">` carries it too, with one `<error>`
-//!   testcase per problem: `run::stopped` (the trials that were not run, listed) and
-//!   `run::reports` (the reports that could not be written) — red on every dashboard.
+//!   testcase per problem — red on every dashboard, which read testcases, not properties
+//!   (GitLab, Jenkins, ref `hil-anchors.md` §5, §7.4):
+//!   - `run::unfinished` while the run is under way (so a file left by a killed or aborted run
+//!     is red, however many results it holds), and in a merged report whose inputs did not
+//!     all complete (naming each such input and how many of its planned trials have no
+//!     result);
+//!   - `run::stopped`: the trials a stop left unrun, listed;
+//!   - `run::reports`: the reports that could not be written.
 
 use std::fmt::Write as _;
 
@@ -21,16 +27,34 @@ use crate::text::xml_safe;
 pub const RUN_SUITE: &str = "run";
 /// The property every testsuite carries: the run's status.
 pub const RUN_STATUS_PROPERTY: &str = "hil.run_status";
+/// The testcase of a run that has not finished (`run::unfinished`).
+const UNFINISHED: &str = "unfinished";
 /// Trials listed by name in `run::stopped` (the rest are counted).
 const MAX_LISTED: usize = 100;
 
+/// Where the run stands, for its testsuite.
+pub(crate) struct RunState<'a> {
+    /// How it ended, or `Running`.
+    pub status: RunStatus,
+    /// Its metadata, once it started (`None` for the file written before bring-up).
+    pub run: Option<&'a RunInfo>,
+    /// Trials planned.
+    pub planned: usize,
+    /// Results so far.
+    pub results: usize,
+    /// Its summary, once it finished.
+    pub finished: Option<&'a Summary>,
+}
+
 /// The `run` testsuite, or `None` for a completed run.
-pub(crate) fn run_suite(
-    status: RunStatus,
-    run: Option<&RunInfo>,
-    planned: usize,
-    finished: Option<&Summary>,
-) -> Option<TestSuite> {
+pub(crate) fn run_suite(state: &RunState<'_>) -> Option<TestSuite> {
+    let RunState {
+        status,
+        run,
+        planned,
+        results,
+        finished,
+    } = *state;
     if status == RunStatus::Completed {
         return None;
     }
@@ -45,15 +69,54 @@ pub(crate) fn run_suite(
         );
         suite.add_property(Property::new("hil.planned_trials", planned.to_string()));
     }
-    if let Some(summary) = finished {
-        if summary.stopped || summary.not_run > 0 {
-            suite.add_test_case(stopped_case(summary));
+    match finished {
+        None => {
+            suite.add_test_case(running_case(run.is_some(), planned, results));
         }
-        if !summary.incomplete_reports.is_empty() {
-            suite.add_test_case(reports_case(summary));
+        Some(summary) => {
+            if !summary.unfinished_parts.is_empty() {
+                suite.add_test_case(parts_case(summary));
+            }
+            if summary.not_run > 0 {
+                suite.add_test_case(stopped_case(summary));
+            }
+            if !summary.incomplete_reports.is_empty() {
+                suite.add_test_case(reports_case(summary));
+            }
         }
     }
     Some(suite)
+}
+
+/// `run::unfinished` while the run is under way (`started`: its trials began).
+fn running_case(started: bool, planned: usize, results: usize) -> TestCase {
+    let message = if started {
+        format!(
+            "the run has not finished: {results} of {planned} planned trials have a result so far"
+        )
+    } else {
+        "the run has not finished: it has not started its trials yet".to_string()
+    };
+    let text = format!(
+        "{message}.\nThis file is rewritten as results arrive and this testcase goes when the run \
+         ends; if it is still here, the run was killed or aborted and its results are partial.\n"
+    );
+    error_case(UNFINISHED, "unfinished", message, text)
+}
+
+/// `run::unfinished` of a merged run: the inputs that did not complete.
+fn parts_case(summary: &Summary) -> TestCase {
+    let parts = &summary.unfinished_parts;
+    let missing: usize = parts.iter().map(|p| p.missing).sum();
+    let message = format!(
+        "{} of the merged runs did not complete: {missing} of their planned trials have no result",
+        parts.len()
+    );
+    let mut text = format!("{message}:\n");
+    for part in parts {
+        let _ = writeln!(text, "  {part}");
+    }
+    error_case(UNFINISHED, "unfinished", message, text)
 }
 
 fn error_case(name: &str, kind: &str, message: String, text: String) -> TestCase {
