@@ -12,7 +12,7 @@
 //! its status is not `completed`.
 
 use std::fs;
-use std::io::{self, BufRead, BufReader};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use hil_runner::{Counts, DutInfo, RunEvent, RunInfo, RunStatus, Summary, UnfinishedPart};
@@ -153,26 +153,33 @@ pub fn merge(
 
 fn read_input(dir: &Path) -> Result<Input, MergeError> {
     let path = ReportDir::new(dir).events;
-    let file = fs::File::open(&path).map_err(|source| MergeError::Io {
+    let text = fs::read_to_string(&path).map_err(|source| MergeError::Io {
         path: path.clone(),
         source,
     })?;
+    // A run killed while appending leaves its last line cut short (no newline after it): that
+    // line is dropped — the run then has no `RunFinished` and counts as unfinished — while a
+    // bad line anywhere else is an error.
+    let cut_short = !text.is_empty() && !text.ends_with('\n');
+    let lines: Vec<&str> = text.split('\n').collect();
     let mut start = None;
     let mut events = Vec::new();
     let mut summary = None;
-    for (n, line) in BufReader::new(file).lines().enumerate() {
-        let line = line.map_err(|source| MergeError::Io {
-            path: path.clone(),
-            source,
-        })?;
+    for (n, line) in lines.iter().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let event: RunEvent = serde_json::from_str(&line).map_err(|e| MergeError::BadEvent {
-            path: path.clone(),
-            line: n + 1,
-            problem: e.to_string(),
-        })?;
+        let event: RunEvent = match serde_json::from_str(line) {
+            Ok(event) => event,
+            Err(_) if cut_short && n + 1 == lines.len() => break,
+            Err(e) => {
+                return Err(MergeError::BadEvent {
+                    path: path.clone(),
+                    line: n + 1,
+                    problem: e.to_string(),
+                });
+            }
+        };
         match event {
             RunEvent::RunStarted {
                 info,

@@ -492,3 +492,50 @@ fn a_merge_with_a_stopped_input_is_stopped_and_names_it() {
     assert_eq!(merged.summary.status(), hil_runner::RunStatus::Completed);
     assert!(run_errors(&parse(&ReportDir::new(&again).junit)).is_empty());
 }
+
+/// A run killed while appending to `events.jsonl` leaves its last line cut short: the merge
+/// drops that line and counts the input as unfinished; a bad line elsewhere is still an error.
+#[test]
+fn a_merge_reads_an_event_log_cut_short_by_a_kill_as_unfinished() {
+    let dir = tempfile::tempdir().unwrap();
+    let (done, killed) = (dir.path().join("done"), dir.path().join("killed"));
+    let cases = || {
+        vec![
+            case("first", Arc::new(|_, _| Ok(()))),
+            case("second", Arc::new(|_, _| Ok(()))),
+        ]
+    };
+    run(
+        cases(),
+        &["dut1"],
+        StopFlag::new(),
+        ReportDir::new(&done).reporters(ReporterOptions::FILES_ONLY),
+    );
+    run(
+        cases(),
+        &["dut2"],
+        StopFlag::new(),
+        ReportDir::new(&killed).reporters(ReporterOptions::FILES_ONLY),
+    );
+    // Keep the run's start, cut into the next line, and drop the rest (with RunFinished).
+    let log = ReportDir::new(&killed).events;
+    let text = std::fs::read_to_string(&log).unwrap();
+    let first_end = text.find('\n').unwrap() + 1;
+    let second_end = first_end + text[first_end..].find('\n').unwrap();
+    std::fs::write(&log, &text[..(first_end + second_end) / 2]).unwrap();
+
+    let out = dir.path().join("merged");
+    let merged = hil_report::merge(&[done.clone(), killed.clone()], &out, None).unwrap();
+    assert_ne!(merged.summary.status(), hil_runner::RunStatus::Completed);
+    assert_eq!(merged.summary.unfinished_parts.len(), 1);
+    assert_eq!(merged.summary.unfinished_parts[0].source, killed);
+
+    // The same cut line followed by a newline is not a kill's doing: an error naming it.
+    let mut bad = text[..(first_end + second_end) / 2].to_string();
+    bad.push('\n');
+    std::fs::write(&log, bad).unwrap();
+    let err = hil_report::merge(&[done, killed], &dir.path().join("again"), None)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("events.jsonl") && err.contains(":2"), "{err}");
+}
