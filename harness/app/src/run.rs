@@ -241,7 +241,8 @@ impl Finished {
                 self.rack,
                 self.faults.len(),
                 self.summary.per_dut.len(),
-                self.faults.join("; ")
+                // Each fault is bounded; so are many of them together.
+                hil_runner::bound::bounded_message(&self.faults.join("; "))
             )
         })
     }

@@ -56,6 +56,13 @@ pub(crate) fn bring_up_board(
             }
         },
     };
+    if let BoardState::Faulted {
+        console: Some(console),
+        ..
+    } = &state
+    {
+        notes.extend(crate::bringup_output::keep(console, artifacts.as_deref()));
+    }
     Board {
         spec,
         sim,
