@@ -38,7 +38,11 @@ pub struct RackFile {
     pub quarantine: Option<PathBuf>,
     /// Consecutive runs with an infrastructure error after which a board goes into
     /// maintenance (default 3). `--maintenance-after` wins.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::located::optional_at_least_one"
+    )]
     #[schemars(range(min = 1))]
     pub maintenance_after: Option<u32>,
     /// Directories of simulator modem profiles (`*.yaml`, e.g. written by `hil characterize`)
@@ -75,9 +79,6 @@ impl Checked for RackFile {
     fn check(self) -> Result<Self, String> {
         if self.name.trim().is_empty() {
             return Err("the rack name is empty".into());
-        }
-        if self.maintenance_after == Some(0) {
-            return Err("maintenance_after must be at least 1".into());
         }
         if let Some(i) = self
             .profile_dirs

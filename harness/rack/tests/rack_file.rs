@@ -356,6 +356,30 @@ fn a_misspelled_simulated_supply_model_is_refused_with_file_line_and_the_valid_m
     Some("duts[1]"),
     "of DUT `a` (duts[0]): one output cannot power two boards"
 )]
+#[case::maintenance_after_zero(
+    "name: r\nmaintenance_after: 0\nduts:\n  - name: a\n    serial: /dev/ttyACM0\n",
+    2,
+    Some("maintenance_after"),
+    "must be at least 1"
+)]
+#[case::duplicate_top_level_key(
+    "name: r\nname: s\nduts:\n  - name: a\n    serial: /dev/ttyACM0\n",
+    2,
+    None,
+    "duplicate field `name`"
+)]
+#[case::duplicate_dut_key(
+    "name: r\nduts:\n  - name: a\n    serial: /dev/ttyACM0\n    tags: [x]\n    serial: /dev/ttyACM1\n",
+    6,
+    Some("duts[0]"),
+    "duplicate field `serial`"
+)]
+#[case::duplicate_nested_key(
+    "name: r\nduts:\n  - name: s\n    simulated:\n      profile: mfw_nrf9160_1.3.6\n      policy:\n        babble_after_commands: 3\n        babble_after_commands: 4\n",
+    8,
+    Some("duts[0].simulated.policy"),
+    "duplicate field `babble_after_commands`"
+)]
 #[case::no_duts("name: r\nduts: []\n", 2, Some("duts"), "the rack lists no DUTs")]
 #[case::missing_duts("name: r\n", 1, None, "missing field `duts`")]
 fn errors_are_located_and_explained(
