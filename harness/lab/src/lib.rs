@@ -36,6 +36,7 @@ pub mod identity;
 pub mod labgrid;
 pub mod leasing;
 pub mod plan;
+mod pool;
 mod rack_lines;
 pub mod recover;
 pub mod shard;
