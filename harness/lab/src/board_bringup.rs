@@ -56,13 +56,7 @@ pub(crate) fn bring_up_board(
             }
         },
     };
-    if let BoardState::Faulted {
-        console: Some(console),
-        ..
-    } = &state
-    {
-        notes.extend(crate::bringup_output::keep(console, artifacts.as_deref()));
-    }
+    notes.extend(crate::bringup_output::record(&state, artifacts.as_deref()));
     Board {
         spec,
         sim,

@@ -89,7 +89,7 @@ fn a_babbling_board_gives_short_faults_and_keeps_its_output_in_one_file() {
         "name: noisy\nduts:\n  - name: b\n    simulated: { profile: mfw_nrf9160_1.3.6, policy: { babble_after_commands: 0 } }\n",
     )
     .unwrap();
-    let source = RackSource::File(path);
+    let source = RackSource::File(path.clone());
     let checks = diagnose(&source, &opts()).expect("diagnosed");
     let at = row(&checks, "at");
     assert_eq!(at.status, Status::Fail, "{at:?}");
@@ -129,4 +129,22 @@ fn a_babbling_board_gives_short_faults_and_keeps_its_output_in_one_file() {
     let raw = std::fs::read_to_string(&kept).unwrap();
     assert!(raw.contains("the board streams endless output"));
     assert!(raw.len() < 2_000_000, "{}", raw.len());
+    drop(lab);
+
+    // A later bring-up where the board comes up leaves no stale file behind.
+    std::fs::write(
+        &path,
+        "name: quiet\nduts:\n  - name: b\n    simulated: { profile: mfw_nrf9160_1.3.6 }\n",
+    )
+    .unwrap();
+    let lab = Lab::bring_up(
+        &source,
+        &LabOptions {
+            artifacts_dir: Some(artifacts.clone()),
+            ..opts()
+        },
+    )
+    .expect("the lab comes up");
+    assert!(lab.boards[0].fault().is_none());
+    assert!(!kept.exists(), "a stale bring-up transcript");
 }
