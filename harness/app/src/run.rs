@@ -264,7 +264,8 @@ impl Finished {
             self.rack,
             self.faults.len(),
             self.summary.per_dut.len(),
-            faults.join("; ")
+            // Each fault is bounded; so are many of them together.
+            hil_runner::bound::bounded_message(&faults.join("; "))
         ))
     }
 }

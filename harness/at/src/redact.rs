@@ -1,203 +1,45 @@
-//! Removal of key material before anything is stored: the content of `%CMNG` writes of secret
-//! types, the content of `%CMNG` read responses of secret types, and PEM `PRIVATE KEY` blocks
-//! anywhere. Certificates, public keys and PSK identities stay readable.
+//! Removal of key material before anything is stored or shown: the content and passphrase of
+//! `%CMNG` writes of secret types, the content of `%CMNG` read responses of secret types, and
+//! PEM `PRIVATE KEY` blocks anywhere. Certificates, public keys and PSK identities stay
+//! readable.
 //!
 //! A credential type counts as public only if it is known to be: 0 root CA, 1 client
 //! certificate, 4 PSK identity, 5 public key, 6 device identity public key, 10 Nordic identity
 //! root CA, 11 Nordic public key. Everything else (2 private key, 3 PSK, 8 endorsement key,
-//! 9 ownership key, unknown or unparsable types) is treated as secret.
+//! 9 ownership key, unknown or unparsable types, a quoted type) is treated as secret, and so
+//! is every field after the type whatever its quoting (`cmng`).
 //!
 //! Text sent to the DUT is redacted as a whole ([`redact_text`]); received lines one at a time
 //! by a [`LineRedactor`], which remembers an open secret string or PEM block across lines.
 
+mod cmng;
+mod pem;
+
 use std::borrow::Cow;
+
+use cmng::{Ending, Fields};
+use pem::{last_unclosed_private_pem, redact_pem};
 
 /// What replaces secret content.
 pub const REDACTED: &str = "[REDACTED]";
 
-/// `%CMNG` types whose content is not secret.
-const PUBLIC_TYPES: &[u8] = &[0, 1, 4, 5, 6, 10, 11];
-
-fn is_secret_type(field: &str) -> bool {
-    match field.trim().parse::<u8>() {
-        Ok(t) => !PUBLIC_TYPES.contains(&t),
-        Err(_) => true,
-    }
-}
-
-fn find_ci(hay: &str, needle: &str, from: usize) -> Option<usize> {
-    let h = hay.as_bytes();
-    let n = needle.as_bytes();
-    if h.len() < n.len() {
-        return None;
-    }
-    (from..=h.len() - n.len()).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
-}
-
-/// Byte index of the opening `"` of secret `%CMNG` content in `text` at or after `from`: a
-/// write `%CMNG=0,<tag>,<type>,"` or a read response `%CMNG: <tag>,<type>,"<sha>","`.
-fn secret_quote(text: &str, from: usize) -> Option<usize> {
-    let mut at = from;
-    while let Some(pos) = find_ci(text, "%CMNG", at) {
-        at = pos + 5;
-        at += blanks(&text[at..]);
-        let sep = text[at..].chars().next()?;
-        let body = at + sep.len_utf8();
-        let first_quote = text[body..].find('"').map(|q| body + q);
-        let Some(q1) = first_quote else { continue };
-        let header = &text[body..q1];
-        if header.contains(';') || header.contains('\n') {
-            continue;
-        }
-        let fields: Vec<&str> = header.split(',').collect();
-        let field = |i: usize| fields.get(i).copied().unwrap_or("");
-        match sep {
-            // write: 0,<tag>,<type>,"<content>"
-            '=' if field(0).trim() == "0" && is_secret_type(field(2)) => return Some(q1),
-            // read response: <tag>,<type>,"<sha>","<content>"
-            ':' if is_secret_type(field(1)) => {
-                let q2 = text[q1 + 1..].find('"').map(|q| q1 + 1 + q)?;
-                let q3 = text[q2 + 1..].find('"').map(|q| q2 + 1 + q);
-                // only `,` (and blanks) may separate the digest from the content
-                if let Some(q3) = q3
-                    && text[q2 + 1..q3].trim() == ","
-                {
-                    return Some(q3);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
-/// The length of the run of spaces and tabs `text` starts with.
-fn blanks(text: &str) -> usize {
-    text.len() - text.trim_start_matches([' ', '\t']).len()
-}
-
-/// Byte range of unquoted secret `%CMNG` write content (`%CMNG=0,<tag>,<type>,<content>`,
-/// which the modem refuses but which must not be stored either) at or after `from`.
-fn unquoted_secret(text: &str, from: usize) -> Option<(usize, usize)> {
-    let mut at = from;
-    while let Some(pos) = find_ci(text, "%CMNG", at) {
-        at = pos + 5;
-        at += blanks(&text[at..]);
-        if !text[at..].starts_with('=') {
-            continue;
-        }
-        let body = at + 1;
-        let end = text[body..]
-            .find([';', '\r', '\n'])
-            .map_or(text.len(), |e| body + e);
-        let command = &text[body..end];
-        let fields: Vec<&str> = command.splitn(4, ',').collect();
-        if command.contains('"') || fields.len() < 4 {
-            continue;
-        }
-        if fields[0].trim() == "0" && is_secret_type(fields[2]) && !fields[3].trim().is_empty() {
-            return Some((end - fields[3].len(), end));
-        }
-    }
-    None
-}
-
-/// A PEM private-key BEGIN marker in `text` at or after `from`: (start, end of marker, label).
-fn private_pem_begin(text: &str, from: usize) -> Option<(usize, usize, &str)> {
-    let mut at = from;
-    while let Some(rel) = text[at..].find("-----BEGIN ") {
-        let start = at + rel;
-        let label_start = start + "-----BEGIN ".len();
-        let label_end = text[label_start..].find("-----").map(|e| label_start + e)?;
-        let label = &text[label_start..label_end];
-        let marker_end = label_end + 5;
-        if label.contains("PRIVATE KEY") && !label.contains('\n') {
-            return Some((start, marker_end, label));
-        }
-        at = marker_end;
-    }
-    None
-}
-
 /// Redacts secrets in text sent to or received from the DUT as one piece (a command, possibly
 /// multi-line and possibly missing its closing quote).
 pub fn redact_text(text: &str) -> Cow<'_, str> {
-    let step1 = redact_cmng(text);
-    let step2 = match redact_pem(&step1) {
+    let (cmng, ending) = cmng::redact(text, None);
+    let mut step1 = match cmng {
+        Some(s) => Cow::Owned(s),
+        None => Cow::Borrowed(text),
+    };
+    if let Ending::OpenSecret { len, .. } = ending {
+        step1
+            .to_mut()
+            .push_str(&format!("[REDACTED {len} bytes, unterminated]"));
+    }
+    match redact_pem(&step1) {
         Cow::Borrowed(_) => step1,
         Cow::Owned(s) => Cow::Owned(s),
-    };
-    match redact_unquoted(&step2) {
-        Cow::Borrowed(_) => step2,
-        Cow::Owned(s) => Cow::Owned(s),
     }
-}
-
-fn redact_unquoted(text: &str) -> Cow<'_, str> {
-    let mut out = String::new();
-    let mut copied = 0;
-    while let Some((start, end)) = unquoted_secret(text, copied) {
-        out.push_str(&text[copied..start]);
-        out.push_str(&format!("[REDACTED {} bytes]", end - start));
-        copied = end;
-    }
-    if copied == 0 {
-        return Cow::Borrowed(text);
-    }
-    out.push_str(&text[copied..]);
-    Cow::Owned(out)
-}
-
-fn redact_cmng(text: &str) -> Cow<'_, str> {
-    let Some(mut q) = secret_quote(text, 0) else {
-        return Cow::Borrowed(text);
-    };
-    let mut out = String::with_capacity(text.len().min(256));
-    let mut copied = 0;
-    loop {
-        out.push_str(&text[copied..=q]);
-        match text[q + 1..].find('"') {
-            Some(len) => {
-                out.push_str(&format!("[REDACTED {len} bytes]"));
-                copied = q + 1 + len;
-            }
-            None => {
-                let len = text.len() - q - 1;
-                out.push_str(&format!("[REDACTED {len} bytes, unterminated]"));
-                return Cow::Owned(out);
-            }
-        }
-        // `copied` points at the closing quote, which is copied with the next piece.
-        match secret_quote(text, copied + 1) {
-            Some(next) => q = next,
-            None => break,
-        }
-    }
-    out.push_str(&text[copied..]);
-    Cow::Owned(out)
-}
-
-fn redact_pem(text: &str) -> Cow<'_, str> {
-    let Some((_, mut marker_end, mut label)) = private_pem_begin(text, 0) else {
-        return Cow::Borrowed(text);
-    };
-    let mut out = String::with_capacity(text.len().min(256));
-    let mut copied = 0;
-    loop {
-        out.push_str(&text[copied..marker_end]);
-        out.push_str(REDACTED);
-        let end_marker = format!("-----END {label}-----");
-        match text[marker_end..].find(&end_marker) {
-            Some(rel) => copied = marker_end + rel,
-            None => return Cow::Owned(out),
-        }
-        match private_pem_begin(text, copied + end_marker.len()) {
-            Some((_, m, l)) => (marker_end, label) = (m, l),
-            None => break,
-        }
-    }
-    out.push_str(&text[copied..]);
-    Cow::Owned(out)
 }
 
 /// Redacts a set of lines that belong together (e.g. a response's information lines).
@@ -219,8 +61,9 @@ pub struct LineRedactor {
 enum State {
     #[default]
     Plain,
-    /// Inside secret quoted content; lines are dropped until the closing `"`.
-    SecretString,
+    /// Inside a secret quoted field of a `%CMNG` list; lines are dropped until the closing
+    /// `"`, and the list's later fields are secret too.
+    SecretString(Fields),
     /// Inside a PEM private key; lines are dropped until its END marker.
     PrivatePem(String),
 }
@@ -230,15 +73,15 @@ impl LineRedactor {
     /// content already replaced by [`REDACTED`]).
     pub fn line<'a>(&mut self, line: &'a str) -> Option<Cow<'a, str>> {
         match std::mem::take(&mut self.state) {
-            State::SecretString => match line.find('"') {
+            State::SecretString(fields) => match line.find('"') {
                 None => {
-                    self.state = State::SecretString;
+                    self.state = State::SecretString(fields);
                     None
                 }
                 // the closing quote was already written with the REDACTED marker
                 Some(q) => {
                     let rest = &line[q + 1..];
-                    (!rest.is_empty()).then(|| self.plain(rest))
+                    (!rest.is_empty()).then(|| self.plain(rest, Some(fields)))
                 }
             },
             State::PrivatePem(label) => {
@@ -248,44 +91,38 @@ impl LineRedactor {
                         self.state = State::PrivatePem(label);
                         None
                     }
-                    Some(e) => Some(self.plain(&line[e..])),
+                    Some(e) => Some(self.plain(&line[e..], None)),
                 }
             }
-            State::Plain => Some(self.plain(line)),
+            State::Plain => Some(self.plain(line, None)),
         }
     }
 
-    /// Redacts a line that starts outside any secret, and notes a secret left open at its end.
-    fn plain<'a>(&mut self, line: &'a str) -> Cow<'a, str> {
-        if let Some(q) = secret_quote(line, 0)
-            && !line[q + 1..].contains('"')
-        {
-            self.state = State::SecretString;
-            return Cow::Owned(format!("{}{REDACTED}\"", &line[..=q]));
-        }
-        let redacted = redact_text(line);
-        if let Some((_, _, label)) = last_unclosed_private_pem(line) {
-            self.state = State::PrivatePem(label.to_string());
-        }
-        redacted
-    }
-}
-
-/// A private-key BEGIN marker in `line` with no matching END after it.
-fn last_unclosed_private_pem(line: &str) -> Option<(usize, usize, &str)> {
-    let mut found = None;
-    let mut at = 0;
-    while let Some((start, marker_end, label)) = private_pem_begin(line, at) {
-        let end_marker = format!("-----END {label}-----");
-        match line[marker_end..].find(&end_marker) {
-            Some(rel) => at = marker_end + rel + end_marker.len(),
-            None => {
-                found = Some((start, marker_end, label));
-                break;
+    /// Redacts a line that starts outside any secret (or, with `resume`, right after a secret
+    /// field's closing quote), and notes a secret left open at its end.
+    fn plain<'a>(&mut self, line: &'a str, resume: Option<Fields>) -> Cow<'a, str> {
+        let (cmng, ending) = cmng::redact(line, resume);
+        let mut redacted = match cmng {
+            Some(s) => Cow::Owned(s),
+            None => Cow::Borrowed(line),
+        };
+        match ending {
+            Ending::OpenSecret { fields, .. } => {
+                redacted.to_mut().push_str(&format!("{REDACTED}\""));
+                self.state = State::SecretString(fields);
+            }
+            Ending::MalformedOpenQuote(fields) => self.state = State::SecretString(fields),
+            Ending::Closed => {
+                if let Some((_, _, label)) = last_unclosed_private_pem(line) {
+                    self.state = State::PrivatePem(label.to_string());
+                }
             }
         }
+        match redact_pem(&redacted) {
+            Cow::Borrowed(_) => redacted,
+            Cow::Owned(s) => Cow::Owned(s),
+        }
     }
-    found
 }
 
 #[cfg(test)]

@@ -427,6 +427,66 @@ fn a_board_streaming_endless_bytes_keeps_every_report_under_2_mb() {
     }
 }
 
+/// A board that babbles from its first command faults at bring-up: every line on the terminal
+/// stays short (the fault keeps its first and last bytes), the raw console output is in one
+/// file of the report directory, and each of its cases says the board did not come up.
+#[test]
+fn a_board_babbling_at_bring_up_keeps_every_line_short() {
+    let dir = tempfile::tempdir().unwrap();
+    let rack = dir.path().join("rack.yaml");
+    std::fs::write(
+        &rack,
+        "name: r\nduts:\n  - name: noisy\n    simulated: { profile: mfw_nrf9160_1.3.6, policy: { babble_after_commands: 0 } }\n  - name: calm\n    simulated: { profile: mfw_nrf9160_1.3.6 }\n",
+    )
+    .unwrap();
+    let report = dir.path().join("report");
+    let mut cmd = hil();
+    cmd.args(["run", "--no-flash", "--filter", "identity::", "--rack"])
+        .arg(&rack)
+        .arg("--report-dir")
+        .arg(&report);
+    let out = output(cmd, 600);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(!out.status.success(), "{}", verdict(&out.stdout));
+    for line in stdout.lines().chain(stderr.lines()) {
+        assert!(line.len() < 4096, "a line of {} bytes", line.len());
+    }
+    assert!(stderr.contains("noisy (?): FAULT"), "{stderr}");
+    assert!(stderr.contains("bytes left out"), "{stderr}");
+    for file in files(&report) {
+        let size = std::fs::metadata(&file).unwrap().len();
+        assert!(size < 2_000_000, "{} is {size} bytes", file.display());
+    }
+    let kept = report.join("artifacts/noisy/bring-up.transcript.txt");
+    assert!(stderr.contains(&kept.display().to_string()), "{stderr}");
+    let raw = std::fs::read_to_string(&kept).unwrap();
+    assert!(raw.contains("the board streams endless output"));
+    assert!(raw.contains("bytes dropped"), "capped: {} bytes", raw.len());
+
+    let xml = junit(&report.join("junit.xml"));
+    let noisy = xml
+        .test_suites
+        .iter()
+        .find(|s| s.name.as_str().contains("noisy"))
+        .expect("the noisy board's suite");
+    assert!(!noisy.test_cases.is_empty());
+    for case in &noisy.test_cases {
+        let quick_junit::TestCaseStatus::NonSuccess {
+            message: Some(m), ..
+        } = &case.status
+        else {
+            panic!("{:?}", case.status);
+        };
+        assert!(
+            m.as_str()
+                .starts_with("not run: the board did not come up: the board does not answer"),
+            "{}",
+            m.as_str()
+        );
+        assert!(!m.as_str().contains("recovery"), "{}", m.as_str());
+    }
+}
+
 /// True when the test may use root-only means (`chattr`, `mount`); when not root it says why
 /// and returns false — except under CI, where it fails.
 fn root_with(tool: &str) -> bool {

@@ -212,6 +212,52 @@ fn default_rack_prints_a_line_per_bundled_profile() {
     stops_cleanly(sim, libc::SIGTERM);
 }
 
+/// Fail-closed redaction through `hil at`: a PKCS#8 passphrase after the key (ref §1.1), a
+/// quoted type, doubled quotes, unquoted and unterminated secrets never reach the terminal, in
+/// the echo or in an error.
+#[test]
+fn at_never_prints_a_passphrase_or_an_oddly_quoted_secret() {
+    const PASSPHRASE: &str = "TopSecretPKCS8pw";
+    const SECRET: &str = "Xq7SecretBytesZz";
+    let key =
+        "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIHsMFcG\n-----END ENCRYPTED PRIVATE KEY-----";
+    let sim = start(&["--profile", "mfw_nrf9160_1.3.6"], 1);
+    let port = sim.duts[0]["serial"].as_str().unwrap().to_string();
+    let invocations: [Vec<String>; 3] = [
+        vec![
+            format!("AT%CMNG=0,16842753,2,\"{key}\",\"{PASSPHRASE}\""),
+            format!("AT%CMNG=0,16842753,\"3\",\"{SECRET}\""),
+            format!("AT%CMNG=0,16842753,3,\"\"{SECRET}\"\""),
+            format!("AT%CMNG = 0, 16842753, z, {SECRET} , {PASSPHRASE}"),
+        ],
+        vec![format!("AT%CMNG=0,16842753,2,\"k\",\"{PASSPHRASE}")],
+        vec![format!("AT%CMNG=0,16842753,3,\"{SECRET}\"x\"")],
+    ];
+    for commands in invocations {
+        let mut cmd = hil();
+        cmd.args(["at", "--port", &port, "--timeout", "5"])
+            .args(&commands);
+        let out = output(cmd, 30);
+        let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+        for secret in [PASSPHRASE, SECRET, "MIHsMFcG"] {
+            assert!(
+                !stdout.contains(secret) && !stderr.contains(secret),
+                "{secret} printed:\n{stdout}\n{stderr}"
+            );
+        }
+        assert!(
+            stdout.contains("[REDACTED") || stderr.contains("[REDACTED"),
+            "the command is shown redacted:\n{stdout}\n{stderr}"
+        );
+        if commands.len() == 1 {
+            assert_eq!(out.status.code(), Some(2), "{stderr}");
+        } else {
+            assert_eq!(stdout.matches("> AT%CMNG").count(), 4, "{stdout}");
+        }
+    }
+    stops_cleanly(sim, libc::SIGTERM);
+}
+
 #[test]
 fn at_never_prints_a_psk_or_private_key() {
     const PSK: &str = "5ec7e75ec7e75ec7e75ec7e75ec7e7aa";

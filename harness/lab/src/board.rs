@@ -226,6 +226,10 @@ impl DutSession for Board {
         out
     }
 
+    fn bring_up_fault(&self) -> Option<String> {
+        self.fault().map(|f| f.to_string())
+    }
+
     type RecoverError = RecoverError;
 
     fn recover(&mut self) -> Result<(), RecoverError> {

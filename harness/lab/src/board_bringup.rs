@@ -56,6 +56,7 @@ pub(crate) fn bring_up_board(
             }
         },
     };
+    notes.extend(crate::bringup_output::record(&state, artifacts.as_deref()));
     Board {
         spec,
         sim,

@@ -1,5 +1,6 @@
 //! Bringing a whole rack up: resolve the rack, start the simulated DUTs it asks for, find the
-//! firmware image, then bring every board up in parallel — power, console, identity, flash.
+//! firmware image, then bring every board up in parallel — power, console, identity, flash — on
+//! at most [`BRING_UP_THREADS`] threads.
 //!
 //! A problem with one board (port missing, identity mismatch, flash failure) becomes that
 //! board's fault, reported as an infrastructure error on each of its cases; the other boards
@@ -9,7 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use hil_flash::FirmwareImage;
+use hil_flash::{FirmwareImage, ImageSource, LocateError};
 use hil_labgrid::HeldPlaces;
 use hil_lease::Leases;
 use hil_rack::DutSpec;
@@ -21,10 +22,15 @@ use crate::board_bringup::bring_up_board;
 use crate::error::LabError;
 use crate::labgrid::LabgridBoards;
 use crate::leasing::{Leasing, lease_boards};
+use crate::pool::map_in_pool;
 use crate::rack_lines;
 use crate::shard::Shard;
 use crate::simulated;
 use crate::source::{LabgridSource, RackSource};
+
+/// Most boards brought up at once (a pool of threads; a rack file declares at most
+/// [`hil_rack::MAX_DUTS`] boards).
+pub const BRING_UP_THREADS: usize = 64;
 
 /// How to bring the lab up.
 #[derive(Debug, Clone)]
@@ -188,38 +194,38 @@ impl Lab {
         let mut notes: Vec<String> = lease_note.into_iter().collect();
         notes.extend(labgrid.iter().flat_map(|l| l.notes.iter().cloned()));
         let image = if opts.flash {
-            find_image(opts, rack_firmware.as_deref(), &mut notes)?
+            let rack_file = match source {
+                RackSource::File(path) => Some(path.as_path()),
+                _ => None,
+            };
+            find_image(opts, rack_firmware.as_deref(), rack_file, &mut notes)?
         } else {
             notes.push("flashing disabled".to_string());
             None
         };
 
-        let boards = std::thread::scope(|scope| {
-            let handles: Vec<_> = specs
-                .into_iter()
-                .map(|spec| {
-                    let sim_dut = sim.as_ref().and_then(|r| r.dut(&spec.name));
-                    let origin = labgrid
-                        .as_ref()
-                        .and_then(|l| l.origin(&spec.name, image.is_some()));
-                    let remote = labgrid
-                        .as_ref()
-                        .and_then(|l| l.flasher(&spec.name, opts.ssh_config.as_deref()));
-                    // A place that cannot be flashed from here runs without flashing.
-                    let image = image
-                        .as_ref()
-                        .filter(|_| origin.is_none() || remote.is_some());
-                    scope.spawn(move || {
-                        let mut board = bring_up_board(spec, sim_dut, remote, image, opts);
-                        board.origin = origin.unwrap_or_default();
-                        board
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("board bring-up does not panic"))
-                .collect::<Vec<_>>()
+        // Each board's part of the lab, then the boards brought up by a bounded pool.
+        let jobs: Vec<_> = specs
+            .into_iter()
+            .map(|spec| {
+                let origin = labgrid
+                    .as_ref()
+                    .and_then(|l| l.origin(&spec.name, image.is_some()));
+                let remote = labgrid
+                    .as_ref()
+                    .and_then(|l| l.flasher(&spec.name, opts.ssh_config.as_deref()));
+                (spec, origin, remote)
+            })
+            .collect();
+        let boards = map_in_pool(jobs, BRING_UP_THREADS, |(spec, origin, remote)| {
+            let sim_dut = sim.as_ref().and_then(|r| r.dut(&spec.name));
+            // A place that cannot be flashed from here runs without flashing.
+            let image = image
+                .as_ref()
+                .filter(|_| origin.is_none() || remote.is_some());
+            let mut board = bring_up_board(spec, sim_dut, remote, image, opts);
+            board.origin = origin.unwrap_or_default();
+            board
         });
 
         Ok(Lab {
@@ -336,9 +342,12 @@ pub(crate) fn select_boards(
     Ok(duts)
 }
 
+/// The image to flash (see [`hil_flash::locate_image_from`]); a problem with the one the rack
+/// file names (`rack_file`) is a rack-file error at the `firmware_image` line.
 fn find_image(
     opts: &LabOptions,
     rack_firmware: Option<&Path>,
+    rack_file: Option<&Path>,
     notes: &mut Vec<String>,
 ) -> Result<Option<FirmwareImage>, LabError> {
     let located = hil_flash::locate_image_from(
@@ -346,15 +355,24 @@ fn find_image(
         opts.fut_elf.as_deref(),
         rack_firmware,
         &opts.workspace_root,
-    )?;
-    let Some(hil_flash::LocatedImage { path, .. }) = located else {
+    )
+    .map_err(|e| {
+        let origin = match &e {
+            LocateError::Missing { origin, .. } | LocateError::NotAFile { origin, .. } => {
+                Some(*origin)
+            }
+            _ => None,
+        };
+        at_its_line(origin, rack_file, e)
+    })?;
+    let Some(hil_flash::LocatedImage { path, source }) = located else {
         notes.push(format!(
             "flashing skipped: {}",
             hil_flash::no_image_reason(&opts.workspace_root)
         ));
         return Ok(None);
     };
-    let image = FirmwareImage::load(&path)?;
+    let image = FirmwareImage::load(&path).map_err(|e| at_its_line(Some(source), rack_file, e))?;
     notes.push(format!(
         "firmware image {} ({} bytes, id {})",
         path.display(),
@@ -362,4 +380,20 @@ fn find_image(
         image.install_id()
     ));
     Ok(Some(image))
+}
+
+/// `err` about the image the rack file names, as a rack-file error at the `firmware_image`
+/// line; any other image's error as it is.
+fn at_its_line<E>(source: Option<ImageSource>, rack_file: Option<&Path>, err: E) -> LabError
+where
+    E: std::fmt::Display + Into<LabError>,
+{
+    match (source, rack_file) {
+        (Some(ImageSource::RackFile), Some(rack)) => LabError::Rack(hil_rack::error_at(
+            rack,
+            &[hil_rack::Step::Key("firmware_image")],
+            err.to_string(),
+        )),
+        _ => err.into(),
+    }
 }

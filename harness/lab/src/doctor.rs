@@ -40,6 +40,23 @@ pub struct Check {
     pub fix: String,
 }
 
+impl Check {
+    /// A check of `dut`; the detail is bounded like a per-case message
+    /// ([`hil_runner::bound`]): a board that babbles gives a few KB, not its whole output.
+    fn new(
+        dut: &str,
+        (check, status, detail, fix): (&'static str, Status, String, String),
+    ) -> Self {
+        Check {
+            dut: dut.to_string(),
+            check,
+            status,
+            detail: hil_runner::bound::bounded_message(&detail),
+            fix,
+        }
+    }
+}
+
 /// Brings the rack up without flashing and checks every board.
 pub fn diagnose(source: &RackSource, opts: &LabOptions) -> Result<Vec<Check>, LabError> {
     let opts = LabOptions {
@@ -81,13 +98,10 @@ pub fn health_check(
     for board in &mut lab.boards {
         checks.extend(check_board(board, &probes));
         let (check, status, detail, fix) = check_credentials(board);
-        checks.push(Check {
-            dut: board.spec.name.clone(),
-            check,
-            status,
-            detail,
-            fix: fix.to_string(),
-        });
+        checks.push(Check::new(
+            &board.spec.name,
+            (check, status, detail, fix.to_string()),
+        ));
     }
     Ok(checks)
 }
@@ -161,13 +175,7 @@ fn check_board(board: &mut Board, probes: &[hil_flash::ProbeInfo]) -> Vec<Check>
         .map(|(check, status, detail, fix)| (check, status, detail, fix.to_string()))
         .into_iter()
         .chain([supply])
-        .map(|(check, status, detail, fix)| Check {
-            dut: board.spec.name.clone(),
-            check,
-            status,
-            detail,
-            fix,
-        })
+        .map(|row| Check::new(&board.spec.name, row))
         .collect()
 }
 

@@ -1,6 +1,9 @@
 //! Why a board or its supply is unusable, as types: each fault carries the error that caused it,
-//! and its message is what the report, `hil run` and `hil doctor` show.
+//! and its message is what the report, `hil run` and `hil doctor` show — bounded like every
+//! per-case message ([`hil_runner::bound`]): a board that babbles at bring-up gives a fault of
+//! a few KB (its first and last bytes and a count of what was left out), not megabytes.
 
+use std::fmt;
 use std::sync::Arc;
 
 use hil_at::AtError;
@@ -10,6 +13,11 @@ use hil_rack::SupplySpec;
 use crate::flashing::FlashBoardError;
 use crate::identity::IdentityMismatch;
 
+/// `args` as text, bounded with [`hil_runner::bound::bounded_message`].
+fn bound(args: fmt::Arguments<'_>) -> String {
+    hil_runner::bound::bounded_message(&args.to_string())
+}
+
 /// Why bring-up stopped on a board: every case on it is an infrastructure error.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -18,13 +26,14 @@ pub enum BoardFault {
     #[error("the rack file gives this DUT no serial port")]
     NoSerialPort,
     /// The console port could not be opened.
-    #[error("console: {0}")]
+    #[error("{}", bound(format_args!("console: {}", .0)))]
     ConsoleOpen(#[source] AtError),
     /// The console opened, but the board did not answer the identity queries.
-    #[error(
-        "the board does not answer the identity queries{}: {source}",
-        if *after_flash { " after flashing" } else { "" }
-    )]
+    #[error("{}", bound(format_args!(
+        "the board does not answer the identity queries{}: {}",
+        if *after_flash { " after flashing" } else { "" },
+        .source
+    )))]
     NoAnswer {
         /// Whether it was asked after it was flashed (it was silent before).
         after_flash: bool,
@@ -34,14 +43,14 @@ pub enum BoardFault {
     },
     /// The board is not the one the rack entry names (swapped ports, wrong board, other
     /// modem firmware).
-    #[error(transparent)]
+    #[error("{}", bound(format_args!("{}", .0)))]
     IdentityMismatch(#[from] IdentityMismatch),
     /// Putting the firmware-under-test on the board failed.
-    #[error(transparent)]
+    #[error("{}", bound(format_args!("{}", .0)))]
     Flash(#[from] FlashBoardError),
     /// The supply the rack file gives the board does not answer or refused to power it
     /// (found at bring-up, before any case).
-    #[error("supply {supply}: {fault}")]
+    #[error("{}", bound(format_args!("supply {}: {}", .supply, .fault)))]
     Supply {
         /// The supply as the rack file gives it (see [`describe_supply`]).
         supply: String,

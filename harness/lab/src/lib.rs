@@ -14,6 +14,8 @@
 //! - [`labgrid`]: boards from a labgrid coordinator's places (held while the lab is up);
 //! - [`leasing`]: holding every rack-file board's lease while the lab is up;
 //! - [`bringup`]: all of the above for every DUT, in parallel (one board: `board_bringup`);
+//! - [`bringup_output`]: the console transcript of a board whose bring-up faulted, kept in its
+//!   artifacts folder;
 //! - [`plan`]: which boards bring-up would bring up, from the rack alone (nothing touched);
 //! - [`shard`]: the stable 1/N of a rack's boards one CI job runs (`--shard K/N`);
 //! - [`discover`]: asking the consoles in a directory who they are, and a rack file skeleton;
@@ -24,6 +26,7 @@
 pub mod board;
 mod board_bringup;
 pub mod bringup;
+pub mod bringup_output;
 pub mod discover;
 pub mod doctor;
 pub mod error;
@@ -33,6 +36,7 @@ pub mod identity;
 pub mod labgrid;
 pub mod leasing;
 pub mod plan;
+mod pool;
 mod rack_lines;
 pub mod recover;
 pub mod shard;

@@ -178,6 +178,36 @@ fn a_bad_image_stops_the_lab_with_a_clear_error() {
     }
 }
 
+/// A firmware image the rack file names but that is missing (or is no firmware) is a rack-file
+/// error at the `firmware_image` line.
+#[test]
+fn a_bad_rack_file_image_is_reported_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "this is not firmware").unwrap();
+    for (image, needle) in [("missing.elf", "does not exist"), ("notes.txt", "not")] {
+        let rack = dir.path().join("rack.yaml");
+        std::fs::write(
+            &rack,
+            format!(
+                "name: r\nfirmware_image: {image}\nduts:\n  - name: s\n    simulated: {{ profile: mfw_nrf9160_1.3.6 }}\n"
+            ),
+        )
+        .unwrap();
+        let err = match Lab::bring_up(&RackSource::File(rack.clone()), &opts()) {
+            Ok(_) => panic!("{image} accepted"),
+            Err(e) => e,
+        };
+        assert!(matches!(err, hil_lab::LabError::Rack(_)), "{err}");
+        let shown = err.to_string();
+        assert!(
+            shown.starts_with(&format!("{}:2:", rack.display())),
+            "{shown}"
+        );
+        assert!(shown.contains("firmware_image: "), "{shown}");
+        assert!(shown.contains(image) && shown.contains(needle), "{shown}");
+    }
+}
+
 #[test]
 fn a_hung_board_is_recovered_by_a_power_cycle() {
     let lab = Lab::bring_up(

@@ -77,3 +77,74 @@ fn a_board_faulted_by_a_mismatch_keeps_the_identity_it_read() {
         .expect("the identity read before the mismatch");
     assert_eq!(identity.revision, "mfw_nrf9160_1.3.6");
 }
+
+/// A board that babbles from its first command: its fault, its doctor rows and the bring-up
+/// notes stay a few KB, and its console output goes to one capped file in its artifacts.
+#[test]
+fn a_babbling_board_gives_short_faults_and_keeps_its_output_in_one_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rack.yaml");
+    std::fs::write(
+        &path,
+        "name: noisy\nduts:\n  - name: b\n    simulated: { profile: mfw_nrf9160_1.3.6, policy: { babble_after_commands: 0 } }\n",
+    )
+    .unwrap();
+    let source = RackSource::File(path.clone());
+    let checks = diagnose(&source, &opts()).expect("diagnosed");
+    let at = row(&checks, "at");
+    assert_eq!(at.status, Status::Fail, "{at:?}");
+    assert!(at.detail.contains("bytes left out"), "{}", at.detail.len());
+    assert!(checks.iter().all(|c| c.detail.len() < 4096), "{checks:?}");
+
+    let artifacts = dir.path().join("artifacts");
+    let lab = Lab::bring_up(
+        &source,
+        &LabOptions {
+            artifacts_dir: Some(artifacts.clone()),
+            ..opts()
+        },
+    )
+    .expect("the lab comes up, the board faulted");
+    let board = &lab.boards[0];
+    let fault = board.fault().expect("no answer to the identity queries");
+    assert!(
+        matches!(fault, BoardFault::NoAnswer { .. }),
+        "{}",
+        fault.to_string().len()
+    );
+    assert!(
+        fault.to_string().len() < 4096,
+        "{}",
+        fault.to_string().len()
+    );
+    let kept = artifacts.join("b").join(hil_lab::bringup_output::FILE_NAME);
+    assert!(
+        board
+            .notes
+            .iter()
+            .any(|n| n.contains(&kept.display().to_string())),
+        "{:?}",
+        board.notes
+    );
+    let raw = std::fs::read_to_string(&kept).unwrap();
+    assert!(raw.contains("the board streams endless output"));
+    assert!(raw.len() < 2_000_000, "{}", raw.len());
+    drop(lab);
+
+    // A later bring-up where the board comes up leaves no stale file behind.
+    std::fs::write(
+        &path,
+        "name: quiet\nduts:\n  - name: b\n    simulated: { profile: mfw_nrf9160_1.3.6 }\n",
+    )
+    .unwrap();
+    let lab = Lab::bring_up(
+        &source,
+        &LabOptions {
+            artifacts_dir: Some(artifacts.clone()),
+            ..opts()
+        },
+    )
+    .expect("the lab comes up");
+    assert!(lab.boards[0].fault().is_none());
+    assert!(!kept.exists(), "a stale bring-up transcript");
+}

@@ -33,6 +33,7 @@ mod prescan;
 mod probe;
 mod rack;
 mod serial;
+mod shared;
 mod supply;
 mod validate;
 
@@ -46,7 +47,7 @@ pub use prescan::MAX_DEPTH;
 pub use probe::{
     ProbeSelector, ProbeSelectorError, SIM_PROBE_PREFIX, SimProbeAddress, UsbProbeSelector,
 };
-pub use rack::RackFile;
+pub use rack::{MAX_DUTS, RackFile};
 pub use serial::{DEFAULT_BAUD, SerialSpec};
 pub use supply::SupplySpec;
 

@@ -1,12 +1,12 @@
-//! Reading rack-file text, bounded: at most [`MAX_BYTES`] are read, a UTF-8 byte-order mark
-//! is dropped, and the pre-scan refuses deep nesting and a second document before the YAML
+//! Reading rack-file text, bounded: only a regular file is opened, at most [`MAX_BYTES`] are
+//! read, a UTF-8 byte-order mark is dropped, and the pre-scan refuses deep nesting and a second document before the YAML
 //! parser runs, so a hostile or broken file is refused quickly, always at a line.
 
 use std::io::Read;
 use std::path::Path;
 
 use crate::error::RackError;
-use crate::locate::{Step, field_path, locate};
+use crate::locate::{Step, field_path, locate, locate_duplicate_key, steps_of};
 use crate::prescan::prescan;
 use crate::rack::RackFile;
 
@@ -26,8 +26,30 @@ pub fn parse(text: &str, origin: &str) -> Result<RackFile, RackError> {
             // Only end-of-input errors lack a place: name the last line.
             err.line = Some(text.lines().count().max(1));
         }
+        relocate_duplicate_key(text, &mut err);
         err
     })
+}
+
+/// A duplicate key is reported at the start of its mapping; this moves the error to the
+/// second occurrence of the key.
+fn relocate_duplicate_key(text: &str, err: &mut RackError) {
+    let Some(key) = err
+        .message
+        .strip_prefix("duplicate field `")
+        .and_then(|rest| rest.split_once('`'))
+        .map(|(key, _)| key.to_string())
+    else {
+        return;
+    };
+    let steps = match err.field.as_deref() {
+        None => Some(Vec::new()),
+        Some(field) => steps_of(field),
+    };
+    if let Some((line, column)) = steps.and_then(|s| locate_duplicate_key(text, &s, &key)) {
+        err.line = Some(line);
+        err.column = Some(column);
+    }
 }
 
 /// Reads and checks a rack file. A relative `firmware_image`, `quarantine` or profile directory
@@ -68,8 +90,22 @@ pub fn error_at(path: &Path, field: &[Step<'_>], message: impl Into<String>) -> 
     err
 }
 
-/// At most [`MAX_BYTES`] + 1 bytes of the file as text; invalid UTF-8 is refused at its line.
+/// At most [`MAX_BYTES`] + 1 bytes of the file as text; invalid UTF-8 is refused at its line,
+/// and anything but a regular file (a FIFO would block the open, a device never end) before
+/// it is opened.
 fn read_text(path: &Path, origin: &str) -> Result<String, RackError> {
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+    {
+        return Err(RackError::at(
+            origin,
+            None,
+            format!(
+                "not a regular file ({}); a rack file is a regular file",
+                kind(&meta.file_type())
+            ),
+        ));
+    }
     let file = std::fs::File::open(path).map_err(|e| RackError::io(origin.to_string(), e))?;
     let mut bytes = Vec::new();
     file.take(MAX_BYTES as u64 + 1)
@@ -86,6 +122,22 @@ fn read_text(path: &Path, origin: &str) -> Result<String, RackError> {
             "the rack file is not UTF-8 text",
         )
     })
+}
+
+/// What a file that is not a regular one is, in words.
+fn kind(file_type: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt as _;
+    if file_type.is_dir() {
+        "a directory"
+    } else if file_type.is_fifo() {
+        "a FIFO"
+    } else if file_type.is_socket() {
+        "a socket"
+    } else if file_type.is_char_device() || file_type.is_block_device() {
+        "a device"
+    } else {
+        "not a file"
+    }
 }
 
 fn too_large(origin: &str, bytes: &[u8]) -> RackError {

@@ -40,3 +40,46 @@ pub(crate) fn optional_mfw<'de, D: Deserializer<'de>>(
     }
     d.deserialize_option(Opt)
 }
+
+/// `Option<u32>` of at least 1 (`maintenance_after`), with a 0 refused at the value.
+pub(crate) fn optional_at_least_one<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<u32>, D::Error> {
+    struct Opt;
+    impl<'de> Visitor<'de> for Opt {
+        type Value = Option<u32>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a whole number of at least 1")
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_u32(AtLeastOne).map(Some)
+        }
+    }
+    struct AtLeastOne;
+    impl Visitor<'_> for AtLeastOne {
+        type Value = u32;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a whole number of at least 1")
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<u32, E> {
+            match u32::try_from(v) {
+                Ok(0) => Err(E::custom("must be at least 1")),
+                Ok(n) => Ok(n),
+                Err(_) => Err(E::custom(format!("{v} is too large"))),
+            }
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<u32, E> {
+            match u64::try_from(v) {
+                Ok(v) => self.visit_u64(v),
+                Err(_) => Err(E::custom("must be at least 1")),
+            }
+        }
+    }
+    d.deserialize_option(Opt)
+}

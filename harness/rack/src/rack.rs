@@ -1,8 +1,8 @@
-//! The rack file as a whole: its name, an optional firmware image, and the DUTs, whose names
-//! must be unique. The uniqueness check runs while each DUT is read, so a duplicate is reported
-//! at its own line.
+//! The rack file as a whole: its name, an optional firmware image, and at most [`MAX_DUTS`]
+//! DUTs, whose names, console ports and supply outputs must be unique (`shared`). These checks
+//! run while each DUT is read, so a duplicate (or the first DUT past the cap) is reported at its
+//! own line.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -13,7 +13,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::dut::DutSpec;
 use crate::labgrid::LabgridSection;
+use crate::shared::Taken;
 use crate::validate::{Checked, checked_serde};
+
+/// The most DUTs a rack file may declare: a rack host drives tens of boards; thousands of
+/// entries are a generated or broken file (bring-up would open them all).
+pub const MAX_DUTS: usize = 1024;
 
 /// A rack file: the DUTs one rack host drives.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -33,7 +38,11 @@ pub struct RackFile {
     pub quarantine: Option<PathBuf>,
     /// Consecutive runs with an infrastructure error after which a board goes into
     /// maintenance (default 3). `--maintenance-after` wins.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::located::optional_at_least_one"
+    )]
     #[schemars(range(min = 1))]
     pub maintenance_after: Option<u32>,
     /// Directories of simulator modem profiles (`*.yaml`, e.g. written by `hil characterize`)
@@ -71,9 +80,6 @@ impl Checked for RackFile {
         if self.name.trim().is_empty() {
             return Err("the rack name is empty".into());
         }
-        if self.maintenance_after == Some(0) {
-            return Err("maintenance_after must be at least 1".into());
-        }
         if let Some(i) = self
             .profile_dirs
             .iter()
@@ -110,9 +116,9 @@ impl<'de> Visitor<'de> for DutList {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<DutSpec>, A::Error> {
         let mut duts: Vec<DutSpec> = Vec::new();
-        let mut seen = HashMap::new();
-        while let Some(dut) = seq.next_element_seed(UniqueDut { seen: &seen })? {
-            seen.insert(dut.name.clone(), duts.len());
+        let mut taken = Taken::default();
+        while let Some(dut) = seq.next_element_seed(UniqueDut { taken: &taken })? {
+            taken.insert(duts.len(), &dut);
             duts.push(dut);
         }
         if duts.is_empty() {
@@ -122,10 +128,10 @@ impl<'de> Visitor<'de> for DutList {
     }
 }
 
-/// Reads one DUT and refuses it, at its own location, if an earlier one has its name.
+/// Reads one DUT and refuses it, at its own location, if it is one past [`MAX_DUTS`] or an
+/// earlier one has its name, console port or supply output.
 struct UniqueDut<'a> {
-    /// Index of each earlier DUT by name (a map, so a long list is not quadratic).
-    seen: &'a HashMap<String, usize>,
+    taken: &'a Taken,
 }
 
 impl<'de> DeserializeSeed<'de> for UniqueDut<'_> {
@@ -143,15 +149,18 @@ impl<'de> Visitor<'de> for UniqueDut<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<DutSpec, A::Error> {
+        if self.taken.len() >= MAX_DUTS {
+            return Err(de::Error::custom(format!(
+                "more than {MAX_DUTS} DUTs: a rack file declares at most {MAX_DUTS} (split \
+                 the rack into several files)"
+            )));
+        }
         let dut = DutSpec::unchecked(MapAccessDeserializer::new(map))?
             .check()
             .map_err(de::Error::custom)?;
-        if let Some(i) = self.seen.get(&dut.name) {
-            return Err(de::Error::custom(format!(
-                "duplicate DUT name `{}` (already used by duts[{i}])",
-                dut.name
-            )));
+        match self.taken.conflict(&dut) {
+            Some(why) => Err(de::Error::custom(why)),
+            None => Ok(dut),
         }
-        Ok(dut)
     }
 }

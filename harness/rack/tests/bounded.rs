@@ -136,3 +136,34 @@ fn a_value_found_wanting_after_parsing_is_located() {
         )
     );
 }
+
+/// A FIFO (or a directory) given as the rack file is refused before it is opened — opening a
+/// FIFO blocks until a writer comes — in one line naming the file.
+#[test]
+fn anything_but_a_regular_file_is_refused_unopened() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("rack.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let path = fifo.clone();
+    std::thread::spawn(move || tx.send(hil_rack::load(&path).map(|_| ())));
+    let err = rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("refused, not blocked on the FIFO")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        format!(
+            "{}: not a regular file (a FIFO); a rack file is a regular file",
+            fifo.display()
+        )
+    );
+    let err = hil_rack::load(dir.path()).unwrap_err().to_string();
+    assert!(err.contains("not a regular file (a directory)"), "{err}");
+    assert!(!err.contains('\n'), "{err}");
+}

@@ -332,6 +332,54 @@ fn a_misspelled_simulated_supply_model_is_refused_with_file_line_and_the_valid_m
     Some("duts[0]"),
     "DUT name `dk 1` contains ' '"
 )]
+#[case::shared_console(
+    "name: r\nduts:\n  - name: a\n    serial: /dev/ttyACM0\n  - name: b\n    serial: { port: /dev//ttyACM0, baud: 9600 }\n",
+    5,
+    Some("duts[1]"),
+    "DUT `b` has the console port `/dev//ttyACM0` of DUT `a` (duts[0])"
+)]
+#[case::shared_network_console(
+    "name: r\nduts:\n  - name: a\n    serial: rfc2217://Lab-Host:4001\n  - name: b\n    serial: /dev/ttyACM1\n  - name: c\n    serial: tcp://lab-host:4001\n",
+    7,
+    Some("duts[2]"),
+    "DUT `c` has the console port `tcp://lab-host:4001` of DUT `a` (duts[0])"
+)]
+#[case::shared_supply_output(
+    "name: r\nduts:\n  - name: a\n    serial: /dev/ttyACM0\n    limits: { min_volts: 3, max_volts: 4, max_amps: 1 }\n    supply: { driver: scpi-tcp, address: \"10.0.0.5\" }\n  - name: b\n    serial: /dev/ttyACM1\n    limits: { min_volts: 3, max_volts: 4, max_amps: 1 }\n    supply: { driver: scpi-tcp, address: \"tcp://10.0.0.5:5025\", channel: 1 }\n",
+    7,
+    Some("duts[1]"),
+    "DUT `b` has the supply output `tcp://10.0.0.5:5025` channel 1 of DUT `a` (duts[0])"
+)]
+#[case::shared_serial_supply(
+    "name: r\nduts:\n  - name: a\n    serial: /dev/ttyACM0\n    limits: { min_volts: 3, max_volts: 4, max_amps: 1 }\n    supply: { driver: ppk2, address: /dev/ttyACM3 }\n  - name: b\n    serial: /dev/ttyACM1\n    limits: { min_volts: 3, max_volts: 4, max_amps: 1 }\n    supply: { driver: ppk2, address: /dev/./ttyACM3 }\n",
+    7,
+    Some("duts[1]"),
+    "of DUT `a` (duts[0]): one output cannot power two boards"
+)]
+#[case::maintenance_after_zero(
+    "name: r\nmaintenance_after: 0\nduts:\n  - name: a\n    serial: /dev/ttyACM0\n",
+    2,
+    Some("maintenance_after"),
+    "must be at least 1"
+)]
+#[case::duplicate_top_level_key(
+    "name: r\nname: s\nduts:\n  - name: a\n    serial: /dev/ttyACM0\n",
+    2,
+    None,
+    "duplicate field `name`"
+)]
+#[case::duplicate_dut_key(
+    "name: r\nduts:\n  - name: a\n    serial: /dev/ttyACM0\n    tags: [x]\n    serial: /dev/ttyACM1\n",
+    6,
+    Some("duts[0]"),
+    "duplicate field `serial`"
+)]
+#[case::duplicate_nested_key(
+    "name: r\nduts:\n  - name: s\n    simulated:\n      profile: mfw_nrf9160_1.3.6\n      policy:\n        babble_after_commands: 3\n        babble_after_commands: 4\n",
+    8,
+    Some("duts[0].simulated.policy"),
+    "duplicate field `babble_after_commands`"
+)]
 #[case::no_duts("name: r\nduts: []\n", 2, Some("duts"), "the rack lists no DUTs")]
 #[case::missing_duts("name: r\n", 1, None, "missing field `duts`")]
 fn errors_are_located_and_explained(
@@ -495,4 +543,35 @@ fn a_labgrid_section_takes_the_place_of_duts() {
         let e = hil_rack::parse(text, "rack.yaml").unwrap_err().to_string();
         assert!(e.contains(why), "{text}: {e}");
     }
+}
+
+/// Two channels of one instrument feed two boards: that is fine.
+#[test]
+fn two_channels_of_one_supply_are_two_outputs() {
+    let text = "name: r\nduts:\n  - name: a\n    serial: /dev/ttyACM0\n    limits: { min_volts: 3, max_volts: 4, max_amps: 1 }\n    supply: { driver: scpi-tcp, model: rigol-dp800, address: \"10.0.0.5\", channel: 1 }\n  - name: b\n    serial: /dev/ttyACM1\n    limits: { min_volts: 3, max_volts: 4, max_amps: 1 }\n    supply: { driver: scpi-tcp, model: rigol-dp800, address: \"10.0.0.5:5555\", channel: 2 }\n";
+    let rack = hil_rack::parse(text, "rack.yaml").expect("two outputs");
+    assert_eq!(rack.duts.len(), 2);
+}
+
+/// A rack file may declare at most MAX_DUTS DUTs: the first one past the cap is refused at its
+/// line, and a file right at the cap loads.
+#[test]
+fn more_duts_than_the_cap_are_refused_at_the_first_one_past_it() {
+    let rack = |n: usize| {
+        let mut text = String::from("name: r\nduts:\n");
+        for i in 0..n {
+            text.push_str(&format!(
+                "  - name: d{i}\n    simulated: {{ profile: mfw_nrf9160_1.3.6 }}\n"
+            ));
+        }
+        text
+    };
+    let full = hil_rack::parse(&rack(hil_rack::MAX_DUTS), "rack.yaml").expect("at the cap");
+    assert_eq!(full.duts.len(), hil_rack::MAX_DUTS);
+    let err = hil_rack::parse(&rack(hil_rack::MAX_DUTS + 3), "rack.yaml").unwrap_err();
+    let shown = err.to_string();
+    // Two lines per DUT after the two header lines: DUT number MAX_DUTS (0-based) starts here.
+    let line = 3 + 2 * hil_rack::MAX_DUTS;
+    assert!(shown.starts_with(&format!("rack.yaml:{line}:")), "{shown}");
+    assert!(shown.contains("more than 1024 DUTs"), "{shown}");
 }

@@ -21,6 +21,13 @@ pub trait DutSession: Send {
     /// Properties recorded with every result of this DUT (see [`props`] for well-known keys).
     fn properties(&self) -> Vec<(String, String)>;
 
+    /// Why the DUT did not come up, if it did not (its bring-up stopped at a fault): none of
+    /// its cases is run — each is "not run: the board did not come up: <why>" — and no recovery
+    /// is tried. The default: it came up.
+    fn bring_up_fault(&self) -> Option<String> {
+        None
+    }
+
     /// Brings the DUT back to a known state after a hang or an infrastructure error
     /// (the lab implementation power-cycles the board). `Err` means the DUT is lost: its
     /// remaining cases are reported as errors.

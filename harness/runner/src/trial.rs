@@ -8,7 +8,9 @@
 //! A case's words about the modem (its hang message, the expectation's reason) stand only when
 //! the DUT is known to be alive afterwards: when recovery fails, the attempt is an error saying
 //! the DUT was lost, and the DUT's remaining cases are "not run" with that one cause (cases the
-//! expectation data skips stay not-applicable).
+//! expectation data skips stay not-applicable). A DUT that never came up runs no case at all:
+//! each is "not run: the board did not come up" with its bring-up fault, and no recovery is
+//! tried on it.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant, SystemTime};
@@ -201,22 +203,60 @@ fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "(non-string panic payload)".to_string())
 }
 
+/// Why a DUT runs no more cases.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Lost {
+    /// It never came up (bring-up stopped at this fault): no case ran, no recovery was tried.
+    NotUp(String),
+    /// Recovery failed after a case (the trial and the cause).
+    Recovery(String),
+}
+
+impl Lost {
+    /// What a case the DUT does not run says: the cause once, short, so a long one is not
+    /// repeated in every case (it is told in full once per board: the suite's `dut_lost`).
+    fn not_run(&self) -> String {
+        match self {
+            Lost::NotUp(fault) => format!(
+                "not run: the board did not come up: {}",
+                one_line(fault, LOST_NOTE_CHARS)
+            ),
+            Lost::Recovery(why) => format!(
+                "not run: the DUT is lost ({})",
+                one_line(why, LOST_NOTE_CHARS)
+            ),
+        }
+    }
+
+    /// The cause in full (bounded), for the DUT's finished event.
+    fn cause(&self) -> String {
+        match self {
+            Lost::NotUp(fault) => format!("the board did not come up: {fault}"),
+            Lost::Recovery(why) => why.clone(),
+        }
+    }
+}
+
 /// A DUT as the scheduler holds it: the session, whether it is lost, and its counts so far.
 pub(crate) struct DutSlot<D> {
     pub session: D,
     pub info: DutInfo,
-    pub lost: Option<String>,
+    pub lost: Option<Lost>,
     pub counts: Counts,
     pub busy: Duration,
 }
 
 impl<D: DutSession> DutSlot<D> {
+    /// A slot for `session`; a DUT that did not come up is lost from the start.
     pub fn new(session: D) -> Self {
         let info = DutInfo::of(&session);
+        let lost = session
+            .bring_up_fault()
+            .map(|fault| Lost::NotUp(bounded_message(&fault)));
         DutSlot {
             session,
             info,
-            lost: None,
+            lost,
             counts: Counts::default(),
             busy: Duration::ZERO,
         }
@@ -227,7 +267,7 @@ impl<D: DutSession> DutSlot<D> {
             dut: self.info.clone(),
             counts: self.counts,
             duration: self.busy,
-            lost: self.lost.clone(),
+            lost: self.lost.as_ref().map(Lost::cause),
         }
     }
 }
@@ -254,20 +294,15 @@ pub(crate) fn execute_reported<D: DutSession>(
             _ => None,
         });
     let result = match &slot.lost {
-        Some(why) => TrialResult {
+        Some(lost) => TrialResult {
             id,
             description: case.description().to_string(),
             mfw,
-            // A case the data skips would not have run anyway: it stays not-applicable. The
-            // cause once per board (the suite's `dut_lost`, the trial that lost it); here its
-            // first line, short, so a long cause is not repeated in every case.
+            // A case the data skips would not have run anyway: it stays not-applicable.
             outcome: match skipped {
                 Some(reason) => Outcome::NotApplicable { reason },
                 None => Outcome::Error {
-                    message: format!(
-                        "not run: the DUT is lost ({})",
-                        one_line(why, LOST_NOTE_CHARS)
-                    ),
+                    message: lost.not_run(),
                 },
             },
             attempts: Vec::new(),
@@ -279,7 +314,7 @@ pub(crate) fn execute_reported<D: DutSession>(
             let execution = execute_trial(ctx, &mut slot.session, case);
             if let Some(why) = execution.dut_lost {
                 tracing::error!(dut = slot.session.name(), "{why}");
-                slot.lost = Some(why);
+                slot.lost = Some(Lost::Recovery(why));
             }
             execution.result
         }

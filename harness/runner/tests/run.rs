@@ -491,6 +491,70 @@ cmng::types_6_7:
     assert_eq!(lab.runs_of("cmng::after"), 0);
 }
 
+/// A DUT whose bring-up faulted runs no case and is not recovered: each case says the board
+/// did not come up, with the fault (bounded), not that recovery of it failed.
+#[test]
+fn a_dut_that_did_not_come_up_runs_nothing_and_says_so() {
+    let lab = Lab::default();
+    let yaml = "cmng::skipped:\n  - range: any\n    skip: \"not on this firmware (test data)\"\n";
+    let expectations = Expectations::from_yaml(yaml, "expectations.yaml").unwrap();
+    let cases = vec![
+        passing("identity", "report"),
+        passing("cmng", "skipped"),
+        passing("cmng", "after"),
+    ];
+    let run = Run::new(RunInfo::new("r"), cases, expectations).unwrap();
+    let recorder = Recorder::default();
+    let mut down = FakeDut::new("down", MFW_9160, &lab);
+    down.bring_up_fault = Some(format!(
+        "the board does not answer the identity queries; partial output: {}",
+        "babble ".repeat(200_000)
+    ));
+    let up = FakeDut::new("up", MFW_9160, &lab);
+    let out = run.execute(vec![down, up], recorder.boxed()).unwrap();
+    let down_results: Vec<_> = out.results.iter().filter(|r| r.id.dut == "down").collect();
+    assert_eq!(down_results.len(), 3);
+    for result in &down_results {
+        if result.id.case.to_string() == "cmng::skipped" {
+            assert_eq!(result.outcome.kind(), OutcomeKind::NotApplicable);
+            continue;
+        }
+        assert_eq!(
+            result.outcome.kind(),
+            OutcomeKind::Error,
+            "{}",
+            result.outcome
+        );
+        let message = result.outcome.message();
+        assert!(
+            message.starts_with(
+                "not run: the board did not come up: the board does not answer the identity queries"
+            ),
+            "{message}"
+        );
+        assert!(!message.contains("recovery"), "{message}");
+        assert!(message.len() < 400, "{}", message.len());
+        assert!(result.attempts.is_empty());
+    }
+    assert_eq!(
+        lab.recoveries(),
+        0,
+        "no recovery of a board that never came up"
+    );
+    assert_eq!(
+        lab.runs_of("identity::report"),
+        1,
+        "only on the board that is up"
+    );
+    let lost = recorder.events().into_iter().find_map(|e| match e {
+        RunEvent::DutFinished { dut, lost, .. } if dut.name == "down" => lost,
+        _ => None,
+    });
+    let lost = lost.expect("the board's cause is told once");
+    assert!(lost.starts_with("the board did not come up: "), "{lost}");
+    assert!(lost.len() < 4096, "bounded: {}", lost.len());
+}
+
 /// The same hang on a DUT that comes back is the expected product behaviour.
 #[test]
 fn a_hang_on_a_dut_that_comes_back_keeps_its_explanation() {

@@ -60,6 +60,8 @@ pub struct FakeDut {
     pub lab: Lab,
     /// `recover` fails with this message when set.
     pub recovery_fails: Option<String>,
+    /// The DUT did not come up, with this fault, when set ([`DutSession::bring_up_fault`]).
+    pub bring_up_fault: Option<String>,
     /// Set by a hang, cleared by recovery: cases made with [`case`] refuse to run on a hung DUT.
     pub hung: bool,
     /// Per-case attempt counters (for flaky cases).
@@ -79,6 +81,7 @@ impl FakeDut {
             properties: vec![("hw_version".into(), "nRF9160 SICA B1A".into())],
             lab: lab.clone(),
             recovery_fails: None,
+            bring_up_fault: None,
             hung: false,
             attempts: Arc::default(),
         }
@@ -128,6 +131,9 @@ impl DutSession for FakeDut {
     }
     fn properties(&self) -> Vec<(String, String)> {
         self.properties.clone()
+    }
+    fn bring_up_fault(&self) -> Option<String> {
+        self.bring_up_fault.clone()
     }
     type RecoverError = std::io::Error;
 

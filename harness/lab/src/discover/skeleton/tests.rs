@@ -56,8 +56,10 @@ fn the_skeleton_validates_and_keeps_silent_ports() {
             "/dev/serial/by-id/usb-SEGGER_J-Link_000960012345-if00",
             Some("352656100123456"),
         ),
+        // Another port with the same file name: the guessed name gets a suffix (one port
+        // twice would be refused: two boards cannot share a console).
         board(
-            "/dev/serial/by-id/usb-SEGGER_J-Link_000960012345-if00",
+            "/dev/serial/by-path/usb-SEGGER_J-Link_000960012345-if00",
             None,
         ),
         silent("/dev/serial/by-id/usb-FTDI-if00"),
