@@ -1,0 +1,82 @@
+//! `hil run` never reports a green run that lost data: a stopped run and a filter that selects
+//! nothing (`stop`), a report directory that cannot be written (`report_dir`), a board that
+//! streams endless bytes (`bounded`). This file holds what they share.
+//!
+//! Tests that need root (an immutable directory, a tiny tmpfs) skip with a message when not
+//! root, and fail when `CI` is set (CI runs as root with `chattr` and `mount` available).
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod bounded;
+mod report_dir;
+mod stop;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::text;
+
+/// A result line of the plain progress output: `[ 3/12] PASS   dut::suite::case  0.1s`.
+fn is_result_line(line: &str) -> bool {
+    line.starts_with('[') && line.contains('/') && line.contains("::")
+}
+
+/// `xmllint --schema` against the project's JUnit schema; `None` when xmllint is missing
+/// (an error with `HIL_REQUIRE_XMLLINT=1`, as in CI).
+fn validates(file: &Path) -> Option<(bool, String)> {
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("../report/schema/junit.xsd");
+    match Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(schema)
+        .arg(file)
+        .output()
+    {
+        Ok(o) => Some((o.status.success(), text(&o.stderr))),
+        Err(e) if std::env::var("HIL_REQUIRE_XMLLINT").as_deref() == Ok("1") => {
+            panic!("HIL_REQUIRE_XMLLINT=1 but xmllint cannot run: {e}")
+        }
+        Err(e) => {
+            eprintln!("skipping JUnit schema validation: xmllint not available ({e})");
+            None
+        }
+    }
+}
+
+fn status_property(suite: &quick_junit::TestSuite) -> Option<String> {
+    suite
+        .properties
+        .iter()
+        .find(|p| p.name.as_str() == "hil.run_status")
+        .map(|p| p.value.as_str().to_string())
+}
+
+/// The verdict line: the last line of stdout.
+fn verdict(stdout: &[u8]) -> String {
+    text(stdout).lines().last().unwrap_or_default().to_string()
+}
+
+/// How the run history in `state` says its runs ended, oldest first.
+fn history_ends(state: &Path) -> Vec<String> {
+    let db = rusqlite::Connection::open(state.join("history.sqlite")).unwrap();
+    let mut stmt = db.prepare("SELECT ended FROM runs ORDER BY id").unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// Every file under `dir`.
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(files(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
