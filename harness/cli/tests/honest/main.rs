@@ -80,3 +80,26 @@ fn files(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// The `run` testsuite's testcase `name` (`run::stopped`, `run::unfinished`, …), which must be
+/// an `<error>` so every dashboard shows the run red.
+fn run_error<'a>(xml: &'a quick_junit::Report, name: &str) -> &'a quick_junit::TestCase {
+    let case = xml
+        .test_suites
+        .iter()
+        .flat_map(|s| &s.test_cases)
+        .find(|c| c.name.as_str() == name)
+        .unwrap_or_else(|| panic!("a {name} testcase"));
+    assert!(
+        matches!(
+            case.status,
+            quick_junit::TestCaseStatus::NonSuccess {
+                kind: quick_junit::NonSuccessKind::Error,
+                ..
+            }
+        ),
+        "{name}: {:?}",
+        case.status
+    );
+    case
+}
