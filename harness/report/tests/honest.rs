@@ -3,7 +3,6 @@
 //! made ready (and refused) before bring-up; and every file under 2 MB whatever a board sends.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Arc;
 
 use hil_report::budget::FILE_CAP;
@@ -13,7 +12,7 @@ use hil_report::{JunitOptions, JunitReporter, MARKER, ReportDir, ReporterOptions
 use hil_runner::{
     Case, Expectations, FnCase, Problem, Reporter, Run, RunInfo, RunOutput, StopFlag,
 };
-use hil_testkit::{FakeDut, Lab};
+use hil_testkit::{FakeDut, Lab, validates_junit_schema as validates};
 use quick_junit::{NonSuccessKind, Report, TestCaseStatus, TestSuite};
 
 type Body = dyn Fn(&mut FakeDut, &mut hil_runner::CaseLog) -> Result<(), Problem> + Send + Sync;
@@ -52,31 +51,6 @@ fn status_of(suite: &TestSuite) -> Option<&str> {
         .iter()
         .find(|p| p.name.as_str() == RUN_STATUS_PROPERTY)
         .map(|p| p.value.as_str())
-}
-
-/// `xmllint --schema` on `file`: `None` when xmllint is missing (an error with
-/// `HIL_REQUIRE_XMLLINT=1`, as in CI).
-fn validates(file: &Path) -> Option<(bool, String)> {
-    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/junit.xsd");
-    match Command::new("xmllint")
-        .arg("--noout")
-        .arg("--schema")
-        .arg(schema)
-        .arg(file)
-        .output()
-    {
-        Ok(o) => Some((
-            o.status.success(),
-            String::from_utf8_lossy(&o.stderr).into(),
-        )),
-        Err(e) if std::env::var("HIL_REQUIRE_XMLLINT").as_deref() == Ok("1") => {
-            panic!("HIL_REQUIRE_XMLLINT=1 but xmllint cannot run: {e}")
-        }
-        Err(e) => {
-            eprintln!("skipping JUnit schema validation: xmllint not available ({e})");
-            None
-        }
-    }
 }
 
 #[test]

@@ -4,7 +4,6 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::{Arc, Mutex};
 
 use common::{run_fixture, settings, without_dir};
@@ -13,7 +12,7 @@ use hil_report::{
     Flush, JunitOptions, JunitReporter, ReportDir, ReporterOptions, TranscriptWriter,
 };
 use hil_runner::{Reporter, RunEvent};
-use hil_testkit::Recorder;
+use hil_testkit::{Recorder, validates_junit_schema as xmllint};
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 fn junit_in(dir: &Path) -> JunitReporter {
@@ -508,37 +507,6 @@ fn rewritten_when_idle_the_file_holds_every_result_after_each_idle_call() {
         names(&per_event),
         "the same file in the end"
     );
-}
-
-fn schema() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/junit.xsd")
-}
-
-/// Runs `xmllint --schema`; `None` when xmllint is not installed (an error with
-/// `HIL_REQUIRE_XMLLINT=1`, as in CI).
-fn xmllint(file: &Path) -> Option<(bool, String)> {
-    match Command::new("xmllint")
-        .arg("--noout")
-        .arg("--schema")
-        .arg(schema())
-        .arg(file)
-        .output()
-    {
-        Ok(output) => Some((
-            output.status.success(),
-            String::from_utf8_lossy(&output.stderr).to_string(),
-        )),
-        Err(e) => {
-            if std::env::var("HIL_REQUIRE_XMLLINT").as_deref() == Ok("1") {
-                panic!(
-                    "HIL_REQUIRE_XMLLINT=1 but xmllint cannot run ({e}); \
-                     install it with `apt-get install -y libxml2-utils`"
-                );
-            }
-            eprintln!("skipping JUnit schema validation: xmllint not available ({e})");
-            None
-        }
-    }
 }
 
 #[test]

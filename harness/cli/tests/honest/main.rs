@@ -13,35 +13,13 @@ mod report_dir;
 mod stop;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use common::text;
+use hil_testkit::validates_junit_schema as validates;
 
 /// A result line of the plain progress output: `[ 3/12] PASS   dut::suite::case  0.1s`.
 fn is_result_line(line: &str) -> bool {
     line.starts_with('[') && line.contains('/') && line.contains("::")
-}
-
-/// `xmllint --schema` against the project's JUnit schema; `None` when xmllint is missing
-/// (an error with `HIL_REQUIRE_XMLLINT=1`, as in CI).
-fn validates(file: &Path) -> Option<(bool, String)> {
-    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("../report/schema/junit.xsd");
-    match Command::new("xmllint")
-        .arg("--noout")
-        .arg("--schema")
-        .arg(schema)
-        .arg(file)
-        .output()
-    {
-        Ok(o) => Some((o.status.success(), text(&o.stderr))),
-        Err(e) if std::env::var("HIL_REQUIRE_XMLLINT").as_deref() == Ok("1") => {
-            panic!("HIL_REQUIRE_XMLLINT=1 but xmllint cannot run: {e}")
-        }
-        Err(e) => {
-            eprintln!("skipping JUnit schema validation: xmllint not available ({e})");
-            None
-        }
-    }
 }
 
 fn status_property(suite: &quick_junit::TestSuite) -> Option<String> {
