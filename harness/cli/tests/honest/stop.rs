@@ -44,6 +44,12 @@ fn sigterm_mid_run_says_stopped_in_junit_and_in_the_summary() {
     err.until(Duration::from_secs(120), is_result_line);
     signal(&child, libc::SIGTERM);
     let status = wait(&mut child, Duration::from_secs(120));
+    assert_stopped(status, &out, &report);
+}
+
+/// The run stopped: exit 1, the verdict `STOPPED: …`, and a JUnit file that validates with
+/// the stopped status in every testsuite and one red `run::` testcase, `run::stopped`.
+fn assert_stopped(status: std::process::ExitStatus, out: &Lines, report: &Path) {
     assert_eq!(status.code(), Some(1), "a stopped run is not a success");
     let mut stdout = Vec::new();
     while let Some(line) = out.next(Duration::from_secs(10)) {
@@ -51,7 +57,6 @@ fn sigterm_mid_run_says_stopped_in_junit_and_in_the_summary() {
     }
     let last = stdout.last().cloned().unwrap_or_default();
     assert!(last.starts_with("STOPPED: "), "{}", stdout.join("\n"));
-
     let junit_path = report.join("junit.xml");
     if let Some((valid, messages)) = validates(&junit_path) {
         assert!(valid, "{messages}");
@@ -67,26 +72,6 @@ fn sigterm_mid_run_says_stopped_in_junit_and_in_the_summary() {
     }
     run_error(&xml, "run::stopped");
     assert!(xml.errors >= 1, "dashboards show the run red");
-}
-
-/// The run stopped: exit 1, the verdict `STOPPED: …`, and a JUnit file that validates with
-/// the stopped status in every testsuite and a red `run::stopped`.
-fn assert_stopped(status: std::process::ExitStatus, out: &Lines, report: &Path) {
-    assert_eq!(status.code(), Some(1), "a stopped run is not a success");
-    let mut stdout = Vec::new();
-    while let Some(line) = out.next(Duration::from_secs(10)) {
-        stdout.push(line);
-    }
-    let last = stdout.last().cloned().unwrap_or_default();
-    assert!(last.starts_with("STOPPED: "), "{}", stdout.join("\n"));
-    let junit_path = report.join("junit.xml");
-    if let Some((valid, messages)) = validates(&junit_path) {
-        assert!(valid, "{messages}");
-    }
-    let xml = junit(&junit_path);
-    for suite in &xml.test_suites {
-        assert_eq!(status_property(suite).as_deref(), Some("stopped"));
-    }
     let names: Vec<&str> = xml
         .test_suites
         .iter()
