@@ -30,6 +30,9 @@ pub fn lab_lines(lab: &Lab) -> Vec<String> {
             .identity()
             .map_or("?".to_string(), |i| i.revision.clone());
         lines.push(match board.fault() {
+            Some(fault) if fault.is_not_started() => {
+                format!("lab: {}: NOT TOUCHED: {fault}", board.name())
+            }
             Some(fault) => format!("lab: {} ({mfw}): FAULT: {fault}", board.name()),
             None => format!("lab: {} ({mfw}): ready", board.name()),
         });
@@ -53,15 +56,17 @@ impl std::fmt::Display for BoardFault {
     }
 }
 
-/// The boards that did not come up.
+/// The boards that did not come up (not those a stop left alone: they are not faulty).
 pub fn board_faults(lab: &Lab) -> Vec<BoardFault> {
     lab.boards
         .iter()
         .filter_map(|b| {
-            b.fault().map(|f| BoardFault {
-                dut: b.name().to_string(),
-                fault: f.to_string(),
-            })
+            b.fault()
+                .filter(|f| !f.is_not_started())
+                .map(|f| BoardFault {
+                    dut: b.name().to_string(),
+                    fault: f.to_string(),
+                })
         })
         .collect()
 }

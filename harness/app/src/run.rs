@@ -140,7 +140,13 @@ pub fn execute_marked(
     marks: Arc<RunMarks>,
 ) -> Result<Finished, AppError> {
     let faults = board_faults(&lab);
-    let outcomes = lab.boards.iter().map(BoardOutcome::of).collect();
+    // A board a stop left alone gets no health verdict.
+    let outcomes = lab
+        .boards
+        .iter()
+        .filter(|b| !b.fault().is_some_and(|f| f.is_not_started()))
+        .map(BoardOutcome::of)
+        .collect();
     let (boards, guard) = lab.into_parts();
     let duts: Vec<DutInfo> = boards.iter().map(DutInfo::of).collect();
     let history = RunHistory::open(&settings.history);

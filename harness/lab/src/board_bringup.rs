@@ -70,6 +70,33 @@ pub(crate) fn bring_up_board(
     }
 }
 
+/// The board `spec` names, left alone because the run was stopped before its bring-up began:
+/// no probe attached, no port opened, nothing sent to its supply.
+pub(crate) fn not_started(spec: DutSpec, sim: Option<&SimDut>, opts: &LabOptions) -> Board {
+    let supply = untouched(&spec);
+    Board {
+        artifacts: opts.artifacts_dir.as_ref().map(|d| d.join(&spec.name)),
+        nominal_volts: spec.nominal_volts.unwrap_or(DEFAULT_NOMINAL_VOLTS),
+        sim: sim.map(sim_handle),
+        spec,
+        notes: Vec::new(),
+        origin: Vec::new(),
+        state: BoardState::faulted(BoardFault::NotStarted, None, None),
+        supply,
+        flasher: None,
+    }
+}
+
+/// Handles into the simulated DUT `sim`.
+fn sim_handle(sim: &SimDut) -> SimHandle {
+    SimHandle {
+        control: sim.control.clone(),
+        supply_faults: sim.supply_faults.clone(),
+        profile: sim.profile.clone(),
+        profile_source: sim.profile_source.clone(),
+    }
+}
+
 fn attach_probe(
     spec: &DutSpec,
     sim: Option<&SimDut>,
@@ -80,13 +107,7 @@ fn attach_probe(
         let target = Arc::new(SimProbeTarget(sim.control.clone()));
         let flasher = SimulatedFlasher::new(spec.name.clone(), target, model)
             .with_allow_erase_all(spec.allow_erase_all);
-        let handle = SimHandle {
-            control: sim.control.clone(),
-            supply_faults: sim.supply_faults.clone(),
-            profile: sim.profile.clone(),
-            profile_source: sim.profile_source.clone(),
-        };
-        (Some(Box::new(flasher)), Some(handle))
+        (Some(Box::new(flasher)), Some(sim_handle(sim)))
     } else if let Some(probe) = &spec.probe {
         // probe-rs for a USB probe; a `sim@HOST:PORT` probe is another process's simulated board.
         let flasher = flasher_for_probe(&spec.name, probe, spec.allow_erase_all, model);

@@ -14,11 +14,12 @@ use hil_flash::{FirmwareImage, ImageSource, LocateError};
 use hil_labgrid::HeldPlaces;
 use hil_lease::Leases;
 use hil_rack::DutSpec;
+use hil_runner::StopFlag;
 use hil_sim::rack::SimRack;
 use hil_sim::timing::Timing;
 
 use crate::board::Board;
-use crate::board_bringup::bring_up_board;
+use crate::board_bringup::{bring_up_board, not_started};
 use crate::error::LabError;
 use crate::labgrid::LabgridBoards;
 use crate::leasing::{Leasing, lease_boards};
@@ -66,6 +67,10 @@ pub struct LabOptions {
     /// The ssh client configuration file for flashing labgrid places over SSH (`ssh -F`,
     /// from `HIL_SSH_CONFIG`); `None` uses the user's own.
     pub ssh_config: Option<PathBuf>,
+    /// A stop request (Ctrl-C, SIGTERM): once set, boards whose bring-up has not begun are
+    /// left alone ([`crate::BoardFault::NotStarted`]) instead of being opened, powered and
+    /// flashed; boards being brought up finish.
+    pub stop: StopFlag,
 }
 
 /// Which of a rack's boards a command brings up.
@@ -119,6 +124,7 @@ impl Default for LabOptions {
             profile_dirs: Vec::new(),
             labgrid_session: None,
             ssh_config: None,
+            stop: StopFlag::new(),
         }
     }
 }
@@ -219,6 +225,9 @@ impl Lab {
             .collect();
         let boards = map_in_pool(jobs, BRING_UP_THREADS, |(spec, origin, remote)| {
             let sim_dut = sim.as_ref().and_then(|r| r.dut(&spec.name));
+            if opts.stop.is_requested() {
+                return not_started(spec, sim_dut, opts);
+            }
             // A place that cannot be flashed from here runs without flashing.
             let image = image
                 .as_ref()

@@ -58,6 +58,17 @@ pub enum BoardFault {
         #[source]
         fault: Arc<SupplyFault>,
     },
+    /// The run was stopped before this board's bring-up began: nothing was opened on it or
+    /// sent to it. Not a fault of the board (no lab problem, no health verdict).
+    #[error("bring-up not started: the run was stopped first")]
+    NotStarted,
+}
+
+impl BoardFault {
+    /// True for [`BoardFault::NotStarted`]: the board was left alone, not found faulty.
+    pub fn is_not_started(&self) -> bool {
+        matches!(self, BoardFault::NotStarted)
+    }
 }
 
 /// A rack file's supply entry in words: `scpi-tcp rigol-dp800 at 10.0.0.5:5555, channel 1`.

@@ -613,3 +613,41 @@ fn a_silent_boards_firmware_is_marked_as_the_rack_files_expectation() {
     let said = mfw_from(silent).expect("the silent board says where its mfw came from");
     assert!(said.contains("did not report"), "{said}");
 }
+
+/// A stop requested before a board's bring-up begins leaves the board alone: no port opened,
+/// no byte on its supply, and a fault that says why — not a fault of the board.
+#[test]
+fn a_stop_before_bring_up_leaves_every_board_untouched() {
+    let sim = two_sims();
+    let (a, b) = (&sim.duts()[0], &sim.duts()[1]);
+    let text = format!(
+        "name: r\nduts:\n{}{}",
+        real_entry("a", a, &hil_lab::simulated::supply_spec(a)),
+        real_entry("b", b, &hil_lab::simulated::supply_spec(b)),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rack.yaml");
+    std::fs::write(&path, text).unwrap();
+    let stop = hil_runner::StopFlag::new();
+    stop.request();
+    let lab = Lab::bring_up(&RackSource::File(path), &LabOptions { stop, ..opts() })
+        .expect("the lab comes up");
+    assert_eq!(lab.boards.len(), 2);
+    for (board, dut) in lab.boards.iter().zip([a, b]) {
+        let fault = board.fault().expect("left alone");
+        assert!(fault.is_not_started(), "{}: {fault}", board.name());
+        assert!(board.identity().is_none());
+        assert!(
+            matches!(board.supply(), SupplyState::Failed(f) if matches!(**f, hil_lab::SupplyFault::NotOpened))
+        );
+        let sent = dut.control.supply_log().expect("scpi log").commands();
+        assert!(
+            sent.is_empty(),
+            "nothing reached {}: {sent:?}",
+            board.name()
+        );
+        // The console was never opened: another program can take it.
+        hil_at::AtClient::open_with(&dut.serial, dut.baud, hil_at::ClientConfig::default())
+            .expect("the console is free");
+    }
+}

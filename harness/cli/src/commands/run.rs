@@ -217,6 +217,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<Status> {
         "stop requested: finishing the current cases, then writing reports (again to abort)",
     );
 
+    // … boards whose bring-up has not begun are then left alone …
+    settings.lab.options.stop = stop.clone();
     // … and a Ctrl-C while waiting for boards (`--wait-for-boards`) ends the wait at once.
     settings
         .lab
