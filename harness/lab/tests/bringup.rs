@@ -416,6 +416,23 @@ fn real_entry(name: &str, dut: &hil_sim::rack::SimDut, supply: &hil_rack::Supply
     )
 }
 
+/// A rack file (in a directory that lives as long as the returned guard) naming the simulated
+/// DUTs `a` and `b` as real boards: their ports and SCPI supplies.
+fn real_rack(
+    a: &hil_sim::rack::SimDut,
+    b: &hil_sim::rack::SimDut,
+) -> (tempfile::TempDir, std::path::PathBuf) {
+    let text = format!(
+        "name: r\nduts:\n{}{}",
+        real_entry("a", a, &hil_lab::simulated::supply_spec(a)),
+        real_entry("b", b, &hil_lab::simulated::supply_spec(b)),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rack.yaml");
+    std::fs::write(&path, text).unwrap();
+    (dir, path)
+}
+
 fn two_sims() -> SimRack {
     SimRack::start(SimRackConfig {
         duts: vec![
@@ -498,14 +515,7 @@ fn a_busy_console_means_nothing_reaches_the_supply() {
     let (a, b) = (&sim.duts()[0], &sim.duts()[1]);
     let held = hil_at::AtClient::open_with(&b.serial, b.baud, hil_at::ClientConfig::default())
         .expect("another program holds b's console");
-    let text = format!(
-        "name: r\nduts:\n{}{}",
-        real_entry("a", a, &hil_lab::simulated::supply_spec(a)),
-        real_entry("b", b, &hil_lab::simulated::supply_spec(b)),
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("rack.yaml");
-    std::fs::write(&path, text).unwrap();
+    let (_dir, path) = real_rack(a, b);
     let lab = Lab::bring_up(
         &RackSource::File(path),
         &LabOptions {
@@ -620,14 +630,7 @@ fn a_silent_boards_firmware_is_marked_as_the_rack_files_expectation() {
 fn a_stop_before_bring_up_leaves_every_board_untouched() {
     let sim = two_sims();
     let (a, b) = (&sim.duts()[0], &sim.duts()[1]);
-    let text = format!(
-        "name: r\nduts:\n{}{}",
-        real_entry("a", a, &hil_lab::simulated::supply_spec(a)),
-        real_entry("b", b, &hil_lab::simulated::supply_spec(b)),
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("rack.yaml");
-    std::fs::write(&path, text).unwrap();
+    let (_dir, path) = real_rack(a, b);
     let stop = hil_runner::StopFlag::new();
     stop.request();
     let lab = Lab::bring_up(&RackSource::File(path), &LabOptions { stop, ..opts() })
