@@ -1,26 +1,16 @@
 //! A board that streams endless bytes keeps every report and every terminal line bounded.
 
-use super::common::{hil, junit, output, text};
-use super::{files, validates, verdict};
+use super::common::{junit, output, text};
+use super::{babbling_rack, files, run_rack, validates, verdict};
 
 #[test]
 fn a_board_streaming_endless_bytes_keeps_every_report_under_2_mb() {
     let dir = tempfile::tempdir().unwrap();
-    let rack = dir.path().join("rack.yaml");
     // The babbler floods its console from its 20th command on (bring-up sends fewer), through
     // every power cycle: its first case hangs, recovery fails, the board is lost.
-    std::fs::write(
-        &rack,
-        "name: r\nduts:\n  - name: babbler\n    simulated: { profile: mfw_nrf9160_1.3.6, policy: { babble_after_commands: 20 } }\n  - name: quiet\n    simulated: { profile: mfw_nrf9160_1.3.6 }\n",
-    )
-    .unwrap();
+    let rack = babbling_rack(dir.path(), "babbler", 20, "quiet");
     let report = dir.path().join("report");
-    let mut cmd = hil();
-    cmd.args(["run", "--no-flash", "--rack"])
-        .arg(&rack)
-        .arg("--report-dir")
-        .arg(&report);
-    let out = output(cmd, 600);
+    let out = output(run_rack(&rack, &report, &[]), 600);
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{}", verdict(&out.stdout));
     assert!(
@@ -71,19 +61,9 @@ fn a_board_streaming_endless_bytes_keeps_every_report_under_2_mb() {
 #[test]
 fn a_board_babbling_at_bring_up_keeps_every_line_short() {
     let dir = tempfile::tempdir().unwrap();
-    let rack = dir.path().join("rack.yaml");
-    std::fs::write(
-        &rack,
-        "name: r\nduts:\n  - name: noisy\n    simulated: { profile: mfw_nrf9160_1.3.6, policy: { babble_after_commands: 0 } }\n  - name: calm\n    simulated: { profile: mfw_nrf9160_1.3.6 }\n",
-    )
-    .unwrap();
+    let rack = babbling_rack(dir.path(), "noisy", 0, "calm");
     let report = dir.path().join("report");
-    let mut cmd = hil();
-    cmd.args(["run", "--no-flash", "--filter", "identity::", "--rack"])
-        .arg(&rack)
-        .arg("--report-dir")
-        .arg(&report);
-    let out = output(cmd, 600);
+    let out = output(run_rack(&rack, &report, &["--filter", "identity::"]), 600);
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert!(!out.status.success(), "{}", verdict(&out.stdout));
     for line in stdout.lines().chain(stderr.lines()) {

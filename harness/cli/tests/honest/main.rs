@@ -81,3 +81,29 @@ fn run_error<'a>(xml: &'a quick_junit::Report, name: &str) -> &'a quick_junit::T
     );
     case
 }
+
+/// A rack file in `dir`: the simulated board `noisy`, which streams endless output from its
+/// `after`-th console command on, and the well-behaved `calm`.
+fn babbling_rack(dir: &Path, noisy: &str, after: u32, calm: &str) -> PathBuf {
+    let rack = dir.join("rack.yaml");
+    std::fs::write(
+        &rack,
+        format!(
+            "name: r\nduts:\n  - name: {noisy}\n    simulated: {{ profile: mfw_nrf9160_1.3.6, policy: {{ babble_after_commands: {after} }} }}\n  - name: {calm}\n    simulated: {{ profile: mfw_nrf9160_1.3.6 }}\n"
+        ),
+    )
+    .unwrap();
+    rack
+}
+
+/// `hil run --no-flash ARGS --rack RACK --report-dir REPORT`.
+fn run_rack(rack: &Path, report: &Path, args: &[&str]) -> std::process::Command {
+    let mut cmd = common::hil();
+    cmd.args(["run", "--no-flash"])
+        .args(args)
+        .arg("--rack")
+        .arg(rack)
+        .arg("--report-dir")
+        .arg(report);
+    cmd
+}

@@ -6,7 +6,10 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use super::common::{Lines, hil, junit, output, signal, text, wait};
-use super::{files, history_ends, is_result_line, run_error, status_property, validates};
+use super::{
+    babbling_rack, files, history_ends, is_result_line, run_error, run_rack, status_property,
+    validates,
+};
 
 #[test]
 fn a_filter_that_selects_nothing_is_a_usage_error_naming_it() {
@@ -254,20 +257,11 @@ fn the_first_junit_exists_before_the_first_case_and_a_killed_run_leaves_no_tmp_f
 #[test]
 fn a_stop_during_bring_up_says_the_faulty_boards_cases_were_not_run() {
     let dir = tempfile::tempdir().unwrap();
-    let rack = dir.path().join("rack.yaml");
     // `mute` streams endless output from its first command: bring-up waits 5 s for its
     // identity and finds it faulty.
-    std::fs::write(
-        &rack,
-        "name: r\nduts:\n  - name: mute\n    simulated: { profile: mfw_nrf9160_1.3.6, policy: { babble_after_commands: 0 } }\n  - name: quiet\n    simulated: { profile: mfw_nrf9160_1.3.6 }\n",
-    )
-    .unwrap();
+    let rack = babbling_rack(dir.path(), "mute", 0, "quiet");
     let report = dir.path().join("report");
-    let mut cmd = hil();
-    cmd.args(["run", "--no-flash", "--rack"])
-        .arg(&rack)
-        .arg("--report-dir")
-        .arg(&report);
+    let mut cmd = run_rack(&rack, &report, &[]);
     cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = cmd.spawn().unwrap();
     let out = Lines::new(child.stdout.take().unwrap());
