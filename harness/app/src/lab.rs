@@ -30,7 +30,7 @@ pub fn lab_lines(lab: &Lab) -> Vec<String> {
             .identity()
             .map_or("?".to_string(), |i| i.revision.clone());
         lines.push(match board.fault() {
-            Some(fault) if fault.is_not_started() => {
+            Some(fault) if board.left_alone() => {
                 format!("lab: {}: NOT TOUCHED: {fault}", board.name())
             }
             Some(fault) => format!("lab: {} ({mfw}): FAULT: {fault}", board.name()),
@@ -61,12 +61,10 @@ pub fn board_faults(lab: &Lab) -> Vec<BoardFault> {
     lab.boards
         .iter()
         .filter_map(|b| {
-            b.fault()
-                .filter(|f| !f.is_not_started())
-                .map(|f| BoardFault {
-                    dut: b.name().to_string(),
-                    fault: f.to_string(),
-                })
+            b.fault().filter(|_| !b.left_alone()).map(|f| BoardFault {
+                dut: b.name().to_string(),
+                fault: f.to_string(),
+            })
         })
         .collect()
 }

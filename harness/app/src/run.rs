@@ -144,7 +144,7 @@ pub fn execute_marked(
     let outcomes = lab
         .boards
         .iter()
-        .filter(|b| !b.fault().is_some_and(|f| f.is_not_started()))
+        .filter(|b| !b.left_alone())
         .map(BoardOutcome::of)
         .collect();
     let (boards, guard) = lab.into_parts();

@@ -124,6 +124,12 @@ impl Board {
         }
     }
 
+    /// True when a stop came before the board's bring-up began: it was left alone, which is not
+    /// a fault of the board ([`BoardFault::NotStarted`]).
+    pub fn left_alone(&self) -> bool {
+        self.fault().is_some_and(BoardFault::is_not_started)
+    }
+
     /// What the modem said it is: always known on a ready board, and on a faulted one when it
     /// was read before the fault.
     pub fn identity(&self) -> Option<&Identity> {
